@@ -1,0 +1,26 @@
+//! A framework or library; each belongs to exactly one language.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "framework")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Lowercase kebab-case, unique within the table, stable forever.
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    /// Other names people use, as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub aliases: String,
+    /// The language the framework is written for.
+    pub language_id: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

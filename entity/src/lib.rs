@@ -1,0 +1,23 @@
+//! SeaORM models of the skillgraph database: one module per table, nothing else.
+//!
+//! Node tables (`role`, `skill`, `language`, `framework`, `tool`) hold the things a client asks
+//! about; edge tables (`role_skill`, `role_language`, ...) hold the relations and the data that
+//! belongs to a relation (importance, level, position). Short ordered string lists that are
+//! always read together with their node (aliases, responsibilities, domains) are stored as JSON
+//! arrays in a text column of the node.
+
+pub mod enums;
+pub mod framework;
+pub mod language;
+pub mod role;
+pub mod role_framework;
+pub mod role_language;
+pub mod role_skill;
+pub mod role_tool;
+pub mod skill;
+pub mod skill_language;
+pub mod skill_prerequisite;
+pub mod skill_tool;
+pub mod tool;
+
+pub use enums::{Importance, Proficiency, ToolCategory};

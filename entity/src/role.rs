@@ -1,0 +1,30 @@
+//! A job role, such as Backend Developer.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "role")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Lowercase kebab-case, unique within the table, stable forever.
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    /// Other names people use, as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub aliases: String,
+    /// What the role does day to day, as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub responsibilities: String,
+    /// Application domains (e-commerce, fintech, ...), as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub domains: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

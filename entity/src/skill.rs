@@ -1,0 +1,28 @@
+//! An ability or area of knowledge. Skills form a tree through `parent_id`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "skill")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Lowercase kebab-case, unique within the table, stable forever.
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    /// Other names people use, as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub aliases: String,
+    /// The skill this one is a part of; `None` for the root of a tree.
+    pub parent_id: Option<i32>,
+    /// Order among the siblings under the same parent.
+    pub position: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Database migrations of skillgraph. They run on `skillgraph serve` and `skillgraph migrate`;
+//! `cargo run -p migration -- <command>` is SeaORM's usual migration CLI over the same list.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_catalog;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_catalog::Migration)]
+    }
+}

@@ -1,0 +1,395 @@
+//! The catalog file's shape, and the checks that make it loadable.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::{Error, Result};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub languages: Vec<Language>,
+    pub frameworks: Vec<Framework>,
+    pub tools: Vec<Tool>,
+    pub skills: Vec<Skill>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The slug of the framework's language.
+    pub language: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A `ToolCategory` value, e.g. `DATABASE`.
+    pub category: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skill {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The slug of the parent skill; absent for the root of a tree.
+    pub parent: Option<String>,
+    /// Slugs of the skills best learnt first.
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub tools: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub responsibilities: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub skills: Vec<RoleSkill>,
+    #[serde(default)]
+    pub languages: Vec<RoleLanguage>,
+    #[serde(default)]
+    pub frameworks: Vec<RoleFramework>,
+    #[serde(default)]
+    pub tools: Vec<RoleTool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSkill {
+    pub skill: String,
+    pub importance: String,
+    pub level: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleLanguage {
+    pub language: String,
+    pub importance: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleFramework {
+    pub framework: String,
+    pub importance: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleTool {
+    pub tool: String,
+    pub importance: String,
+}
+
+/// Lowercase ASCII words joined by single hyphens.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Collects every problem instead of stopping at the first, so one run shows them all.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn check(&mut self, ok: bool, problem: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(problem());
+        }
+    }
+
+    fn slugs<'a>(&mut self, kind: &str, slugs: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
+        let mut seen = HashSet::new();
+        for slug in slugs {
+            self.check(is_slug(slug), || {
+                format!("{kind} slug {slug:?} is not kebab-case")
+            });
+            self.check(seen.insert(slug), || {
+                format!("{kind} slug {slug:?} appears twice")
+            });
+        }
+        seen
+    }
+
+    fn refs<'a>(
+        &mut self,
+        owner: &str,
+        kind: &str,
+        known: &HashSet<&str>,
+        refs: impl Iterator<Item = &'a str>,
+    ) {
+        let mut seen = HashSet::new();
+        for slug in refs {
+            self.check(known.contains(slug), || {
+                format!("{owner} names unknown {kind} {slug:?}")
+            });
+            self.check(seen.insert(slug), || {
+                format!("{owner} names {kind} {slug:?} twice")
+            });
+        }
+    }
+}
+
+/// Whether `slug` reaches itself by following `next`.
+fn has_cycle<'a>(start: &'a str, next: &HashMap<&'a str, Vec<&'a str>>) -> bool {
+    let mut stack = vec![start];
+    let mut seen = HashSet::new();
+    while let Some(slug) = stack.pop() {
+        for &n in next.get(slug).map(Vec::as_slice).unwrap_or_default() {
+            if n == start {
+                return true;
+            }
+            if seen.insert(n) {
+                stack.push(n);
+            }
+        }
+    }
+    false
+}
+
+impl Catalog {
+    /// Parses a catalog and checks it: kebab-case unique slugs, every reference known, enum
+    /// values valid, skill parents and prerequisites free of cycles.
+    pub fn parse(text: &str) -> Result<Self> {
+        let catalog: Catalog =
+            toml::from_str(text).map_err(|err| Error::Internal(format!("catalog: {err}")))?;
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    fn check(&self) -> Result<()> {
+        use entity::{Importance, Proficiency, ToolCategory};
+        use sea_orm::ActiveEnum;
+
+        let mut p = Problems::default();
+        let languages = p.slugs("language", self.languages.iter().map(|l| l.slug.as_str()));
+        let frameworks = p.slugs("framework", self.frameworks.iter().map(|f| f.slug.as_str()));
+        let tools = p.slugs("tool", self.tools.iter().map(|t| t.slug.as_str()));
+        let skills = p.slugs("skill", self.skills.iter().map(|s| s.slug.as_str()));
+        p.slugs("role", self.roles.iter().map(|r| r.slug.as_str()));
+
+        for f in &self.frameworks {
+            let owner = format!("framework {:?}", f.slug);
+            p.refs(
+                &owner,
+                "language",
+                &languages,
+                [f.language.as_str()].into_iter(),
+            );
+        }
+        for t in &self.tools {
+            p.check(ToolCategory::try_from_value(&t.category).is_ok(), || {
+                format!("tool {:?} has unknown category {:?}", t.slug, t.category)
+            });
+        }
+        let mut parents = HashMap::new();
+        let mut prerequisites = HashMap::new();
+        for s in &self.skills {
+            let owner = format!("skill {:?}", s.slug);
+            p.refs(
+                &owner,
+                "parent",
+                &skills,
+                s.parent.iter().map(String::as_str),
+            );
+            p.refs(
+                &owner,
+                "prerequisite",
+                &skills,
+                s.prerequisites.iter().map(String::as_str),
+            );
+            p.refs(
+                &owner,
+                "language",
+                &languages,
+                s.languages.iter().map(String::as_str),
+            );
+            p.refs(&owner, "tool", &tools, s.tools.iter().map(String::as_str));
+            parents.insert(
+                s.slug.as_str(),
+                s.parent.iter().map(String::as_str).collect(),
+            );
+            prerequisites.insert(
+                s.slug.as_str(),
+                s.prerequisites.iter().map(String::as_str).collect(),
+            );
+        }
+        for s in &self.skills {
+            p.check(!has_cycle(&s.slug, &parents), || {
+                format!("skill {:?} is its own ancestor", s.slug)
+            });
+            p.check(!has_cycle(&s.slug, &prerequisites), || {
+                format!("skill {:?} is its own prerequisite", s.slug)
+            });
+        }
+        let importance_ok = |value: &str| Importance::try_from_value(&value.to_owned()).is_ok();
+        for r in &self.roles {
+            let owner = format!("role {:?}", r.slug);
+            p.refs(
+                &owner,
+                "skill",
+                &skills,
+                r.skills.iter().map(|e| e.skill.as_str()),
+            );
+            p.refs(
+                &owner,
+                "language",
+                &languages,
+                r.languages.iter().map(|e| e.language.as_str()),
+            );
+            p.refs(
+                &owner,
+                "framework",
+                &frameworks,
+                r.frameworks.iter().map(|e| e.framework.as_str()),
+            );
+            p.refs(
+                &owner,
+                "tool",
+                &tools,
+                r.tools.iter().map(|e| e.tool.as_str()),
+            );
+            let importances = r
+                .skills
+                .iter()
+                .map(|e| &e.importance)
+                .chain(r.languages.iter().map(|e| &e.importance))
+                .chain(r.frameworks.iter().map(|e| &e.importance))
+                .chain(r.tools.iter().map(|e| &e.importance));
+            for importance in importances {
+                p.check(importance_ok(importance), || {
+                    format!("{owner} has unknown importance {importance:?}")
+                });
+            }
+            for e in &r.skills {
+                p.check(Proficiency::try_from_value(&e.level).is_ok(), || {
+                    format!("{owner} has unknown level {:?}", e.level)
+                });
+            }
+        }
+        if p.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Internal(format!("catalog: {}", p.0.join("; "))))
+        }
+    }
+
+    /// How many rows of each kind the catalog holds, for logs and reports.
+    pub fn summary(&self) -> String {
+        let edges: usize = self
+            .roles
+            .iter()
+            .map(|r| r.skills.len() + r.languages.len() + r.frameworks.len() + r.tools.len())
+            .sum::<usize>()
+            + self
+                .skills
+                .iter()
+                .map(|s| s.prerequisites.len() + s.languages.len() + s.tools.len())
+                .sum::<usize>();
+        format!(
+            "{} roles, {} skills, {} languages, {} frameworks, {} tools, {} edges",
+            self.roles.len(),
+            self.skills.len(),
+            self.languages.len(),
+            self.frameworks.len(),
+            self.tools.len(),
+            edges
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_catalog_is_valid() {
+        let catalog = crate::catalog::built_in().expect("built-in catalog");
+        assert!(catalog.roles.len() >= 5);
+        assert!(catalog.roles.iter().any(|r| r.slug == "backend-developer"));
+    }
+
+    #[test]
+    fn broken_references_and_cycles_are_reported() {
+        let text = r#"
+            languages = []
+            frameworks = [{ slug = "django", name = "Django", description = "", language = "python" }]
+            tools = []
+            roles = []
+            [[skills]]
+            slug = "a"
+            name = "A"
+            description = ""
+            prerequisites = ["b"]
+            [[skills]]
+            slug = "b"
+            name = "B"
+            description = ""
+            prerequisites = ["a"]
+            [[skills]]
+            slug = "Not A Slug"
+            name = "C"
+            description = ""
+        "#;
+        let err = Catalog::parse(text)
+            .expect_err("invalid catalog")
+            .detail();
+        assert!(err.contains("unknown language \"python\""), "{err}");
+        assert!(err.contains("skill \"a\" is its own prerequisite"), "{err}");
+        assert!(err.contains("not kebab-case"), "{err}");
+    }
+
+    #[test]
+    fn slugs_are_kebab_case() {
+        assert!(is_slug("ruby-on-rails"));
+        assert!(is_slug("csharp"));
+        assert!(!is_slug("C#"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug(""));
+    }
+}

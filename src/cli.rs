@@ -1,0 +1,164 @@
+//! The `skillgraph` command line: `serve` (the default), `migrate`, `seed`, `schema`.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::{self, SeedOutcome};
+use crate::db::{self, DEFAULT_DATABASE_URL, Db};
+use crate::graphql::{self, Limits};
+use crate::http::{AppState, router};
+use crate::{Error, Result};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "skillgraph",
+    version,
+    about = "A GraphQL service over a graph of job roles, skills, languages, frameworks and tools."
+)]
+pub struct Cli {
+    /// Database to use: `sqlite://FILE` (created if missing) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate, load the built-in catalog into an empty database, and serve (the default).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the built-in catalog into an empty database.
+    Seed {
+        /// Delete whatever the database holds and load the catalog instead.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Print the GraphQL schema (SDL) the server serves.
+    Schema,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SKILLGRAPH_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
+
+    /// Page size of a connection when a query gives no `first`.
+    #[arg(long, env = "SKILLGRAPH_DEFAULT_PAGE_SIZE", default_value_t = Limits::default().default_page_size)]
+    pub default_page_size: u32,
+
+    /// The largest `first` a query may ask for.
+    #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = Limits::default().max_page_size)]
+    pub max_page_size: u32,
+
+    /// The deepest `Skill.descendants` may walk.
+    #[arg(long, env = "SKILLGRAPH_MAX_TREE_DEPTH", default_value_t = Limits::default().max_tree_depth)]
+    pub max_tree_depth: u32,
+}
+
+/// `serve` with its defaults (and environment), for when no subcommand is given.
+#[derive(Parser)]
+struct DefaultServe {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> Result<Limits> {
+        if self.default_page_size > self.max_page_size {
+            return Err(Error::bad_input(
+                "--default-page-size may not exceed --max-page-size",
+            ));
+        }
+        Ok(Limits {
+            default_page_size: self.default_page_size,
+            max_page_size: self.max_page_size,
+            max_tree_depth: self.max_tree_depth,
+        })
+    }
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(DefaultServe::parse_from(["skillgraph"]).args));
+    match command {
+        Command::Schema => print!("{}", graphql::sdl()),
+        Command::Migrate => {
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            println!("database is up to date");
+        }
+        Command::Seed { replace } => {
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            match catalog::seed(&db, &catalog::built_in()?, replace).await? {
+                SeedOutcome::Loaded(summary) => println!("loaded the catalog: {summary}"),
+                SeedOutcome::AlreadyHasData(existing) => {
+                    anyhow::bail!(
+                        "the database already holds data ({existing}); nothing was loaded. \
+                         Run `skillgraph seed --replace` to replace it with the built-in catalog."
+                    );
+                }
+            }
+        }
+        Command::Serve(args) => serve(&cli.database_url, &args).await?,
+    }
+    Ok(())
+}
+
+/// Connects, migrates, loads the catalog into an empty database, and serves until SIGINT or
+/// SIGTERM.
+async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
+    let limits = args.limits()?;
+    let db = prepare(database_url).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(
+        "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(AppState::new(db, limits)))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// Connects and migrates, and loads the built-in catalog if the database is empty.
+pub async fn prepare(database_url: &str) -> Result<Db> {
+    let db = db::connect(database_url).await?;
+    db::migrate(&db).await?;
+    match catalog::seed(&db, &catalog::built_in()?, false).await? {
+        SeedOutcome::Loaded(summary) => tracing::info!("loaded the built-in catalog: {summary}"),
+        SeedOutcome::AlreadyHasData(existing) => {
+            tracing::info!("database already holds data ({existing}); catalog not loaded")
+        }
+    }
+    Ok(db)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

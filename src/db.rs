@@ -1,0 +1,72 @@
+//! Connecting to the database (SQLite or PostgreSQL) and counting the statements it runs.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+use crate::Result;
+
+/// The database URL used when none is configured: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db";
+
+/// Counts every SQL statement the connection pool runs.
+///
+/// Fed by SeaORM's metric callback; the tests read it to prove that a nested query costs a
+/// fixed number of statements, whatever the number of rows.
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A pool of connections plus the counter of the statements it ran.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    pub statements: StatementCounter,
+}
+
+/// SQLite opens a missing file only when asked to (`mode=rwc`); a service whose default is
+/// "an embedded file in the working directory" should create it, so we ask unless told otherwise.
+fn with_create_mode(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}mode=rwc")
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Opens a pool on `url` and installs the statement counter.
+pub async fn connect(url: &str) -> Result<Db> {
+    let mut options = ConnectOptions::new(with_create_mode(url));
+    options.sqlx_logging(false);
+    let mut conn = Database::connect(options).await?;
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        // Readers do not wait for the writer. (WAL is a property of the file, so once is enough;
+        // sqlx already turns foreign keys on for every connection.)
+        conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+    }
+    let statements = StatementCounter::default();
+    let counter = statements.0.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(Db { conn, statements })
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &Db) -> Result<()> {
+    Migrator::up(&db.conn, None).await?;
+    Ok(())
+}
+
+/// Answers whether the database can run a statement right now.
+pub async fn ping(db: &Db) -> bool {
+    db.conn.ping().await.is_ok()
+}

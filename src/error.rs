@@ -1,0 +1,80 @@
+//! The crate's one error type and how each variant reaches a GraphQL client.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while answering a request.
+///
+/// `Clone` because DataLoader results are shared between the fields that asked for them; the
+/// database's own error is therefore kept as text, and only ever written to the server log.
+///
+/// It deliberately does not implement `Display`: async-graphql turns any `Display` type into an
+/// error without a code, and this way the only route to a client is the `From` below, which
+/// sets `extensions.code` and keeps internal detail out of the message.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The client sent something we cannot use; the message says what and why.
+    BadUserInput(String),
+    /// The database cannot be reached right now; trying again later may work.
+    Unavailable(String),
+    /// A fault on our side. The detail is for the log, never for the client.
+    Internal(String),
+}
+
+impl Error {
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::BadUserInput(message.into())
+    }
+
+    /// The full text, for logs and the command line (never for a GraphQL client).
+    pub fn detail(&self) -> String {
+        match self {
+            Self::BadUserInput(message) => message.clone(),
+            Self::Unavailable(detail) => format!("database unavailable: {detail}"),
+            Self::Internal(detail) => format!("internal error: {detail}"),
+        }
+    }
+
+    /// The `extensions.code` a client sees for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        match err {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => Self::Unavailable(err.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Error> for async_graphql::Error {
+    fn from(err: Error) -> Self {
+        let message = match &err {
+            Error::BadUserInput(message) => message.clone(),
+            Error::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                "the service is temporarily unavailable, please retry".to_owned()
+            }
+            Error::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                "internal server error".to_owned()
+            }
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", err.code()))
+    }
+}
+
+impl From<Error> for anyhow::Error {
+    fn from(err: Error) -> Self {
+        anyhow::anyhow!(err.detail())
+    }
+}

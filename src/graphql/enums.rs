@@ -1,0 +1,94 @@
+//! The GraphQL enums, mirrors of the database's value sets (the entity crate stays free of
+//! GraphQL).
+
+use async_graphql::Enum;
+
+/// How much a role needs a skill, language, framework or tool.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Importance {
+    /// Needed to do the job.
+    Essential,
+    /// Useful, or needed only in some teams and stacks.
+    Optional,
+}
+
+/// The level at which a role needs a skill.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Proficiency {
+    /// Knows the basics and can work under guidance.
+    Beginner,
+    /// Works independently on common tasks.
+    Intermediate,
+    /// Handles hard problems and guides others.
+    Advanced,
+    /// Recognised authority; designs and reviews others' work.
+    Expert,
+}
+
+/// What kind of technology a tool is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ToolCategory {
+    /// A database server or service (relational or NoSQL).
+    Database,
+    /// An in-memory store used as a cache.
+    Cache,
+    /// A cloud or hosting platform.
+    CloudPlatform,
+    /// A web server or reverse proxy.
+    WebServer,
+    /// A version control system or code hosting service.
+    VersionControl,
+    /// A container runtime or orchestrator.
+    Container,
+    /// A continuous integration or delivery system.
+    CiCd,
+    /// A metrics, logging or alerting system.
+    Monitoring,
+    /// A language runtime.
+    Runtime,
+    /// A tool that manages infrastructure from code.
+    InfrastructureAsCode,
+    /// A frontend bundler or build tool.
+    BuildTool,
+    /// Anything else.
+    Other,
+}
+
+/// Maps each GraphQL enum to its database twin, both ways, variant by variant.
+macro_rules! mirror {
+    ($graphql:ident <=> $db:path { $($variant:ident),* $(,)? }) => {
+        impl From<$db> for $graphql {
+            fn from(value: $db) -> Self {
+                use $db as Db;
+                match value {
+                    $(Db::$variant => Self::$variant,)*
+                }
+            }
+        }
+        impl From<$graphql> for $db {
+            fn from(value: $graphql) -> Self {
+                use $db as Db;
+                match value {
+                    $($graphql::$variant => Db::$variant,)*
+                }
+            }
+        }
+    };
+}
+
+mirror!(Importance <=> entity::Importance { Essential, Optional });
+mirror!(Proficiency <=> entity::Proficiency { Beginner, Intermediate, Advanced, Expert });
+mirror!(ToolCategory <=> entity::ToolCategory {
+    Database,
+    Cache,
+    CloudPlatform,
+    WebServer,
+    VersionControl,
+    Container,
+    CiCd,
+    Monitoring,
+    Runtime,
+    InfrastructureAsCode,
+    BuildTool,
+    Other,
+});

@@ -1,0 +1,122 @@
+//! Opaque identifiers a client holds on to: global node IDs and page cursors.
+//!
+//! Both are URL-safe base64 of a short text, so clients treat them as opaque strings while we
+//! can still decode them without a lookup. A global ID names the node's kind and slug
+//! (`Role:backend-developer`), so it stays the same across databases and reloads, because slugs
+//! are stable forever.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::service::{List, SortKey};
+use crate::{Error, Result};
+
+/// The five kinds of node, as named in global IDs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Role,
+    Skill,
+    Language,
+    Framework,
+    Tool,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Role => "Role",
+            Kind::Skill => "Skill",
+            Kind::Language => "Language",
+            Kind::Framework => "Framework",
+            Kind::Tool => "Tool",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "Role" => Kind::Role,
+            "Skill" => Kind::Skill,
+            "Language" => Kind::Language,
+            "Framework" => Kind::Framework,
+            "Tool" => Kind::Tool,
+            _ => return None,
+        })
+    }
+}
+
+fn decode_text(text: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The global ID of a node.
+pub fn encode_id(kind: Kind, slug: &str) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{slug}", kind.name())))
+}
+
+/// Reads a global ID back into its kind and slug.
+pub fn decode_id(id: &str) -> Result<(Kind, String)> {
+    decode_text(id)
+        .and_then(|text| {
+            let (kind, slug) = text.split_once(':')?;
+            Some((Kind::from_name(kind)?, slug.to_owned()))
+        })
+        .ok_or_else(|| Error::bad_input(format!("{id:?} is not a skillgraph node ID")))
+}
+
+/// The cursor of an item: its sort key in the list.
+pub fn encode_cursor(key: &SortKey) -> String {
+    let text = match key {
+        SortKey::Position(position) => format!("p:{position}"),
+        SortKey::Slug(slug) => format!("s:{slug}"),
+    };
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+/// Reads a cursor of `list` back into a sort key.
+pub fn decode_cursor(list: List, cursor: &str) -> Result<SortKey> {
+    let key = decode_text(cursor).and_then(|text| match text.split_once(':')? {
+        ("p", position) if list.ordered_by_position() => {
+            position.parse().ok().map(SortKey::Position)
+        }
+        ("s", slug) if !list.ordered_by_position() => Some(SortKey::Slug(slug.to_owned())),
+        _ => None,
+    });
+    key.ok_or_else(|| {
+        Error::bad_input(format!(
+            "`after` must be a cursor returned by this field, got {cursor:?}"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        let id = encode_id(Kind::Framework, "ruby-on-rails");
+        assert_eq!(
+            decode_id(&id).unwrap(),
+            (Kind::Framework, "ruby-on-rails".to_owned())
+        );
+        assert!(decode_id("not an id").is_err());
+        assert!(decode_id(&URL_SAFE_NO_PAD.encode("Planet:earth")).is_err());
+    }
+
+    #[test]
+    fn cursors_belong_to_their_kind_of_list() {
+        let cursor = encode_cursor(&SortKey::Position(7));
+        assert_eq!(
+            decode_cursor(List::RoleSkills, &cursor).unwrap(),
+            SortKey::Position(7)
+        );
+        assert!(decode_cursor(List::Roles, &cursor).is_err());
+        let cursor = encode_cursor(&SortKey::Slug("go".into()));
+        assert_eq!(
+            decode_cursor(List::Languages, &cursor).unwrap(),
+            SortKey::Slug("go".into())
+        );
+        assert!(decode_cursor(List::Languages, "%%%").is_err());
+    }
+}

@@ -1,0 +1,220 @@
+//! Relay connections: paging arguments, `PageInfo`, `totalCount`, and the connection and edge
+//! types of every list.
+
+use async_graphql::{Context, SimpleObject};
+
+use super::enums::{Importance, Proficiency};
+use super::ids::{decode_cursor, encode_cursor};
+use super::loaders::{CountRequest, loader};
+use crate::db::Db;
+use crate::service::{EdgeData, Filter, Item, List, Page, PageArgs, lists};
+use crate::{Error, Result};
+
+/// Limits that protect the service from oversized requests.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Page size when a client gives no `first`.
+    pub default_page_size: u32,
+    /// The largest `first` a client may ask for.
+    pub max_page_size: u32,
+    /// The deepest `Skill.descendants` walks, and its depth when no `maxDepth` is given.
+    pub max_tree_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            default_page_size: 20,
+            max_page_size: 100,
+            max_tree_depth: 16,
+        }
+    }
+}
+
+/// Checks `first` and `after` and turns them, with the filters, into a page request.
+pub fn page_args(
+    ctx: &Context<'_>,
+    list: List,
+    first: Option<i32>,
+    after: Option<String>,
+    filters: Vec<Filter>,
+) -> Result<PageArgs> {
+    let limits = ctx.data_opt::<Limits>().copied().unwrap_or_default();
+    let first = match first {
+        None => limits.default_page_size,
+        Some(n) => u32::try_from(n)
+            .ok()
+            .filter(|n| *n <= limits.max_page_size)
+            .ok_or_else(|| {
+                Error::bad_input(format!(
+                    "`first` must be between 0 and {} (the maximum page size), got {n}",
+                    limits.max_page_size
+                ))
+            })?,
+    };
+    let after = after
+        .map(|cursor| decode_cursor(list, &cursor))
+        .transpose()?;
+    Ok(PageArgs {
+        first: Some(first),
+        after,
+        filters,
+    })
+}
+
+/// Where a page sits in its list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// Whether items follow this page (ask again with `after: endCursor`).
+    pub has_next_page: bool,
+    /// Whether items precede this page. Lists are paged forwards, so this is true exactly
+    /// when the page was asked for with `after`.
+    pub has_previous_page: bool,
+    /// The cursor of the first item of the page, null when the page is empty.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last item of the page, null when the page is empty.
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub(crate) fn of<M>(page: &Page<M>) -> Self {
+        PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.items.first().map(|item| encode_cursor(&item.key)),
+            end_cursor: page.items.last().map(|item| encode_cursor(&item.key)),
+        }
+    }
+}
+
+/// How to count a list's items, should the client select `totalCount`.
+#[derive(Clone, Debug)]
+pub enum TotalCount {
+    Root { list: List, filters: Vec<Filter> },
+    Nested(CountRequest),
+}
+
+impl TotalCount {
+    pub fn nested(list: List, parent: i32, filters: Vec<Filter>) -> Self {
+        TotalCount::Nested(CountRequest {
+            list,
+            parent,
+            filters,
+        })
+    }
+
+    pub(crate) async fn resolve(&self, ctx: &Context<'_>) -> Result<i64> {
+        match self {
+            TotalCount::Root { list, filters } => {
+                let db = ctx
+                    .data::<Db>()
+                    .map_err(|_| Error::Internal("no database in the schema data".into()))?;
+                lists::root_count(&db.conn, *list, filters).await
+            }
+            TotalCount::Nested(request) => Ok(loader(ctx)?
+                .load_one(request.clone())
+                .await?
+                .unwrap_or_default()),
+        }
+    }
+}
+
+/// Data an edge type carries, read from the edge row.
+pub trait EdgeField: Sized {
+    fn from_edge(edge: &EdgeData) -> Result<Self>;
+}
+
+impl EdgeField for Importance {
+    fn from_edge(edge: &EdgeData) -> Result<Self> {
+        edge.importance
+            .map(Into::into)
+            .ok_or_else(|| Error::Internal("edge without importance".into()))
+    }
+}
+
+impl EdgeField for Proficiency {
+    fn from_edge(edge: &EdgeData) -> Result<Self> {
+        edge.level
+            .map(Into::into)
+            .ok_or_else(|| Error::Internal("edge without level".into()))
+    }
+}
+
+/// Declares a connection type and its edge type (with the edge's own fields, if any).
+macro_rules! connection {
+    (
+        $(#[doc = $doc:literal])*
+        $connection:ident, $edge:ident, $node:ident
+        $(, $(#[doc = $field_doc:literal])* $field:ident: $field_ty:ty)* $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(async_graphql::SimpleObject)]
+        #[graphql(complex)]
+        pub struct $connection {
+            /// The items of this page, each with its cursor.
+            pub edges: Vec<$edge>,
+            /// Where this page sits in the whole list.
+            pub page_info: $crate::graphql::pagination::PageInfo,
+            #[graphql(skip)]
+            pub total: $crate::graphql::pagination::TotalCount,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $connection {
+            /// The items of this page, without cursors.
+            async fn nodes(&self) -> Vec<$node> {
+                self.edges.iter().map(|edge| edge.node.clone()).collect()
+            }
+
+            /// How many items the whole list holds (the filters apply, paging does not).
+            /// Counted only when selected.
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i64> {
+                Ok(self.total.resolve(ctx).await?)
+            }
+        }
+
+        $(#[doc = $doc])*
+        #[derive(async_graphql::SimpleObject, Clone)]
+        pub struct $edge {
+            /// Pass this as `after` to continue after this item.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+            $($(#[doc = $field_doc])* pub $field: $field_ty,)*
+        }
+
+        impl $connection {
+            pub fn new<M>(
+                page: $crate::service::Page<M>,
+                total: $crate::graphql::pagination::TotalCount,
+            ) -> $crate::Result<Self>
+            where
+                $node: From<M>,
+            {
+                let page_info = $crate::graphql::pagination::PageInfo::of(&page);
+                let edges = page
+                    .items
+                    .into_iter()
+                    .map(|item| {
+                        let cursor = $crate::graphql::ids::encode_cursor(&item.key);
+                        Ok($edge {
+                            cursor,
+                            $($field: <$field_ty as $crate::graphql::pagination::EdgeField>::from_edge(&item.edge)?,)*
+                            node: $node::from(item.node),
+                        })
+                    })
+                    .collect::<$crate::Result<Vec<_>>>()?;
+                Ok($connection { edges, page_info, total })
+            }
+        }
+    };
+}
+pub(crate) use connection;
+
+/// The nodes of a page, in order, for list fields that are not connections.
+pub fn nodes_of<M, N: From<M>>(page: Page<M>) -> Vec<N> {
+    page.items
+        .into_iter()
+        .map(|Item { node, .. }| N::from(node))
+        .collect()
+}

@@ -1,0 +1,64 @@
+//! The GraphQL object types, one file per kind of node. Each wraps its SeaORM model and
+//! resolves nested fields through the request's DataLoader.
+
+mod framework;
+mod language;
+mod node;
+mod role;
+mod skill;
+mod tool;
+
+pub use framework::Framework;
+pub use language::Language;
+pub use node::Node;
+pub use role::Role;
+pub use skill::Skill;
+pub use tool::Tool;
+
+use async_graphql::Context;
+use sea_orm::EntityTrait;
+
+use super::loaders::{PageRequest, Typed, loader};
+use super::pagination::{TotalCount, page_args};
+use crate::service::{Filter, List, Page, PageArgs};
+use crate::{Error, Result};
+
+/// Reads a list column stored as a JSON array of strings.
+fn string_list(json: &str) -> Result<Vec<String>> {
+    serde_json::from_str(json).map_err(|err| Error::Internal(format!("bad string list: {err}")))
+}
+
+/// One parent's page of a nested list, through the request's DataLoader.
+async fn load_page<N>(
+    ctx: &Context<'_>,
+    list: List,
+    parent: i32,
+    args: PageArgs,
+) -> Result<Page<N::Model>>
+where
+    N: EntityTrait + Default,
+    N::Model: Sync,
+{
+    let empty = Page::empty(&args);
+    let request = Typed::<PageRequest, N>::new(PageRequest { list, parent, args });
+    Ok(loader(ctx)?.load_one(request).await?.unwrap_or(empty))
+}
+
+/// Checks the paging arguments of a nested connection field and loads its page, together
+/// with what `totalCount` will need if selected.
+async fn nested_connection<N>(
+    ctx: &Context<'_>,
+    list: List,
+    parent: i32,
+    first: Option<i32>,
+    after: Option<String>,
+    filters: Vec<Filter>,
+) -> Result<(Page<N::Model>, TotalCount)>
+where
+    N: EntityTrait + Default,
+    N::Model: Sync,
+{
+    let args = page_args(ctx, list, first, after, filters.clone())?;
+    let page = load_page::<N>(ctx, list, parent, args).await?;
+    Ok((page, TotalCount::nested(list, parent, filters)))
+}

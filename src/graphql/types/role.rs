@@ -1,0 +1,154 @@
+use async_graphql::{Context, ID, Object};
+use entity::{framework, language, role, skill, tool};
+
+use super::{nested_connection, string_list};
+use crate::graphql::connections::{
+    RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
+};
+use crate::graphql::enums::{Importance, ToolCategory};
+use crate::graphql::ids::{Kind, encode_id};
+use crate::service::{Filter, List};
+
+/// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
+/// and tools it needs.
+#[derive(Clone, Debug)]
+pub struct Role(pub role::Model);
+
+impl From<role::Model> for Role {
+    fn from(model: role::Model) -> Self {
+        Role(model)
+    }
+}
+
+fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
+    importance
+        .map(|i| Filter::Importance(i.into()))
+        .into_iter()
+        .collect()
+}
+
+#[Object]
+impl Role {
+    /// The role's global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode_id(Kind::Role, &self.0.slug)
+    }
+
+    /// A stable, URL-friendly identifier, e.g. `backend-developer`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The role's common name, e.g. `Backend Developer`.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the role is about, in a sentence or two.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Other names of the role (job titles that mean the same).
+    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
+        Ok(string_list(&self.0.aliases)?)
+    }
+
+    /// What people in this role do day to day.
+    async fn responsibilities(&self) -> async_graphql::Result<Vec<String>> {
+        Ok(string_list(&self.0.responsibilities)?)
+    }
+
+    /// Application domains where the role is in demand, as slugs (`e-commerce`, `fintech`, ...).
+    async fn domains(&self) -> async_graphql::Result<Vec<String>> {
+        Ok(string_list(&self.0.domains)?)
+    }
+
+    /// The skills the role needs, with importance and level, in the catalog's order (broad
+    /// areas first, each followed by its parts).
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
+    ) -> async_graphql::Result<RoleSkillConnection> {
+        let filters = importance_filter(importance);
+        let (page, total) = nested_connection::<skill::Entity>(
+            ctx,
+            List::RoleSkills,
+            self.0.id,
+            first,
+            after,
+            filters,
+        )
+        .await?;
+        Ok(RoleSkillConnection::new(page, total)?)
+    }
+
+    /// The programming languages the role uses, most important first.
+    async fn languages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
+    ) -> async_graphql::Result<RoleLanguageConnection> {
+        let filters = importance_filter(importance);
+        let (page, total) = nested_connection::<language::Entity>(
+            ctx,
+            List::RoleLanguages,
+            self.0.id,
+            first,
+            after,
+            filters,
+        )
+        .await?;
+        Ok(RoleLanguageConnection::new(page, total)?)
+    }
+
+    /// The frameworks the role uses, in the catalog's order.
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
+    ) -> async_graphql::Result<RoleFrameworkConnection> {
+        let filters = importance_filter(importance);
+        let (page, total) = nested_connection::<framework::Entity>(
+            ctx,
+            List::RoleFrameworks,
+            self.0.id,
+            first,
+            after,
+            filters,
+        )
+        .await?;
+        Ok(RoleFrameworkConnection::new(page, total)?)
+    }
+
+    /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
+    /// catalog's order.
+    async fn tools(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
+        #[graphql(desc = "Only the tools of this category.")] category: Option<ToolCategory>,
+    ) -> async_graphql::Result<RoleToolConnection> {
+        let mut filters = importance_filter(importance);
+        filters.extend(category.map(|c| Filter::Category(c.into())));
+        let (page, total) = nested_connection::<tool::Entity>(
+            ctx,
+            List::RoleTools,
+            self.0.id,
+            first,
+            after,
+            filters,
+        )
+        .await?;
+        Ok(RoleToolConnection::new(page, total)?)
+    }
+}

@@ -1,0 +1,217 @@
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use entity::{language, role, skill, tool};
+
+use super::{load_page, nested_connection, string_list};
+use crate::Error;
+use crate::graphql::connections::{
+    LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
+};
+use crate::graphql::enums::Importance;
+use crate::graphql::ids::{Kind, encode_id};
+use crate::graphql::loaders::{ById, SubtreeRequest, loader};
+use crate::graphql::pagination::{Limits, nodes_of};
+use crate::service::{Filter, List, PageArgs};
+
+/// An ability or area of knowledge, such as Database Management or Query Optimization.
+/// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
+/// (`prerequisites`).
+#[derive(Clone, Debug)]
+pub struct Skill(pub skill::Model);
+
+impl From<skill::Model> for Skill {
+    fn from(model: skill::Model) -> Self {
+        Skill(model)
+    }
+}
+
+/// One skill of a subtree returned by `Skill.descendants`.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SkillTreeEntry {
+    /// How far below the skill that was asked about: its children have depth 1.
+    pub depth: i32,
+    /// The slug of this skill's parent (at depth 1, the skill that was asked about).
+    pub parent_slug: Option<String>,
+    /// The skill itself.
+    pub skill: Skill,
+}
+
+#[Object]
+impl Skill {
+    /// The skill's global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode_id(Kind::Skill, &self.0.slug)
+    }
+
+    /// A stable, URL-friendly identifier, e.g. `query-optimization`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The skill's common name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the skill covers.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Other names people use for the skill.
+    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
+        Ok(string_list(&self.0.aliases)?)
+    }
+
+    /// The broader skill this one is part of; null for a top-level skill area.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Skill>> {
+        let Some(parent_id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let parent = loader(ctx)?
+            .load_one(ById::<skill::Entity>::new(parent_id))
+            .await?;
+        Ok(parent.map(Skill))
+    }
+
+    /// The skills directly under this one, in learning order.
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        let (page, total) = nested_connection::<skill::Entity>(
+            ctx,
+            List::SkillChildren,
+            self.0.id,
+            first,
+            after,
+            Vec::new(),
+        )
+        .await?;
+        Ok(SkillConnection::new(page, total)?)
+    }
+
+    /// The whole subtree under this skill in one call, in pre-order: each skill is followed by
+    /// its own subtree, siblings in learning order.
+    async fn descendants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many levels to return (1 = children only). Defaults to, and may not exceed, the server's tree depth limit (16 unless configured)."
+        )]
+        max_depth: Option<i32>,
+    ) -> async_graphql::Result<Vec<SkillTreeEntry>> {
+        let limit = ctx
+            .data_opt::<Limits>()
+            .copied()
+            .unwrap_or_default()
+            .max_tree_depth;
+        let max_depth = match max_depth {
+            None => limit,
+            Some(depth) => u32::try_from(depth)
+                .ok()
+                .filter(|depth| *depth <= limit)
+                .ok_or_else(|| {
+                    Error::bad_input(format!(
+                        "`maxDepth` must be between 0 and {limit} (the tree depth limit), got {depth}"
+                    ))
+                })?,
+        };
+        let request = SubtreeRequest {
+            root: self.0.id,
+            max_depth,
+        };
+        let entries = loader(ctx)?.load_one(request).await?.unwrap_or_default();
+        let mut slugs: HashMap<i32, String> = HashMap::with_capacity(entries.len() + 1);
+        slugs.insert(self.0.id, self.0.slug.clone());
+        for entry in &entries {
+            slugs.insert(entry.skill.id, entry.skill.slug.clone());
+        }
+        Ok(entries
+            .into_iter()
+            .map(|entry| SkillTreeEntry {
+                depth: entry.depth,
+                parent_slug: entry.skill.parent_id.and_then(|id| slugs.get(&id).cloned()),
+                skill: Skill(entry.skill),
+            })
+            .collect())
+    }
+
+    /// The skills best learnt before this one, in the order to learn them.
+    async fn prerequisites(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        let page = load_page::<skill::Entity>(
+            ctx,
+            List::SkillPrerequisites,
+            self.0.id,
+            PageArgs::default(),
+        )
+        .await?;
+        Ok(nodes_of(page))
+    }
+
+    /// The programming languages this skill is practised in, in the catalog's order.
+    async fn languages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<LanguageConnection> {
+        let (page, total) = nested_connection::<language::Entity>(
+            ctx,
+            List::SkillLanguages,
+            self.0.id,
+            first,
+            after,
+            Vec::new(),
+        )
+        .await?;
+        Ok(LanguageConnection::new(page, total)?)
+    }
+
+    /// The tools this skill is practised with, in the catalog's order.
+    async fn tools(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<ToolConnection> {
+        let (page, total) = nested_connection::<tool::Entity>(
+            ctx,
+            List::SkillTools,
+            self.0.id,
+            first,
+            after,
+            Vec::new(),
+        )
+        .await?;
+        Ok(ToolConnection::new(page, total)?)
+    }
+
+    /// The roles that need this skill, with importance and level, ordered by role slug.
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the roles that need the skill with this importance.")]
+        importance: Option<Importance>,
+    ) -> async_graphql::Result<SkillRoleConnection> {
+        let filters = importance
+            .map(|i| Filter::Importance(i.into()))
+            .into_iter()
+            .collect();
+        let (page, total) = nested_connection::<role::Entity>(
+            ctx,
+            List::SkillRoles,
+            self.0.id,
+            first,
+            after,
+            filters,
+        )
+        .await?;
+        Ok(SkillRoleConnection::new(page, total)?)
+    }
+}

@@ -1,0 +1,454 @@
+//! Paged lists, root and nested, read in SQL.
+//!
+//! Every list of the API is a [`List`]: where its items live, what links them to a parent, and
+//! in which order they come. One function reads a page of a list for a whole batch of parents
+//! in one statement: `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY key)` numbers each
+//! parent's items and only the first `first + 1` of each survive, so a page of 10 costs at most
+//! 11 rows per parent, however long the list. Pages are keyset pages: the cursor holds the sort
+//! key of the last item seen, so pages neither overlap nor skip when rows are added.
+
+use std::collections::HashMap;
+
+use entity::{Importance, Proficiency, ToolCategory};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, EntityTrait, QueryResult, Value};
+
+use super::sql::{NODE_PREFIX, like_pattern, node_columns, placeholders, statement, table};
+use crate::Result;
+
+/// Every list the API serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum List {
+    Roles,
+    Skills,
+    Languages,
+    Frameworks,
+    Tools,
+    RoleSkills,
+    RoleLanguages,
+    RoleFrameworks,
+    RoleTools,
+    SkillChildren,
+    SkillPrerequisites,
+    SkillLanguages,
+    SkillTools,
+    SkillRoles,
+    LanguageFrameworks,
+    LanguageSkills,
+    LanguageRoles,
+    FrameworkRoles,
+    ToolRoles,
+}
+
+/// How a list's items hang off their parent.
+enum Link {
+    /// A root list: every row of the node table.
+    Root,
+    /// A column of the node table points at the parent (`skill.parent_id`).
+    Column(&'static str),
+    /// An edge table joins parent and item: `(table, parent column, item column)`.
+    Table(&'static str, &'static str, &'static str),
+}
+
+/// What a list is sorted by (and what its cursors hold).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The `position` column of the edge (or of the node, for [`Link::Column`]): catalog order.
+    Position,
+    /// The item's slug, alphabetically.
+    Slug,
+}
+
+struct Spec {
+    link: Link,
+    order: Order,
+    /// Columns of the edge table that belong on the connection's edge type.
+    edge_columns: &'static [&'static str],
+}
+
+impl List {
+    fn spec(self) -> Spec {
+        use Link::*;
+        use Order::*;
+        let (link, order, edge_columns): (Link, Order, &'static [&'static str]) = match self {
+            List::Roles | List::Skills | List::Languages | List::Frameworks | List::Tools => {
+                (Root, Slug, &[])
+            }
+            List::RoleSkills => (
+                Table("role_skill", "role_id", "skill_id"),
+                Position,
+                &["importance", "level"],
+            ),
+            List::RoleLanguages => (
+                Table("role_language", "role_id", "language_id"),
+                Position,
+                &["importance"],
+            ),
+            List::RoleFrameworks => (
+                Table("role_framework", "role_id", "framework_id"),
+                Position,
+                &["importance"],
+            ),
+            List::RoleTools => (
+                Table("role_tool", "role_id", "tool_id"),
+                Position,
+                &["importance"],
+            ),
+            List::SkillChildren => (Column("parent_id"), Position, &[]),
+            List::SkillPrerequisites => (
+                Table("skill_prerequisite", "skill_id", "prerequisite_id"),
+                Position,
+                &[],
+            ),
+            List::SkillLanguages => (
+                Table("skill_language", "skill_id", "language_id"),
+                Position,
+                &[],
+            ),
+            List::SkillTools => (Table("skill_tool", "skill_id", "tool_id"), Position, &[]),
+            List::SkillRoles => (
+                Table("role_skill", "skill_id", "role_id"),
+                Slug,
+                &["importance", "level"],
+            ),
+            List::LanguageFrameworks => (Column("language_id"), Slug, &[]),
+            List::LanguageSkills => (
+                Table("skill_language", "language_id", "skill_id"),
+                Slug,
+                &[],
+            ),
+            List::LanguageRoles => (
+                Table("role_language", "language_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+            List::FrameworkRoles => (
+                Table("role_framework", "framework_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+            List::ToolRoles => (
+                Table("role_tool", "tool_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+        };
+        Spec {
+            link,
+            order,
+            edge_columns,
+        }
+    }
+
+    /// The table the list's items live in.
+    pub fn node_table(self) -> &'static str {
+        match self {
+            List::Roles
+            | List::SkillRoles
+            | List::LanguageRoles
+            | List::FrameworkRoles
+            | List::ToolRoles => "role",
+            List::Skills
+            | List::RoleSkills
+            | List::SkillChildren
+            | List::SkillPrerequisites
+            | List::LanguageSkills => "skill",
+            List::Languages | List::RoleLanguages | List::SkillLanguages => "language",
+            List::Frameworks | List::RoleFrameworks | List::LanguageFrameworks => "framework",
+            List::Tools | List::RoleTools | List::SkillTools => "tool",
+        }
+    }
+
+    /// Whether this list's cursors hold a position (`true`) or a slug (`false`).
+    pub fn ordered_by_position(self) -> bool {
+        self.spec().order == Order::Position
+    }
+}
+
+/// The sort key of an item: what a cursor points at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Position(i32),
+    Slug(String),
+}
+
+/// A restriction on a list's items. Each is a plain equality or text match on an indexed or
+/// small column; they combine with AND.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Filter {
+    /// Case-insensitive substring of the name, the slug or an alias.
+    Search(String),
+    /// The edge's importance.
+    Importance(Importance),
+    /// The tool's category.
+    Category(ToolCategory),
+    /// Skills without a parent.
+    RootsOnly,
+    /// Frameworks of the language with this slug.
+    LanguageSlug(String),
+}
+
+/// Which page of a list to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// How many items; `None` reads the whole list (only for short internal lists).
+    pub first: Option<u32>,
+    /// Start after the item with this key.
+    pub after: Option<SortKey>,
+    pub filters: Vec<Filter>,
+}
+
+/// Data that belongs to the edge between parent and item, when the list has it.
+#[derive(Clone, Debug, Default)]
+pub struct EdgeData {
+    pub importance: Option<Importance>,
+    pub level: Option<Proficiency>,
+}
+
+/// One item of a page.
+#[derive(Clone, Debug)]
+pub struct Item<M> {
+    pub key: SortKey,
+    pub edge: EdgeData,
+    pub node: M,
+}
+
+/// A page of a list.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    pub items: Vec<Item<M>>,
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+}
+
+impl<M> Page<M> {
+    /// A page without items, as answered for a parent that has none.
+    pub fn empty(args: &PageArgs) -> Self {
+        Page {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: args.after.is_some(),
+        }
+    }
+}
+
+/// The FROM clause, the parent expression (if any) and the sort-key expression of a list.
+fn source(list: List, spec: &Spec) -> (String, Option<String>, &'static str) {
+    let node_table = list.node_table();
+    let (from, parent) = match spec.link {
+        Link::Root => (format!("{node_table} n"), None),
+        Link::Column(column) => (format!("{node_table} n"), Some(format!("n.{column}"))),
+        Link::Table(edge, parent, child) => (
+            format!("{edge} e JOIN {node_table} n ON n.id = e.{child}"),
+            Some(format!("e.{parent}")),
+        ),
+    };
+    let key = match (spec.order, &spec.link) {
+        (Order::Slug, _) => "n.slug",
+        (Order::Position, Link::Table(..)) => "e.position",
+        (Order::Position, _) => "n.position",
+    };
+    (from, parent, key)
+}
+
+/// Appends `AND ...` conditions for the filters and returns their values in order.
+fn push_filters(sql: &mut String, values: &mut Vec<Value>, filters: &[Filter]) {
+    for filter in filters {
+        match filter {
+            Filter::Search(text) => {
+                sql.push_str(
+                    " AND (LOWER(n.name) LIKE ? ESCAPE '\\' OR LOWER(n.slug) LIKE ? ESCAPE '\\' \
+                     OR LOWER(n.aliases) LIKE ? ESCAPE '\\')",
+                );
+                let pattern = like_pattern(text);
+                values.extend([
+                    pattern.clone().into(),
+                    pattern.clone().into(),
+                    pattern.into(),
+                ]);
+            }
+            Filter::Importance(importance) => {
+                sql.push_str(" AND e.importance = ?");
+                values.push(importance.to_value().into());
+            }
+            Filter::Category(category) => {
+                sql.push_str(" AND n.category = ?");
+                values.push(category.to_value().into());
+            }
+            Filter::RootsOnly => sql.push_str(" AND n.parent_id IS NULL"),
+            Filter::LanguageSlug(slug) => {
+                sql.push_str(" AND n.language_id IN (SELECT id FROM language WHERE slug = ?)");
+                values.push(slug.clone().into());
+            }
+        }
+    }
+}
+
+fn key_value(key: &SortKey) -> Value {
+    match key {
+        SortKey::Position(position) => (*position).into(),
+        SortKey::Slug(slug) => slug.clone().into(),
+    }
+}
+
+fn read_item<N: EntityTrait + Default>(row: &QueryResult, spec: &Spec) -> Result<Item<N::Model>> {
+    let key = match spec.order {
+        Order::Position => SortKey::Position(row.try_get("", "sort_key")?),
+        Order::Slug => SortKey::Slug(row.try_get("", "sort_key")?),
+    };
+    let mut edge = EdgeData::default();
+    if spec.edge_columns.contains(&"importance") {
+        edge.importance = Some(row.try_get("", "edge_importance")?);
+    }
+    if spec.edge_columns.contains(&"level") {
+        edge.level = Some(row.try_get("", "edge_level")?);
+    }
+    let node = <N::Model as sea_orm::FromQueryResult>::from_query_result(row, NODE_PREFIX)?;
+    Ok(Item { key, edge, node })
+}
+
+/// Reads one page of a root list.
+pub async fn root_page<N: EntityTrait + Default>(
+    db: &DatabaseConnection,
+    list: List,
+    args: &PageArgs,
+) -> Result<Page<N::Model>> {
+    debug_assert_eq!(table::<N>(), list.node_table());
+    let spec = list.spec();
+    let (from, _, key) = source(list, &spec);
+    let mut sql = format!(
+        "SELECT {key} AS sort_key, {} FROM {from} WHERE 1 = 1",
+        node_columns::<N>()
+    );
+    let mut values = Vec::new();
+    push_filters(&mut sql, &mut values, &args.filters);
+    if let Some(after) = &args.after {
+        sql.push_str(&format!(" AND {key} > ?"));
+        values.push(key_value(after));
+    }
+    sql.push_str(&format!(" ORDER BY {key}"));
+    if let Some(first) = args.first {
+        sql.push_str(" LIMIT ?");
+        values.push(i64::from(first + 1).into());
+    }
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let mut page = Page::empty(args);
+    for row in &rows {
+        page.items.push(read_item::<N>(row, &spec)?);
+    }
+    trim(&mut page, args.first);
+    Ok(page)
+}
+
+/// Reads the same page of a nested list for every parent in `parents`, in one statement.
+pub async fn nested_pages<N: EntityTrait + Default>(
+    db: &DatabaseConnection,
+    list: List,
+    parents: &[i32],
+    args: &PageArgs,
+) -> Result<HashMap<i32, Page<N::Model>>> {
+    debug_assert_eq!(table::<N>(), list.node_table());
+    let spec = list.spec();
+    let (from, Some(parent), key) = source(list, &spec) else {
+        return Err(crate::Error::Internal(format!(
+            "{list:?} is not a nested list"
+        )));
+    };
+    let edge_columns: String = spec
+        .edge_columns
+        .iter()
+        .map(|column| format!("e.{column} AS edge_{column}, "))
+        .collect();
+    let mut sql = format!(
+        "SELECT * FROM (SELECT {parent} AS parent_id, {key} AS sort_key, {edge_columns}{}, \
+         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}) AS row_number \
+         FROM {from} WHERE {parent} IN ({})",
+        node_columns::<N>(),
+        placeholders(parents.len())
+    );
+    let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
+    push_filters(&mut sql, &mut values, &args.filters);
+    if let Some(after) = &args.after {
+        sql.push_str(&format!(" AND {key} > ?"));
+        values.push(key_value(after));
+    }
+    sql.push_str(") numbered");
+    if let Some(first) = args.first {
+        sql.push_str(" WHERE row_number <= ?");
+        values.push(i64::from(first + 1).into());
+    }
+    sql.push_str(" ORDER BY parent_id, row_number");
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+
+    let mut pages: HashMap<i32, Page<N::Model>> = parents
+        .iter()
+        .map(|parent| (*parent, Page::empty(args)))
+        .collect();
+    for row in &rows {
+        let parent: i32 = row.try_get("", "parent_id")?;
+        if let Some(page) = pages.get_mut(&parent) {
+            page.items.push(read_item::<N>(row, &spec)?);
+        }
+    }
+    for page in pages.values_mut() {
+        trim(page, args.first);
+    }
+    Ok(pages)
+}
+
+/// Drops the extra row read to learn whether a next page exists.
+fn trim<M>(page: &mut Page<M>, first: Option<u32>) {
+    if let Some(first) = first
+        && page.items.len() > first as usize
+    {
+        page.items.truncate(first as usize);
+        page.has_next_page = true;
+    }
+}
+
+/// Counts a root list's items (the filters apply, the cursor does not).
+pub async fn root_count(db: &DatabaseConnection, list: List, filters: &[Filter]) -> Result<i64> {
+    let (from, _, _) = source(list, &list.spec());
+    let mut sql = format!("SELECT COUNT(*) AS total FROM {from} WHERE 1 = 1");
+    let mut values = Vec::new();
+    push_filters(&mut sql, &mut values, filters);
+    let row = db
+        .query_one_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "total")?,
+        None => 0,
+    })
+}
+
+/// Counts a nested list's items for every parent in `parents`, in one statement.
+pub async fn nested_counts(
+    db: &DatabaseConnection,
+    list: List,
+    parents: &[i32],
+    filters: &[Filter],
+) -> Result<HashMap<i32, i64>> {
+    let (from, Some(parent), _) = source(list, &list.spec()) else {
+        return Err(crate::Error::Internal(format!(
+            "{list:?} is not a nested list"
+        )));
+    };
+    let mut sql = format!(
+        "SELECT {parent} AS parent_id, COUNT(*) AS total FROM {from} WHERE {parent} IN ({})",
+        placeholders(parents.len())
+    );
+    let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
+    push_filters(&mut sql, &mut values, filters);
+    sql.push_str(&format!(" GROUP BY {parent}"));
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let mut counts: HashMap<i32, i64> = parents.iter().map(|parent| (*parent, 0)).collect();
+    for row in &rows {
+        counts.insert(row.try_get("", "parent_id")?, row.try_get("", "total")?);
+    }
+    Ok(counts)
+}

@@ -1,0 +1,70 @@
+//! Single nodes by primary key or by slug, many at a time.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Value};
+
+use crate::Result;
+
+/// The fields every node table has; lets one generic query serve all five kinds.
+pub trait NodeModel {
+    fn id(&self) -> i32;
+    fn slug(&self) -> &str;
+}
+
+macro_rules! node_model {
+    ($($module:ident),*) => {$(
+        impl NodeModel for entity::$module::Model {
+            fn id(&self) -> i32 {
+                self.id
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+        }
+    )*};
+}
+node_model!(role, skill, language, framework, tool);
+
+async fn find_in<N, V>(db: &DatabaseConnection, column: &str, keys: Vec<V>) -> Result<Vec<N::Model>>
+where
+    N: EntityTrait + Default,
+    V: Into<Value>,
+{
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let column = Expr::col((N::default(), Alias::new(column)));
+    Ok(N::find()
+        .filter(column.is_in(keys))
+        .limit(None)
+        .all(db)
+        .await?)
+}
+
+/// Nodes of kind `N` by primary key; missing ids are simply absent from the map.
+pub async fn by_ids<N>(db: &DatabaseConnection, ids: &[i32]) -> Result<HashMap<i32, N::Model>>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeModel,
+{
+    let models = find_in::<N, _>(db, "id", ids.to_vec()).await?;
+    Ok(models.into_iter().map(|m| (m.id(), m)).collect())
+}
+
+/// Nodes of kind `N` by slug; unknown slugs are simply absent from the map.
+pub async fn by_slugs<N>(
+    db: &DatabaseConnection,
+    slugs: &[String],
+) -> Result<HashMap<String, N::Model>>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeModel,
+{
+    let models = find_in::<N, _>(db, "slug", slugs.to_vec()).await?;
+    Ok(models
+        .into_iter()
+        .map(|m| (m.slug().to_owned(), m))
+        .collect())
+}

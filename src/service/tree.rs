@@ -1,0 +1,86 @@
+//! Whole skill subtrees in one recursive query.
+
+use std::collections::HashMap;
+
+use entity::skill;
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
+
+use super::sql::{NODE_PREFIX, node_columns, placeholders, statement};
+use crate::Result;
+
+/// One skill of a subtree, with its depth below the subtree's root (children have depth 1).
+#[derive(Clone, Debug)]
+pub struct TreeEntry {
+    pub depth: i32,
+    pub skill: skill::Model,
+}
+
+/// The descendants of every skill in `roots`, down to `max_depth` levels, each list in
+/// pre-order (a skill, then its subtree, siblings in catalog order).
+///
+/// One statement for the whole batch: a `WITH RECURSIVE` walk that remembers which root each
+/// row descends from. The pre-order is put together here, which keeps the SQL portable.
+pub async fn descendants(
+    db: &DatabaseConnection,
+    roots: &[i32],
+    max_depth: u32,
+) -> Result<HashMap<i32, Vec<TreeEntry>>> {
+    let mut trees: HashMap<i32, Vec<TreeEntry>> =
+        roots.iter().map(|root| (*root, Vec::new())).collect();
+    if roots.is_empty() || max_depth == 0 {
+        return Ok(trees);
+    }
+    let sql = format!(
+        "WITH RECURSIVE tree (root_id, id, depth) AS ( \
+           SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.parent_id IN ({}) \
+           UNION ALL \
+           SELECT tree.root_id, s.id, tree.depth + 1 FROM skill s \
+           JOIN tree ON s.parent_id = tree.id WHERE tree.depth < ? \
+         ) \
+         SELECT tree.root_id AS root_id, tree.depth AS depth, {} \
+         FROM tree JOIN skill n ON n.id = tree.id",
+        placeholders(roots.len()),
+        node_columns::<skill::Entity>()
+    );
+    let mut values: Vec<Value> = roots.iter().map(|id| (*id).into()).collect();
+    values.push(i64::from(max_depth).into());
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+
+    // Per root: the children of every skill in its subtree, in catalog order.
+    let mut children: HashMap<i32, HashMap<i32, Vec<TreeEntry>>> = HashMap::new();
+    for row in &rows {
+        let root: i32 = row.try_get("", "root_id")?;
+        let depth: i32 = row.try_get("", "depth")?;
+        let skill = skill::Model::from_query_result(row, NODE_PREFIX)?;
+        let Some(parent) = skill.parent_id else {
+            continue;
+        };
+        children
+            .entry(root)
+            .or_default()
+            .entry(parent)
+            .or_default()
+            .push(TreeEntry { depth, skill });
+    }
+    for (root, mut by_parent) in children {
+        for siblings in by_parent.values_mut() {
+            siblings.sort_by_key(|entry| entry.skill.position);
+        }
+        let mut ordered = Vec::new();
+        // Depth-first walk with an explicit stack; children are pushed in reverse so that the
+        // first child is visited first.
+        let mut stack: Vec<TreeEntry> = by_parent.remove(&root).unwrap_or_default();
+        stack.reverse();
+        while let Some(entry) = stack.pop() {
+            if let Some(mut kids) = by_parent.remove(&entry.skill.id) {
+                kids.reverse();
+                stack.extend(kids);
+            }
+            ordered.push(entry);
+        }
+        trees.insert(root, ordered);
+    }
+    Ok(trees)
+}
