@@ -375,9 +375,7 @@ mod tests {
             name = "C"
             description = ""
         "#;
-        let err = Catalog::parse(text)
-            .expect_err("invalid catalog")
-            .detail();
+        let err = Catalog::parse(text).expect_err("invalid catalog").detail();
         assert!(err.contains("unknown language \"python\""), "{err}");
         assert!(err.contains("skill \"a\" is its own prerequisite"), "{err}");
         assert!(err.contains("not kebab-case"), "{err}");

@@ -1,1 +1,13 @@
-fn main() {}
+//! The integration suite: one binary, a real server per test, each over a fresh database.
+//! Tests declared with `backend_tests!` run on SQLite and, when
+//! `SKILLGRAPH_TEST_POSTGRES_URL` is set, on PostgreSQL too.
+
+mod helpers;
+
+mod catalog_queries;
+mod errors;
+mod http_endpoints;
+mod pagination;
+mod schema_file;
+mod seeding;
+mod statement_counts;

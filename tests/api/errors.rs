@@ -1,0 +1,92 @@
+//! Client mistakes become GraphQL errors with an `extensions.code`, and leak nothing.
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, backend_tests};
+
+fn code(error: &serde_json::Value) -> &str {
+    error["extensions"]["code"].as_str().unwrap_or("<no code>")
+}
+
+async fn malformed_queries_have_codes(app: &TestApp) {
+    let error = app.error("{ role(slug: ").await;
+    assert_eq!(code(&error), "GRAPHQL_PARSE_FAILED", "{error}");
+
+    let error = app
+        .error("{ role(slug: \"backend-developer\") { salary } }")
+        .await;
+    assert_eq!(code(&error), "GRAPHQL_VALIDATION_FAILED", "{error}");
+
+    let error = app.error("{ roles(first: \"ten\") { totalCount } }").await;
+    assert_eq!(code(&error), "GRAPHQL_VALIDATION_FAILED", "{error}");
+
+    let response = app
+        .post(json!({
+            "query": "query($n: Int) { roles(first: $n) { totalCount } }",
+            "variables": { "n": "many" },
+        }))
+        .await;
+    let error = &response["errors"][0];
+    assert!(
+        ["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"].contains(&code(error)),
+        "{response}"
+    );
+}
+
+async fn page_sizes_are_checked(app: &TestApp) {
+    for first in ["101", "1000", "-1"] {
+        let error = app
+            .error(&format!("{{ roles(first: {first}) {{ totalCount }} }}"))
+            .await;
+        assert_eq!(code(&error), "BAD_USER_INPUT", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("100"), "names the limit: {message}");
+    }
+    let error = app
+        .error(r#"{ role(slug: "backend-developer") { skills(first: 500) { totalCount } } }"#)
+        .await;
+    assert_eq!(code(&error), "BAD_USER_INPUT", "{error}");
+    assert_eq!(error["path"], json!(["role", "skills"]));
+}
+
+async fn bad_cursors_and_ids_are_refused(app: &TestApp) {
+    for cursor in ["garbage!", "", "cDox"] {
+        // `cDox` is a valid position cursor, but `roles` is ordered by slug.
+        let error = app
+            .error(&format!(
+                r#"{{ roles(after: "{cursor}") {{ totalCount }} }}"#
+            ))
+            .await;
+        assert_eq!(code(&error), "BAD_USER_INPUT", "{cursor}: {error}");
+    }
+    let error = app.error(r#"{ node(id: "not-an-id") { id } }"#).await;
+    assert_eq!(code(&error), "BAD_USER_INPUT", "{error}");
+    let error = app
+        .error(r#"{ skill(slug: "security") { descendants(maxDepth: -1) { depth } } }"#)
+        .await;
+    assert_eq!(code(&error), "BAD_USER_INPUT", "{error}");
+    let error = app
+        .error(r#"{ skill(slug: "security") { descendants(maxDepth: 1000) { depth } } }"#)
+        .await;
+    assert_eq!(code(&error), "BAD_USER_INPUT", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("16"), "{error}");
+}
+
+async fn errors_leave_the_rest_of_the_answer(app: &TestApp) {
+    let response = app
+        .post(json!({
+            "query": r#"{ ok: role(slug: "backend-developer") { name } bad: roles(first: 1000) { totalCount } }"#,
+        }))
+        .await;
+    assert_eq!(response["data"]["ok"]["name"], "Backend Developer");
+    assert_eq!(code(&response["errors"][0]), "BAD_USER_INPUT");
+    let text = response.to_string().to_lowercase();
+    assert!(!text.contains("select"), "no SQL in answers: {text}");
+}
+
+backend_tests!(
+    malformed_queries_have_codes,
+    page_sizes_are_checked,
+    bad_cursors_and_ids_are_refused,
+    errors_leave_the_rest_of_the_answer,
+);

@@ -1,0 +1,217 @@
+//! `spawn_app()`: a real server on an ephemeral port over a fresh database of its own.
+
+use std::io::Write;
+use std::sync::Once;
+
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use skillgraph::db::Db;
+use skillgraph::graphql::Limits;
+use skillgraph::http::{AppState, router};
+
+/// The environment variable that turns the PostgreSQL runs of the suite on.
+pub const POSTGRES_URL_VAR: &str = "SKILLGRAPH_TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where a test's database lives, so that it can be removed when the test ends.
+enum Scratch {
+    SqliteFile(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    server: tokio::task::JoinHandle<()>,
+    scratch: Scratch,
+}
+
+/// Says, where the test output is seen even when captured, that the PostgreSQL runs are skipped.
+fn warn_postgres_skipped() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! PostgreSQL tests SKIPPED: set {POSTGRES_URL_VAR} (e.g. \
+             postgres://postgres@127.0.0.1:5432/postgres) to run them !!!\n"
+        );
+    });
+}
+
+/// Starts the service over a fresh, migrated and seeded database on `backend`; `None` when the
+/// backend is not configured (PostgreSQL without `SKILLGRAPH_TEST_POSTGRES_URL`).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, Limits::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, limits: Limits) -> Option<TestApp> {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let (url, scratch) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("skillgraph-test-{unique}.db"));
+            let url = format!("sqlite://{}", path.display());
+            (url, Scratch::SqliteFile(path))
+        }
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+                warn_postgres_skipped();
+                return None;
+            };
+            let name = format!("skillgraph_test_{unique}");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create the test database");
+            admin.close().await.ok();
+            let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
+            url.set_path(&name);
+            (
+                url.to_string(),
+                Scratch::PostgresDatabase { admin_url, name },
+            )
+        }
+    };
+    let db = skillgraph::cli::prepare(&url)
+        .await
+        .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind an ephemeral port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    let app = router(AppState::new(db.clone(), limits));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("server runs");
+    });
+    Some(TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        server,
+        scratch,
+    })
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the JSON response.
+    pub async fn post(&self, body: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON response")
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str) -> Value {
+        let response = self.post(json!({ "query": query })).await;
+        assert!(
+            response.get("errors").is_none(),
+            "query failed: {response:#}\n{query}"
+        );
+        response["data"].clone()
+    }
+
+    /// Runs a query that must fail and returns its first error.
+    pub async fn error(&self, query: &str) -> Value {
+        let response = self.post(json!({ "query": query })).await;
+        let errors = response["errors"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !errors.is_empty(),
+            "query should fail: {response:#}\n{query}"
+        );
+        errors[0].clone()
+    }
+
+    /// Runs a query and says how many SQL statements it cost.
+    pub async fn statements_for(&self, query: &str) -> u64 {
+        let before = self.db.statements.get();
+        self.data(query).await;
+        self.db.statements.get() - before
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        match &self.scratch {
+            Scratch::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Scratch::PostgresDatabase { admin_url, name } => {
+                // Drop runs inside the test's runtime, which cannot be blocked on: a thread
+                // with a runtime of its own removes the database.
+                let admin_url = admin_url.clone();
+                let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    runtime.block_on(async {
+                        let admin = Database::connect(&admin_url).await?;
+                        admin.execute_unprepared(&statement).await?;
+                        admin.close().await
+                    })
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) {
+                    let _ = writeln!(std::io::stderr(), "could not drop test database {name}");
+                }
+            }
+        }
+    }
+}
+
+/// Declares each listed `async fn(&TestApp)` as two tests, one per backend.
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite)
+                        .await
+                        .expect("SQLite is always available");
+                    super::$name(&app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(app) =
+                        $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await
+                    else {
+                        return;
+                    };
+                    super::$name(&app).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use backend_tests;

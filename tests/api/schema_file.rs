@@ -1,0 +1,30 @@
+//! `schema.graphql` at the repository root is exactly the served schema.
+
+#[test]
+fn schema_file_matches_the_served_schema() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+    let committed = std::fs::read_to_string(path).expect("schema.graphql exists");
+    let served = skillgraph::graphql::sdl();
+    assert!(
+        committed == served,
+        "schema.graphql is out of date: run `cargo run -- schema > schema.graphql`"
+    );
+}
+
+#[test]
+fn schema_names_the_contract_types() {
+    let sdl = skillgraph::graphql::sdl();
+    for needle in [
+        "interface Node",
+        "type RoleSkillEdge",
+        "importance: Importance!",
+        "level: Proficiency!",
+        "descendants(",
+        "type SkillTreeEntry",
+        "enum ToolCategory",
+        "rootsOnly: Boolean",
+        "totalCount: Int!",
+    ] {
+        assert!(sdl.contains(needle), "schema lacks {needle:?}");
+    }
+}

@@ -1,0 +1,74 @@
+//! N+1 is a bug: a nested query costs one statement per level, whatever the number of rows.
+
+use crate::helpers::{TestApp, backend_tests};
+
+const FOUR_LEVELS: &str = r#"{ roles(first: $ROLES) { nodes { slug
+    skills(first: 100) { nodes { slug
+        languages(first: 100) { nodes { slug
+            frameworks(first: 100) { nodes { slug } } } } } } } } }"#;
+
+async fn four_levels_cost_four_statements(app: &TestApp) {
+    let two = app
+        .statements_for(&FOUR_LEVELS.replace("$ROLES", "2"))
+        .await;
+    let all = app
+        .statements_for(&FOUR_LEVELS.replace("$ROLES", "100"))
+        .await;
+    assert_eq!(
+        two, all,
+        "statements must not grow with the number of roles"
+    );
+    assert!(all <= 4, "one statement per level, got {all}");
+
+    // The query really reaches every level.
+    let data = app.data(&FOUR_LEVELS.replace("$ROLES", "100")).await;
+    let frameworks = data["roles"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["skills"]["nodes"].as_array().unwrap())
+        .flat_map(|s| s["languages"]["nodes"].as_array().unwrap())
+        .flat_map(|l| l["frameworks"]["nodes"].as_array().unwrap())
+        .count();
+    assert!(
+        frameworks > 50,
+        "a real fan-out, got {frameworks} frameworks"
+    );
+}
+
+async fn total_count_costs_one_statement_per_level_only_when_selected(app: &TestApp) {
+    let without = app
+        .statements_for(r#"{ roles { nodes { skills { nodes { slug } } } } }"#)
+        .await;
+    let with = app
+        .statements_for(
+            r#"{ roles { totalCount nodes { skills { totalCount nodes { slug } } } } }"#,
+        )
+        .await;
+    assert_eq!(without, 2);
+    assert_eq!(with, 4);
+}
+
+async fn edges_and_reverse_edges_are_batched(app: &TestApp) {
+    // Python alone reaches every field below (each level has rows), so the single-language
+    // query runs every statement the all-languages one does.
+    let fields = r#"{
+        roles(first: 100) { edges { importance node { slug } } }
+        frameworks { nodes { language { slug } roles { totalCount } } }
+        skills(first: 100) { nodes { parent { slug } prerequisites { slug } tools { nodes { slug } } descendants { depth } } }
+    }"#;
+    let one = app
+        .statements_for(&format!(r#"{{ language(slug: "python") {fields} }}"#))
+        .await;
+    let many = app
+        .statements_for(&format!("{{ languages(first: 100) {{ nodes {fields} }} }}"))
+        .await;
+    assert_eq!(one, many);
+    assert!(many <= 11, "one statement per field and level, got {many}");
+}
+
+backend_tests!(
+    four_levels_cost_four_statements,
+    total_count_costs_one_statement_per_level_only_when_selected,
+    edges_and_reverse_edges_are_batched,
+);
