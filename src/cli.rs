@@ -58,6 +58,15 @@ pub struct ServeArgs {
     /// The deepest `Skill.descendants` may walk.
     #[arg(long, env = "SKILLGRAPH_MAX_TREE_DEPTH", default_value_t = Limits::default().max_tree_depth)]
     pub max_tree_depth: u32,
+
+    /// The deepest a query may nest its selections (deeper: `QUERY_TOO_DEEP`).
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = Limits::default().max_query_depth)]
+    pub max_query_depth: usize,
+
+    /// The most a query may cost, a connection costing its selection times `first`
+    /// (more: `QUERY_TOO_COMPLEX`).
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
+    pub max_complexity: usize,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -78,6 +87,8 @@ impl ServeArgs {
             default_page_size: self.default_page_size,
             max_page_size: self.max_page_size,
             max_tree_depth: self.max_tree_depth,
+            max_query_depth: self.max_query_depth,
+            max_complexity: self.max_complexity,
         })
     }
 }

@@ -11,24 +11,31 @@ use crate::Result;
 /// The database URL used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db";
 
-/// Counts every SQL statement the connection pool runs.
-///
-/// Fed by SeaORM's metric callback; the tests read it to prove that a nested query costs a
-/// fixed number of statements, whatever the number of rows.
+/// A counter shared by every clone of a [`Db`].
 #[derive(Clone, Debug, Default)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct Counter(Arc<AtomicU64>);
 
-impl StatementCounter {
+impl Counter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
+
+    pub fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
-/// A pool of connections plus the counter of the statements it ran.
+/// A pool of connections, plus counters of the work it did.
+///
+/// `statements` is fed by SeaORM's metric callback (every statement); `list_rows` by the list
+/// queries of the service layer (the rows they fetched). The tests and the benchmark read them
+/// to prove that a nested query costs a fixed number of statements, and that a nested page
+/// fetches no more rows than it returns (plus one per parent).
 #[derive(Clone, Debug)]
 pub struct Db {
     pub conn: DatabaseConnection,
-    pub statements: StatementCounter,
+    pub statements: Counter,
+    pub list_rows: Counter,
 }
 
 /// SQLite opens a missing file only when asked to (`mode=rwc`); a service whose default is
@@ -52,12 +59,14 @@ pub async fn connect(url: &str) -> Result<Db> {
         // sqlx already turns foreign keys on for every connection.)
         conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
     }
-    let statements = StatementCounter::default();
-    let counter = statements.0.clone();
-    conn.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
-    Ok(Db { conn, statements })
+    let statements = Counter::default();
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| counter.add(1));
+    Ok(Db {
+        conn,
+        statements,
+        list_rows: Counter::default(),
+    })
 }
 
 /// Brings the schema up to date.

@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Runs one GraphQL request with a DataLoader of its own.
 async fn execute(state: &AppState, request: async_graphql::Request) -> GraphQLResponse {
-    let request = request.data(request_loader(state.db.conn.clone()));
+    let request = request.data(request_loader(state.db.clone()));
     state.schema.execute(request).await.into()
 }
 

@@ -3,39 +3,91 @@
 //!
 //! A new [`DataLoader`] is made for every HTTP request (see `http.rs`), so nothing read for one
 //! request is ever served to another.
+//!
+//! ## Why batches wait for the request to settle
+//!
+//! A DataLoader runs a batch a fixed delay after the first key of it arrives. The fields of one
+//! level do not always ask within that delay: async-graphql resolves a long list through
+//! `FuturesUnordered`, which yields to the scheduler after every 32 items, and a busy machine
+//! can take longer than the delay to come back. The batch would then split in two, and the
+//! statement count would grow with the number of rows. So every key a resolver asks for is
+//! counted, and a batch only starts its delay once a turn of the scheduler has passed with no
+//! new key: the request has run out of fields to resolve at this level.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 
+use crate::db::Db;
 use crate::service::nodes::{self, NodeModel};
 use crate::service::tree::{self, TreeEntry};
-use crate::service::{Filter, List, Page, PageArgs, lists};
+use crate::service::{Filter, List, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
 
 /// Loads rows for the fields of one request.
 pub struct SqlLoader {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 /// The per-request loader, as stored in the request's data.
-pub type RequestLoader = DataLoader<SqlLoader>;
+pub struct RequestLoader {
+    loader: DataLoader<SqlLoader>,
+    /// How many keys the request's resolvers have asked for so far.
+    asked: Arc<AtomicU64>,
+}
 
-/// How long the loader waits for sibling fields to add their keys before it runs a batch.
+/// How long the loader waits for sibling fields to add their keys, once the request settled.
 const BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// The most keys one batch holds; far below SQLite's and PostgreSQL's limits on bound values.
 const MAX_BATCH_SIZE: usize = 5_000;
 
+/// Waits until a turn of the scheduler passes without a new key.
+async fn settle(asked: &AtomicU64) {
+    let mut seen = asked.load(Ordering::Acquire);
+    loop {
+        tokio::task::yield_now().await;
+        let now = asked.load(Ordering::Acquire);
+        if now == seen {
+            return;
+        }
+        seen = now;
+    }
+}
+
 /// A new loader for one request.
-pub fn request_loader(db: DatabaseConnection) -> RequestLoader {
-    DataLoader::new(SqlLoader { db }, tokio::spawn)
+pub fn request_loader(db: Db) -> RequestLoader {
+    let asked = Arc::new(AtomicU64::new(0));
+    let watched = asked.clone();
+    let spawn = move |batch: async_graphql::futures_util::future::BoxFuture<'static, ()>| {
+        let asked = watched.clone();
+        tokio::spawn(async move {
+            settle(&asked).await;
+            batch.await;
+        })
+    };
+    let loader = DataLoader::new(SqlLoader { db }, spawn)
         .delay(BATCH_DELAY)
-        .max_batch_size(MAX_BATCH_SIZE)
+        .max_batch_size(MAX_BATCH_SIZE);
+    RequestLoader { loader, asked }
+}
+
+impl RequestLoader {
+    /// Loads one value, batched with the other keys of the same kind this request asks for.
+    pub async fn load_one<K>(&self, key: K) -> Result<Option<<SqlLoader as Loader<K>>::Value>>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        SqlLoader: Loader<K, Error = Error>,
+    {
+        self.asked.fetch_add(1, Ordering::Release);
+        self.loader.load_one(key).await
+    }
 }
 
 /// The request's loader, from the context of a resolver.
@@ -88,12 +140,13 @@ pub struct PageRequest {
     pub args: PageArgs,
 }
 
-/// One parent's item count of a nested list.
+/// One parent's item count of a nested list: all items, or those up to a sort key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CountRequest {
     pub list: List,
     pub parent: i32,
     pub filters: Vec<Filter>,
+    pub up_to: Option<SortKey>,
 }
 
 /// One skill's subtree, `max_depth` levels deep.
@@ -150,15 +203,19 @@ impl Loader<CountRequest> for SqlLoader {
     type Error = Error;
 
     async fn load(&self, keys: &[CountRequest]) -> Result<HashMap<CountRequest, i64>> {
-        let groups = group_by(keys, |k| ((k.list, k.filters.clone()), k.parent));
+        let groups = group_by(keys, |k| {
+            ((k.list, k.filters.clone(), k.up_to.clone()), k.parent)
+        });
         let mut loaded = HashMap::new();
-        for ((list, filters), parents) in groups {
-            let counts = lists::nested_counts(&self.db, list, &parents, &filters).await?;
+        for ((list, filters, up_to), parents) in groups {
+            let counts =
+                lists::nested_counts(&self.db, list, &parents, &filters, up_to.as_ref()).await?;
             for (parent, count) in counts {
                 let key = CountRequest {
                     list,
                     parent,
                     filters: filters.clone(),
+                    up_to: up_to.clone(),
                 };
                 loaded.insert(key, count);
             }

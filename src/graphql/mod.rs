@@ -26,6 +26,8 @@ pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
     Schema::build(Query, EmptyMutation, EmptySubscription)
         .data(db)
         .data(limits)
+        .limit_depth(limits.max_query_depth)
+        .limit_complexity(limits.max_complexity)
         .extension(error_codes::ErrorCodes)
         .finish()
 }

@@ -7,7 +7,7 @@ use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::loaders::{CountRequest, loader};
 use crate::db::Db;
-use crate::service::{EdgeData, Filter, Item, List, Page, PageArgs, lists};
+use crate::service::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
 
 /// Limits that protect the service from oversized requests.
@@ -19,6 +19,11 @@ pub struct Limits {
     pub max_page_size: u32,
     /// The deepest `Skill.descendants` walks, and its depth when no `maxDepth` is given.
     pub max_tree_depth: u32,
+    /// The deepest a query document may nest its selections.
+    pub max_query_depth: usize,
+    /// The most a query may cost, where a connection field costs its selection times its
+    /// `first` (see [`connection_cost`]).
+    pub max_complexity: usize,
 }
 
 impl Default for Limits {
@@ -27,6 +32,8 @@ impl Default for Limits {
             default_page_size: 20,
             max_page_size: 100,
             max_tree_depth: 16,
+            max_query_depth: 20,
+            max_complexity: 200_000,
         }
     }
 }
@@ -64,57 +71,84 @@ pub fn page_args(
 
 /// Where a page sits in its list.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct PageInfo {
     /// Whether items follow this page (ask again with `after: endCursor`).
     pub has_next_page: bool,
-    /// Whether items precede this page. Lists are paged forwards, so this is true exactly
-    /// when the page was asked for with `after`.
-    pub has_previous_page: bool,
     /// The cursor of the first item of the page, null when the page is empty.
     pub start_cursor: Option<String>,
     /// The cursor of the last item of the page, null when the page is empty.
     pub end_cursor: Option<String>,
+    /// Counts the items up to the `after` cursor, when there is one.
+    #[graphql(skip)]
+    pub before: Option<Count>,
+}
+
+#[async_graphql::ComplexObject]
+impl PageInfo {
+    /// Whether items precede this page: false without `after`; with it, whether any item
+    /// (passing the same filters) sorts at or before that cursor. Costs one query per level,
+    /// only when selected on a page read with `after`.
+    async fn has_previous_page(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(match &self.before {
+            None => false,
+            Some(before) => before.resolve(ctx).await? > 0,
+        })
+    }
 }
 
 impl PageInfo {
-    pub(crate) fn of<M>(page: &Page<M>) -> Self {
+    pub(crate) fn of<M>(page: &Page<M>, total: &Count) -> Self {
         PageInfo {
             has_next_page: page.has_next_page,
-            has_previous_page: page.has_previous_page,
             start_cursor: page.items.first().map(|item| encode_cursor(&item.key)),
             end_cursor: page.items.last().map(|item| encode_cursor(&item.key)),
+            before: page.after.clone().map(|key| Count {
+                up_to: Some(key),
+                ..total.clone()
+            }),
         }
     }
 }
 
-/// How to count a list's items, should the client select `totalCount`.
+/// A count of a list's items, run only if a client selects `totalCount` or `hasPreviousPage`.
 #[derive(Clone, Debug)]
-pub enum TotalCount {
-    Root { list: List, filters: Vec<Filter> },
-    Nested(CountRequest),
+pub struct Count {
+    pub list: List,
+    /// `None` for a root list.
+    pub parent: Option<i32>,
+    pub filters: Vec<Filter>,
+    /// Count only the items up to and including this sort key.
+    pub up_to: Option<SortKey>,
 }
 
-impl TotalCount {
-    pub fn nested(list: List, parent: i32, filters: Vec<Filter>) -> Self {
-        TotalCount::Nested(CountRequest {
+impl Count {
+    pub fn new(list: List, parent: Option<i32>, filters: Vec<Filter>) -> Self {
+        Count {
             list,
             parent,
             filters,
-        })
+            up_to: None,
+        }
     }
 
     pub(crate) async fn resolve(&self, ctx: &Context<'_>) -> Result<i64> {
-        match self {
-            TotalCount::Root { list, filters } => {
+        match self.parent {
+            None => {
                 let db = ctx
                     .data::<Db>()
                     .map_err(|_| Error::Internal("no database in the schema data".into()))?;
-                lists::root_count(&db.conn, *list, filters).await
+                lists::root_count(db, self.list, &self.filters, self.up_to.as_ref()).await
             }
-            TotalCount::Nested(request) => Ok(loader(ctx)?
-                .load_one(request.clone())
-                .await?
-                .unwrap_or_default()),
+            Some(parent) => {
+                let request = CountRequest {
+                    list: self.list,
+                    parent,
+                    filters: self.filters.clone(),
+                    up_to: self.up_to.clone(),
+                };
+                Ok(loader(ctx)?.load_one(request).await?.unwrap_or_default())
+            }
         }
     }
 }
@@ -156,7 +190,7 @@ macro_rules! connection {
             /// Where this page sits in the whole list.
             pub page_info: $crate::graphql::pagination::PageInfo,
             #[graphql(skip)]
-            pub total: $crate::graphql::pagination::TotalCount,
+            pub total: $crate::graphql::pagination::Count,
         }
 
         #[async_graphql::ComplexObject]
@@ -186,12 +220,12 @@ macro_rules! connection {
         impl $connection {
             pub fn new<M>(
                 page: $crate::service::Page<M>,
-                total: $crate::graphql::pagination::TotalCount,
+                total: $crate::graphql::pagination::Count,
             ) -> $crate::Result<Self>
             where
                 $node: From<M>,
             {
-                let page_info = $crate::graphql::pagination::PageInfo::of(&page);
+                let page_info = $crate::graphql::pagination::PageInfo::of(&page, &total);
                 let edges = page
                     .items
                     .into_iter()
@@ -217,4 +251,29 @@ pub fn nodes_of<M, N: From<M>>(page: Page<M>) -> Vec<N> {
         .into_iter()
         .map(|Item { node, .. }| N::from(node))
         .collect()
+}
+
+/// The cost of a connection field for the complexity limit: its selection's cost times the
+/// number of items it may return. A missing `first` counts as the default page size, and a
+/// `first` beyond the maximum counts as the maximum (the resolver refuses it with a clearer
+/// error than "too complex").
+pub fn connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let limits = Limits::default();
+    let items = first
+        .unwrap_or(limits.default_page_size as i32)
+        .clamp(0, limits.max_page_size as i32);
+    1 + items as usize * child_complexity
+}
+
+/// What a short list without paging (a skill's prerequisites) counts as, in items.
+pub const SHORT_LIST_COST: usize = 10;
+
+/// The cost of `Skill.descendants`: a subtree may hold many skills, so every level counts as
+/// a full page.
+pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
+    let limits = Limits::default();
+    let depth = max_depth
+        .unwrap_or(limits.max_tree_depth as i32)
+        .clamp(1, limits.max_tree_depth as i32);
+    1 + depth as usize * limits.default_page_size as usize * child_complexity
 }

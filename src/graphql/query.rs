@@ -11,7 +11,7 @@ use super::connections::{
 use super::enums::ToolCategory;
 use super::ids::{Kind, decode_id};
 use super::loaders::{BySlug, loader};
-use super::pagination::{Limits, TotalCount, page_args};
+use super::pagination::{Count, Limits, page_args};
 use super::types::{Framework, Language, Node, Role, Skill, Tool};
 use crate::db::Db;
 use crate::service::nodes::NodeModel;
@@ -78,10 +78,10 @@ async fn root_page<N: EntityTrait + Default>(
     first: Option<i32>,
     after: Option<String>,
     filters: Vec<Filter>,
-) -> Result<(Page<N::Model>, TotalCount)> {
+) -> Result<(Page<N::Model>, Count)> {
     let args = page_args(ctx, list, first, after, filters.clone())?;
-    let page = lists::root_page::<N>(&database(ctx)?.conn, list, &args).await?;
-    Ok((page, TotalCount::Root { list, filters }))
+    let page = lists::root_page::<N>(database(ctx)?, list, &args).await?;
+    Ok((page, Count::new(list, None, filters)))
 }
 
 /// One node by slug, through the request's DataLoader.
@@ -123,6 +123,7 @@ impl Query {
 
     /// Objects by global ID, in the order asked; null for each ID that names no object.
     /// At most as many IDs as the maximum page size (100 unless configured).
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -156,6 +157,7 @@ impl Query {
     }
 
     /// All roles, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
@@ -176,6 +178,7 @@ impl Query {
     }
 
     /// All skills, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -203,6 +206,7 @@ impl Query {
     }
 
     /// All languages, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -229,6 +233,7 @@ impl Query {
     }
 
     /// All frameworks, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -250,6 +255,7 @@ impl Query {
     }
 
     /// All tools, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,

@@ -10,10 +10,11 @@
 use std::collections::HashMap;
 
 use entity::{Importance, Proficiency, ToolCategory};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, EntityTrait, QueryResult, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait, QueryResult, Value};
 
 use super::sql::{NODE_PREFIX, like_pattern, node_columns, placeholders, statement, table};
 use crate::Result;
+use crate::db::Db;
 
 /// Every list the API serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -217,7 +218,8 @@ pub struct Item<M> {
 pub struct Page<M> {
     pub items: Vec<Item<M>>,
     pub has_next_page: bool,
-    pub has_previous_page: bool,
+    /// The cursor the page was read after, if any: items up to it precede the page.
+    pub after: Option<SortKey>,
 }
 
 impl<M> Page<M> {
@@ -226,7 +228,7 @@ impl<M> Page<M> {
         Page {
             items: Vec::new(),
             has_next_page: false,
-            has_previous_page: args.after.is_some(),
+            after: args.after.clone(),
         }
     }
 }
@@ -283,6 +285,23 @@ fn push_filters(sql: &mut String, values: &mut Vec<Value>, filters: &[Filter]) {
     }
 }
 
+fn push_up_to(sql: &mut String, values: &mut Vec<Value>, key: &str, up_to: Option<&SortKey>) {
+    if let Some(up_to) = up_to {
+        sql.push_str(&format!(" AND {key} <= ?"));
+        values.push(key_value(up_to));
+    }
+}
+
+/// Runs a list query and counts the rows it fetched.
+async fn run(db: &Db, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>> {
+    let rows = db
+        .conn
+        .query_all_raw(statement(db.conn.get_database_backend(), sql, values))
+        .await?;
+    db.list_rows.add(rows.len() as u64);
+    Ok(rows)
+}
+
 fn key_value(key: &SortKey) -> Value {
     match key {
         SortKey::Position(position) => (*position).into(),
@@ -308,7 +327,7 @@ fn read_item<N: EntityTrait + Default>(row: &QueryResult, spec: &Spec) -> Result
 
 /// Reads one page of a root list.
 pub async fn root_page<N: EntityTrait + Default>(
-    db: &DatabaseConnection,
+    db: &Db,
     list: List,
     args: &PageArgs,
 ) -> Result<Page<N::Model>> {
@@ -330,9 +349,7 @@ pub async fn root_page<N: EntityTrait + Default>(
         sql.push_str(" LIMIT ?");
         values.push(i64::from(first + 1).into());
     }
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let rows = run(db, &sql, values).await?;
     let mut page = Page::empty(args);
     for row in &rows {
         page.items.push(read_item::<N>(row, &spec)?);
@@ -343,7 +360,7 @@ pub async fn root_page<N: EntityTrait + Default>(
 
 /// Reads the same page of a nested list for every parent in `parents`, in one statement.
 pub async fn nested_pages<N: EntityTrait + Default>(
-    db: &DatabaseConnection,
+    db: &Db,
     list: List,
     parents: &[i32],
     args: &PageArgs,
@@ -379,9 +396,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         values.push(i64::from(first + 1).into());
     }
     sql.push_str(" ORDER BY parent_id, row_number");
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let rows = run(db, &sql, values).await?;
 
     let mut pages: HashMap<i32, Page<N::Model>> = parents
         .iter()
@@ -409,14 +424,22 @@ fn trim<M>(page: &mut Page<M>, first: Option<u32>) {
     }
 }
 
-/// Counts a root list's items (the filters apply, the cursor does not).
-pub async fn root_count(db: &DatabaseConnection, list: List, filters: &[Filter]) -> Result<i64> {
-    let (from, _, _) = source(list, &list.spec());
+/// Counts a root list's items that pass the filters, all of them or only those up to and
+/// including the sort key `up_to` (which tells whether anything precedes a cursor).
+pub async fn root_count(
+    db: &Db,
+    list: List,
+    filters: &[Filter],
+    up_to: Option<&SortKey>,
+) -> Result<i64> {
+    let (from, _, key) = source(list, &list.spec());
     let mut sql = format!("SELECT COUNT(*) AS total FROM {from} WHERE 1 = 1");
     let mut values = Vec::new();
     push_filters(&mut sql, &mut values, filters);
+    push_up_to(&mut sql, &mut values, key, up_to);
     let row = db
-        .query_one_raw(statement(db.get_database_backend(), &sql, values))
+        .conn
+        .query_one_raw(statement(db.conn.get_database_backend(), &sql, values))
         .await?;
     Ok(match row {
         Some(row) => row.try_get("", "total")?,
@@ -424,14 +447,16 @@ pub async fn root_count(db: &DatabaseConnection, list: List, filters: &[Filter])
     })
 }
 
-/// Counts a nested list's items for every parent in `parents`, in one statement.
+/// Counts a nested list's items for every parent in `parents`, in one statement; like
+/// [`root_count`], optionally only those up to a sort key.
 pub async fn nested_counts(
-    db: &DatabaseConnection,
+    db: &Db,
     list: List,
     parents: &[i32],
     filters: &[Filter],
+    up_to: Option<&SortKey>,
 ) -> Result<HashMap<i32, i64>> {
-    let (from, Some(parent), _) = source(list, &list.spec()) else {
+    let (from, Some(parent), key) = source(list, &list.spec()) else {
         return Err(crate::Error::Internal(format!(
             "{list:?} is not a nested list"
         )));
@@ -442,9 +467,11 @@ pub async fn nested_counts(
     );
     let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
     push_filters(&mut sql, &mut values, filters);
+    push_up_to(&mut sql, &mut values, key, up_to);
     sql.push_str(&format!(" GROUP BY {parent}"));
     let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .conn
+        .query_all_raw(statement(db.conn.get_database_backend(), &sql, values))
         .await?;
     let mut counts: HashMap<i32, i64> = parents.iter().map(|parent| (*parent, 0)).collect();
     for row in &rows {

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Value};
+use sea_orm::{EntityTrait, QueryFilter, QuerySelect, Value};
 
 use crate::Result;
+use crate::db::Db;
 
 /// The fields every node table has; lets one generic query serve all five kinds.
 pub trait NodeModel {
@@ -27,7 +28,7 @@ macro_rules! node_model {
 }
 node_model!(role, skill, language, framework, tool);
 
-async fn find_in<N, V>(db: &DatabaseConnection, column: &str, keys: Vec<V>) -> Result<Vec<N::Model>>
+async fn find_in<N, V>(db: &Db, column: &str, keys: Vec<V>) -> Result<Vec<N::Model>>
 where
     N: EntityTrait + Default,
     V: Into<Value>,
@@ -39,12 +40,12 @@ where
     Ok(N::find()
         .filter(column.is_in(keys))
         .limit(None)
-        .all(db)
+        .all(&db.conn)
         .await?)
 }
 
 /// Nodes of kind `N` by primary key; missing ids are simply absent from the map.
-pub async fn by_ids<N>(db: &DatabaseConnection, ids: &[i32]) -> Result<HashMap<i32, N::Model>>
+pub async fn by_ids<N>(db: &Db, ids: &[i32]) -> Result<HashMap<i32, N::Model>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel,
@@ -54,10 +55,7 @@ where
 }
 
 /// Nodes of kind `N` by slug; unknown slugs are simply absent from the map.
-pub async fn by_slugs<N>(
-    db: &DatabaseConnection,
-    slugs: &[String],
-) -> Result<HashMap<String, N::Model>>
+pub async fn by_slugs<N>(db: &Db, slugs: &[String]) -> Result<HashMap<String, N::Model>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel,

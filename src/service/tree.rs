@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use entity::skill;
-use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use super::sql::{NODE_PREFIX, node_columns, placeholders, statement};
 use crate::Result;
+use crate::db::Db;
 
 /// One skill of a subtree, with its depth below the subtree's root (children have depth 1).
 #[derive(Clone, Debug)]
@@ -21,7 +22,7 @@ pub struct TreeEntry {
 /// One statement for the whole batch: a `WITH RECURSIVE` walk that remembers which root each
 /// row descends from. The pre-order is put together here, which keeps the SQL portable.
 pub async fn descendants(
-    db: &DatabaseConnection,
+    db: &Db,
     roots: &[i32],
     max_depth: u32,
 ) -> Result<HashMap<i32, Vec<TreeEntry>>> {
@@ -45,7 +46,8 @@ pub async fn descendants(
     let mut values: Vec<Value> = roots.iter().map(|id| (*id).into()).collect();
     values.push(i64::from(max_depth).into());
     let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .conn
+        .query_all_raw(statement(db.conn.get_database_backend(), &sql, values))
         .await?;
 
     // Per root: the children of every skill in its subtree, in catalog order.

@@ -84,9 +84,67 @@ async fn errors_leave_the_rest_of_the_answer(app: &TestApp) {
     assert!(!text.contains("select"), "no SQL in answers: {text}");
 }
 
+async fn deep_and_costly_queries_are_refused(app: &TestApp) {
+    let mut deep = String::from(r#"{ skill(slug: "security") { "#);
+    for _ in 0..25 {
+        deep.push_str("parent { ");
+    }
+    deep.push_str("slug");
+    deep.push_str(&" }".repeat(25));
+    deep.push_str(" } }");
+    let error = app.error(&deep).await;
+    assert_eq!(code(&error), "QUERY_TOO_DEEP", "{error}");
+
+    let costly = r#"{ roles(first: 100) { nodes { skills(first: 100) { nodes {
+        languages(first: 100) { nodes { slug } } } } } } }"#;
+    let error = app.error(costly).await;
+    assert_eq!(code(&error), "QUERY_TOO_COMPLEX", "{error}");
+
+    // The same shape with modest pages is fine.
+    app.data(
+        r#"{ roles(first: 10) { nodes { skills(first: 10) { nodes {
+        languages(first: 10) { nodes { slug } } } } } } }"#,
+    )
+    .await;
+}
+
+/// What GraphiQL, codegen and schema-diff tools send first.
+const INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}"#;
+
+async fn introspection_passes_the_limits(app: &TestApp) {
+    let data = app.data(INTROSPECTION).await;
+    let types = data["__schema"]["types"].as_array().unwrap();
+    assert!(types.iter().any(|t| t["name"] == "RoleSkillEdge"));
+}
+
 backend_tests!(
     malformed_queries_have_codes,
     page_sizes_are_checked,
     bad_cursors_and_ids_are_refused,
     errors_leave_the_rest_of_the_answer,
+    deep_and_costly_queries_are_refused,
+    introspection_passes_the_limits,
 );

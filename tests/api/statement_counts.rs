@@ -1,18 +1,21 @@
 //! N+1 is a bug: a nested query costs one statement per level, whatever the number of rows.
 
+use skillgraph::catalog;
+
 use crate::helpers::{TestApp, backend_tests};
 
+/// Pages large enough to hold every row of the catalog at each level.
 const FOUR_LEVELS: &str = r#"{ roles(first: $ROLES) { nodes { slug
-    skills(first: 100) { nodes { slug
-        languages(first: 100) { nodes { slug
-            frameworks(first: 100) { nodes { slug } } } } } } } } }"#;
+    skills(first: 50) { nodes { slug
+        languages(first: 10) { nodes { slug
+            frameworks(first: 5) { nodes { slug } } } } } } } } }"#;
 
 async fn four_levels_cost_four_statements(app: &TestApp) {
     let two = app
         .statements_for(&FOUR_LEVELS.replace("$ROLES", "2"))
         .await;
     let all = app
-        .statements_for(&FOUR_LEVELS.replace("$ROLES", "100"))
+        .statements_for(&FOUR_LEVELS.replace("$ROLES", "10"))
         .await;
     assert_eq!(
         two, all,
@@ -21,10 +24,14 @@ async fn four_levels_cost_four_statements(app: &TestApp) {
     assert!(all <= 4, "one statement per level, got {all}");
 
     // The query really reaches every level.
-    let data = app.data(&FOUR_LEVELS.replace("$ROLES", "100")).await;
-    let frameworks = data["roles"]["nodes"]
-        .as_array()
-        .unwrap()
+    let data = app.data(&FOUR_LEVELS.replace("$ROLES", "10")).await;
+    let roles = data["roles"]["nodes"].as_array().unwrap();
+    assert_eq!(
+        roles.len(),
+        catalog::built_in().unwrap().roles.len(),
+        "all roles"
+    );
+    let frameworks = roles
         .iter()
         .flat_map(|r| r["skills"]["nodes"].as_array().unwrap())
         .flat_map(|s| s["languages"]["nodes"].as_array().unwrap())
@@ -53,15 +60,15 @@ async fn edges_and_reverse_edges_are_batched(app: &TestApp) {
     // Python alone reaches every field below (each level has rows), so the single-language
     // query runs every statement the all-languages one does.
     let fields = r#"{
-        roles(first: 100) { edges { importance node { slug } } }
+        roles(first: 10) { edges { importance node { slug } } }
         frameworks { nodes { language { slug } roles { totalCount } } }
-        skills(first: 100) { nodes { parent { slug } prerequisites { slug } tools { nodes { slug } } descendants { depth } } }
+        skills(first: 20) { nodes { parent { slug } prerequisites { slug } tools { nodes { slug } } descendants(maxDepth: 3) { depth } } }
     }"#;
     let one = app
         .statements_for(&format!(r#"{{ language(slug: "python") {fields} }}"#))
         .await;
     let many = app
-        .statements_for(&format!("{{ languages(first: 100) {{ nodes {fields} }} }}"))
+        .statements_for(&format!("{{ languages(first: 20) {{ nodes {fields} }} }}"))
         .await;
     assert_eq!(one, many);
     assert!(many <= 11, "one statement per field and level, got {many}");

@@ -55,6 +55,7 @@ impl Framework {
     }
 
     /// The roles that use this framework, with importance, ordered by role slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,

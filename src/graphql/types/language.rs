@@ -44,6 +44,7 @@ impl Language {
     }
 
     /// The frameworks written for this language, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -63,6 +64,7 @@ impl Language {
     }
 
     /// The skills practised in this language, ordered by slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -82,6 +84,7 @@ impl Language {
     }
 
     /// The roles that use this language, with importance, ordered by role slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,

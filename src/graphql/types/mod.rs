@@ -19,7 +19,7 @@ use async_graphql::Context;
 use sea_orm::EntityTrait;
 
 use super::loaders::{PageRequest, Typed, loader};
-use super::pagination::{TotalCount, page_args};
+use super::pagination::{Count, page_args};
 use crate::service::{Filter, List, Page, PageArgs};
 use crate::{Error, Result};
 
@@ -53,12 +53,12 @@ async fn nested_connection<N>(
     first: Option<i32>,
     after: Option<String>,
     filters: Vec<Filter>,
-) -> Result<(Page<N::Model>, TotalCount)>
+) -> Result<(Page<N::Model>, Count)>
 where
     N: EntityTrait + Default,
     N::Model: Sync,
 {
     let args = page_args(ctx, list, first, after, filters.clone())?;
     let page = load_page::<N>(ctx, list, parent, args).await?;
-    Ok((page, TotalCount::nested(list, parent, filters)))
+    Ok((page, Count::new(list, Some(parent), filters)))
 }

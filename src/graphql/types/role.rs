@@ -66,6 +66,7 @@ impl Role {
 
     /// The skills the role needs, with importance and level, in the catalog's order (broad
     /// areas first, each followed by its parts).
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -87,6 +88,7 @@ impl Role {
     }
 
     /// The programming languages the role uses, most important first.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -108,6 +110,7 @@ impl Role {
     }
 
     /// The frameworks the role uses, in the catalog's order.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -130,6 +133,7 @@ impl Role {
 
     /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
     /// catalog's order.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,

@@ -76,6 +76,7 @@ impl Skill {
     }
 
     /// The skills directly under this one, in learning order.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -96,6 +97,7 @@ impl Skill {
 
     /// The whole subtree under this skill in one call, in pre-order: each skill is followed by
     /// its own subtree, siblings in learning order.
+    #[graphql(complexity = "crate::graphql::pagination::tree_cost(max_depth, child_complexity)")]
     async fn descendants(
         &self,
         ctx: &Context<'_>,
@@ -141,6 +143,7 @@ impl Skill {
     }
 
     /// The skills best learnt before this one, in the order to learn them.
+    #[graphql(complexity = "crate::graphql::pagination::SHORT_LIST_COST * child_complexity")]
     async fn prerequisites(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
         let page = load_page::<skill::Entity>(
             ctx,
@@ -153,6 +156,7 @@ impl Skill {
     }
 
     /// The programming languages this skill is practised in, in the catalog's order.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -172,6 +176,7 @@ impl Skill {
     }
 
     /// The tools this skill is practised with, in the catalog's order.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,
@@ -191,6 +196,7 @@ impl Skill {
     }
 
     /// The roles that need this skill, with importance and level, ordered by role slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,

@@ -51,6 +51,7 @@ impl Tool {
     }
 
     /// The roles that use this tool, with importance, ordered by role slug.
+    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
