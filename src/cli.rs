@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::{self, SeedOutcome};
 use crate::db::{self, DEFAULT_DATABASE_URL, Db};
+use crate::generator::{self, GraphSize};
 use crate::graphql::{self, Limits};
 use crate::http::{AppState, router};
 use crate::{Error, Result};
@@ -39,6 +40,14 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL) the server serves.
     Schema,
+    /// Fill an empty database with a deterministic synthetic graph (for load tests).
+    Generate {
+        #[command(flatten)]
+        size: GraphSize,
+        /// Delete whatever the database holds first.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -117,6 +126,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        Command::Generate { size, replace } => {
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            let started = std::time::Instant::now();
+            let summary = generator::generate(&db, &size, replace).await?;
+            println!("generated {summary} in {:.1?}", started.elapsed());
         }
         Command::Serve(args) => serve(&cli.database_url, &args).await?,
     }

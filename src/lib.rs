@@ -9,8 +9,10 @@ pub mod catalog;
 pub mod cli;
 pub mod db;
 mod error;
+pub mod generator;
 pub mod graphql;
 pub mod http;
 pub mod service;
+pub mod store;
 
 pub use error::{Error, Result};

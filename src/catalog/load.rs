@@ -8,14 +8,11 @@ use entity::{
     role_language, role_skill, role_tool, skill, skill_language, skill_prerequisite, skill_tool,
     tool,
 };
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
 
 use super::Catalog;
 use crate::service::nodes::NodeModel;
-use crate::{Error, Result, db::Db};
+use crate::{Error, Result, db::Db, store};
 
 /// What a call to [`seed`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,24 +24,6 @@ pub enum SeedOutcome {
     AlreadyHasData(String),
 }
 
-/// How many nodes of each kind the database holds, or `None` when it holds none.
-pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> {
-    let counts = [
-        role::Entity::find().count(db).await?,
-        skill::Entity::find().count(db).await?,
-        language::Entity::find().count(db).await?,
-        framework::Entity::find().count(db).await?,
-        tool::Entity::find().count(db).await?,
-    ];
-    if counts.iter().all(|count| *count == 0) {
-        return Ok(None);
-    }
-    let [roles, skills, languages, frameworks, tools] = counts;
-    Ok(Some(format!(
-        "{roles} roles, {skills} skills, {languages} languages, {frameworks} frameworks, {tools} tools"
-    )))
-}
-
 /// Loads `catalog` into the database.
 ///
 /// Into an empty database it loads everything in one transaction. When the database already
@@ -52,47 +31,15 @@ pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> 
 /// is deleted and the catalog loaded in the same transaction (all or nothing).
 pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutcome> {
     let txn = db.conn.begin().await?;
-    if let Some(existing) = existing_data(&txn).await? {
+    if let Some(existing) = store::existing_data(&txn).await? {
         if !replace {
             return Ok(SeedOutcome::AlreadyHasData(existing));
         }
-        delete_all(&txn).await?;
+        store::clear(&txn).await?;
     }
     insert(&txn, catalog).await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
-}
-
-async fn delete_all(txn: &DatabaseTransaction) -> Result<()> {
-    role_skill::Entity::delete_many().exec(txn).await?;
-    role_language::Entity::delete_many().exec(txn).await?;
-    role_framework::Entity::delete_many().exec(txn).await?;
-    role_tool::Entity::delete_many().exec(txn).await?;
-    skill_language::Entity::delete_many().exec(txn).await?;
-    skill_tool::Entity::delete_many().exec(txn).await?;
-    skill_prerequisite::Entity::delete_many().exec(txn).await?;
-    role::Entity::delete_many().exec(txn).await?;
-    // One statement removes the whole tree, so the parent references never dangle.
-    skill::Entity::delete_many().exec(txn).await?;
-    framework::Entity::delete_many().exec(txn).await?;
-    language::Entity::delete_many().exec(txn).await?;
-    tool::Entity::delete_many().exec(txn).await?;
-    Ok(())
-}
-
-/// Inserts rows in chunks that stay below every backend's limit on bound parameters.
-async fn insert_all<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> Result<()>
-where
-    A: ActiveModelTrait + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(500).collect();
-        A::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// `slug -> id` for every row of a node table.
@@ -138,7 +85,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    insert_all(txn, rows).await?;
+    store::insert_all(txn, rows).await?;
     let languages = ids_of::<language::Entity>(txn).await?;
 
     let mut rows = Vec::new();
@@ -152,7 +99,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    insert_all(txn, rows).await?;
+    store::insert_all(txn, rows).await?;
     let frameworks = ids_of::<framework::Entity>(txn).await?;
 
     let mut rows = Vec::new();
@@ -168,7 +115,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    insert_all(txn, rows).await?;
+    store::insert_all(txn, rows).await?;
     let tools = ids_of::<tool::Entity>(txn).await?;
 
     let skills = insert_skills(txn, catalog).await?;
@@ -185,7 +132,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    insert_all(txn, rows).await?;
+    store::insert_all(txn, rows).await?;
     let roles = ids_of::<role::Entity>(txn).await?;
 
     let (mut rs, mut rl, mut rf, mut rt) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -227,10 +174,10 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             });
         }
     }
-    insert_all(txn, rs).await?;
-    insert_all(txn, rl).await?;
-    insert_all(txn, rf).await?;
-    insert_all(txn, rt).await?;
+    store::insert_all(txn, rs).await?;
+    store::insert_all(txn, rl).await?;
+    store::insert_all(txn, rf).await?;
+    store::insert_all(txn, rt).await?;
 
     let (mut sp, mut sl, mut st) = (Vec::new(), Vec::new(), Vec::new());
     for s in &catalog.skills {
@@ -257,9 +204,9 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             });
         }
     }
-    insert_all(txn, sp).await?;
-    insert_all(txn, sl).await?;
-    insert_all(txn, st).await?;
+    store::insert_all(txn, sp).await?;
+    store::insert_all(txn, sl).await?;
+    store::insert_all(txn, st).await?;
     Ok(())
 }
 
@@ -299,7 +246,7 @@ async fn insert_skills(
                 ..Default::default()
             });
         }
-        insert_all(txn, rows).await?;
+        store::insert_all(txn, rows).await?;
         ids = ids_of::<skill::Entity>(txn).await?;
         remaining = waiting;
     }

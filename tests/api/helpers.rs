@@ -6,6 +6,7 @@ use std::sync::Once;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use skillgraph::db::Db;
+use skillgraph::generator::GraphSize;
 use skillgraph::graphql::Limits;
 use skillgraph::http::{AppState, router};
 
@@ -47,10 +48,18 @@ fn warn_postgres_skipped() {
 /// Starts the service over a fresh, migrated and seeded database on `backend`; `None` when the
 /// backend is not configured (PostgreSQL without `SKILLGRAPH_TEST_POSTGRES_URL`).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    spawn_app_with(backend, Limits::default()).await
+    spawn_app_with(backend, Content::Catalog).await
 }
 
-pub async fn spawn_app_with(backend: Backend, limits: Limits) -> Option<TestApp> {
+/// What the test database is filled with.
+pub enum Content {
+    /// The built-in catalog, as `serve` loads it.
+    Catalog,
+    /// A synthetic graph of this size.
+    Generated(GraphSize),
+}
+
+pub async fn spawn_app_with(backend: Backend, content: Content) -> Option<TestApp> {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let (url, scratch) = match backend {
         Backend::Sqlite => {
@@ -80,14 +89,16 @@ pub async fn spawn_app_with(backend: Backend, limits: Limits) -> Option<TestApp>
             )
         }
     };
-    let db = skillgraph::cli::prepare(&url)
-        .await
-        .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
+    let db = match content {
+        Content::Catalog => skillgraph::cli::prepare(&url).await,
+        Content::Generated(size) => generated(&url, &size).await,
+    }
+    .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind an ephemeral port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = router(AppState::new(db.clone(), limits));
+    let app = router(AppState::new(db.clone(), Limits::default()));
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");
     });
@@ -98,6 +109,13 @@ pub async fn spawn_app_with(backend: Backend, limits: Limits) -> Option<TestApp>
         server,
         scratch,
     })
+}
+
+async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<Db> {
+    let db = skillgraph::db::connect(url).await?;
+    skillgraph::db::migrate(&db).await?;
+    skillgraph::generator::generate(&db, size, false).await?;
+    Ok(db)
 }
 
 impl TestApp {
@@ -137,9 +155,18 @@ impl TestApp {
 
     /// Runs a query and says how many SQL statements it cost.
     pub async fn statements_for(&self, query: &str) -> u64 {
-        let before = self.db.statements.get();
+        self.cost_of(query).await.0
+    }
+
+    /// Runs a query and says how many SQL statements it cost and how many rows its list
+    /// statements fetched.
+    pub async fn cost_of(&self, query: &str) -> (u64, u64) {
+        let (statements, rows) = (self.db.statements.get(), self.db.list_rows.get());
         self.data(query).await;
-        self.db.statements.get() - before
+        (
+            self.db.statements.get() - statements,
+            self.db.list_rows.get() - rows,
+        )
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -215,3 +242,27 @@ macro_rules! backend_tests {
     };
 }
 pub(crate) use backend_tests;
+
+/// Declares each listed `async fn(Backend)` as two tests, one per backend, for tests that
+/// start their own apps.
+macro_rules! per_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use per_backend;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod catalog_queries;
 mod errors;
+mod generated_graph;
 mod http_endpoints;
 mod pagination;
 mod schema_file;

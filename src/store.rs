@@ -1,0 +1,83 @@
+//! Whole-database chores shared by the catalog loader and the graph generator.
+
+use entity::{
+    framework, language, role, role_framework, role_language, role_skill, role_tool, skill,
+    skill_language, skill_prerequisite, skill_tool, tool,
+};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, PaginatorTrait,
+};
+
+use crate::Result;
+
+/// How many nodes of each kind the database holds, or `None` when it holds none.
+pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> {
+    let counts = [
+        role::Entity::find().count(db).await?,
+        skill::Entity::find().count(db).await?,
+        language::Entity::find().count(db).await?,
+        framework::Entity::find().count(db).await?,
+        tool::Entity::find().count(db).await?,
+    ];
+    if counts.iter().all(|count| *count == 0) {
+        return Ok(None);
+    }
+    let [roles, skills, languages, frameworks, tools] = counts;
+    Ok(Some(format!(
+        "{roles} roles, {skills} skills, {languages} languages, {frameworks} frameworks, {tools} tools"
+    )))
+}
+
+/// Deletes every row of every table (meant to run inside a transaction).
+pub async fn clear(db: &impl ConnectionTrait) -> Result<()> {
+    role_skill::Entity::delete_many().exec(db).await?;
+    role_language::Entity::delete_many().exec(db).await?;
+    role_framework::Entity::delete_many().exec(db).await?;
+    role_tool::Entity::delete_many().exec(db).await?;
+    skill_language::Entity::delete_many().exec(db).await?;
+    skill_tool::Entity::delete_many().exec(db).await?;
+    skill_prerequisite::Entity::delete_many().exec(db).await?;
+    role::Entity::delete_many().exec(db).await?;
+    // One statement removes the whole tree, so the parent references never dangle.
+    skill::Entity::delete_many().exec(db).await?;
+    framework::Entity::delete_many().exec(db).await?;
+    language::Entity::delete_many().exec(db).await?;
+    tool::Entity::delete_many().exec(db).await?;
+    Ok(())
+}
+
+/// The most values one INSERT binds: below SQLite's limit (32,766) and PostgreSQL's (65,535).
+const VALUES_PER_STATEMENT: usize = 30_000;
+
+/// Inserts rows with multi-row INSERTs as large as the backends allow.
+pub async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
+    let per_statement = (VALUES_PER_STATEMENT / columns).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// After rows were inserted with explicit ids, moves PostgreSQL's id sequences past them so
+/// that later inserts without an id do not collide. (SQLite needs nothing.)
+pub async fn reset_id_sequences(db: &impl ConnectionTrait) -> Result<()> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for table in ["role", "skill", "language", "framework", "tool"] {
+        db.execute_unprepared(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ))
+        .await?;
+    }
+    Ok(())
+}
