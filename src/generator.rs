@@ -164,6 +164,7 @@ pub async fn generate(db: &Db, size: &GraphSize, replace: bool) -> Result<String
     let edges = write_edges(&txn, size, &mut rng).await?;
     store::reset_id_sequences(&txn).await?;
     txn.commit().await?;
+    store::analyze(&db.conn).await?;
     Ok(format!(
         "{} roles, {} skills, {} languages, {} frameworks, {} tools, {edges} edges",
         size.roles, size.skills, size.languages, size.frameworks, size.tools

@@ -81,3 +81,10 @@ pub async fn reset_id_sequences(db: &impl ConnectionTrait) -> Result<()> {
     }
     Ok(())
 }
+
+/// Refreshes the planner's statistics after a bulk load, so that the first queries already get
+/// good plans (an index lookup per row rather than a scan of a table it believes small).
+pub async fn analyze(db: &impl ConnectionTrait) -> Result<()> {
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(())
+}

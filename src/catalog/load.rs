@@ -39,6 +39,7 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
     }
     insert(&txn, catalog).await?;
     txn.commit().await?;
+    store::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
 }
 

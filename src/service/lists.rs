@@ -188,6 +188,13 @@ pub enum Filter {
     LanguageSlug(String),
 }
 
+impl Filter {
+    /// Whether the filter reads a column of the item's own table (rather than of the edge).
+    fn is_on_node(&self) -> bool {
+        !matches!(self, Filter::Importance(_))
+    }
+}
+
 /// Which page of a list to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PageArgs {
@@ -377,11 +384,24 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         .iter()
         .map(|column| format!("e.{column} AS edge_{column}, "))
         .collect();
+    // When the order and the filters only need the edge table, number the edges alone and
+    // join the few surviving rows to their nodes; otherwise number the joined rows.
+    let rank_edges_first = match spec.link {
+        Link::Table(..) => {
+            spec.order == Order::Position && !args.filters.iter().any(Filter::is_on_node)
+        }
+        _ => false,
+    };
+    let (inner_from, selected) = match spec.link {
+        Link::Table(edge, _, child) if rank_edges_first => {
+            (format!("{edge} e"), format!("e.{child} AS child_id"))
+        }
+        _ => (from, node_columns::<N>()),
+    };
     let mut sql = format!(
-        "SELECT * FROM (SELECT {parent} AS parent_id, {key} AS sort_key, {edge_columns}{}, \
+        "SELECT {parent} AS parent_id, {key} AS sort_key, {edge_columns}{selected}, \
          ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}) AS row_number \
-         FROM {from} WHERE {parent} IN ({})",
-        node_columns::<N>(),
+         FROM {inner_from} WHERE {parent} IN ({})",
         placeholders(parents.len())
     );
     let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
@@ -390,12 +410,20 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         sql.push_str(&format!(" AND {key} > ?"));
         values.push(key_value(after));
     }
-    sql.push_str(") numbered");
+    let mut sql = if rank_edges_first {
+        format!(
+            "SELECT ranked.*, {} FROM ({sql}) ranked JOIN {} n ON n.id = ranked.child_id",
+            node_columns::<N>(),
+            list.node_table()
+        )
+    } else {
+        format!("SELECT * FROM ({sql}) ranked")
+    };
     if let Some(first) = args.first {
-        sql.push_str(" WHERE row_number <= ?");
+        sql.push_str(" WHERE ranked.row_number <= ?");
         values.push(i64::from(first + 1).into());
     }
-    sql.push_str(" ORDER BY parent_id, row_number");
+    sql.push_str(" ORDER BY ranked.parent_id, ranked.row_number");
     let rows = run(db, &sql, values).await?;
 
     let mut pages: HashMap<i32, Page<N::Model>> = parents
