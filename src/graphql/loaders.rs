@@ -248,10 +248,10 @@ where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,
 {
-    type Value = N::Model;
+    type Value = Arc<N::Model>;
     type Error = Error;
 
-    async fn load(&self, keys: &[ById<N>]) -> Result<HashMap<ById<N>, N::Model>> {
+    async fn load(&self, keys: &[ById<N>]) -> Result<HashMap<ById<N>, Self::Value>> {
         let ids: Vec<i32> = keys.iter().map(|k| k.key).collect();
         let found = nodes::by_ids::<N>(&self.db, &ids).await?;
         Ok(found
@@ -269,10 +269,10 @@ where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,
 {
-    type Value = N::Model;
+    type Value = Arc<N::Model>;
     type Error = Error;
 
-    async fn load(&self, keys: &[BySlug<N>]) -> Result<HashMap<BySlug<N>, N::Model>> {
+    async fn load(&self, keys: &[BySlug<N>]) -> Result<HashMap<BySlug<N>, Self::Value>> {
         let slugs: Vec<String> = keys.iter().map(|k| k.key.clone()).collect();
         let found = nodes::by_slugs::<N>(&self.db, &slugs).await?;
         Ok(found

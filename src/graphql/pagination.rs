@@ -223,7 +223,7 @@ macro_rules! connection {
                 total: $crate::graphql::pagination::Count,
             ) -> $crate::Result<Self>
             where
-                $node: From<M>,
+                $node: From<std::sync::Arc<M>>,
             {
                 let page_info = $crate::graphql::pagination::PageInfo::of(&page, &total);
                 let edges = page
@@ -246,7 +246,7 @@ macro_rules! connection {
 pub(crate) use connection;
 
 /// The nodes of a page, in order, for list fields that are not connections.
-pub fn nodes_of<M, N: From<M>>(page: Page<M>) -> Vec<N> {
+pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {
     page.items
         .into_iter()
         .map(|Item { node, .. }| N::from(node))

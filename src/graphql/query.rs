@@ -85,7 +85,7 @@ async fn root_page<N: EntityTrait + Default>(
 }
 
 /// One node by slug, through the request's DataLoader.
-async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<N::Model>>
+async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<std::sync::Arc<N::Model>>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,

@@ -8,11 +8,12 @@
 //! key of the last item seen, so pages neither overlap nor skip when rows are added.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::{Importance, Proficiency, ToolCategory};
 use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait, QueryResult, Value};
 
-use super::sql::{NODE_PREFIX, like_pattern, node_columns, placeholders, statement, table};
+use super::sql::{like_pattern, node_columns, placeholders, statement, table};
 use crate::Result;
 use crate::db::Db;
 
@@ -212,12 +213,13 @@ pub struct EdgeData {
     pub level: Option<Proficiency>,
 }
 
-/// One item of a page.
+/// One item of a page. The node is shared: a DataLoader hands the same page to every field
+/// that asked for it, and the GraphQL objects keep the node without copying it.
 #[derive(Clone, Debug)]
 pub struct Item<M> {
     pub key: SortKey,
     pub edge: EdgeData,
-    pub node: M,
+    pub node: Arc<M>,
 }
 
 /// A page of a list.
@@ -318,18 +320,22 @@ fn key_value(key: &SortKey) -> Value {
 
 fn read_item<N: EntityTrait + Default>(row: &QueryResult, spec: &Spec) -> Result<Item<N::Model>> {
     let key = match spec.order {
-        Order::Position => SortKey::Position(row.try_get("", "sort_key")?),
-        Order::Slug => SortKey::Slug(row.try_get("", "sort_key")?),
+        Order::Position => SortKey::Position(row.try_get("", "sg_key")?),
+        Order::Slug => SortKey::Slug(row.try_get("", "sg_key")?),
     };
     let mut edge = EdgeData::default();
     if spec.edge_columns.contains(&"importance") {
-        edge.importance = Some(row.try_get("", "edge_importance")?);
+        edge.importance = Some(row.try_get("", "sg_importance")?);
     }
     if spec.edge_columns.contains(&"level") {
-        edge.level = Some(row.try_get("", "edge_level")?);
+        edge.level = Some(row.try_get("", "sg_level")?);
     }
-    let node = <N::Model as sea_orm::FromQueryResult>::from_query_result(row, NODE_PREFIX)?;
-    Ok(Item { key, edge, node })
+    let node = <N::Model as sea_orm::FromQueryResult>::from_query_result(row, "")?;
+    Ok(Item {
+        key,
+        edge,
+        node: Arc::new(node),
+    })
 }
 
 /// Reads one page of a root list.
@@ -342,7 +348,7 @@ pub async fn root_page<N: EntityTrait + Default>(
     let spec = list.spec();
     let (from, _, key) = source(list, &spec);
     let mut sql = format!(
-        "SELECT {key} AS sort_key, {} FROM {from} WHERE 1 = 1",
+        "SELECT {key} AS sg_key, {} FROM {from} WHERE 1 = 1",
         node_columns::<N>()
     );
     let mut values = Vec::new();
@@ -382,7 +388,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
     let edge_columns: String = spec
         .edge_columns
         .iter()
-        .map(|column| format!("e.{column} AS edge_{column}, "))
+        .map(|column| format!("e.{column} AS sg_{column}, "))
         .collect();
     // When the order and the filters only need the edge table, number the edges alone and
     // join the few surviving rows to their nodes; otherwise number the joined rows.
@@ -394,13 +400,13 @@ pub async fn nested_pages<N: EntityTrait + Default>(
     };
     let (inner_from, selected) = match spec.link {
         Link::Table(edge, _, child) if rank_edges_first => {
-            (format!("{edge} e"), format!("e.{child} AS child_id"))
+            (format!("{edge} e"), format!("e.{child} AS sg_child"))
         }
         _ => (from, node_columns::<N>()),
     };
     let mut sql = format!(
-        "SELECT {parent} AS parent_id, {key} AS sort_key, {edge_columns}{selected}, \
-         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}) AS row_number \
+        "SELECT {parent} AS sg_parent, {key} AS sg_key, {edge_columns}{selected}, \
+         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}) AS sg_row \
          FROM {inner_from} WHERE {parent} IN ({})",
         placeholders(parents.len())
     );
@@ -412,7 +418,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
     }
     let mut sql = if rank_edges_first {
         format!(
-            "SELECT ranked.*, {} FROM ({sql}) ranked JOIN {} n ON n.id = ranked.child_id",
+            "SELECT ranked.*, {} FROM ({sql}) ranked JOIN {} n ON n.id = ranked.sg_child",
             node_columns::<N>(),
             list.node_table()
         )
@@ -420,10 +426,10 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         format!("SELECT * FROM ({sql}) ranked")
     };
     if let Some(first) = args.first {
-        sql.push_str(" WHERE ranked.row_number <= ?");
+        sql.push_str(" WHERE ranked.sg_row <= ?");
         values.push(i64::from(first + 1).into());
     }
-    sql.push_str(" ORDER BY ranked.parent_id, ranked.row_number");
+    sql.push_str(" ORDER BY ranked.sg_parent, ranked.sg_row");
     let rows = run(db, &sql, values).await?;
 
     let mut pages: HashMap<i32, Page<N::Model>> = parents
@@ -431,7 +437,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         .map(|parent| (*parent, Page::empty(args)))
         .collect();
     for row in &rows {
-        let parent: i32 = row.try_get("", "parent_id")?;
+        let parent: i32 = row.try_get("", "sg_parent")?;
         if let Some(page) = pages.get_mut(&parent) {
             page.items.push(read_item::<N>(row, &spec)?);
         }
@@ -490,7 +496,7 @@ pub async fn nested_counts(
         )));
     };
     let mut sql = format!(
-        "SELECT {parent} AS parent_id, COUNT(*) AS total FROM {from} WHERE {parent} IN ({})",
+        "SELECT {parent} AS sg_parent, COUNT(*) AS sg_total FROM {from} WHERE {parent} IN ({})",
         placeholders(parents.len())
     );
     let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
@@ -503,7 +509,7 @@ pub async fn nested_counts(
         .await?;
     let mut counts: HashMap<i32, i64> = parents.iter().map(|parent| (*parent, 0)).collect();
     for row in &rows {
-        counts.insert(row.try_get("", "parent_id")?, row.try_get("", "total")?);
+        counts.insert(row.try_get("", "sg_parent")?, row.try_get("", "sg_total")?);
     }
     Ok(counts)
 }

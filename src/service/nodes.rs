@@ -1,6 +1,7 @@
 //! Single nodes by primary key or by slug, many at a time.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{EntityTrait, QueryFilter, QuerySelect, Value};
@@ -45,17 +46,17 @@ where
 }
 
 /// Nodes of kind `N` by primary key; missing ids are simply absent from the map.
-pub async fn by_ids<N>(db: &Db, ids: &[i32]) -> Result<HashMap<i32, N::Model>>
+pub async fn by_ids<N>(db: &Db, ids: &[i32]) -> Result<HashMap<i32, Arc<N::Model>>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel,
 {
     let models = find_in::<N, _>(db, "id", ids.to_vec()).await?;
-    Ok(models.into_iter().map(|m| (m.id(), m)).collect())
+    Ok(models.into_iter().map(|m| (m.id(), Arc::new(m))).collect())
 }
 
 /// Nodes of kind `N` by slug; unknown slugs are simply absent from the map.
-pub async fn by_slugs<N>(db: &Db, slugs: &[String]) -> Result<HashMap<String, N::Model>>
+pub async fn by_slugs<N>(db: &Db, slugs: &[String]) -> Result<HashMap<String, Arc<N::Model>>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel,
@@ -63,6 +64,6 @@ where
     let models = find_in::<N, _>(db, "slug", slugs.to_vec()).await?;
     Ok(models
         .into_iter()
-        .map(|m| (m.slug().to_owned(), m))
+        .map(|m| (m.slug().to_owned(), Arc::new(m)))
         .collect())
 }

@@ -33,17 +33,15 @@ pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-/// The prefix under which a node's columns are selected, so that SeaORM's
-/// `Model::from_query_result(row, NODE_PREFIX)` can read them back beside other columns.
-pub const NODE_PREFIX: &str = "n_";
-
-/// `n.id AS n_id, n.slug AS n_slug, ...` for every column of the entity `N`.
+/// `n.id, n.slug, ...` for every column of the entity `N`.
+///
+/// A node's columns keep their own names, so that SeaORM reads them back with
+/// `Model::from_query_result(row, "")`; the other columns of a list query start with `sg_` so
+/// that they never collide with a node's. (A prefix on the node's columns would cost an
+/// allocation per column per row, as SeaORM builds each prefixed name.)
 pub fn node_columns<N: EntityTrait>() -> String {
     N::Column::iter()
-        .map(|column| {
-            let name = column.as_str();
-            format!("n.{name} AS {NODE_PREFIX}{name}")
-        })
+        .map(|column| format!("n.{}", column.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 }

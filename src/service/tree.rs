@@ -1,11 +1,12 @@
 //! Whole skill subtrees in one recursive query.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::skill;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
-use super::sql::{NODE_PREFIX, node_columns, placeholders, statement};
+use super::sql::{node_columns, placeholders, statement};
 use crate::Result;
 use crate::db::Db;
 
@@ -13,7 +14,7 @@ use crate::db::Db;
 #[derive(Clone, Debug)]
 pub struct TreeEntry {
     pub depth: i32,
-    pub skill: skill::Model,
+    pub skill: Arc<skill::Model>,
 }
 
 /// The descendants of every skill in `roots`, down to `max_depth` levels, each list in
@@ -32,13 +33,13 @@ pub async fn descendants(
         return Ok(trees);
     }
     let sql = format!(
-        "WITH RECURSIVE tree (root_id, id, depth) AS ( \
+        "WITH RECURSIVE tree (sg_root, id, sg_depth) AS ( \
            SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.parent_id IN ({}) \
            UNION ALL \
-           SELECT tree.root_id, s.id, tree.depth + 1 FROM skill s \
-           JOIN tree ON s.parent_id = tree.id WHERE tree.depth < ? \
+           SELECT tree.sg_root, s.id, tree.sg_depth + 1 FROM skill s \
+           JOIN tree ON s.parent_id = tree.id WHERE tree.sg_depth < ? \
          ) \
-         SELECT tree.root_id AS root_id, tree.depth AS depth, {} \
+         SELECT tree.sg_root AS sg_root, tree.sg_depth AS sg_depth, {} \
          FROM tree JOIN skill n ON n.id = tree.id",
         placeholders(roots.len()),
         node_columns::<skill::Entity>()
@@ -53,9 +54,9 @@ pub async fn descendants(
     // Per root: the children of every skill in its subtree, in catalog order.
     let mut children: HashMap<i32, HashMap<i32, Vec<TreeEntry>>> = HashMap::new();
     for row in &rows {
-        let root: i32 = row.try_get("", "root_id")?;
-        let depth: i32 = row.try_get("", "depth")?;
-        let skill = skill::Model::from_query_result(row, NODE_PREFIX)?;
+        let root: i32 = row.try_get("", "sg_root")?;
+        let depth: i32 = row.try_get("", "sg_depth")?;
+        let skill = skill::Model::from_query_result(row, "")?;
         let Some(parent) = skill.parent_id else {
             continue;
         };
@@ -64,7 +65,10 @@ pub async fn descendants(
             .or_default()
             .entry(parent)
             .or_default()
-            .push(TreeEntry { depth, skill });
+            .push(TreeEntry {
+                depth,
+                skill: Arc::new(skill),
+            });
     }
     for (root, mut by_parent) in children {
         for siblings in by_parent.values_mut() {

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{framework, language, role};
 
@@ -10,10 +12,10 @@ use crate::service::List;
 
 /// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
 #[derive(Clone, Debug)]
-pub struct Framework(pub framework::Model);
+pub struct Framework(pub Arc<framework::Model>);
 
-impl From<framework::Model> for Framework {
-    fn from(model: framework::Model) -> Self {
+impl From<Arc<framework::Model>> for Framework {
+    fn from(model: Arc<framework::Model>) -> Self {
         Framework(model)
     }
 }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{framework, language, role, skill};
 
@@ -8,10 +10,10 @@ use crate::service::List;
 
 /// A programming language, such as Python or C#.
 #[derive(Clone, Debug)]
-pub struct Language(pub language::Model);
+pub struct Language(pub Arc<language::Model>);
 
-impl From<language::Model> for Language {
-    fn from(model: language::Model) -> Self {
+impl From<Arc<language::Model>> for Language {
+    fn from(model: Arc<language::Model>) -> Self {
         Language(model)
     }
 }

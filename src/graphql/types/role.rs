@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{framework, language, role, skill, tool};
 
@@ -12,10 +14,10 @@ use crate::service::{Filter, List};
 /// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
 /// and tools it needs.
 #[derive(Clone, Debug)]
-pub struct Role(pub role::Model);
+pub struct Role(pub Arc<role::Model>);
 
-impl From<role::Model> for Role {
-    fn from(model: role::Model) -> Self {
+impl From<Arc<role::Model>> for Role {
+    fn from(model: Arc<role::Model>) -> Self {
         Role(model)
     }
 }

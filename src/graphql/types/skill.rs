@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{language, role, skill, tool};
@@ -18,10 +19,10 @@ use crate::service::{Filter, List, PageArgs};
 /// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
 /// (`prerequisites`).
 #[derive(Clone, Debug)]
-pub struct Skill(pub skill::Model);
+pub struct Skill(pub Arc<skill::Model>);
 
-impl From<skill::Model> for Skill {
-    fn from(model: skill::Model) -> Self {
+impl From<Arc<skill::Model>> for Skill {
+    fn from(model: Arc<skill::Model>) -> Self {
         Skill(model)
     }
 }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{role, tool};
 
@@ -10,10 +12,10 @@ use crate::service::List;
 /// Any other technology a role uses: a database, cloud platform, web server, version control
 /// system, container tool, ...
 #[derive(Clone, Debug)]
-pub struct Tool(pub tool::Model);
+pub struct Tool(pub Arc<tool::Model>);
 
-impl From<tool::Model> for Tool {
-    fn from(model: tool::Model) -> Self {
+impl From<Arc<tool::Model>> for Tool {
+    fn from(model: Arc<tool::Model>) -> Self {
         Tool(model)
     }
 }
