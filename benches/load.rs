@@ -17,10 +17,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use mimalloc::MiMalloc;
 use sea_orm::{ConnectionTrait, Database};
 use skillgraph::generator::{self, GraphSize};
 use skillgraph::graphql::Limits;
 use skillgraph::http::{AppState, router};
+
+/// The same allocator as the `skillgraph` binary, so that the figures are the server's.
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
 
 #[derive(Parser, Debug)]
 struct Options {

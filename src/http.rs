@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde_json::json;
 
 use crate::db::{self, Db};
-use crate::graphql::{AppSchema, Limits, build_schema, request_loader};
+use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
 
 /// What every handler shares: the schema and the database pool.
 #[derive(Clone)]
@@ -40,10 +40,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Runs one GraphQL request with a DataLoader of its own.
+/// Runs one GraphQL request with a DataLoader of its own, and gives every error a code.
 async fn execute(state: &AppState, request: async_graphql::Request) -> GraphQLResponse {
+    let query = request.query.clone();
     let request = request.data(request_loader(state.db.clone()));
-    state.schema.execute(request).await.into()
+    let mut response = state.schema.execute(request).await;
+    if response.is_err() {
+        add_codes(&mut response, &query);
+    }
+    response.into()
 }
 
 async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {

@@ -11,6 +11,7 @@ mod types;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
+pub use error_codes::add_codes;
 pub use loaders::{RequestLoader, request_loader};
 pub use pagination::Limits;
 pub use query::Query;
@@ -28,7 +29,6 @@ pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
         .data(limits)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_complexity)
-        .extension(error_codes::ErrorCodes)
         .finish()
 }
 
