@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{Importance, Proficiency, ToolCategory};
-use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait, QueryResult, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, EntityTrait, QueryResult, Value};
 
 use super::sql::{like_pattern, node_columns, placeholders, statement, table};
 use crate::Result;
@@ -398,6 +398,34 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         }
         _ => false,
     };
+    if let (Link::Table(edge, parent_column, child), Some(first), DbBackend::Postgres) =
+        (&spec.link, args.first, db.conn.get_database_backend())
+        && rank_edges_first
+    {
+        // PostgreSQL can do better still: for each parent, walk its edges in the
+        // `(parent, position)` index and stop after `first + 1` of them.
+        let mut sql = format!(
+            "SELECT e.{parent_column} AS sg_parent, e.position AS sg_key, {edge_columns}{} \
+             FROM (VALUES {}) AS p (id) CROSS JOIN LATERAL ( \
+             SELECT * FROM {edge} e WHERE e.{parent_column} = p.id",
+            node_columns::<N>(),
+            vec!["(?)"; parents.len()].join(", ")
+        );
+        let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
+        push_filters(&mut sql, &mut values, &args.filters);
+        if let Some(after) = &args.after {
+            sql.push_str(" AND e.position > ?");
+            values.push(key_value(after));
+        }
+        sql.push_str(&format!(
+            " ORDER BY e.position LIMIT ?) e JOIN {} n ON n.id = e.{child} \
+             ORDER BY e.{parent_column}, e.position",
+            list.node_table()
+        ));
+        values.push(i64::from(first + 1).into());
+        let rows = run(db, &sql, values).await?;
+        return collect_pages::<N>(&rows, &spec, parents, args);
+    }
     let (inner_from, selected) = match spec.link {
         Link::Table(edge, _, child) if rank_edges_first => {
             (format!("{edge} e"), format!("e.{child} AS sg_child"))
@@ -431,15 +459,24 @@ pub async fn nested_pages<N: EntityTrait + Default>(
     }
     sql.push_str(" ORDER BY ranked.sg_parent, ranked.sg_row");
     let rows = run(db, &sql, values).await?;
+    collect_pages::<N>(&rows, &spec, parents, args)
+}
 
+/// Sorts the rows of a nested list query into one page per parent.
+fn collect_pages<N: EntityTrait + Default>(
+    rows: &[QueryResult],
+    spec: &Spec,
+    parents: &[i32],
+    args: &PageArgs,
+) -> Result<HashMap<i32, Page<N::Model>>> {
     let mut pages: HashMap<i32, Page<N::Model>> = parents
         .iter()
         .map(|parent| (*parent, Page::empty(args)))
         .collect();
-    for row in &rows {
+    for row in rows {
         let parent: i32 = row.try_get("", "sg_parent")?;
         if let Some(page) = pages.get_mut(&parent) {
-            page.items.push(read_item::<N>(row, &spec)?);
+            page.items.push(read_item::<N>(row, spec)?);
         }
     }
     for page in pages.values_mut() {
