@@ -137,16 +137,18 @@ async fn drive(
     let body = serde_json::to_vec(&serde_json::json!({ "query": query })).expect("JSON");
     let stop = Arc::new(AtomicBool::new(false));
     let failures = Arc::new(AtomicU64::new(0));
+    // One client: its pool keeps one keep-alive connection per concurrent task.
+    let client = reqwest::Client::new();
     let mut clients = Vec::new();
     for _ in 0..concurrency {
-        let (endpoint, body, stop, failures) = (
+        let (client, endpoint, body, stop, failures) = (
+            client.clone(),
             endpoint.to_owned(),
             body.clone(),
             stop.clone(),
             failures.clone(),
         );
         clients.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
             let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let started = Instant::now();
@@ -222,7 +224,7 @@ async fn main() {
         options.concurrency, options.warmup, options.duration
     );
     println!(
-        "{:<6}{:>10}{:>10}{:>10}{:>14}{:>10}{:>10}{:>9}",
+        "{:<6}{:>10}{:>10}{:>10}{:>16}{:>10}{:>10}{:>9}",
         "query", "req/s", "p50 ms", "p99 ms", "statements/req", "RSS MiB", "peak MiB", "errors"
     );
     for (name, query) in QUERIES {
@@ -245,7 +247,7 @@ async fn main() {
         latencies.sort();
         let requests = latencies.len() as f64;
         println!(
-            "{:<6}{:>10.0}{:>10.2}{:>10.2}{:>14.2}{:>10.1}{:>10.1}{:>9}",
+            "{:<6}{:>10.0}{:>10.2}{:>10.2}{:>16.2}{:>10.1}{:>10.1}{:>9}",
             name,
             requests / duration.as_secs_f64(),
             percentile(&latencies, 0.50),

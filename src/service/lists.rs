@@ -303,11 +303,13 @@ fn push_up_to(sql: &mut String, values: &mut Vec<Value>, key: &str, up_to: Optio
 
 /// Runs a list query and counts the rows it fetched.
 async fn run(db: &Db, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>> {
+    tracing::debug!(target: "skillgraph::sql", %sql, "list query");
     let rows = db
         .conn
         .query_all_raw(statement(db.conn.get_database_backend(), sql, values))
         .await?;
     db.list_rows.add(rows.len() as u64);
+    tracing::debug!(target: "skillgraph::sql", rows = rows.len(), "list query done");
     Ok(rows)
 }
 
