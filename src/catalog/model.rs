@@ -318,6 +318,16 @@ impl Catalog {
         }
     }
 
+    /// The role with this slug.
+    pub fn role(&self, slug: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.slug == slug)
+    }
+
+    /// The skill with this slug.
+    pub fn skill(&self, slug: &str) -> Option<&Skill> {
+        self.skills.iter().find(|s| s.slug == slug)
+    }
+
     /// How many rows of each kind the catalog holds, for logs and reports.
     pub fn summary(&self) -> String {
         let edges: usize = self

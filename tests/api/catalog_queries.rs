@@ -29,11 +29,7 @@ async fn role_by_slug(app: &TestApp) {
         )
         .await;
     let catalog = catalog();
-    let expected = catalog
-        .roles
-        .iter()
-        .find(|r| r.slug == "backend-developer")
-        .expect("in the catalog");
+    let expected = catalog.role("backend-developer").expect("in the catalog");
     let role = &data["role"];
     assert_eq!(role["name"], "Backend Developer");
     assert_eq!(role["description"], expected.description.as_str());
@@ -59,9 +55,7 @@ async fn backend_developer_uses_php(app: &TestApp) {
     let edges = data["role"]["languages"]["edges"].as_array().unwrap();
     let catalog = catalog();
     let expected: Vec<(&str, &str)> = catalog
-        .roles
-        .iter()
-        .find(|r| r.slug == "backend-developer")
+        .role("backend-developer")
         .unwrap()
         .languages
         .iter()
@@ -117,12 +111,7 @@ fn expected_subtree(catalog: &Catalog, root: &str, max_depth: i64) -> Vec<(i64, 
     let mut stack = vec![(root.to_owned(), 0)];
     while let Some((slug, depth)) = stack.pop() {
         if depth > 0 {
-            let parent = catalog
-                .skills
-                .iter()
-                .find(|s| s.slug == slug)
-                .and_then(|s| s.parent.clone())
-                .unwrap();
+            let parent = catalog.skill(&slug).and_then(|s| s.parent.clone()).unwrap();
             out.push((depth, parent, slug.clone()));
         }
         if depth == max_depth {
@@ -192,11 +181,7 @@ async fn skill_tree_links_both_ways(app: &TestApp) {
         )
         .await;
     let catalog = catalog();
-    let skill = catalog
-        .skills
-        .iter()
-        .find(|s| s.slug == "query-optimization")
-        .unwrap();
+    let skill = catalog.skill("query-optimization").unwrap();
     let served = &data["skill"];
     assert_eq!(served["parent"]["slug"], json!(skill.parent));
     assert_eq!(slugs(&served["prerequisites"]), skill.prerequisites);
@@ -419,11 +404,7 @@ async fn nested_filters_narrow_role_lists(app: &TestApp) {
         )
         .await;
     let catalog = catalog();
-    let role = catalog
-        .roles
-        .iter()
-        .find(|r| r.slug == "backend-developer")
-        .unwrap();
+    let role = catalog.role("backend-developer").unwrap();
     let essential = role
         .skills
         .iter()

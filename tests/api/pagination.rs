@@ -44,11 +44,7 @@ async fn walk(app: &TestApp, query: &str, path: &[&str], size: usize) -> (Vec<St
 
 async fn nested_pages_walk_exactly(app: &TestApp) {
     let catalog = catalog::built_in().unwrap();
-    let role = catalog
-        .roles
-        .iter()
-        .find(|r| r.slug == "backend-developer")
-        .unwrap();
+    let role = catalog.role("backend-developer").unwrap();
     let expected: Vec<String> = role.skills.iter().map(|e| e.skill.clone()).collect();
     for size in [1, 7, 49, 100] {
         let (slugs, total) = walk(
