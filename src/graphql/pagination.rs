@@ -209,12 +209,22 @@ macro_rules! connection {
 
         $(#[doc = $doc])*
         #[derive(async_graphql::SimpleObject, Clone)]
+        #[graphql(complex)]
         pub struct $edge {
-            /// Pass this as `after` to continue after this item.
-            pub cursor: String,
             /// The item.
             pub node: $node,
             $($(#[doc = $field_doc])* pub $field: $field_ty,)*
+            /// The item's sort key; encoded into a cursor only when a client asks for it.
+            #[graphql(skip)]
+            pub key: $crate::service::SortKey,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $edge {
+            /// Pass this as `after` to continue after this item.
+            async fn cursor(&self) -> String {
+                $crate::graphql::ids::encode_cursor(&self.key)
+            }
         }
 
         impl $connection {
@@ -230,11 +240,10 @@ macro_rules! connection {
                     .items
                     .into_iter()
                     .map(|item| {
-                        let cursor = $crate::graphql::ids::encode_cursor(&item.key);
                         Ok($edge {
-                            cursor,
                             $($field: <$field_ty as $crate::graphql::pagination::EdgeField>::from_edge(&item.edge)?,)*
                             node: $node::from(item.node),
+                            key: item.key,
                         })
                     })
                     .collect::<$crate::Result<Vec<_>>>()?;
