@@ -8,8 +8,18 @@ use crate::catalog::{self, SeedOutcome};
 use crate::db::{self, DEFAULT_DATABASE_URL, Db};
 use crate::generator::{self, GraphSize};
 use crate::graphql::{self, Limits};
-use crate::http::{AppState, router};
+use crate::http::{AppState, HttpConfig, router};
 use crate::{Error, Result};
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -18,6 +28,10 @@ use crate::{Error, Result};
     about = "A GraphQL service over a graph of job roles, skills, languages, frameworks and tools."
 )]
 pub struct Cli {
+    /// Log line format.
+    #[arg(long, env = "SKILLGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
     /// Database to use: `sqlite://FILE` (created if missing) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
@@ -76,6 +90,18 @@ pub struct ServeArgs {
     /// (more: `QUERY_TOO_COMPLEX`).
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
+
+    /// The largest request body accepted, in bytes (larger: 413).
+    #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = HttpConfig::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+
+    /// Seconds a request may take before it is abandoned (503).
+    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT", default_value_t = HttpConfig::default().request_timeout.as_secs())]
+    pub request_timeout: u64,
+
+    /// Origins allowed to call the API from a browser, comma-separated (`*` for any).
+    #[arg(long, env = "SKILLGRAPH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -149,7 +175,12 @@ async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
         "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",
         listener.local_addr()?
     );
-    axum::serve(listener, router(AppState::new(db, limits)))
+    let http = HttpConfig {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        cors_origins: args.cors_origins.clone(),
+    };
+    axum::serve(listener, router(AppState::new(db, limits).with_http(http)))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -1,22 +1,82 @@
-//! HTTP: mounts the schema and the IDEs, plus health and readiness probes.
+//! HTTP: mounts the schema and the IDEs, plus health and readiness probes, behind the
+//! protections every public endpoint needs (body-size limit, request timeout, CORS) and a
+//! request ID that ties a client's report to the server's log lines.
+
+use std::time::Duration;
 
 use async_graphql::http::{GraphQLPlaygroundConfig, GraphiQLSource, playground_source};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse, rejection::GraphQLRejection};
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::db::{self, Db};
 use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
+
+/// The header that carries a request's ID, both ways.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Protections of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// The largest request body accepted; larger ones get `413 Payload Too Large`.
+    pub max_body_bytes: usize,
+    /// How long a request may take; slower ones are abandoned with `503 Service Unavailable`.
+    pub request_timeout: Duration,
+    /// Origins allowed to call the API from a browser (`*` for any); none by default.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The CORS policy, or `None` when no origin is allowed (no CORS headers at all).
+    fn cors(&self) -> Option<CorsLayer> {
+        if self.cors_origins.is_empty() {
+            return None;
+        }
+        let origins = if self.cors_origins.iter().any(|origin| origin == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                self.cors_origins
+                    .iter()
+                    .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+            )
+        };
+        Some(
+            CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+                .expose_headers([REQUEST_ID])
+                .max_age(Duration::from_secs(600)),
+        )
+    }
+}
 
 /// What every handler shares: the schema and the database pool.
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
     pub db: Db,
+    pub http: HttpConfig,
 }
 
 impl AppState {
@@ -24,20 +84,49 @@ impl AppState {
         AppState {
             schema: build_schema(db.clone(), limits),
             db,
+            http: HttpConfig::default(),
         }
+    }
+
+    pub fn with_http(self, http: HttpConfig) -> Self {
+        AppState { http, ..self }
     }
 }
 
-/// All routes of the service.
+/// All routes of the service, behind the HTTP protections of `state.http`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let http = state.http.clone();
+    let routes = Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/playground", get(playground))
         .route("/schema.graphql", get(schema_sdl))
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .with_state(state)
+        .with_state(state);
+    let routes = match http.cors() {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    };
+    // Layers run outside in: the request gets its ID first, so that every log line of it,
+    // including the timeout's and the size limit's, carries the ID.
+    routes
+        .layer(DefaultBodyLimit::max(http.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(http.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            http.request_timeout,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|id| id.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
 /// Runs one GraphQL request with a DataLoader of its own, and gives every error a code.

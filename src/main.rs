@@ -1,5 +1,6 @@
 use clap::Parser;
 use mimalloc::MiMalloc;
+use skillgraph::cli::{Cli, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 /// A GraphQL response is built from many small allocations, and mimalloc serves them much
@@ -9,11 +10,14 @@ static GLOBAL: MiMalloc = MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    skillgraph::cli::run(skillgraph::cli::Cli::parse()).await
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    skillgraph::cli::run(cli).await
 }

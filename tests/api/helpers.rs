@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use skillgraph::db::Db;
 use skillgraph::generator::GraphSize;
 use skillgraph::graphql::Limits;
-use skillgraph::http::{AppState, router};
+use skillgraph::http::{AppState, HttpConfig, router};
 
 /// The environment variable that turns the PostgreSQL runs of the suite on.
 pub const POSTGRES_URL_VAR: &str = "SKILLGRAPH_TEST_POSTGRES_URL";
@@ -60,6 +60,14 @@ pub enum Content {
 }
 
 pub async fn spawn_app_with(backend: Backend, content: Content) -> Option<TestApp> {
+    spawn_app_configured(backend, content, HttpConfig::default()).await
+}
+
+pub async fn spawn_app_configured(
+    backend: Backend,
+    content: Content,
+    http: HttpConfig,
+) -> Option<TestApp> {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let (url, scratch) = match backend {
         Backend::Sqlite => {
@@ -98,7 +106,7 @@ pub async fn spawn_app_with(backend: Backend, content: Content) -> Option<TestAp
         .await
         .expect("bind an ephemeral port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = router(AppState::new(db.clone(), Limits::default()));
+    let app = router(AppState::new(db.clone(), Limits::default()).with_http(http));
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");
     });

@@ -1,6 +1,8 @@
 //! The HTTP surface: GraphQL over POST and GET, the IDEs, the SDL and the probes.
 
-use crate::helpers::{TestApp, backend_tests};
+use skillgraph::http::HttpConfig;
+
+use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_configured};
 
 async fn ides_sdl_and_probes(app: &TestApp) {
     let graphiql = app.get("/").await;
@@ -65,4 +67,87 @@ async fn queries_over_get(app: &TestApp) {
     assert_eq!(body["data"]["role"]["name"], "Backend Developer");
 }
 
-backend_tests!(ides_sdl_and_probes, queries_over_get);
+async fn every_response_carries_a_request_id(app: &TestApp) {
+    let generated = app.get("/health").await;
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let echoed = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("x-request-id", "client-chosen-42")
+        .json(&serde_json::json!({ "query": "{ roles { totalCount } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "client-chosen-42");
+}
+
+async fn oversized_bodies_are_refused(app: &TestApp) {
+    let padding = "x".repeat(2 * 1024 * 1024);
+    let body = serde_json::json!({ "query": format!("{{ roles {{ totalCount }} }} # {padding}") });
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    // The server is fine afterwards.
+    let data = app.data("{ roles { totalCount } }").await;
+    assert!(data["roles"]["totalCount"].as_i64().unwrap() > 0);
+}
+
+async fn no_cors_headers_unless_configured(app: &TestApp) {
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+        .header("origin", "https://example.com")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+backend_tests!(
+    ides_sdl_and_probes,
+    queries_over_get,
+    every_response_carries_a_request_id,
+    oversized_bodies_are_refused,
+    no_cors_headers_unless_configured,
+);
+
+#[tokio::test]
+async fn configured_origins_may_call_from_a_browser() {
+    let http = HttpConfig {
+        cors_origins: vec!["https://careers.example".to_owned()],
+        ..HttpConfig::default()
+    };
+    let app = spawn_app_configured(Backend::Sqlite, Content::Catalog, http)
+        .await
+        .expect("SQLite is always available");
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://careers.example").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://careers.example"
+    );
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
