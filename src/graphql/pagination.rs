@@ -274,6 +274,16 @@ pub fn connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
     1 + items as usize * child_complexity
 }
 
+/// The cost of a root connection field: a connection's, plus what its own statement is worth.
+/// Root fields are not multiplied by any parent, so without this a document could repeat one
+/// under thousands of aliases, each a statement of its own (`totalCount`), and stay "cheap".
+pub fn root_connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    ROOT_STATEMENT_COST + connection_cost(first, child_complexity)
+}
+
+/// What one statement of a root field counts for the complexity limit.
+pub const ROOT_STATEMENT_COST: usize = 100;
+
 /// What a short list without paging (a skill's prerequisites) counts as, in items.
 pub const SHORT_LIST_COST: usize = 10;
 

@@ -13,6 +13,7 @@ use super::ids::{Kind, decode_id};
 use super::loaders::{BySlug, loader};
 use super::pagination::{Count, Limits, page_args};
 use super::types::{Framework, Language, Node, Role, Skill, Tool};
+use crate::catalog::is_slug;
 use crate::db::Db;
 use crate::service::nodes::NodeModel;
 use crate::service::{Filter, List, Page, lists};
@@ -59,8 +60,31 @@ pub struct ToolFilter {
     pub category: Option<ToolCategory>,
 }
 
-fn search(text: Option<String>) -> Option<Filter> {
-    text.map(Filter::Search)
+/// The longest text `search` accepts.
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// A search filter, refused when it could never be a name: too long, or holding control
+/// characters (NUL among them, which PostgreSQL cannot even compare).
+fn search(text: Option<String>) -> Result<Option<Filter>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_SEARCH_CHARS || text.chars().any(char::is_control) {
+        return Err(Error::bad_input(format!(
+            "`search` must be at most {MAX_SEARCH_CHARS} characters of text without control characters"
+        )));
+    }
+    Ok(Some(Filter::Search(text)))
+}
+
+/// A language slug filter, refused when it is not a slug at all.
+fn language_slug(slug: Option<String>) -> Result<Option<Filter>> {
+    match slug {
+        Some(slug) if !is_slug(&slug) => Err(Error::bad_input(format!(
+            "`language` must be a language slug such as `python`, got {slug:?}"
+        ))),
+        slug => Ok(slug.map(Filter::LanguageSlug)),
+    }
 }
 
 /// The entry points of the API.
@@ -85,11 +109,16 @@ async fn root_page<N: EntityTrait + Default>(
 }
 
 /// One node by slug, through the request's DataLoader.
+/// One node by slug, through the request's DataLoader. Text that is not a slug names no node,
+/// so it is answered without asking the database.
 async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<std::sync::Arc<N::Model>>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,
 {
+    if !is_slug(&slug) {
+        return Ok(None);
+    }
     loader(ctx)?.load_one(BySlug::<N>::new(slug)).await
 }
 
@@ -157,7 +186,9 @@ impl Query {
     }
 
     /// All roles, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,
@@ -166,7 +197,7 @@ impl Query {
         filter: Option<RoleFilter>,
     ) -> async_graphql::Result<RoleConnection> {
         let filter = filter.unwrap_or_default();
-        let filters = search(filter.search).into_iter().collect();
+        let filters = search(filter.search)?.into_iter().collect();
         let (page, total) =
             root_page::<role::Entity>(ctx, List::Roles, first, after, filters).await?;
         Ok(RoleConnection::new(page, total)?)
@@ -178,7 +209,9 @@ impl Query {
     }
 
     /// All skills, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
+    )]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -187,7 +220,7 @@ impl Query {
         filter: Option<SkillFilter>,
     ) -> async_graphql::Result<SkillConnection> {
         let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search).into_iter().collect();
+        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
         if filter.roots_only == Some(true) {
             filters.push(Filter::RootsOnly);
         }
@@ -206,7 +239,9 @@ impl Query {
     }
 
     /// All languages, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
+    )]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -215,7 +250,7 @@ impl Query {
         filter: Option<LanguageFilter>,
     ) -> async_graphql::Result<LanguageConnection> {
         let filter = filter.unwrap_or_default();
-        let filters = search(filter.search).into_iter().collect();
+        let filters = search(filter.search)?.into_iter().collect();
         let (page, total) =
             root_page::<language::Entity>(ctx, List::Languages, first, after, filters).await?;
         Ok(LanguageConnection::new(page, total)?)
@@ -233,7 +268,9 @@ impl Query {
     }
 
     /// All frameworks, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
+    )]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -242,8 +279,8 @@ impl Query {
         filter: Option<FrameworkFilter>,
     ) -> async_graphql::Result<FrameworkConnection> {
         let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search).into_iter().collect();
-        filters.extend(filter.language.map(Filter::LanguageSlug));
+        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
+        filters.extend(language_slug(filter.language)?);
         let (page, total) =
             root_page::<framework::Entity>(ctx, List::Frameworks, first, after, filters).await?;
         Ok(FrameworkConnection::new(page, total)?)
@@ -255,7 +292,9 @@ impl Query {
     }
 
     /// All tools, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
+    )]
     async fn tools(
         &self,
         ctx: &Context<'_>,
@@ -264,7 +303,7 @@ impl Query {
         filter: Option<ToolFilter>,
     ) -> async_graphql::Result<ToolConnection> {
         let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search).into_iter().collect();
+        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
         filters.extend(filter.category.map(|c| Filter::Category(c.into())));
         let (page, total) =
             root_page::<tool::Entity>(ctx, List::Tools, first, after, filters).await?;

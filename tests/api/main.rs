@@ -7,6 +7,7 @@ mod helpers;
 mod catalog_queries;
 mod errors;
 mod generated_graph;
+mod hostile_input;
 mod http_endpoints;
 mod pagination;
 mod schema_file;
