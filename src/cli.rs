@@ -91,6 +91,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
 
+    /// Whether clients may introspect the schema (`--introspection false` to turn it off).
+    #[arg(long, env = "SKILLGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
     /// The largest request body accepted, in bytes (larger: 413).
     #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = HttpConfig::default().max_body_bytes)]
     pub max_body_bytes: usize,
@@ -124,6 +128,7 @@ impl ServeArgs {
             max_tree_depth: self.max_tree_depth,
             max_query_depth: self.max_query_depth,
             max_complexity: self.max_complexity,
+            introspection: self.introspection,
         })
     }
 }

@@ -24,12 +24,16 @@ pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 /// Builds the schema over a database. The pool and the limits live in the schema data; the
 /// DataLoader does not: each request brings its own (see [`request_loader`]).
 pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
         .data(db)
         .data(limits)
         .limit_depth(limits.max_query_depth)
-        .limit_complexity(limits.max_complexity)
-        .finish()
+        .limit_complexity(limits.max_complexity);
+    if limits.introspection {
+        schema.finish()
+    } else {
+        schema.disable_introspection().finish()
+    }
 }
 
 /// The schema in SDL, as `schema.graphql` holds it and `skillgraph schema` prints it.

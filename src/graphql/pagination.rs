@@ -24,6 +24,9 @@ pub struct Limits {
     /// The most a query may cost, where a connection field costs its selection times its
     /// `first` (see [`connection_cost`]).
     pub max_complexity: usize,
+    /// Whether clients may read the schema by introspection (GraphiQL, codegen). Production
+    /// deployments that publish `schema.graphql` may turn it off.
+    pub introspection: bool,
 }
 
 impl Default for Limits {
@@ -34,6 +37,7 @@ impl Default for Limits {
             max_tree_depth: 16,
             max_query_depth: 20,
             max_complexity: 200_000,
+            introspection: true,
         }
     }
 }

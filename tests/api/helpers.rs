@@ -60,12 +60,13 @@ pub enum Content {
 }
 
 pub async fn spawn_app_with(backend: Backend, content: Content) -> Option<TestApp> {
-    spawn_app_configured(backend, content, HttpConfig::default()).await
+    spawn_app_configured(backend, content, Limits::default(), HttpConfig::default()).await
 }
 
 pub async fn spawn_app_configured(
     backend: Backend,
     content: Content,
+    limits: Limits,
     http: HttpConfig,
 ) -> Option<TestApp> {
     let unique = uuid::Uuid::new_v4().simple().to_string();
@@ -106,7 +107,7 @@ pub async fn spawn_app_configured(
         .await
         .expect("bind an ephemeral port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = router(AppState::new(db.clone(), Limits::default()).with_http(http));
+    let app = router(AppState::new(db.clone(), limits).with_http(http));
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");
     });

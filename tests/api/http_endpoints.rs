@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL over POST and GET, the IDEs, the SDL and the probes.
 
+use skillgraph::graphql::Limits;
 use skillgraph::http::HttpConfig;
 
 use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_configured};
@@ -132,7 +133,7 @@ async fn configured_origins_may_call_from_a_browser() {
         cors_origins: vec!["https://careers.example".to_owned()],
         ..HttpConfig::default()
     };
-    let app = spawn_app_configured(Backend::Sqlite, Content::Catalog, http)
+    let app = spawn_app_configured(Backend::Sqlite, Content::Catalog, Limits::default(), http)
         .await
         .expect("SQLite is always available");
     let preflight = |origin: &'static str| {
@@ -150,4 +151,34 @@ async fn configured_origins_may_call_from_a_browser() {
     );
     let other = preflight("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn introspection_can_be_turned_off() {
+    let limits = Limits {
+        introspection: false,
+        ..Limits::default()
+    };
+    let app = spawn_app_configured(
+        Backend::Sqlite,
+        Content::Catalog,
+        limits,
+        HttpConfig::default(),
+    )
+    .await
+    .expect("SQLite is always available");
+    let response = app
+        .post(serde_json::json!({ "query": "{ __schema { types { name } } }" }))
+        .await;
+    // The schema is not revealed: `__schema` answers null.
+    assert!(response["data"]["__schema"].is_null(), "{response}");
+    assert!(
+        !response.to_string().contains("RoleSkillEdge"),
+        "{response}"
+    );
+    // Ordinary queries are unaffected.
+    let data = app
+        .data(r#"{ role(slug: "backend-developer") { name } }"#)
+        .await;
+    assert_eq!(data["role"]["name"], "Backend Developer");
 }
