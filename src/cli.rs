@@ -174,7 +174,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// SIGTERM.
 async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
     let limits = args.limits()?;
-    let db = prepare(database_url).await?;
+    let db = db::connect(database_url).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(
         "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",
@@ -185,23 +185,55 @@ async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         cors_origins: args.cors_origins.clone(),
     };
-    axum::serve(listener, router(AppState::new(db, limits).with_http(http)))
+    let (state, prepared) = AppState::new(db.clone(), limits)
+        .with_http(http)
+        .unprepared();
+    tokio::spawn(async move {
+        prepare_with_retry(&db).await;
+        prepared.store(true, std::sync::atomic::Ordering::Release);
+    });
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
 }
 
-/// Connects and migrates, and loads the built-in catalog if the database is empty.
+/// Connects, migrates, and loads the built-in catalog if the database is empty.
 pub async fn prepare(database_url: &str) -> Result<Db> {
     let db = db::connect(database_url).await?;
-    db::migrate(&db).await?;
-    match catalog::seed(&db, &catalog::built_in()?, false).await? {
+    prepare_database(&db).await?;
+    Ok(db)
+}
+
+/// Prepares the database like [`prepare`], trying again with growing pauses (up to 10 s)
+/// until the database answers.
+pub async fn prepare_with_retry(db: &Db) {
+    let mut pause = std::time::Duration::from_millis(250);
+    loop {
+        match prepare_database(db).await {
+            Ok(()) => {
+                tracing::info!("database ready");
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(detail = %err.detail(), "database not ready; retrying in {pause:?}");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+/// Migrates, and loads the built-in catalog if the database is empty.
+async fn prepare_database(db: &Db) -> Result<()> {
+    db::migrate(db).await?;
+    match catalog::seed(db, &catalog::built_in()?, false).await? {
         SeedOutcome::Loaded(summary) => tracing::info!("loaded the built-in catalog: {summary}"),
         SeedOutcome::AlreadyHasData(existing) => {
             tracing::info!("database already holds data ({existing}); catalog not loaded")
         }
     }
-    Ok(db)
+    Ok(())
 }
 
 async fn shutdown_signal() {

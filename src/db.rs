@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
@@ -49,10 +50,22 @@ fn with_create_mode(url: &str) -> String {
     }
 }
 
+/// How long a statement waits for a pooled connection (or a new one) before it gives up and the
+/// client is told the service is unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Opens a pool on `url` and installs the statement counter.
+///
+/// The pool connects lazily: a server can start while its database is still down, report
+/// itself unready, and serve as soon as the database answers; later outages heal the same way,
+/// as the pool replaces broken connections.
 pub async fn connect(url: &str) -> Result<Db> {
     let mut options = ConnectOptions::new(with_create_mode(url));
-    options.sqlx_logging(false);
+    options
+        .sqlx_logging(false)
+        .connect_lazy(true)
+        .connect_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT);
     let mut conn = Database::connect(options).await?;
     if conn.get_database_backend() == DbBackend::Sqlite {
         // Readers do not wait for the writer. (WAL is a property of the file, so once is enough;

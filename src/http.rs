@@ -2,6 +2,8 @@
 //! protections every public endpoint needs (body-size limit, request timeout, CORS) and a
 //! request ID that ties a client's report to the server's log lines.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{GraphQLPlaygroundConfig, GraphiQLSource, playground_source};
@@ -77,19 +79,36 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: Db,
     pub http: HttpConfig,
+    /// Whether the database has been migrated and seeded; until then GraphQL answers
+    /// `SERVICE_UNAVAILABLE` and `/ready` says no.
+    pub prepared: Arc<AtomicBool>,
 }
 
 impl AppState {
+    /// State over a database that is ready to serve.
     pub fn new(db: Db, limits: Limits) -> Self {
         AppState {
             schema: build_schema(db.clone(), limits),
             db,
             http: HttpConfig::default(),
+            prepared: Arc::new(AtomicBool::new(true)),
         }
     }
 
     pub fn with_http(self, http: HttpConfig) -> Self {
         AppState { http, ..self }
+    }
+
+    /// The same state, marked as waiting for its database to be prepared; set the returned
+    /// flag once it is.
+    pub fn unprepared(self) -> (Self, Arc<AtomicBool>) {
+        self.prepared.store(false, Ordering::Release);
+        let flag = self.prepared.clone();
+        (self, flag)
+    }
+
+    fn is_prepared(&self) -> bool {
+        self.prepared.load(Ordering::Acquire)
     }
 }
 
@@ -129,18 +148,30 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
+/// The answer to a GraphQL request while the database is not ready.
+fn unavailable() -> Response {
+    let body = json!({ "errors": [{
+        "message": "the service is starting or its database is unreachable, please retry",
+        "extensions": { "code": "SERVICE_UNAVAILABLE" },
+    }] });
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+}
+
 /// Runs one GraphQL request with a DataLoader of its own, and gives every error a code.
-async fn execute(state: &AppState, request: async_graphql::Request) -> GraphQLResponse {
+async fn execute(state: &AppState, request: async_graphql::Request) -> Response {
+    if !state.is_prepared() {
+        return unavailable();
+    }
     let query = request.query.clone();
     let request = request.data(request_loader(state.db.clone()));
     let mut response = state.schema.execute(request).await;
     if response.is_err() {
         add_codes(&mut response, &query);
     }
-    response.into()
+    GraphQLResponse::from(response).into_response()
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> Response {
     execute(&state, request.into_inner()).await
 }
 
@@ -159,7 +190,7 @@ async fn graphql_get(
         return graphiql().await.into_response();
     }
     match request {
-        Ok(request) => execute(&state, request.into_inner()).await.into_response(),
+        Ok(request) => execute(&state, request.into_inner()).await,
         Err(rejection) => rejection.into_response(),
     }
 }
@@ -193,7 +224,7 @@ async fn health() -> Json<serde_json::Value> {
 
 /// Readiness: the database answers too.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    if db::ping(&state.db).await {
+    if state.is_prepared() && db::ping(&state.db).await {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {
         (

@@ -25,12 +25,56 @@ enum Scratch {
     PostgresDatabase { admin_url: String, name: String },
 }
 
+/// A fresh, empty database of a test's own, removed when dropped.
+pub struct ScratchDatabase {
+    pub url: String,
+    scratch: Scratch,
+}
+
+impl ScratchDatabase {
+    /// A new empty database on `backend`; `None` when the backend is not configured.
+    pub async fn create(backend: Backend) -> Option<Self> {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        Some(match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("skillgraph-test-{unique}.db"));
+                ScratchDatabase {
+                    url: format!("sqlite://{}", path.display()),
+                    scratch: Scratch::SqliteFile(path),
+                }
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+                    warn_postgres_skipped();
+                    return None;
+                };
+                let name = format!("skillgraph_test_{unique}");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to the PostgreSQL test server");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
+                url.set_path(&name);
+                ScratchDatabase {
+                    url: url.to_string(),
+                    scratch: Scratch::PostgresDatabase { admin_url, name },
+                }
+            }
+        })
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
     server: tokio::task::JoinHandle<()>,
-    scratch: Scratch,
+    /// Declared last, so that it is dropped after the pool above has been.
+    _database: ScratchDatabase,
 }
 
 /// Says, where the test output is seen even when captured, that the PostgreSQL runs are skipped.
@@ -69,35 +113,8 @@ pub async fn spawn_app_configured(
     limits: Limits,
     http: HttpConfig,
 ) -> Option<TestApp> {
-    let unique = uuid::Uuid::new_v4().simple().to_string();
-    let (url, scratch) = match backend {
-        Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("skillgraph-test-{unique}.db"));
-            let url = format!("sqlite://{}", path.display());
-            (url, Scratch::SqliteFile(path))
-        }
-        Backend::Postgres => {
-            let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
-                warn_postgres_skipped();
-                return None;
-            };
-            let name = format!("skillgraph_test_{unique}");
-            let admin = Database::connect(&admin_url)
-                .await
-                .expect("connect to the PostgreSQL test server");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create the test database");
-            admin.close().await.ok();
-            let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
-            url.set_path(&name);
-            (
-                url.to_string(),
-                Scratch::PostgresDatabase { admin_url, name },
-            )
-        }
-    };
+    let database = ScratchDatabase::create(backend).await?;
+    let url = database.url.clone();
     let db = match content {
         Content::Catalog => skillgraph::cli::prepare(&url).await,
         Content::Generated(size) => generated(&url, &size).await,
@@ -116,7 +133,7 @@ pub async fn spawn_app_configured(
         client: reqwest::Client::new(),
         db,
         server,
-        scratch,
+        _database: database,
     })
 }
 
@@ -190,6 +207,11 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
         match &self.scratch {
             Scratch::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm"] {

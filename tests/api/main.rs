@@ -5,6 +5,7 @@
 mod helpers;
 
 mod catalog_queries;
+mod database_faults;
 mod errors;
 mod generated_graph;
 mod hostile_input;
