@@ -91,6 +91,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
 
+    /// Milliseconds a statement may run on PostgreSQL before it is cancelled (reported to the
+    /// client as `SERVICE_UNAVAILABLE`).
+    #[arg(long, env = "SKILLGRAPH_STATEMENT_TIMEOUT_MS", default_value_t = db::DEFAULT_STATEMENT_TIMEOUT.as_millis() as u64)]
+    pub statement_timeout_ms: u64,
+
     /// Whether clients may introspect the schema (`--introspection false` to turn it off).
     #[arg(long, env = "SKILLGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
@@ -174,7 +179,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// SIGTERM.
 async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
     let limits = args.limits()?;
-    let db = db::connect(database_url).await?;
+    let statement_timeout = std::time::Duration::from_millis(args.statement_timeout_ms);
+    let db = db::connect_with(database_url, statement_timeout).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(
         "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",

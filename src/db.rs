@@ -54,18 +54,29 @@ fn with_create_mode(url: &str) -> String {
 /// client is told the service is unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Opens a pool on `url` and installs the statement counter.
+/// How long one statement may run on PostgreSQL before the database cancels it.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens a pool on `url` with the default statement timeout; see [`connect_with`].
+pub async fn connect(url: &str) -> Result<Db> {
+    connect_with(url, DEFAULT_STATEMENT_TIMEOUT).await
+}
+
+/// Opens a pool on `url` and installs the statement counter. On PostgreSQL every statement
+/// that runs longer than `statement_timeout` is cancelled by the database and reported.
 ///
 /// The pool connects lazily: a server can start while its database is still down, report
 /// itself unready, and serve as soon as the database answers; later outages heal the same way,
 /// as the pool replaces broken connections.
-pub async fn connect(url: &str) -> Result<Db> {
+pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> {
     let mut options = ConnectOptions::new(with_create_mode(url));
+    let timeout_ms = statement_timeout.as_millis().to_string();
     options
         .sqlx_logging(false)
         .connect_lazy(true)
         .connect_timeout(ACQUIRE_TIMEOUT)
-        .acquire_timeout(ACQUIRE_TIMEOUT);
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", timeout_ms.clone())]));
     let mut conn = Database::connect(options).await?;
     if conn.get_database_backend() == DbBackend::Sqlite {
         // Readers do not wait for the writer. (WAL is a property of the file, so once is enough;

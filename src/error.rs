@@ -19,6 +19,8 @@ pub enum Error {
     BadUserInput(String),
     /// The database cannot be reached right now; trying again later may work.
     Unavailable(String),
+    /// The database cancelled a statement that ran too long.
+    TimedOut(String),
     /// A fault on our side. The detail is for the log, never for the client.
     Internal(String),
 }
@@ -33,6 +35,7 @@ impl Error {
         match self {
             Self::BadUserInput(message) => message.clone(),
             Self::Unavailable(detail) => format!("database unavailable: {detail}"),
+            Self::TimedOut(detail) => format!("statement timed out: {detail}"),
             Self::Internal(detail) => format!("internal error: {detail}"),
         }
     }
@@ -41,7 +44,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadUserInput(_) => "BAD_USER_INPUT",
-            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Unavailable(_) | Self::TimedOut(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -63,9 +66,26 @@ fn is_unreachable(err: &DbErr) -> bool {
     }
 }
 
+/// Whether the database cancelled the statement because it ran past the statement timeout.
+fn is_cancelled(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
+            sqlx.as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == QUERY_CANCELED)
+        }
+        _ => false,
+    }
+}
+
+/// PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`.
+const QUERY_CANCELED: &str = "57014";
+
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
-        if is_unreachable(&err) {
+        if is_cancelled(&err) {
+            Self::TimedOut(err.to_string())
+        } else if is_unreachable(&err) {
             Self::Unavailable(err.to_string())
         } else {
             Self::Internal(err.to_string())
@@ -80,6 +100,10 @@ impl From<Error> for async_graphql::Error {
             Error::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
                 "the service is temporarily unavailable, please retry".to_owned()
+            }
+            Error::TimedOut(detail) => {
+                tracing::warn!(%detail, "statement cancelled by the statement timeout");
+                "the query took too long and was cancelled; ask for less, or retry later".to_owned()
             }
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use skillgraph::graphql::Limits;
 use skillgraph::http::{AppState, router};
@@ -183,4 +184,34 @@ async fn starts_without_postgres_and_recovers_from_outages() {
     proxy.cut();
     serving.abort();
     preparing.abort();
+}
+
+#[tokio::test]
+async fn slow_statements_are_cancelled_and_reported() {
+    let Some(database) = ScratchDatabase::create(Backend::Postgres).await else {
+        return;
+    };
+    let db = skillgraph::db::connect_with(&database.url, Duration::from_millis(200))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let err = db
+        .conn
+        .execute_unprepared("SELECT pg_sleep(5)")
+        .await
+        .expect_err("the statement is cancelled");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let err = skillgraph::Error::from(err);
+    assert_eq!(err.code(), "SERVICE_UNAVAILABLE");
+    assert!(
+        err.detail().contains("statement timed out"),
+        "{}",
+        err.detail()
+    );
+    // The pool is fine afterwards.
+    db.conn.execute_unprepared("SELECT 1").await.unwrap();
 }
