@@ -85,7 +85,10 @@ pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> 
     }
     let statements = Counter::default();
     let counter = statements.clone();
-    conn.set_metric_callback(move |_| counter.add(1));
+    conn.set_metric_callback(move |_| {
+        counter.add(1);
+        crate::metrics::record_statement();
+    });
     Ok(Db {
         conn,
         statements,

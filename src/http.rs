@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::{self, Db};
 use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
+use crate::metrics;
 
 /// The header that carries a request's ID, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -87,6 +88,7 @@ pub struct AppState {
 impl AppState {
     /// State over a database that is ready to serve.
     pub fn new(db: Db, limits: Limits) -> Self {
+        crate::metrics::handle();
         AppState {
             schema: build_schema(db.clone(), limits),
             db,
@@ -122,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .route("/schema.graphql", get(schema_sdl))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics_text))
         .with_state(state);
     let routes = match http.cors() {
         Some(cors) => routes.layer(cors),
@@ -159,15 +162,35 @@ fn unavailable() -> Response {
 
 /// Runs one GraphQL request with a DataLoader of its own, and gives every error a code.
 async fn execute(state: &AppState, request: async_graphql::Request) -> Response {
+    let started = std::time::Instant::now();
+    let operation = request.operation_name.clone();
+    let query = request.query.clone();
     if !state.is_prepared() {
+        let codes = std::iter::once("SERVICE_UNAVAILABLE");
+        let elapsed = started.elapsed();
+        metrics::record_request(operation.as_deref(), &query, "unavailable", codes, elapsed);
         return unavailable();
     }
-    let query = request.query.clone();
     let request = request.data(request_loader(state.db.clone()));
     let mut response = state.schema.execute(request).await;
     if response.is_err() {
         add_codes(&mut response, &query);
     }
+    let codes = response.errors.iter().filter_map(|error| {
+        let extensions = error.extensions.as_ref()?;
+        match extensions.get("code")? {
+            async_graphql::Value::String(code) => Some(code.as_str()),
+            _ => None,
+        }
+    });
+    let outcome = if response.is_ok() { "ok" } else { "error" };
+    metrics::record_request(
+        operation.as_deref(),
+        &query,
+        outcome,
+        codes,
+        started.elapsed(),
+    );
     GraphQLResponse::from(response).into_response()
 }
 
@@ -214,6 +237,17 @@ async fn schema_sdl(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         state.schema.sdl(),
+    )
+}
+
+/// Prometheus metrics.
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        metrics::render(&state.db),
     )
 }
 

@@ -12,6 +12,7 @@ mod error;
 pub mod generator;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod service;
 pub mod store;
 

@@ -119,7 +119,63 @@ async fn no_cors_headers_unless_configured(app: &TestApp) {
     );
 }
 
+async fn metrics_count_requests_errors_and_statements(app: &TestApp) {
+    // The recorder is shared by every test of this process: a name of our own keeps the counts
+    // exact.
+    let operation = format!("Probe{}", uuid::Uuid::new_v4().simple());
+    for _ in 0..2 {
+        let query = format!("query {operation} {{ roles {{ totalCount }} }}");
+        app.post(serde_json::json!({ "query": query })).await;
+    }
+    let query = format!("query {operation} {{ roles(first: 1000) {{ totalCount }} }}");
+    app.post(serde_json::json!({ "query": query })).await;
+
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let value = |needles: &[&str]| -> Option<f64> {
+        text.lines()
+            .filter(|line| !line.starts_with('#'))
+            .find(|line| needles.iter().all(|needle| line.contains(needle)))
+            .and_then(|line| line.rsplit(' ').next())
+            .and_then(|value| value.parse().ok())
+    };
+    let op = format!("operation=\"{operation}\"");
+    let requests = "skillgraph_graphql_requests_total{";
+    assert_eq!(
+        value(&[requests, &op, "outcome=\"ok\""]),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(&[requests, &op, "outcome=\"error\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        value(&[
+            "skillgraph_graphql_errors_total{",
+            "code=\"BAD_USER_INPUT\""
+        ])
+        .unwrap_or(0.0)
+            >= 1.0
+    );
+    assert!(
+        value(&["skillgraph_sql_statements_total"]).unwrap_or(0.0) >= 2.0,
+        "{text}"
+    );
+    assert!(
+        value(&["skillgraph_db_pool_connections{", "state=\"idle\""]).is_some(),
+        "{text}"
+    );
+    assert!(
+        text.contains("skillgraph_graphql_request_duration_seconds_bucket"),
+        "{text}"
+    );
+}
+
 backend_tests!(
+    metrics_count_requests_errors_and_statements,
     ides_sdl_and_probes,
     queries_over_get,
     every_response_carries_a_request_id,
