@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{GraphQLPlaygroundConfig, GraphiQLSource, playground_source};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, rejection::GraphQLRejection};
+use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::{self, Db};
 use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
 use crate::metrics;
+use crate::protocol::{self, MediaType};
 
 /// The header that carries a request's ID, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -151,17 +152,9 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// The answer to a GraphQL request while the database is not ready.
-fn unavailable() -> Response {
-    let body = json!({ "errors": [{
-        "message": "the service is starting or its database is unreachable, please retry",
-        "extensions": { "code": "SERVICE_UNAVAILABLE" },
-    }] });
-    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-}
-
-/// Runs one GraphQL request with a DataLoader of its own, and gives every error a code.
-async fn execute(state: &AppState, request: async_graphql::Request) -> Response {
+/// Runs one GraphQL request with a DataLoader of its own, gives every error a code, and answers
+/// as `media`.
+async fn execute(state: &AppState, request: async_graphql::Request, media: MediaType) -> Response {
     let started = std::time::Instant::now();
     let operation = request.operation_name.clone();
     let query = request.query.clone();
@@ -169,7 +162,13 @@ async fn execute(state: &AppState, request: async_graphql::Request) -> Response 
         let codes = std::iter::once("SERVICE_UNAVAILABLE");
         let elapsed = started.elapsed();
         metrics::record_request(operation.as_deref(), &query, "unavailable", codes, elapsed);
-        return unavailable();
+        let message = "the service is starting or its database is unreachable, please retry";
+        return protocol::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            message,
+            "SERVICE_UNAVAILABLE",
+            media,
+        );
     }
     let request = request.data(request_loader(state.db.clone()));
     let mut response = state.schema.execute(request).await;
@@ -191,11 +190,48 @@ async fn execute(state: &AppState, request: async_graphql::Request) -> Response 
         codes,
         started.elapsed(),
     );
-    GraphQLResponse::from(response).into_response()
+    protocol::answer(&response, media)
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> Response {
-    execute(&state, request.into_inner()).await
+/// The answer to a request whose `Accept` allows no JSON type.
+fn not_acceptable() -> Response {
+    let message = "accept application/graphql-response+json or application/json";
+    protocol::error(
+        StatusCode::NOT_ACCEPTABLE,
+        message,
+        "BAD_REQUEST",
+        MediaType::Json,
+    )
+}
+
+/// The answer to a body that is not a GraphQL request.
+fn bad_request(media: MediaType) -> Response {
+    let message = "the request is not a GraphQL request: send a JSON object with a `query` string \
+                   (and optionally `variables` and `operationName`)";
+    protocol::error(StatusCode::BAD_REQUEST, message, "BAD_REQUEST", media)
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let Some(media) = protocol::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !protocol::is_json_body(&headers) {
+        let message = "send the request as Content-Type: application/json";
+        return protocol::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message,
+            "BAD_REQUEST",
+            media,
+        );
+    }
+    match request {
+        Ok(request) => execute(&state, request.into_inner(), media).await,
+        Err(_) => bad_request(media),
+    }
 }
 
 /// GET runs a query given in the URL; a browser that opens `/graphql` without one gets GraphiQL.
@@ -212,10 +248,27 @@ async fn graphql_get(
     if wants_html && uri.query().is_none_or(str::is_empty) {
         return graphiql().await.into_response();
     }
-    match request {
-        Ok(request) => execute(&state, request.into_inner()).await,
-        Err(rejection) => rejection.into_response(),
+    let Some(media) = protocol::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let request = match request {
+        Ok(request) => request.into_inner(),
+        Err(_) => return bad_request(media),
+    };
+    if protocol::is_mutation(&request.query) {
+        let message = "mutations are not allowed over GET; use POST";
+        let mut response = protocol::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            message,
+            "BAD_REQUEST",
+            media,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
     }
+    execute(&state, request, media).await
 }
 
 async fn graphiql() -> Html<String> {

@@ -13,6 +13,7 @@ pub mod generator;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod protocol;
 pub mod service;
 pub mod store;
 

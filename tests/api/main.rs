@@ -8,6 +8,7 @@ mod catalog_queries;
 mod database_faults;
 mod errors;
 mod generated_graph;
+mod graphql_over_http;
 mod hostile_input;
 mod http_endpoints;
 mod pagination;
