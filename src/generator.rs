@@ -269,6 +269,15 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
     Ok(())
 }
 
+/// `k` distinct ids in `1..=n` with their positions and a drawn importance: one role's edges.
+fn draw(rng: &mut Rng, k: usize, n: usize) -> Vec<(i32, i32, Importance)> {
+    rng.distinct(k, n)
+        .into_iter()
+        .enumerate()
+        .map(|(position, id)| (position as i32, id, rng.importance()))
+        .collect()
+}
+
 async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng) -> Result<usize> {
     let levels: Vec<Proficiency> = Proficiency::iter().collect();
     let per_role = size.technologies_per_role;
@@ -288,36 +297,28 @@ async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng)
                 level: Set(levels[rng.below(levels.len())]),
             });
         }
-        for (p, language_id) in rng
-            .distinct(per_role, size.languages)
-            .into_iter()
-            .enumerate()
-        {
+        for (position, language_id, importance) in draw(rng, per_role, size.languages) {
             rl.push(role_language::ActiveModel {
                 role_id: Set(role_id),
                 language_id: Set(language_id),
-                position: Set(p as i32),
-                importance: Set(rng.importance()),
+                position: Set(position),
+                importance: Set(importance),
             });
         }
-        for (p, framework_id) in rng
-            .distinct(per_role, size.frameworks)
-            .into_iter()
-            .enumerate()
-        {
+        for (position, framework_id, importance) in draw(rng, per_role, size.frameworks) {
             rf.push(role_framework::ActiveModel {
                 role_id: Set(role_id),
                 framework_id: Set(framework_id),
-                position: Set(p as i32),
-                importance: Set(rng.importance()),
+                position: Set(position),
+                importance: Set(importance),
             });
         }
-        for (p, tool_id) in rng.distinct(per_role, size.tools).into_iter().enumerate() {
+        for (position, tool_id, importance) in draw(rng, per_role, size.tools) {
             rt.push(role_tool::ActiveModel {
                 role_id: Set(role_id),
                 tool_id: Set(tool_id),
-                position: Set(p as i32),
-                importance: Set(rng.importance()),
+                position: Set(position),
+                importance: Set(importance),
             });
         }
     }
