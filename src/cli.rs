@@ -108,6 +108,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT", default_value_t = HttpConfig::default().request_timeout.as_secs())]
     pub request_timeout: u64,
 
+    /// The most operations one POST may batch in a JSON array (more: 400); 1 turns batching off.
+    #[arg(long, env = "SKILLGRAPH_MAX_BATCH_SIZE", default_value_t = HttpConfig::default().max_batch_size,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_batch_size: u16,
+
     /// Origins allowed to call the API from a browser, comma-separated (`*` for any).
     #[arg(long, env = "SKILLGRAPH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -189,6 +194,7 @@ async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
     let http = HttpConfig {
         max_body_bytes: args.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        max_batch_size: args.max_batch_size,
         cors_origins: args.cors_origins.clone(),
     };
     let (state, prepared) = AppState::new(db.clone(), limits)

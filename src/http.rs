@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{GraphQLPlaygroundConfig, GraphiQLSource, playground_source};
-use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Json, Response};
@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::{self, Db};
 use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
 use crate::metrics;
-use crate::protocol::{self, MediaType};
+use crate::protocol::{self, BadRequest, MediaType, Operations};
 
 /// The header that carries a request's ID, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -35,6 +35,8 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// How long a request may take; slower ones are abandoned with `503 Service Unavailable`.
     pub request_timeout: Duration,
+    /// The most operations a batch (a JSON array of requests) may hold.
+    pub max_batch_size: u16,
     /// Origins allowed to call the API from a browser (`*` for any); none by default.
     pub cors_origins: Vec<String>,
 }
@@ -44,6 +46,7 @@ impl Default for HttpConfig {
         HttpConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            max_batch_size: 10,
             cors_origins: Vec::new(),
         }
     }
@@ -152,24 +155,33 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// Runs one GraphQL request with a DataLoader of its own, gives every error a code, and answers
-/// as `media`.
-async fn execute(state: &AppState, request: async_graphql::Request, media: MediaType) -> Response {
+/// The answer when the database is not ready yet, recorded for every operation refused.
+fn unavailable(requests: &[&async_graphql::Request], media: MediaType) -> Response {
+    for request in requests {
+        let operation = request.operation_name.as_deref();
+        let codes = std::iter::once("SERVICE_UNAVAILABLE");
+        metrics::record_request(
+            operation,
+            &request.query,
+            "unavailable",
+            codes,
+            Duration::ZERO,
+        );
+    }
+    let message = "the service is starting or its database is unreachable, please retry";
+    protocol::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        message,
+        "SERVICE_UNAVAILABLE",
+        media,
+    )
+}
+
+/// Runs one GraphQL operation with a DataLoader of its own and gives every error a code.
+async fn execute(state: &AppState, request: async_graphql::Request) -> async_graphql::Response {
     let started = std::time::Instant::now();
     let operation = request.operation_name.clone();
     let query = request.query.clone();
-    if !state.is_prepared() {
-        let codes = std::iter::once("SERVICE_UNAVAILABLE");
-        let elapsed = started.elapsed();
-        metrics::record_request(operation.as_deref(), &query, "unavailable", codes, elapsed);
-        let message = "the service is starting or its database is unreachable, please retry";
-        return protocol::error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            message,
-            "SERVICE_UNAVAILABLE",
-            media,
-        );
-    }
     let request = request.data(request_loader(state.db.clone()));
     let mut response = state.schema.execute(request).await;
     if response.is_err() {
@@ -190,7 +202,33 @@ async fn execute(state: &AppState, request: async_graphql::Request, media: Media
         codes,
         started.elapsed(),
     );
-    protocol::answer(&response, media)
+    response
+}
+
+/// Runs one operation and answers it as `media`.
+async fn answer_one(
+    state: &AppState,
+    request: async_graphql::Request,
+    media: MediaType,
+) -> Response {
+    if !state.is_prepared() {
+        return unavailable(&[&request], media);
+    }
+    protocol::answer(&execute(state, request).await, media)
+}
+
+/// Runs a batch's operations side by side and answers them in their order.
+async fn answer_batch(
+    state: &AppState,
+    requests: Vec<async_graphql::Request>,
+    media: MediaType,
+) -> Response {
+    if !state.is_prepared() {
+        return unavailable(&requests.iter().collect::<Vec<_>>(), media);
+    }
+    let runs = requests.into_iter().map(|request| execute(state, request));
+    let responses = async_graphql::futures_util::future::join_all(runs).await;
+    protocol::answer_batch(&responses, media)
 }
 
 /// The answer to a request whose `Accept` allows no JSON type.
@@ -204,18 +242,12 @@ fn not_acceptable() -> Response {
     )
 }
 
-/// The answer to a body that is not a GraphQL request.
-fn bad_request(media: MediaType) -> Response {
-    let message = "the request is not a GraphQL request: send a JSON object with a `query` string \
-                   (and optionally `variables` and `operationName`)";
-    protocol::error(StatusCode::BAD_REQUEST, message, "BAD_REQUEST", media)
+/// The answer to a request that is not a GraphQL request.
+fn bad_request(BadRequest(message): BadRequest, media: MediaType) -> Response {
+    protocol::error(StatusCode::BAD_REQUEST, &message, "BAD_REQUEST", media)
 }
 
-async fn graphql_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(media) = protocol::negotiate(&headers) else {
         return not_acceptable();
     };
@@ -228,19 +260,15 @@ async fn graphql_post(
             media,
         );
     }
-    match request {
-        Ok(request) => execute(&state, request.into_inner(), media).await,
-        Err(_) => bad_request(media),
+    match protocol::from_json_body(&body, usize::from(state.http.max_batch_size)) {
+        Ok(Operations::Single(request)) => answer_one(&state, *request, media).await,
+        Ok(Operations::Batch(requests)) => answer_batch(&state, requests, media).await,
+        Err(bad) => bad_request(bad, media),
     }
 }
 
 /// GET runs a query given in the URL; a browser that opens `/graphql` without one gets GraphiQL.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
@@ -251,9 +279,9 @@ async fn graphql_get(
     let Some(media) = protocol::negotiate(&headers) else {
         return not_acceptable();
     };
-    let request = match request {
-        Ok(request) => request.into_inner(),
-        Err(_) => return bad_request(media),
+    let request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
+        Ok(request) => request,
+        Err(bad) => return bad_request(bad, media),
     };
     if protocol::is_mutation(&request.query) {
         let message = "mutations are not allowed over GET; use POST";
@@ -268,7 +296,7 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, request, media).await
+    answer_one(&state, request, media).await
 }
 
 async fn graphiql() -> Html<String> {
@@ -286,10 +314,10 @@ async fn playground() -> Html<String> {
     ))
 }
 
-async fn schema_sdl(State(state): State<AppState>) -> impl IntoResponse {
+async fn schema_sdl() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        state.schema.sdl(),
+        crate::graphql::sdl(),
     )
 }
 

@@ -36,9 +36,23 @@ pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
     }
 }
 
-/// The schema in SDL, as `schema.graphql` holds it and `skillgraph schema` prints it.
+/// The description introspection gives the schema (`__schema { description }`). async-graphql
+/// answers this fixed text for every schema; the SDL states it too, so that a schema built from
+/// introspection (graphql-js `buildClientSchema`, codegen, schema-diff tools) equals the SDL.
+pub const SCHEMA_DESCRIPTION: &str = "A GraphQL Schema defines the capabilities of a GraphQL \
+    server. It exposes all available types and directives on the server, as well as the entry \
+    points for query, mutation, and subscription operations.";
+
+/// The schema in SDL, as `schema.graphql` holds it, `skillgraph schema` prints it and
+/// `/schema.graphql` serves it.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    let mut sdl = Schema::build(Query, EmptyMutation, EmptySubscription)
         .finish()
-        .sdl()
+        .sdl();
+    let description = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\n");
+    match sdl.rfind("\nschema {") {
+        Some(at) => sdl.insert_str(at + 1, &description),
+        None => sdl.push_str(&format!("{description}schema {{\n\tquery: Query\n}}\n")),
+    }
+    sdl
 }

@@ -87,7 +87,7 @@ fn language_slug(slug: Option<String>) -> Result<Option<Filter>> {
     }
 }
 
-/// The entry points of the API.
+/// The root of the schema.
 pub struct Query;
 
 fn database<'a>(ctx: &Context<'a>) -> Result<&'a Db> {
@@ -108,7 +108,6 @@ async fn root_page<N: EntityTrait + Default>(
     Ok((page, Count::new(list, None, filters)))
 }
 
-/// One node by slug, through the request's DataLoader.
 /// One node by slug, through the request's DataLoader. Text that is not a slug names no node,
 /// so it is answered without asking the database.
 async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<std::sync::Arc<N::Model>>>
@@ -142,10 +141,15 @@ async fn node_by_id(ctx: &Context<'_>, kind: Kind, slug: String) -> Result<Optio
     })
 }
 
+/// The entry points of the API: one node by global ID or slug, and the five root lists.
 #[Object]
 impl Query {
     /// Any object by its global ID; null when no such object exists.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as returned in any node's `id`.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let (kind, slug) = decode_id(&id)?;
         Ok(node_by_id(ctx, kind, slug).await?)
     }
@@ -156,7 +160,7 @@ impl Query {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Global IDs, as returned in nodes' `id`.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         let max = ctx
             .data_opt::<Limits>()
@@ -181,7 +185,11 @@ impl Query {
     }
 
     /// The role with this slug (e.g. `backend-developer`), or null.
-    async fn role(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Role>> {
+    async fn role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The role's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Role>> {
         Ok(by_slug::<role::Entity>(ctx, slug).await?.map(Role))
     }
 
@@ -194,7 +202,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        filter: Option<RoleFilter>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<RoleFilter>,
     ) -> async_graphql::Result<RoleConnection> {
         let filter = filter.unwrap_or_default();
         let filters = search(filter.search)?.into_iter().collect();
@@ -204,7 +212,11 @@ impl Query {
     }
 
     /// The skill with this slug (e.g. `query-optimization`), or null.
-    async fn skill(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Skill>> {
+    async fn skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Skill>> {
         Ok(by_slug::<skill::Entity>(ctx, slug).await?.map(Skill))
     }
 
@@ -217,7 +229,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        filter: Option<SkillFilter>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
+            SkillFilter,
+        >,
     ) -> async_graphql::Result<SkillConnection> {
         let filter = filter.unwrap_or_default();
         let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
@@ -233,7 +247,7 @@ impl Query {
     async fn language(
         &self,
         ctx: &Context<'_>,
-        slug: String,
+        #[graphql(desc = "The language's slug.")] slug: String,
     ) -> async_graphql::Result<Option<Language>> {
         Ok(by_slug::<language::Entity>(ctx, slug).await?.map(Language))
     }
@@ -247,7 +261,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        filter: Option<LanguageFilter>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
+            LanguageFilter,
+        >,
     ) -> async_graphql::Result<LanguageConnection> {
         let filter = filter.unwrap_or_default();
         let filters = search(filter.search)?.into_iter().collect();
@@ -260,7 +276,7 @@ impl Query {
     async fn framework(
         &self,
         ctx: &Context<'_>,
-        slug: String,
+        #[graphql(desc = "The framework's slug.")] slug: String,
     ) -> async_graphql::Result<Option<Framework>> {
         Ok(by_slug::<framework::Entity>(ctx, slug)
             .await?
@@ -276,7 +292,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        filter: Option<FrameworkFilter>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
+            FrameworkFilter,
+        >,
     ) -> async_graphql::Result<FrameworkConnection> {
         let filter = filter.unwrap_or_default();
         let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
@@ -287,7 +305,11 @@ impl Query {
     }
 
     /// The tool with this slug (e.g. `postgresql`), or null.
-    async fn tool(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Tool>> {
+    async fn tool(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tool's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Tool>> {
         Ok(by_slug::<tool::Entity>(ctx, slug).await?.map(Tool))
     }
 
@@ -300,7 +322,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        filter: Option<ToolFilter>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<ToolFilter>,
     ) -> async_graphql::Result<ToolConnection> {
         let filter = filter.unwrap_or_default();
         let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();

@@ -1,17 +1,24 @@
 //! GraphQL over HTTP: media types and status codes as the specification gives them.
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use skillgraph::graphql::Limits;
+use skillgraph::http::HttpConfig;
 
-use crate::helpers::{TestApp, backend_tests};
+use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_configured};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 /// POSTs `query` with the given `Accept` (if any); returns status, content type and body.
 async fn post(app: &TestApp, accept: Option<&str>, query: &str) -> (u16, String, Value) {
+    post_body(app, accept, &json!({ "query": query })).await
+}
+
+/// POSTs a JSON body with the given `Accept` (if any); returns status, content type and body.
+async fn post_body(app: &TestApp, accept: Option<&str>, body: &Value) -> (u16, String, Value) {
     let mut request = app
         .client
         .post(format!("{}/graphql", app.address))
-        .json(&serde_json::json!({ "query": query }));
+        .json(body);
     if let Some(accept) = accept {
         request = request.header("accept", accept);
     }
@@ -105,8 +112,121 @@ async fn unusable_requests_get_4xx(app: &TestApp) {
     assert_eq!(mutation.headers()["allow"], "POST");
 }
 
+/// Nothing ran, so there is no `data` entry at all (not even `null`), under either media type.
+async fn request_errors_have_no_data(app: &TestApp) {
+    for accept in [Some(GRAPHQL_RESPONSE), None] {
+        for query in ["{ roles {", "{ salaries }"] {
+            let (_, _, body) = post(app, accept, query).await;
+            assert!(body["errors"].is_array(), "{body}");
+            assert!(body.get("data").is_none(), "{accept:?} {query}: {body}");
+        }
+    }
+    // An executed request keeps its `data`, even when a field failed.
+    let (_, _, body) = post(app, None, "{ roles(first: 1000) { totalCount } }").await;
+    assert_eq!(body["data"], Value::Null, "{body}");
+    assert!(body.as_object().unwrap().contains_key("data"), "{body}");
+}
+
+/// A body without `query` is not a GraphQL request: 400 whatever the client accepts, with a
+/// message naming the parameter.
+async fn a_request_without_a_query_is_400(app: &TestApp) {
+    for accept in [Some(GRAPHQL_RESPONSE), Some("application/json"), None] {
+        let (status, _, body) =
+            post_body(app, accept, &json!({ "qeury": "{ roles { totalCount } }" })).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("`query`"), "{message}");
+    }
+    let (status, _, body) = post_body(
+        app,
+        None,
+        &json!({ "query": "{ roles { totalCount } }", "variables": [1] }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected a map"),
+        "{body}"
+    );
+}
+
+/// GET carries `operationName` and `variables` like POST does.
+async fn get_keeps_the_operation_name_and_variables(app: &TestApp) {
+    let document =
+        "query A { __typename } query B($n: Int) { roles(first: $n) { nodes { slug } } }";
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[
+            ("query", document),
+            ("operationName", "B"),
+            ("variables", r#"{"n": 2}"#),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["data"]["roles"]["nodes"].as_array().map(Vec::len),
+        Some(2),
+        "{body}"
+    );
+}
+
+/// A JSON array is a batch: one answer per operation, in order, each with its own errors.
+async fn batches_answer_each_operation_in_order(app: &TestApp) {
+    let batch = json!([
+        { "query": "{ roles { totalCount } }" },
+        { "query": "{ salaries }" },
+        { "query": "query ($slug: String!) { language(slug: $slug) { name } }", "variables": { "slug": "python" } },
+    ]);
+    let (status, content_type, body) = post_body(app, Some(GRAPHQL_RESPONSE), &batch).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(content_type.starts_with(GRAPHQL_RESPONSE));
+    let answers = body.as_array().expect("an array of answers");
+    assert_eq!(answers.len(), 3, "{body}");
+    assert_eq!(answers[0]["data"]["roles"]["totalCount"], 5);
+    assert_eq!(
+        answers[1]["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    assert!(answers[1].get("data").is_none(), "{body}");
+    assert_eq!(answers[2]["data"]["language"]["name"], "Python");
+
+    let (status, _, body) = post_body(app, None, &json!([])).await;
+    assert_eq!(status, 400, "an empty batch: {body}");
+}
+
 backend_tests!(
     graphql_response_json_uses_status_codes,
     application_json_is_always_200,
     unusable_requests_get_4xx,
+    request_errors_have_no_data,
+    a_request_without_a_query_is_400,
+    get_keeps_the_operation_name_and_variables,
+    batches_answer_each_operation_in_order,
 );
+
+#[tokio::test]
+async fn batches_beyond_the_configured_size_are_refused() {
+    let http = HttpConfig {
+        max_batch_size: 2,
+        ..HttpConfig::default()
+    };
+    let app = spawn_app_configured(Backend::Sqlite, Content::Catalog, Limits::default(), http)
+        .await
+        .expect("SQLite is always available");
+    let operation = json!({ "query": "{ roles { totalCount } }" });
+    let (status, _, body) = post_body(&app, None, &json!([operation, operation])).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = post_body(&app, None, &json!([operation, operation, operation])).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 2"), "{message}");
+}

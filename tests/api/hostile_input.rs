@@ -67,6 +67,9 @@ async fn malformed_bodies(app: &TestApp) {
         .await,
     );
     refused("no query", send(app, "application/json", "{}").await);
+    let operations = vec![json!({ "query": "{ roles { totalCount } }" }); 10_000];
+    let (status, body) = send(app, "application/json", json!(operations).to_string()).await;
+    assert_eq!(status, 400, "a batch of 10,000 operations: {body}");
     // A NUL byte in a slug names no node; in a search it is refused.
     let (status, body) = send(
         app,

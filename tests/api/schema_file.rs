@@ -28,3 +28,19 @@ fn schema_names_the_contract_types() {
         assert!(sdl.contains(needle), "schema lacks {needle:?}");
     }
 }
+
+/// Introspection gives the schema a description; the SDL states the same one, so that tools
+/// that build a schema from introspection get exactly `schema.graphql`.
+#[tokio::test]
+async fn the_sdl_states_the_description_introspection_gives() {
+    use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+    let schema =
+        Schema::build(skillgraph::graphql::Query, EmptyMutation, EmptySubscription).finish();
+    let response = schema.execute("{ __schema { description } }").await;
+    let data = response.data.into_json().unwrap();
+    let description = skillgraph::graphql::SCHEMA_DESCRIPTION;
+    assert_eq!(data["__schema"]["description"], description);
+    assert!(
+        skillgraph::graphql::sdl().contains(&format!("\"\"\"\n{description}\n\"\"\"\nschema {{"))
+    );
+}

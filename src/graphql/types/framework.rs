@@ -10,7 +10,7 @@ use crate::graphql::ids::{Kind, encode_id};
 use crate::graphql::loaders::{ById, loader};
 use crate::service::List;
 
-/// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
+/// A `framework` row, served as the GraphQL type `Framework`.
 #[derive(Clone, Debug)]
 pub struct Framework(pub Arc<framework::Model>);
 
@@ -20,6 +20,7 @@ impl From<Arc<framework::Model>> for Framework {
     }
 }
 
+/// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
 #[Object]
 impl Framework {
     /// The framework's global ID, for `node(id:)`.

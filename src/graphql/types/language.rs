@@ -8,7 +8,7 @@ use crate::graphql::connections::{FrameworkConnection, LanguageRoleConnection, S
 use crate::graphql::ids::{Kind, encode_id};
 use crate::service::List;
 
-/// A programming language, such as Python or C#.
+/// A `language` row, served as the GraphQL type `Language`.
 #[derive(Clone, Debug)]
 pub struct Language(pub Arc<language::Model>);
 
@@ -18,6 +18,7 @@ impl From<Arc<language::Model>> for Language {
     }
 }
 
+/// A programming language, such as Python or C#.
 #[Object]
 impl Language {
     /// The language's global ID, for `node(id:)`.

@@ -11,8 +11,7 @@ use crate::graphql::enums::{Importance, ToolCategory};
 use crate::graphql::ids::{Kind, encode_id};
 use crate::service::{Filter, List};
 
-/// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
-/// and tools it needs.
+/// A `role` row, served as the GraphQL type `Role`.
 #[derive(Clone, Debug)]
 pub struct Role(pub Arc<role::Model>);
 
@@ -29,6 +28,8 @@ fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
         .collect()
 }
 
+/// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
+/// and tools it needs.
 #[Object]
 impl Role {
     /// The role's global ID, for `node(id:)`.

@@ -15,9 +15,7 @@ use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::{Limits, nodes_of};
 use crate::service::{Filter, List, PageArgs};
 
-/// An ability or area of knowledge, such as Database Management or Query Optimization.
-/// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
-/// (`prerequisites`).
+/// A `skill` row, served as the GraphQL type `Skill`.
 #[derive(Clone, Debug)]
 pub struct Skill(pub Arc<skill::Model>);
 
@@ -38,6 +36,9 @@ pub struct SkillTreeEntry {
     pub skill: Skill,
 }
 
+/// An ability or area of knowledge, such as Database Management or Query Optimization.
+/// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
+/// (`prerequisites`).
 #[Object]
 impl Skill {
     /// The skill's global ID, for `node(id:)`.

@@ -9,8 +9,7 @@ use crate::graphql::enums::ToolCategory;
 use crate::graphql::ids::{Kind, encode_id};
 use crate::service::List;
 
-/// Any other technology a role uses: a database, cloud platform, web server, version control
-/// system, container tool, ...
+/// A `tool` row, served as the GraphQL type `Tool`.
 #[derive(Clone, Debug)]
 pub struct Tool(pub Arc<tool::Model>);
 
@@ -20,6 +19,8 @@ impl From<Arc<tool::Model>> for Tool {
     }
 }
 
+/// Any other technology a role uses: a database, cloud platform, web server, version control
+/// system, container tool, ...
 #[Object]
 impl Tool {
     /// The tool's global ID, for `node(id:)`.

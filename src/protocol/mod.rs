@@ -5,11 +5,19 @@
 //!   or validate, a variable does not fit) is `400`; anything that was executed is `200`.
 //! - `Accept: application/json`, `*/*` or no `Accept` (older clients): always `200`.
 //! - An `Accept` that allows neither is `406`; a POST body that is not JSON is `415`; a
-//!   mutation over GET is `405` with `Allow: POST`.
+//!   mutation over GET is `405` with `Allow: POST`; a request without a `query`, or with
+//!   parameters of the wrong type, is `400`.
+//!
+//! A request error's answer has no `data` entry, as the GraphQL specification asks: nothing
+//! was executed.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+mod answer;
+mod params;
+
+pub use answer::{answer, answer_batch, error};
+pub use params::{BadRequest, Operations, from_json_body, from_query_string};
+
+use axum::http::{HeaderMap, HeaderValue, header};
 
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 pub const JSON: &str = "application/json";
@@ -22,7 +30,7 @@ pub enum MediaType {
 }
 
 impl MediaType {
-    fn content_type(self) -> HeaderValue {
+    pub(crate) fn content_type(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             MediaType::GraphQLResponseJson => "application/graphql-response+json; charset=utf-8",
             MediaType::Json => "application/json; charset=utf-8",
@@ -71,46 +79,6 @@ pub fn is_mutation(query: &str) -> bool {
         .trim_start()
         .strip_prefix("mutation")
         .is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '{' || c == '('))
-}
-
-/// Whether an answer is a request error: nothing was executed, every error is about the
-/// request as a whole (no `path`).
-fn is_request_error(response: &async_graphql::Response) -> bool {
-    response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|error| error.path.is_empty())
-}
-
-/// Sends an executed (or refused) GraphQL answer as `media`.
-pub fn answer(response: &async_graphql::Response, media: MediaType) -> Response {
-    let status = if media == MediaType::GraphQLResponseJson && is_request_error(response) {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    match serde_json::to_vec(response) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
-        Err(err) => {
-            tracing::error!(%err, "could not serialize a response");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal server error",
-                "INTERNAL_SERVER_ERROR",
-                media,
-            )
-        }
-    }
-}
-
-/// An answer made of one error, outside GraphQL execution.
-pub fn error(status: StatusCode, message: &str, code: &str, media: MediaType) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

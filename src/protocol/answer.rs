@@ -1,0 +1,80 @@
+//! Sending GraphQL answers: the status code and media type each one gets.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use super::MediaType;
+
+/// Whether an answer is a request error: nothing was executed, every error is about the
+/// request as a whole (no `path`).
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty())
+}
+
+/// One answer in the shape the specification gives it: no `data` entry when nothing ran.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+impl<'a> Body<'a> {
+    fn of(response: &'a async_graphql::Response) -> Self {
+        Body {
+            data: (!is_request_error(response)).then_some(&response.data),
+            errors: &response.errors,
+            extensions: &response.extensions,
+        }
+    }
+}
+
+/// Sends an executed (or refused) GraphQL answer as `media`.
+pub fn answer(response: &async_graphql::Response, media: MediaType) -> Response {
+    let status = if media == MediaType::GraphQLResponseJson && is_request_error(response) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    send(status, &Body::of(response), media)
+}
+
+/// Sends the answers to a batch, in the order of its operations. The status is `200`: each
+/// operation's errors are in its own answer.
+pub fn answer_batch(responses: &[async_graphql::Response], media: MediaType) -> Response {
+    let bodies: Vec<Body> = responses.iter().map(Body::of).collect();
+    send(StatusCode::OK, &bodies, media)
+}
+
+fn send(status: StatusCode, body: &impl Serialize, media: MediaType) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "could not serialize a response");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal server error",
+                "INTERNAL_SERVER_ERROR",
+                media,
+            )
+        }
+    }
+}
+
+/// An answer made of one error, outside GraphQL execution.
+pub fn error(status: StatusCode, message: &str, code: &str, media: MediaType) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
