@@ -54,6 +54,11 @@ fn with_create_mode(url: &str) -> String {
 /// client is told the service is unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// A pooled connection idle for longer than this is pinged before use (it may have been cut
+/// while idle, e.g. by a database restart); busier ones are used at once, which saves a round
+/// trip per statement under load.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
+
 /// How long one statement may run on PostgreSQL before the database cancels it.
 pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -76,6 +81,7 @@ pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> 
         .connect_lazy(true)
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         .map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", timeout_ms.clone())]));
     let mut conn = Database::connect(options).await?;
     if conn.get_database_backend() == DbBackend::Sqlite {
