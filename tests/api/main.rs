@@ -14,4 +14,5 @@ mod http_endpoints;
 mod pagination;
 mod schema_file;
 mod seeding;
+mod shutdown;
 mod statement_counts;
