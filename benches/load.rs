@@ -141,15 +141,19 @@ fn cpu_time() -> Duration {
     Duration::from_secs_f64(total as f64 / clock_ticks_per_second())
 }
 
-/// The kernel's clock tick (`getconf CLK_TCK`), 100 on Linux unless configured otherwise.
+/// The kernel's clock tick (`getconf CLK_TCK`), 100 on Linux unless configured otherwise;
+/// asked once.
 fn clock_ticks_per_second() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .and_then(|text| text.trim().parse().ok())
-        .unwrap_or(100.0)
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }
 
 /// `VmRSS` and `VmHWM` (peak) of this process, in MiB.

@@ -156,7 +156,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
-fn unavailable(requests: &[&async_graphql::Request], media: MediaType) -> Response {
+fn unavailable<'a>(
+    requests: impl IntoIterator<Item = &'a async_graphql::Request>,
+    media: MediaType,
+) -> Response {
     for request in requests {
         let operation = request.operation_name.as_deref();
         let codes = std::iter::once("SERVICE_UNAVAILABLE");
@@ -212,7 +215,7 @@ async fn answer_one(
     media: MediaType,
 ) -> Response {
     if !state.is_prepared() {
-        return unavailable(&[&request], media);
+        return unavailable([&request], media);
     }
     protocol::answer(&execute(state, request).await, media)
 }
@@ -224,7 +227,7 @@ async fn answer_batch(
     media: MediaType,
 ) -> Response {
     if !state.is_prepared() {
-        return unavailable(&requests.iter().collect::<Vec<_>>(), media);
+        return unavailable(&requests, media);
     }
     let runs = requests.into_iter().map(|request| execute(state, request));
     let responses = async_graphql::futures_util::future::join_all(runs).await;

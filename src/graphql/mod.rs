@@ -9,6 +9,8 @@ mod pagination;
 mod query;
 mod types;
 
+use std::sync::LazyLock;
+
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
 pub use error_codes::add_codes;
@@ -44,15 +46,18 @@ pub const SCHEMA_DESCRIPTION: &str = "A GraphQL Schema defines the capabilities 
     points for query, mutation, and subscription operations.";
 
 /// The schema in SDL, as `schema.graphql` holds it, `skillgraph schema` prints it and
-/// `/schema.graphql` serves it.
-pub fn sdl() -> String {
-    let mut sdl = Schema::build(Query, EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl();
-    let description = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\n");
-    match sdl.rfind("\nschema {") {
-        Some(at) => sdl.insert_str(at + 1, &description),
-        None => sdl.push_str(&format!("{description}schema {{\n\tquery: Query\n}}\n")),
-    }
-    sdl
+/// `/schema.graphql` serves it. Built once: it cannot change while the process runs.
+pub fn sdl() -> &'static str {
+    static SDL: LazyLock<String> = LazyLock::new(|| {
+        let mut sdl = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .finish()
+            .sdl();
+        let description = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\n");
+        match sdl.rfind("\nschema {") {
+            Some(at) => sdl.insert_str(at + 1, &description),
+            None => sdl.push_str(&format!("{description}schema {{\n\tquery: Query\n}}\n")),
+        }
+        sdl
+    });
+    &SDL
 }

@@ -38,12 +38,14 @@ impl<'a> Body<'a> {
 
 /// Sends an executed (or refused) GraphQL answer as `media`.
 pub fn answer(response: &async_graphql::Response, media: MediaType) -> Response {
-    let status = if media == MediaType::GraphQLResponseJson && is_request_error(response) {
+    let body = Body::of(response);
+    let executed = body.data.is_some();
+    let status = if media == MediaType::GraphQLResponseJson && !executed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    send(status, &Body::of(response), media)
+    send(status, &body, media)
 }
 
 /// Sends the answers to a batch, in the order of its operations. The status is `200`: each

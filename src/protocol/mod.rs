@@ -30,7 +30,7 @@ pub enum MediaType {
 }
 
 impl MediaType {
-    pub(crate) fn content_type(self) -> HeaderValue {
+    fn content_type(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             MediaType::GraphQLResponseJson => "application/graphql-response+json; charset=utf-8",
             MediaType::Json => "application/json; charset=utf-8",
