@@ -405,13 +405,18 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         && rank_edges_first
     {
         // PostgreSQL can do better still: for each parent, walk its edges in the
-        // `(parent, position)` index and stop after `first + 1` of them.
+        // `(parent, position)` index, join each edge to its node, and stop after `first + 1`.
+        // The join sits inside the LATERAL subquery so that at most `first + 1` nodes are
+        // looked up per parent, and there is no ORDER BY outside it: sorting the whole result
+        // again (and the planner's Memoize node in front of the node lookups) cost about a
+        // fifth of the statement. `collect_pages` puts each page in order.
         let mut sql = format!(
-            "SELECT e.{parent_column} AS sg_parent, e.position AS sg_key, {edge_columns}{} \
-             FROM (VALUES {}) AS p (id) CROSS JOIN LATERAL ( \
-             SELECT * FROM {edge} e WHERE e.{parent_column} = p.id",
+            "SELECT p.id AS sg_parent, x.* FROM (VALUES {}) AS p (id) CROSS JOIN LATERAL ( \
+             SELECT e.position AS sg_key, {edge_columns}{} \
+             FROM {edge} e JOIN {} n ON n.id = e.{child} WHERE e.{parent_column} = p.id",
+            vec!["(?)"; parents.len()].join(", "),
             node_columns::<N>(),
-            vec!["(?)"; parents.len()].join(", ")
+            list.node_table()
         );
         let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
         push_filters(&mut sql, &mut values, &args.filters);
@@ -419,11 +424,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
             sql.push_str(" AND e.position > ?");
             values.push(key_value(after));
         }
-        sql.push_str(&format!(
-            " ORDER BY e.position LIMIT ?) e JOIN {} n ON n.id = e.{child} \
-             ORDER BY e.{parent_column}, e.position",
-            list.node_table()
-        ));
+        sql.push_str(" ORDER BY e.position LIMIT ?) x");
         values.push(i64::from(first + 1).into());
         let rows = run(db, &sql, values).await?;
         return collect_pages::<N>(&rows, &spec, parents, args);
@@ -482,6 +483,16 @@ fn collect_pages<N: EntityTrait + Default>(
         }
     }
     for page in pages.values_mut() {
+        if spec.order == Order::Position {
+            // The LATERAL statement has no ORDER BY outside its subquery: rows come in order
+            // in practice (a nested loop keeps the subquery's order), but SQL does not
+            // promise it. Positions are plain integers, so this order is exactly the
+            // database's; a page already in order is checked in one pass.
+            page.items.sort_by_key(|item| match item.key {
+                SortKey::Position(position) => position,
+                SortKey::Slug(_) => i32::MAX,
+            });
+        }
         trim(page, args.first);
     }
     Ok(pages)
