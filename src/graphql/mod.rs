@@ -6,6 +6,7 @@ mod error_codes;
 mod ids;
 mod loaders;
 mod pagination;
+mod plain;
 mod query;
 mod types;
 

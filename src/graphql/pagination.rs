@@ -190,7 +190,7 @@ macro_rules! connection {
         #[graphql(complex)]
         pub struct $connection {
             /// The items of this page, each with its cursor.
-            pub edges: Vec<$edge>,
+            pub edges: $crate::graphql::plain::PlainList<$edge>,
             /// Where this page sits in the whole list.
             pub page_info: $crate::graphql::pagination::PageInfo,
             #[graphql(skip)]
@@ -200,8 +200,10 @@ macro_rules! connection {
         #[async_graphql::ComplexObject]
         impl $connection {
             /// The items of this page, without cursors.
-            async fn nodes(&self) -> Vec<$node> {
-                self.edges.iter().map(|edge| edge.node.clone()).collect()
+            async fn nodes(&self) -> $crate::graphql::plain::PlainList<$node> {
+                $crate::graphql::plain::PlainList(
+                    self.edges.0.iter().map(|edge| edge.node.clone()).collect(),
+                )
             }
 
             /// How many items the whole list holds (the filters apply, paging does not).
@@ -231,6 +233,24 @@ macro_rules! connection {
             }
         }
 
+        impl $crate::graphql::plain::PlainFields for $edge {
+            fn plain_field(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> Option<async_graphql::Value> {
+                match ctx.item.node.name.node.as_str() {
+                    "node" => $crate::graphql::plain::plain_object(ctx, &self.node),
+                    "cursor" => Some(async_graphql::Value::String(
+                        $crate::graphql::ids::encode_cursor(&self.key),
+                    )),
+                    // The edge's own fields are single words: their GraphQL names are their
+                    // Rust names.
+                    $(stringify!($field) => Some(async_graphql::InputType::to_value(&self.$field)),)*
+                    _ => None,
+                }
+            }
+        }
+
         impl $connection {
             pub fn new<M>(
                 page: $crate::service::Page<M>,
@@ -251,7 +271,11 @@ macro_rules! connection {
                         })
                     })
                     .collect::<$crate::Result<Vec<_>>>()?;
-                Ok($connection { edges, page_info, total })
+                Ok($connection {
+                    edges: $crate::graphql::plain::PlainList(edges),
+                    page_info,
+                    total,
+                })
             }
         }
     };

@@ -20,6 +20,8 @@ impl From<Arc<framework::Model>> for Framework {
     }
 }
 
+super::plain_node_fields!(Framework, Kind::Framework);
+
 /// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
 #[Object]
 impl Framework {

@@ -18,6 +18,8 @@ impl From<Arc<language::Model>> for Language {
     }
 }
 
+super::plain_node_fields!(Language, Kind::Language);
+
 /// A programming language, such as Python or C#.
 #[Object]
 impl Language {

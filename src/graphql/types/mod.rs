@@ -23,6 +23,29 @@ use super::pagination::{Count, page_args};
 use crate::service::{Filter, List, Page, PageArgs};
 use crate::{Error, Result};
 
+/// The fields of a node type that copy a column (and its ID), answered without a future
+/// (see [`crate::graphql::plain`]). They are the same as the type's resolvers of those names.
+macro_rules! plain_node_fields {
+    ($node:ident, $kind:expr) => {
+        impl $crate::graphql::plain::PlainFields for $node {
+            fn plain_field(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> Option<async_graphql::Value> {
+                let text = match ctx.item.node.name.node.as_str() {
+                    "id" => $crate::graphql::ids::encode_id($kind, &self.0.slug).0,
+                    "slug" => self.0.slug.clone(),
+                    "name" => self.0.name.clone(),
+                    "description" => self.0.description.clone(),
+                    _ => return None,
+                };
+                Some(async_graphql::Value::String(text))
+            }
+        }
+    };
+}
+use plain_node_fields;
+
 /// Reads a list column stored as a JSON array of strings.
 fn string_list(json: &str) -> Result<Vec<String>> {
     serde_json::from_str(json).map_err(|err| Error::Internal(format!("bad string list: {err}")))

@@ -21,6 +21,8 @@ impl From<Arc<role::Model>> for Role {
     }
 }
 
+super::plain_node_fields!(Role, Kind::Role);
+
 fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
     importance
         .map(|i| Filter::Importance(i.into()))

@@ -25,6 +25,8 @@ impl From<Arc<skill::Model>> for Skill {
     }
 }
 
+super::plain_node_fields!(Skill, Kind::Skill);
+
 /// One skill of a subtree returned by `Skill.descendants`.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct SkillTreeEntry {

@@ -19,6 +19,8 @@ impl From<Arc<tool::Model>> for Tool {
     }
 }
 
+super::plain_node_fields!(Tool, Kind::Tool);
+
 /// Any other technology a role uses: a database, cloud platform, web server, version control
 /// system, container tool, ...
 #[Object]
