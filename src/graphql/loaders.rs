@@ -27,7 +27,7 @@ use sea_orm::EntityTrait;
 use crate::db::Db;
 use crate::service::nodes::{self, NodeModel};
 use crate::service::tree::{self, TreeEntry};
-use crate::service::{Filter, List, Page, PageArgs, SortKey, lists};
+use crate::service::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
 
 /// Loads rows for the fields of one request.
@@ -172,7 +172,7 @@ fn group_by<K, G: Hash + Eq + Clone>(
 impl<N> Loader<Typed<PageRequest, N>> for SqlLoader
 where
     N: EntityTrait + Default,
-    N::Model: Sync,
+    N::Model: NodeColumns + Sync,
 {
     type Value = Page<N::Model>;
     type Error = Error;

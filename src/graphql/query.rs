@@ -16,7 +16,7 @@ use super::types::{Framework, Language, Node, Role, Skill, Tool};
 use crate::catalog::is_slug;
 use crate::db::Db;
 use crate::service::nodes::NodeModel;
-use crate::service::{Filter, List, Page, lists};
+use crate::service::{Filter, List, NodeColumns, Page, lists};
 use crate::{Error, Result};
 
 /// Filters of the `roles` list.
@@ -96,13 +96,17 @@ fn database<'a>(ctx: &Context<'a>) -> Result<&'a Db> {
 }
 
 /// Reads a page of a root list.
-async fn root_page<N: EntityTrait + Default>(
+async fn root_page<N>(
     ctx: &Context<'_>,
     list: List,
     first: Option<i32>,
     after: Option<String>,
     filters: Vec<Filter>,
-) -> Result<(Page<N::Model>, Count)> {
+) -> Result<(Page<N::Model>, Count)>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeColumns,
+{
     let args = page_args(ctx, list, first, after, filters.clone())?;
     let page = lists::root_page::<N>(database(ctx)?, list, &args).await?;
     Ok((page, Count::new(list, None, filters)))

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use entity::{Importance, Proficiency, ToolCategory};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, EntityTrait, QueryResult, Value};
 
+use super::rows::{NodeColumns, Row};
 use super::sql::{like_pattern, node_columns, placeholders, statement, table};
 use crate::Result;
 use crate::db::Db;
@@ -320,19 +321,26 @@ fn key_value(key: &SortKey) -> Value {
     }
 }
 
-fn read_item<N: EntityTrait + Default>(row: &QueryResult, spec: &Spec) -> Result<Item<N::Model>> {
+/// Reads an item from a row of a list statement, whose columns are, from `at`: the sort key,
+/// the list's edge columns, then the node's columns.
+fn read_item<M: NodeColumns>(row: &Row<'_>, spec: &Spec, at: usize) -> Result<Item<M>> {
     let key = match spec.order {
-        Order::Position => SortKey::Position(row.try_get("", "sg_key")?),
-        Order::Slug => SortKey::Slug(row.try_get("", "sg_key")?),
+        Order::Position => SortKey::Position(row.get(at)?),
+        Order::Slug => SortKey::Slug(row.get(at)?),
     };
     let mut edge = EdgeData::default();
-    if spec.edge_columns.contains(&"importance") {
-        edge.importance = Some(row.try_get("", "sg_importance")?);
+    for (offset, column) in spec.edge_columns.iter().enumerate() {
+        match *column {
+            "importance" => edge.importance = Some(row.get_enum(at + 1 + offset)?),
+            "level" => edge.level = Some(row.get_enum(at + 1 + offset)?),
+            other => {
+                return Err(crate::Error::Internal(format!(
+                    "unknown edge column {other}"
+                )));
+            }
+        }
     }
-    if spec.edge_columns.contains(&"level") {
-        edge.level = Some(row.try_get("", "sg_level")?);
-    }
-    let node = <N::Model as sea_orm::FromQueryResult>::from_query_result(row, "")?;
+    let node = M::read(row, at + 1 + spec.edge_columns.len())?;
     Ok(Item {
         key,
         edge,
@@ -341,17 +349,17 @@ fn read_item<N: EntityTrait + Default>(row: &QueryResult, spec: &Spec) -> Result
 }
 
 /// Reads one page of a root list.
-pub async fn root_page<N: EntityTrait + Default>(
-    db: &Db,
-    list: List,
-    args: &PageArgs,
-) -> Result<Page<N::Model>> {
+pub async fn root_page<N>(db: &Db, list: List, args: &PageArgs) -> Result<Page<N::Model>>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeColumns,
+{
     debug_assert_eq!(table::<N>(), list.node_table());
     let spec = list.spec();
     let (from, _, key) = source(list, &spec);
     let mut sql = format!(
         "SELECT {key} AS sg_key, {} FROM {from} WHERE 1 = 1",
-        node_columns::<N>()
+        node_columns::<N::Model>()
     );
     let mut values = Vec::new();
     push_filters(&mut sql, &mut values, &args.filters);
@@ -367,19 +375,23 @@ pub async fn root_page<N: EntityTrait + Default>(
     let rows = run(db, &sql, values).await?;
     let mut page = Page::empty(args);
     for row in &rows {
-        page.items.push(read_item::<N>(row, &spec)?);
+        page.items.push(read_item(&Row::of(row)?, &spec, 0)?);
     }
     trim(&mut page, args.first);
     Ok(page)
 }
 
 /// Reads the same page of a nested list for every parent in `parents`, in one statement.
-pub async fn nested_pages<N: EntityTrait + Default>(
+pub async fn nested_pages<N>(
     db: &Db,
     list: List,
     parents: &[i32],
     args: &PageArgs,
-) -> Result<HashMap<i32, Page<N::Model>>> {
+) -> Result<HashMap<i32, Page<N::Model>>>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeColumns,
+{
     debug_assert_eq!(table::<N>(), list.node_table());
     let spec = list.spec();
     let (from, Some(parent), key) = source(list, &spec) else {
@@ -415,7 +427,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
              SELECT e.position AS sg_key, {edge_columns}{} \
              FROM {edge} e JOIN {} n ON n.id = e.{child} WHERE e.{parent_column} = p.id",
             vec!["(?)"; parents.len()].join(", "),
-            node_columns::<N>(),
+            node_columns::<N::Model>(),
             list.node_table()
         );
         let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
@@ -433,7 +445,7 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         Link::Table(edge, _, child) if rank_edges_first => {
             (format!("{edge} e"), format!("e.{child} AS sg_child"))
         }
-        _ => (from, node_columns::<N>()),
+        _ => (from, node_columns::<N::Model>()),
     };
     let mut sql = format!(
         "SELECT {parent} AS sg_parent, {key} AS sg_key, {edge_columns}{selected}, \
@@ -448,9 +460,15 @@ pub async fn nested_pages<N: EntityTrait + Default>(
         values.push(key_value(after));
     }
     let mut sql = if rank_edges_first {
+        let ranked_edge_columns: String = spec
+            .edge_columns
+            .iter()
+            .map(|column| format!("ranked.sg_{column}, "))
+            .collect();
         format!(
-            "SELECT ranked.*, {} FROM ({sql}) ranked JOIN {} n ON n.id = ranked.sg_child",
-            node_columns::<N>(),
+            "SELECT ranked.sg_parent, ranked.sg_key, {ranked_edge_columns}{} \
+             FROM ({sql}) ranked JOIN {} n ON n.id = ranked.sg_child",
+            node_columns::<N::Model>(),
             list.node_table()
         )
     } else {
@@ -466,20 +484,25 @@ pub async fn nested_pages<N: EntityTrait + Default>(
 }
 
 /// Sorts the rows of a nested list query into one page per parent.
-fn collect_pages<N: EntityTrait + Default>(
+fn collect_pages<N>(
     rows: &[QueryResult],
     spec: &Spec,
     parents: &[i32],
     args: &PageArgs,
-) -> Result<HashMap<i32, Page<N::Model>>> {
+) -> Result<HashMap<i32, Page<N::Model>>>
+where
+    N: EntityTrait,
+    N::Model: NodeColumns,
+{
     let mut pages: HashMap<i32, Page<N::Model>> = parents
         .iter()
         .map(|parent| (*parent, Page::empty(args)))
         .collect();
     for row in rows {
-        let parent: i32 = row.try_get("", "sg_parent")?;
+        let row = Row::of(row)?;
+        let parent: i32 = row.get(0)?;
         if let Some(page) = pages.get_mut(&parent) {
-            page.items.push(read_item::<N>(row, spec)?);
+            page.items.push(read_item(&row, spec, 1)?);
         }
     }
     for page in pages.values_mut() {

@@ -3,7 +3,9 @@
 
 pub mod lists;
 pub mod nodes;
+pub mod rows;
 pub mod sql;
 pub mod tree;
 
 pub use lists::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey};
+pub use rows::NodeColumns;

@@ -4,7 +4,9 @@
 //! understand (window functions, `WITH RECURSIVE`, `LOWER`, `LIKE ... ESCAPE`); only the
 //! placeholder syntax differs, and [`statement`] adapts it.
 
-use sea_orm::{DbBackend, EntityTrait, IdenStatic, Iterable, Statement, Value};
+use sea_orm::{DbBackend, EntityTrait, Statement, Value};
+
+use super::rows::NodeColumns;
 
 /// Builds a statement from SQL written with `?` placeholders.
 pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -33,15 +35,12 @@ pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-/// `n.id, n.slug, ...` for every column of the entity `N`.
-///
-/// A node's columns keep their own names, so that SeaORM reads them back with
-/// `Model::from_query_result(row, "")`; the other columns of a list query start with `sg_` so
-/// that they never collide with a node's. (A prefix on the node's columns would cost an
-/// allocation per column per row, as SeaORM builds each prefixed name.)
-pub fn node_columns<N: EntityTrait>() -> String {
-    N::Column::iter()
-        .map(|column| format!("n.{}", column.as_str()))
+/// `n.id, n.slug, ...`: the columns of the model `M`, in the order [`NodeColumns::read`]
+/// reads them back.
+pub fn node_columns<M: NodeColumns>() -> String {
+    M::COLUMNS
+        .iter()
+        .map(|column| format!("n.{column}"))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::skill;
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, Value};
 
+use super::rows::{NodeColumns, Row};
 use super::sql::{node_columns, placeholders, statement};
 use crate::Result;
 use crate::db::Db;
@@ -42,7 +43,7 @@ pub async fn descendants(
          SELECT tree.sg_root AS sg_root, tree.sg_depth AS sg_depth, {} \
          FROM tree JOIN skill n ON n.id = tree.id",
         placeholders(roots.len()),
-        node_columns::<skill::Entity>()
+        node_columns::<skill::Model>()
     );
     let mut values: Vec<Value> = roots.iter().map(|id| (*id).into()).collect();
     values.push(i64::from(max_depth).into());
@@ -54,9 +55,10 @@ pub async fn descendants(
     // Per root: the children of every skill in its subtree, in catalog order.
     let mut children: HashMap<i32, HashMap<i32, Vec<TreeEntry>>> = HashMap::new();
     for row in &rows {
-        let root: i32 = row.try_get("", "sg_root")?;
-        let depth: i32 = row.try_get("", "sg_depth")?;
-        let skill = skill::Model::from_query_result(row, "")?;
+        let row = Row::of(row)?;
+        let root: i32 = row.get(0)?;
+        let depth: i32 = row.get(1)?;
+        let skill = skill::Model::read(&row, 2)?;
         let Some(parent) = skill.parent_id else {
             continue;
         };

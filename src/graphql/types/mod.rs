@@ -20,7 +20,7 @@ use sea_orm::EntityTrait;
 
 use super::loaders::{PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
-use crate::service::{Filter, List, Page, PageArgs};
+use crate::service::{Filter, List, NodeColumns, Page, PageArgs};
 use crate::{Error, Result};
 
 /// The fields of a node type that copy a column (and its ID), answered without a future
@@ -60,7 +60,7 @@ async fn load_page<N>(
 ) -> Result<Page<N::Model>>
 where
     N: EntityTrait + Default,
-    N::Model: Sync,
+    N::Model: NodeColumns + Sync,
 {
     let empty = Page::empty(&args);
     let request = Typed::<PageRequest, N>::new(PageRequest { list, parent, args });
@@ -79,7 +79,7 @@ async fn nested_connection<N>(
 ) -> Result<(Page<N::Model>, Count)>
 where
     N: EntityTrait + Default,
-    N::Model: Sync,
+    N::Model: NodeColumns + Sync,
 {
     let args = page_args(ctx, list, first, after, filters.clone())?;
     let page = load_page::<N>(ctx, list, parent, args).await?;
