@@ -158,6 +158,19 @@ impl TestApp {
             .expect("JSON response")
     }
 
+    /// POSTs a GraphQL request and returns the response's text, as sent.
+    pub async fn post_text(&self, body: Value) -> String {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+            .text()
+            .await
+            .expect("a text response")
+    }
+
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str) -> Value {
         let response = self.post(json!({ "query": query })).await;

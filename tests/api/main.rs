@@ -11,6 +11,7 @@ mod generated_graph;
 mod graphql_over_http;
 mod hostile_input;
 mod http_endpoints;
+mod list_items;
 mod pagination;
 mod schema_file;
 mod seeding;
