@@ -2,9 +2,11 @@
 //!
 //! Every list of the API is a [`List`]: where its items live, what links them to a parent, and
 //! in which order they come. One function reads a page of a list for a whole batch of parents
-//! in one statement: `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY key)` numbers each
-//! parent's items and only the first `first + 1` of each survive, so a page of 10 costs at most
-//! 11 rows per parent, however long the list. Pages are keyset pages: the cursor holds the sort
+//! in one statement. Where the order and the filters need only the edge table, each parent's
+//! page is an index walk that stops after `first + 1` edges (run per parent with `LATERAL` on
+//! PostgreSQL, as `UNION ALL` terms on SQLite); otherwise `ROW_NUMBER() OVER (PARTITION BY
+//! parent ORDER BY key)` numbers each parent's items and only the first `first + 1` of each
+//! survive. Either way a page of 10 costs at most 11 rows per parent, however long the list. Pages are keyset pages: the cursor holds the sort
 //! key of the last item seen, so pages neither overlap nor skip when rows are added.
 
 use std::collections::HashMap;
@@ -17,6 +19,9 @@ use super::rows::{NodeColumns, Row};
 use super::sql::{like_pattern, node_columns, placeholders, statement, table};
 use crate::Result;
 use crate::db::Db;
+
+/// The most terms SQLite accepts in one compound SELECT (its `SQLITE_MAX_COMPOUND_SELECT`).
+const SQLITE_MAX_COMPOUND_TERMS: usize = 500;
 
 /// Every list the API serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -412,34 +417,62 @@ where
         }
         _ => false,
     };
-    if let (Link::Table(edge, parent_column, child), Some(first), DbBackend::Postgres) =
-        (&spec.link, args.first, db.conn.get_database_backend())
+    if let (Link::Table(edge, parent_column, child), Some(first)) = (&spec.link, args.first)
         && rank_edges_first
     {
-        // PostgreSQL can do better still: for each parent, walk its edges in the
-        // `(parent, position)` index, join each edge to its node, and stop after `first + 1`.
-        // The join sits inside the LATERAL subquery so that at most `first + 1` nodes are
-        // looked up per parent, and there is no ORDER BY outside it: sorting the whole result
-        // again (and the planner's Memoize node in front of the node lookups) cost about a
-        // fifth of the statement. `collect_pages` puts each page in order.
-        let mut sql = format!(
-            "SELECT p.id AS sg_parent, x.* FROM (VALUES {}) AS p (id) CROSS JOIN LATERAL ( \
-             SELECT e.position AS sg_key, {edge_columns}{} \
-             FROM {edge} e JOIN {} n ON n.id = e.{child} WHERE e.{parent_column} = p.id",
-            vec!["(?)"; parents.len()].join(", "),
-            node_columns::<N::Model>(),
-            list.node_table()
-        );
-        let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
-        push_filters(&mut sql, &mut values, &args.filters);
-        if let Some(after) = &args.after {
-            sql.push_str(" AND e.position > ?");
-            values.push(key_value(after));
+        // One parent's page, read the cheapest way: walk its edges in the `(parent, position)`
+        // index, join each edge to its node and stop after `first + 1`, so that at most
+        // `first + 1` nodes are looked up per parent.
+        let page_of = |parent: &str, values: &mut Vec<Value>| {
+            let mut sql = format!(
+                "SELECT e.{parent_column} AS sg_parent, e.position AS sg_key, {edge_columns}{} \
+                 FROM {edge} e JOIN {} n ON n.id = e.{child} WHERE e.{parent_column} = {parent}",
+                node_columns::<N::Model>(),
+                list.node_table()
+            );
+            push_filters(&mut sql, values, &args.filters);
+            if let Some(after) = &args.after {
+                sql.push_str(" AND e.position > ?");
+                values.push(key_value(after));
+            }
+            sql.push_str(" ORDER BY e.position LIMIT ?");
+            values.push(i64::from(first + 1).into());
+            sql
+        };
+        // Neither statement sorts the whole result again (on PostgreSQL that sort, and the
+        // planner's Memoize node in front of the node lookups, cost about a fifth of the
+        // statement): `collect_pages` puts each page in order.
+        let statement = match db.conn.get_database_backend() {
+            // PostgreSQL runs the page once per parent with LATERAL.
+            DbBackend::Postgres => {
+                let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
+                let sql = format!(
+                    "SELECT x.* FROM (VALUES {}) AS p (id) CROSS JOIN LATERAL ({}) x",
+                    vec!["(?)"; parents.len()].join(", "),
+                    page_of("p.id", &mut values)
+                );
+                Some((sql, values))
+            }
+            // SQLite has no LATERAL: one page per parent, joined with UNION ALL, which reads
+            // half as much as numbering every edge of every parent. SQLite takes at most 500
+            // terms in one compound statement; larger batches are numbered instead.
+            DbBackend::Sqlite if parents.len() <= SQLITE_MAX_COMPOUND_TERMS => {
+                let mut values = Vec::new();
+                let terms: Vec<String> = parents
+                    .iter()
+                    .map(|id| {
+                        values.push((*id).into());
+                        format!("SELECT * FROM ({})", page_of("?", &mut values))
+                    })
+                    .collect();
+                Some((terms.join(" UNION ALL "), values))
+            }
+            _ => None,
+        };
+        if let Some((sql, values)) = statement {
+            let rows = run(db, &sql, values).await?;
+            return collect_pages::<N>(&rows, &spec, parents, args);
         }
-        sql.push_str(" ORDER BY e.position LIMIT ?) x");
-        values.push(i64::from(first + 1).into());
-        let rows = run(db, &sql, values).await?;
-        return collect_pages::<N>(&rows, &spec, parents, args);
     }
     let (inner_from, selected) = match spec.link {
         Link::Table(edge, _, child) if rank_edges_first => {
@@ -507,9 +540,8 @@ where
     }
     for page in pages.values_mut() {
         if spec.order == Order::Position {
-            // The LATERAL statement has no ORDER BY outside its subquery: rows come in order
-            // in practice (a nested loop keeps the subquery's order), but SQL does not
-            // promise it. Positions are plain integers, so this order is exactly the
+            // The per-parent statements have no ORDER BY outside their subqueries: rows come
+            // in order in practice, but SQL does not promise it. Positions are plain integers, so this order is exactly the
             // database's; a page already in order is checked in one pass.
             page.items.sort_by_key(|item| match item.key {
                 SortKey::Position(position) => position,

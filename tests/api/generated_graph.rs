@@ -105,7 +105,41 @@ async fn walk_a_generated_connection(app: &TestApp) {
     assert_eq!(seen.len(), 20);
 }
 
+/// A level with more parents than SQLite takes terms in one compound statement (500) is still
+/// one statement, read another way (numbering every edge); its pages are the same as those
+/// read for one parent at a time.
+async fn a_level_of_many_parents_is_one_statement(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, Content::Generated(GraphSize::small(8))).await else {
+        return;
+    };
+    let query = "{ roles(first: 100) { nodes { skills(first: 50) { nodes { slug
+        languages(first: 2) { pageInfo { hasNextPage } nodes { slug } } } } } } }";
+    let statements = app.statements_for(query).await;
+    assert_eq!(statements, 3, "one statement per level");
+    let data = app.data(query).await;
+    let mut pages = std::collections::BTreeMap::new();
+    for role in data["roles"]["nodes"].as_array().unwrap() {
+        for skill in role["skills"]["nodes"].as_array().unwrap() {
+            pages.insert(
+                skill["slug"].as_str().unwrap().to_owned(),
+                skill["languages"].clone(),
+            );
+        }
+    }
+    assert!(pages.len() > 500, "only {} parents", pages.len());
+    for (slug, page) in pages.iter().step_by(50) {
+        let alone = app
+            .data(&format!(
+                r#"{{ skill(slug: "{slug}") {{
+                    languages(first: 2) {{ pageInfo {{ hasNextPage }} nodes {{ slug }} }} }} }}"#
+            ))
+            .await;
+        assert_eq!(&alone["skill"]["languages"], page, "{slug}");
+    }
+}
+
 per_backend!(
     statements_do_not_grow_with_the_data,
-    nested_pages_are_cut_in_sql
+    nested_pages_are_cut_in_sql,
+    a_level_of_many_parents_is_one_statement
 );
