@@ -307,6 +307,15 @@ fn push_up_to(sql: &mut String, values: &mut Vec<Value>, key: &str, up_to: Optio
     }
 }
 
+/// ` LIMIT n`: `first + 1` rows, the one beyond the page telling whether a next page exists.
+///
+/// The number is written into the SQL rather than bound: SQLite recompiles a statement every
+/// time a bound `LIMIT` is bound again, even to the same value, so a bound limit cost a
+/// compilation per statement. It is a number of our own, never text from a client.
+fn limit(first: u32) -> String {
+    format!(" LIMIT {}", u64::from(first) + 1)
+}
+
 /// Runs a list query and counts the rows it fetched.
 async fn run(db: &Db, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>> {
     tracing::debug!(target: "skillgraph::sql", %sql, "list query");
@@ -374,8 +383,7 @@ where
     }
     sql.push_str(&format!(" ORDER BY {key}"));
     if let Some(first) = args.first {
-        sql.push_str(" LIMIT ?");
-        values.push(i64::from(first + 1).into());
+        sql.push_str(&limit(first));
     }
     let rows = run(db, &sql, values).await?;
     let mut page = Page::empty(args);
@@ -435,8 +443,8 @@ where
                 sql.push_str(" AND e.position > ?");
                 values.push(key_value(after));
             }
-            sql.push_str(" ORDER BY e.position LIMIT ?");
-            values.push(i64::from(first + 1).into());
+            sql.push_str(" ORDER BY e.position");
+            sql.push_str(&limit(first));
             sql
         };
         // Neither statement sorts the whole result again (on PostgreSQL that sort, and the
