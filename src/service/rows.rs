@@ -8,7 +8,7 @@
 //! `COLUMNS` to the entity's columns. Values are decoded without sqlx's per-value type check:
 //! the integration tests read every list on both backends.
 
-use entity::{ToolCategory, framework, language, role, skill, tool};
+use entity::{framework, language, role, skill, tool};
 use sea_orm::sqlx::{self, Postgres, Row as _, Sqlite};
 use sea_orm::{ActiveEnum, QueryResult};
 
@@ -62,105 +62,84 @@ pub trait NodeColumns: Sized {
     fn read(row: &Row<'_>, at: usize) -> Result<Self>;
 }
 
-impl NodeColumns for role::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "description",
-        "aliases",
-        "responsibilities",
-        "domains",
-    ];
+/// Reads consecutive columns of a row, from a starting position.
+struct Cursor<'a, 'r> {
+    row: &'a Row<'r>,
+    at: usize,
+}
 
-    fn read(row: &Row<'_>, at: usize) -> Result<Self> {
-        Ok(role::Model {
-            id: row.get(at)?,
-            slug: row.get(at + 1)?,
-            name: row.get(at + 2)?,
-            description: row.get(at + 3)?,
-            aliases: row.get(at + 4)?,
-            responsibilities: row.get(at + 5)?,
-            domains: row.get(at + 6)?,
-        })
+impl<'r> Cursor<'_, 'r> {
+    fn value<T: Column<'r>>(&mut self) -> Result<T> {
+        self.at += 1;
+        self.row.get(self.at - 1)
+    }
+
+    fn enumeration<E: ActiveEnum<Value = String>>(&mut self) -> Result<E> {
+        self.at += 1;
+        self.row.get_enum(self.at - 1)
     }
 }
 
-impl NodeColumns for skill::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "description",
-        "aliases",
-        "parent_id",
-        "position",
-    ];
+/// Implements [`NodeColumns`] for a model from its fields, listed in column order with how
+/// each is read: `COLUMNS` and `read` come from the one list, so they cannot disagree.
+macro_rules! node_columns {
+    ($model:path { $($field:ident: $read:ident),* $(,)? }) => {
+        impl NodeColumns for $model {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
 
-    fn read(row: &Row<'_>, at: usize) -> Result<Self> {
-        Ok(skill::Model {
-            id: row.get(at)?,
-            slug: row.get(at + 1)?,
-            name: row.get(at + 2)?,
-            description: row.get(at + 3)?,
-            aliases: row.get(at + 4)?,
-            parent_id: row.get(at + 5)?,
-            position: row.get(at + 6)?,
-        })
-    }
+            fn read(row: &Row<'_>, at: usize) -> Result<Self> {
+                let mut cursor = Cursor { row, at };
+                Ok(Self { $($field: cursor.$read()?,)* })
+            }
+        }
+    };
 }
 
-impl NodeColumns for language::Model {
-    const COLUMNS: &'static [&'static str] = &["id", "slug", "name", "description", "aliases"];
+node_columns!(role::Model {
+    id: value,
+    slug: value,
+    name: value,
+    description: value,
+    aliases: value,
+    responsibilities: value,
+    domains: value,
+});
 
-    fn read(row: &Row<'_>, at: usize) -> Result<Self> {
-        Ok(language::Model {
-            id: row.get(at)?,
-            slug: row.get(at + 1)?,
-            name: row.get(at + 2)?,
-            description: row.get(at + 3)?,
-            aliases: row.get(at + 4)?,
-        })
-    }
-}
+node_columns!(skill::Model {
+    id: value,
+    slug: value,
+    name: value,
+    description: value,
+    aliases: value,
+    parent_id: value,
+    position: value,
+});
 
-impl NodeColumns for framework::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "description",
-        "aliases",
-        "language_id",
-    ];
+node_columns!(language::Model {
+    id: value,
+    slug: value,
+    name: value,
+    description: value,
+    aliases: value,
+});
 
-    fn read(row: &Row<'_>, at: usize) -> Result<Self> {
-        Ok(framework::Model {
-            id: row.get(at)?,
-            slug: row.get(at + 1)?,
-            name: row.get(at + 2)?,
-            description: row.get(at + 3)?,
-            aliases: row.get(at + 4)?,
-            language_id: row.get(at + 5)?,
-        })
-    }
-}
+node_columns!(framework::Model {
+    id: value,
+    slug: value,
+    name: value,
+    description: value,
+    aliases: value,
+    language_id: value,
+});
 
-impl NodeColumns for tool::Model {
-    const COLUMNS: &'static [&'static str] =
-        &["id", "slug", "name", "description", "aliases", "category"];
-
-    fn read(row: &Row<'_>, at: usize) -> Result<Self> {
-        Ok(tool::Model {
-            id: row.get(at)?,
-            slug: row.get(at + 1)?,
-            name: row.get(at + 2)?,
-            description: row.get(at + 3)?,
-            aliases: row.get(at + 4)?,
-            category: row.get_enum::<ToolCategory>(at + 5)?,
-        })
-    }
-}
+node_columns!(tool::Model {
+    id: value,
+    slug: value,
+    name: value,
+    description: value,
+    aliases: value,
+    category: enumeration,
+});
 
 #[cfg(test)]
 mod tests {

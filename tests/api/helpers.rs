@@ -147,15 +147,8 @@ async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<Db> {
 impl TestApp {
     /// POSTs a GraphQL request and returns the JSON response.
     pub async fn post(&self, body: Value) -> Value {
-        self.client
-            .post(format!("{}/graphql", self.address))
-            .json(&body)
-            .send()
-            .await
-            .expect("request sent")
-            .json()
-            .await
-            .expect("JSON response")
+        let text = self.post_text(body).await;
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
     }
 
     /// POSTs a GraphQL request and returns the response's text, as sent.
