@@ -245,7 +245,9 @@ macro_rules! connection {
                     )),
                     // The edge's own fields are single words: their GraphQL names are their
                     // Rust names.
-                    $(stringify!($field) => Some(async_graphql::InputType::to_value(&self.$field)),)*
+                    $(stringify!($field) => {
+                        Some(async_graphql::InputType::to_value(&self.$field))
+                    })*
                     _ => None,
                 }
             }

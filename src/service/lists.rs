@@ -6,8 +6,9 @@
 //! page is an index walk that stops after `first + 1` edges (run per parent with `LATERAL` on
 //! PostgreSQL, as `UNION ALL` terms on SQLite); otherwise `ROW_NUMBER() OVER (PARTITION BY
 //! parent ORDER BY key)` numbers each parent's items and only the first `first + 1` of each
-//! survive. Either way a page of 10 costs at most 11 rows per parent, however long the list. Pages are keyset pages: the cursor holds the sort
-//! key of the last item seen, so pages neither overlap nor skip when rows are added.
+//! survive. Either way a page of 10 costs at most 11 rows per parent, however long the list.
+//! Pages are keyset pages: the cursor holds the sort key of the last item seen, so pages
+//! neither overlap nor skip when rows are added.
 
 use std::collections::HashMap;
 use std::sync::Arc;
