@@ -128,17 +128,39 @@ async fn remove(scratch: Scratch) {
 
 /// CPU time (user + system) this process has used so far.
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at the last ')'.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
+    process_cpu("/proc/self/stat").map_or(Duration::ZERO, |(_, cpu)| cpu)
+}
+
+/// CPU time (user + system) the PostgreSQL processes of this machine have used so far, when
+/// the database runs here: the database's share of each request, which the server's own CPU
+/// time does not include. (On SQLite the engine runs inside the server.)
+fn postgres_cpu_time() -> Duration {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return Duration::ZERO;
+    };
+    processes
+        .flatten()
+        .filter_map(|entry| process_cpu(&format!("{}/stat", entry.path().display())))
+        .filter(|(command, _)| command == "postgres")
+        .map(|(_, cpu)| cpu)
+        .sum()
+}
+
+/// The command name and the CPU time (user + system) of the process whose `stat` file is at
+/// `path`.
+fn process_cpu(path: &str) -> Option<(String, Duration)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The command name is in parentheses and may hold spaces; the fields follow the last ')'.
+    let (head, rest) = stat.rsplit_once(')')?;
+    let command = head.split_once('(').map_or("", |(_, name)| name).to_owned();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<u64>().ok());
     // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
-    let total = ticks(11).unwrap_or(0) + ticks(12).unwrap_or(0);
-    Duration::from_secs_f64(total as f64 / clock_ticks_per_second())
+    let total = ticks(11)? + ticks(12)?;
+    Some((
+        command,
+        Duration::from_secs_f64(total as f64 / clock_ticks_per_second()),
+    ))
 }
 
 /// The kernel's clock tick (`getconf CLK_TCK`), 100 on Linux unless configured otherwise;
@@ -331,13 +353,14 @@ async fn main() {
         options.concurrency, options.warmup, options.duration
     );
     println!(
-        "{:<6}{:>10}{:>10}{:>10}{:>16}{:>14}{:>10}{:>10}{:>9}",
+        "{:<6}{:>10}{:>10}{:>10}{:>16}{:>14}{:>14}{:>10}{:>10}{:>9}",
         "query",
         "req/s",
         "p50 ms",
         "p99 ms",
         "statements/req",
         "CPU ms/req",
+        "DB CPU ms/req",
         "RSS MiB",
         "peak MiB",
         "errors"
@@ -348,21 +371,29 @@ async fn main() {
         }
         drive_from_child(&options, &endpoint, query, options.warmup).await;
         let statements = db.statements.get();
-        let cpu = cpu_time();
+        let (cpu, db_cpu) = (cpu_time(), postgres_cpu_time());
         let figures = drive_from_child(&options, &endpoint, query, options.duration).await;
         let cpu = cpu_time().saturating_sub(cpu);
-        let statements = db.statements.get() - statements;
-        let (rss, peak) = memory();
+        let db_cpu = postgres_cpu_time().saturating_sub(db_cpu);
         let requests = figures.requests as f64;
         let answered = (requests + figures.failures as f64).max(1.0);
+        // PostgreSQL's processes are only visible when it runs on this machine.
+        let db_cpu = if backend == "PostgreSQL" && !db_cpu.is_zero() {
+            format!("{:.2}", db_cpu.as_secs_f64() * 1000.0 / answered)
+        } else {
+            "-".to_owned()
+        };
+        let statements = db.statements.get() - statements;
+        let (rss, peak) = memory();
         println!(
-            "{:<6}{:>10.0}{:>10.2}{:>10.2}{:>16.2}{:>14.2}{:>10.1}{:>10.1}{:>9}",
+            "{:<6}{:>10.0}{:>10.2}{:>10.2}{:>16.2}{:>14.2}{:>14}{:>10.1}{:>10.1}{:>9}",
             name,
             requests / options.duration as f64,
             figures.p50_ms,
             figures.p99_ms,
             statements as f64 / answered,
             cpu.as_secs_f64() * 1000.0 / answered,
+            db_cpu,
             rss,
             peak,
             figures.failures
