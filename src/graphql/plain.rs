@@ -17,6 +17,7 @@ use std::borrow::Cow;
 
 use async_graphql::futures_util::future::join_all;
 use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::Entry;
 use async_graphql::parser::types::{Field, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{ContainerType, resolve_container};
@@ -41,52 +42,33 @@ enum Partial<'a> {
     Generic,
 }
 
-/// Whether a selection set is plain fields only, each under its own response key.
-fn is_plain(items: &[Positioned<Selection>]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .all(|(at, selection)| match &selection.node {
-            Selection::Field(field) => {
-                let key = &field.node.response_key().node;
-                field.node.directives.is_empty()
-                    && !items[..at].iter().any(|earlier| match &earlier.node {
-                        Selection::Field(other) => &other.node.response_key().node == key,
-                        _ => false,
-                    })
-            }
-            _ => false,
-        })
-}
-
-/// Answers the plain fields of `root`'s selection and says what is left.
+/// Answers the plain fields of `root`'s selection and says what is left. A selection that is
+/// not plain fields only, each under its own response key, is left to async-graphql.
 fn start<'a, T: PlainFields + ?Sized>(ctx: &ContextSelectionSet<'a>, root: &T) -> Partial<'a> {
     let selection_set: &'a Positioned<_> = ctx.item;
     let items = &selection_set.node.items;
-    if !is_plain(items) {
-        return Partial::Generic;
-    }
     let mut values = IndexMap::with_capacity(items.len());
     let mut waiting = Vec::new();
     for selection in items {
         let Selection::Field(field) = &selection.node else {
             return Partial::Generic;
         };
-        let key = field.node.response_key().node.clone();
+        if !field.node.directives.is_empty() {
+            return Partial::Generic;
+        }
+        let Entry::Vacant(slot) = values.entry(field.node.response_key().node.clone()) else {
+            return Partial::Generic;
+        };
         let value = if field.node.name.node == "__typename" {
             Some(Value::String(root.introspection_type_name().into_owned()))
         } else {
             root.plain_field(&ctx.with_field(field))
         };
-        match value {
-            Some(value) => {
-                values.insert(key, value);
-            }
-            None => {
-                values.insert(key, Value::Null);
-                waiting.push(field);
-            }
-        }
+        slot.insert(value.unwrap_or_else(|| {
+            // Held by a null until the field has run.
+            waiting.push(field);
+            Value::Null
+        }));
     }
     if waiting.is_empty() {
         Partial::Done(Value::Object(values))
