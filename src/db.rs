@@ -91,10 +91,7 @@ pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> 
     }
     let statements = Counter::default();
     let counter = statements.clone();
-    conn.set_metric_callback(move |_| {
-        counter.add(1);
-        crate::metrics::record_statement();
-    });
+    conn.set_metric_callback(move |_| counter.add(1));
     Ok(Db {
         conn,
         statements,

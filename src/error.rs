@@ -52,18 +52,29 @@ impl Error {
 
 /// Whether a database error means "cannot reach the database" rather than "this statement
 /// failed": a client may retry the former, and it says nothing about the request.
+///
+/// Besides a broken or missing connection, the database itself may say so: SQLSTATE class
+/// `08` (connection exception) and class `57` (operator intervention: `57P01` when the server
+/// shuts down or an administrator ends the session, `57P03` while it starts). Its `57014`,
+/// a cancelled statement, is told apart before this is asked.
 fn is_unreachable(err: &DbErr) -> bool {
     use sea_orm::sqlx::Error as Sqlx;
     match err {
         DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
-            matches!(
-                sqlx.as_ref(),
-                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed
-            )
+            match sqlx.as_ref() {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+                Sqlx::Database(db) => db.code().is_some_and(|code| is_unavailable_state(&code)),
+                _ => false,
+            }
         }
         _ => false,
     }
+}
+
+/// Whether a SQLSTATE says the database is (for now) out of reach.
+fn is_unavailable_state(code: &str) -> bool {
+    code.starts_with("08") || code.starts_with("57")
 }
 
 /// Whether the database cancelled the statement because it ran past the statement timeout.
@@ -117,5 +128,20 @@ impl From<Error> for async_graphql::Error {
 impl From<Error> for anyhow::Error {
     fn from(err: Error) -> Self {
         anyhow::anyhow!(err.detail())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_unavailable_state;
+
+    #[test]
+    fn connection_and_shutdown_states_mean_unavailable() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08003"] {
+            assert!(is_unavailable_state(code), "{code}");
+        }
+        for code in ["23505", "42P01", "40001", "22P02"] {
+            assert!(!is_unavailable_state(code), "{code}");
+        }
     }
 }

@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::{self, Db};
-use crate::graphql::{AppSchema, Limits, add_codes, build_schema, request_loader};
+use crate::graphql::{Api, Limits, Operation, add_codes, request_loader};
 use crate::metrics;
 use crate::protocol::{self, BadRequest, MediaType, Operations};
 
@@ -81,12 +81,14 @@ impl HttpConfig {
 /// What every handler shares: the schema and the database pool.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    pub api: Api,
     pub db: Db,
     pub http: HttpConfig,
     /// Whether the database has been migrated and seeded; until then GraphQL answers
     /// `SERVICE_UNAVAILABLE` and `/ready` says no.
     pub prepared: Arc<AtomicBool>,
+    /// Counts requests by operation, with a bounded set of operation names.
+    pub metrics: metrics::RequestMetrics,
 }
 
 impl AppState {
@@ -94,10 +96,11 @@ impl AppState {
     pub fn new(db: Db, limits: Limits) -> Self {
         crate::metrics::handle();
         AppState {
-            schema: build_schema(db.clone(), limits),
+            api: Api::new(db.clone(), limits),
             db,
             http: HttpConfig::default(),
             prepared: Arc::new(AtomicBool::new(true)),
+            metrics: metrics::RequestMetrics::default(),
         }
     }
 
@@ -157,19 +160,16 @@ pub fn router(state: AppState) -> Router {
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
 fn unavailable<'a>(
+    state: &AppState,
     requests: impl IntoIterator<Item = &'a async_graphql::Request>,
     media: MediaType,
 ) -> Response {
     for request in requests {
         let operation = request.operation_name.as_deref();
         let codes = std::iter::once("SERVICE_UNAVAILABLE");
-        metrics::record_request(
-            operation,
-            &request.query,
-            "unavailable",
-            codes,
-            Duration::ZERO,
-        );
+        state
+            .metrics
+            .record_request(operation, "unavailable", codes, Duration::ZERO);
     }
     let message = "the service is starting or its database is unreachable, please retry";
     protocol::error(
@@ -181,14 +181,22 @@ fn unavailable<'a>(
 }
 
 /// Runs one GraphQL operation with a DataLoader of its own and gives every error a code.
-async fn execute(state: &AppState, request: async_graphql::Request) -> async_graphql::Response {
+async fn execute(state: &AppState, mut request: async_graphql::Request) -> async_graphql::Response {
+    let operation = Operation::of(&mut request);
+    execute_parsed(state, request, operation).await
+}
+
+/// Like [`execute`], for a request whose operation has been read already.
+async fn execute_parsed(
+    state: &AppState,
+    request: async_graphql::Request,
+    operation: Operation,
+) -> async_graphql::Response {
     let started = std::time::Instant::now();
-    let operation = request.operation_name.clone();
-    let query = request.query.clone();
     let request = request.data(request_loader(state.db.clone()));
-    let mut response = state.schema.execute(request).await;
+    let mut response = state.api.execute(request).await;
     if response.is_err() {
-        add_codes(&mut response, &query);
+        add_codes(&mut response, &operation);
     }
     let codes = response.errors.iter().filter_map(|error| {
         let extensions = error.extensions.as_ref()?;
@@ -198,13 +206,9 @@ async fn execute(state: &AppState, request: async_graphql::Request) -> async_gra
         }
     });
     let outcome = if response.is_ok() { "ok" } else { "error" };
-    metrics::record_request(
-        operation.as_deref(),
-        &query,
-        outcome,
-        codes,
-        started.elapsed(),
-    );
+    state
+        .metrics
+        .record_request(operation.name.as_deref(), outcome, codes, started.elapsed());
     response
 }
 
@@ -215,7 +219,7 @@ async fn answer_one(
     media: MediaType,
 ) -> Response {
     if !state.is_prepared() {
-        return unavailable([&request], media);
+        return unavailable(state, [&request], media);
     }
     protocol::answer(&execute(state, request).await, media)
 }
@@ -227,7 +231,7 @@ async fn answer_batch(
     media: MediaType,
 ) -> Response {
     if !state.is_prepared() {
-        return unavailable(&requests, media);
+        return unavailable(state, &requests, media);
     }
     let runs = requests.into_iter().map(|request| execute(state, request));
     let responses = async_graphql::futures_util::future::join_all(runs).await;
@@ -282,12 +286,13 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     let Some(media) = protocol::negotiate(&headers) else {
         return not_acceptable();
     };
-    let request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
+    let mut request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
         Ok(request) => request,
         Err(bad) => return bad_request(bad, media),
     };
-    if protocol::is_mutation(&request.query) {
-        let message = "mutations are not allowed over GET; use POST";
+    let operation = Operation::of(&mut request);
+    if !operation.is_query() {
+        let message = "only queries may be sent over GET; send mutations with POST";
         let mut response = protocol::error(
             StatusCode::METHOD_NOT_ALLOWED,
             message,
@@ -299,7 +304,10 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    answer_one(&state, request, media).await
+    if !state.is_prepared() {
+        return unavailable(&state, [&request], media);
+    }
+    protocol::answer(&execute_parsed(&state, request, operation).await, media)
 }
 
 async fn graphiql() -> Html<String> {

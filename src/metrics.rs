@@ -1,7 +1,8 @@
 //! Prometheus metrics at `/metrics`: requests by operation and outcome, their latency, errors
 //! by code, SQL statements, and the connections of the pool.
 
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -39,63 +40,81 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// The name of the document's first operation (`query RoleTree { ... }`), for requests that
-/// name their operation only in the document.
-fn named_in_document(query: &str) -> Option<&str> {
-    let rest = query.trim_start();
-    let rest = ["query", "mutation", "subscription"]
-        .iter()
-        .find_map(|keyword| rest.strip_prefix(keyword))?;
-    if !rest.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let rest = rest.trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(rest.len());
-    (end > 0).then(|| &rest[..end])
+/// The most distinct operation names a server keeps as label values. Names are chosen by clients, and
+/// every label value is a series the recorder keeps for the life of the process: past this
+/// many, new names are counted as `other`, so that a client sending random names cannot grow
+/// the server's memory.
+pub const MAX_OPERATION_LABELS: usize = 100;
+
+/// Records GraphQL requests for one server. It remembers the operation names it has used as
+/// labels, up to a bound (see [`MAX_OPERATION_LABELS`]).
+#[derive(Clone, Debug)]
+pub struct RequestMetrics {
+    labels: Arc<Mutex<HashSet<String>>>,
+    max_labels: usize,
 }
 
-/// The operation name as a label: client-chosen, so kept only when it is a plain GraphQL name
-/// of reasonable length.
-fn operation_label(name: Option<&str>) -> String {
-    match name {
-        None => "anonymous".to_owned(),
-        Some(name)
-            if name.len() <= 64
-                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-        {
-            name.to_owned()
+impl Default for RequestMetrics {
+    fn default() -> Self {
+        RequestMetrics::with_max_labels(MAX_OPERATION_LABELS)
+    }
+}
+
+impl RequestMetrics {
+    /// Keeps at most `max_labels` distinct operation names as labels.
+    pub fn with_max_labels(max_labels: usize) -> Self {
+        RequestMetrics {
+            labels: Arc::default(),
+            max_labels,
         }
-        Some(_) => "invalid".to_owned(),
+    }
+
+    /// The operation name as a label: client-chosen, so kept only when it is a plain GraphQL
+    /// name of reasonable length, and only for the first `max_labels` distinct names.
+    fn operation_label(&self, name: Option<&str>) -> String {
+        let Some(name) = name else {
+            return "anonymous".to_owned();
+        };
+        let plain = name.len() <= 64
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !plain {
+            return "invalid".to_owned();
+        }
+        let Ok(mut seen) = self.labels.lock() else {
+            return "other".to_owned();
+        };
+        if seen.contains(name) {
+            return name.to_owned();
+        }
+        if seen.len() < self.max_labels {
+            seen.insert(name.to_owned());
+            return name.to_owned();
+        }
+        "other".to_owned()
+    }
+
+    /// Records one GraphQL request under its operation's name.
+    pub fn record_request<'a>(
+        &self,
+        operation: Option<&str>,
+        outcome: &'static str,
+        error_codes: impl Iterator<Item = &'a str>,
+        elapsed: Duration,
+    ) {
+        let operation = self.operation_label(operation);
+        metrics::counter!(REQUESTS, "operation" => operation, "outcome" => outcome).increment(1);
+        metrics::histogram!(REQUEST_SECONDS).record(elapsed.as_secs_f64());
+        for code in error_codes {
+            metrics::counter!(ERRORS, "code" => code.to_owned()).increment(1);
+        }
     }
 }
 
-/// Records one GraphQL request: `operation` is the request's `operationName`, `query` its
-/// document (which may name the operation instead).
-pub fn record_request<'a>(
-    operation: Option<&str>,
-    query: &str,
-    outcome: &'static str,
-    error_codes: impl Iterator<Item = &'a str>,
-    elapsed: Duration,
-) {
-    let operation = operation_label(operation.or_else(|| named_in_document(query)));
-    metrics::counter!(REQUESTS, "operation" => operation, "outcome" => outcome).increment(1);
-    metrics::histogram!(REQUEST_SECONDS).record(elapsed.as_secs_f64());
-    for code in error_codes {
-        metrics::counter!(ERRORS, "code" => code.to_owned()).increment(1);
-    }
-}
-
-/// Records one SQL statement.
-pub fn record_statement() {
-    metrics::counter!(STATEMENTS).increment(1);
-}
-
-/// The metrics in Prometheus' text format, with the pool's connections read now.
+/// The metrics in Prometheus' text format, with the pool's connections and the statements
+/// run so far read now.
 pub fn render(db: &Db) -> String {
+    metrics::counter!(STATEMENTS).absolute(db.statements.get());
     let (size, idle) = pool_connections(db);
     metrics::gauge!(POOL_CONNECTIONS, "state" => "in_use").set(size.saturating_sub(idle) as f64);
     metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
@@ -120,28 +139,17 @@ fn pool_connections(db: &Db) -> (u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::{named_in_document, operation_label};
+    use super::RequestMetrics;
 
     #[test]
-    fn operation_names_are_read_from_the_document() {
-        assert_eq!(
-            named_in_document("query RoleTree { roles { totalCount } }"),
-            Some("RoleTree")
-        );
-        assert_eq!(
-            named_in_document("  query\n  Tree($n: Int) { x }"),
-            Some("Tree")
-        );
-        assert_eq!(named_in_document("{ roles { totalCount } }"), None);
-        assert_eq!(named_in_document("query { roles { totalCount } }"), None);
-        assert_eq!(named_in_document("queryX { a }"), None);
-    }
-
-    #[test]
-    fn operation_labels_stay_tame() {
-        assert_eq!(operation_label(None), "anonymous");
-        assert_eq!(operation_label(Some("RoleTree")), "RoleTree");
-        assert_eq!(operation_label(Some("drop table; --")), "invalid");
-        assert_eq!(operation_label(Some(&"a".repeat(65))), "invalid");
+    fn operation_labels_stay_tame_and_bounded() {
+        let metrics = RequestMetrics::with_max_labels(2);
+        assert_eq!(metrics.operation_label(None), "anonymous");
+        assert_eq!(metrics.operation_label(Some("RoleTree")), "RoleTree");
+        assert_eq!(metrics.operation_label(Some("drop table; --")), "invalid");
+        assert_eq!(metrics.operation_label(Some(&"a".repeat(65))), "invalid");
+        assert_eq!(metrics.operation_label(Some("Second")), "Second");
+        assert_eq!(metrics.operation_label(Some("Third")), "other");
+        assert_eq!(metrics.operation_label(Some("RoleTree")), "RoleTree");
     }
 }

@@ -7,6 +7,8 @@
 
 use async_graphql::{Response, ServerError};
 
+use super::operation::Operation;
+
 /// The document is not valid GraphQL syntax.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// The document does not fit the schema (unknown field, wrong argument type, ...).
@@ -25,10 +27,15 @@ fn has_code(error: &ServerError) -> bool {
         .is_some_and(|extensions| extensions.get("code").is_some())
 }
 
-/// Sets `extensions.code` on every error of `response` that has none. `query` is the document
-/// the response answers, to tell a syntax error from a validation error.
-pub fn add_codes(response: &mut Response, query: &str) {
-    let mut query_parses: Option<bool> = None;
+/// What async-graphql (the pinned version) says when a document exceeds the limits; errors
+/// without a path are recognised by these exact texts. A test of each limit fails if an
+/// upgrade changes them.
+const TOO_DEEP_MESSAGE: &str = "Query is nested too deep.";
+const TOO_COMPLEX_MESSAGE: &str = "Query is too complex.";
+
+/// Sets `extensions.code` on every error of `response` that has none. `operation` tells
+/// whether the request's document parsed at all.
+pub fn add_codes(response: &mut Response, operation: &Operation) {
     for error in &mut response.errors {
         if has_code(error) {
             continue;
@@ -37,16 +44,14 @@ pub fn add_codes(response: &mut Response, query: &str) {
             // An error at a field that no resolver of ours raised: async-graphql could not
             // use a value the client gave for an argument.
             BAD_USER_INPUT
-        } else if error.message.contains("nested too deep") {
-            QUERY_TOO_DEEP
-        } else if error.message.contains("too complex") {
-            QUERY_TOO_COMPLEX
-        } else if *query_parses
-            .get_or_insert_with(|| async_graphql::parser::parse_query(query).is_ok())
-        {
-            VALIDATION_FAILED
-        } else {
+        } else if !operation.parses {
             PARSE_FAILED
+        } else if error.message == TOO_DEEP_MESSAGE {
+            QUERY_TOO_DEEP
+        } else if error.message == TOO_COMPLEX_MESSAGE {
+            QUERY_TOO_COMPLEX
+        } else {
+            VALIDATION_FAILED
         };
         error
             .extensions

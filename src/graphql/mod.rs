@@ -4,7 +4,9 @@ mod connections;
 mod enums;
 mod error_codes;
 mod ids;
+mod limits;
 mod loaders;
+mod operation;
 mod pagination;
 mod plain;
 mod query;
@@ -15,8 +17,9 @@ use std::sync::LazyLock;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
 pub use error_codes::add_codes;
+pub use limits::Limits;
 pub use loaders::{RequestLoader, request_loader};
-pub use pagination::Limits;
+pub use operation::Operation;
 pub use query::Query;
 
 use crate::db::Db;
@@ -36,6 +39,32 @@ pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
         schema.finish()
     } else {
         schema.disable_introspection().finish()
+    }
+}
+
+/// The schema together with the limits it was built with: every request runs with those
+/// limits in force, including the cost functions that async-graphql calls while validating.
+#[derive(Clone)]
+pub struct Api {
+    schema: AppSchema,
+    limits: Limits,
+}
+
+impl Api {
+    pub fn new(db: Db, limits: Limits) -> Self {
+        Api {
+            schema: build_schema(db, limits),
+            limits,
+        }
+    }
+
+    /// Validates and runs one request.
+    pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        limits::with_limits(self.limits, self.schema.execute(request)).await
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 }
 

@@ -1,46 +1,15 @@
 //! Relay connections: paging arguments, `PageInfo`, `totalCount`, and the connection and edge
-//! types of every list.
+//! types of every list. What a query may ask for is in [`super::limits`].
 
 use async_graphql::{Context, SimpleObject};
 
 use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
+use super::limits;
 use super::loaders::{CountRequest, loader};
 use crate::db::Db;
 use crate::service::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
-
-/// Limits that protect the service from oversized requests.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Page size when a client gives no `first`.
-    pub default_page_size: u32,
-    /// The largest `first` a client may ask for.
-    pub max_page_size: u32,
-    /// The deepest `Skill.descendants` walks, and its depth when no `maxDepth` is given.
-    pub max_tree_depth: u32,
-    /// The deepest a query document may nest its selections.
-    pub max_query_depth: usize,
-    /// The most a query may cost, where a connection field costs its selection times its
-    /// `first` (see [`connection_cost`]).
-    pub max_complexity: usize,
-    /// Whether clients may read the schema by introspection (GraphiQL, codegen). Production
-    /// deployments that publish `schema.graphql` may turn it off.
-    pub introspection: bool,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            default_page_size: 20,
-            max_page_size: 100,
-            max_tree_depth: 16,
-            max_query_depth: 20,
-            max_complexity: 200_000,
-            introspection: true,
-        }
-    }
-}
 
 /// Checks `first` and `after` and turns them, with the filters, into a page request.
 pub fn page_args(
@@ -50,7 +19,7 @@ pub fn page_args(
     after: Option<String>,
     filters: Vec<Filter>,
 ) -> Result<PageArgs> {
-    let limits = ctx.data_opt::<Limits>().copied().unwrap_or_default();
+    let limits = limits::of(ctx);
     let first = match first {
         None => limits.default_page_size,
         Some(n) => u32::try_from(n)
@@ -290,39 +259,4 @@ pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {
         .into_iter()
         .map(|Item { node, .. }| N::from(node))
         .collect()
-}
-
-/// The cost of a connection field for the complexity limit: its selection's cost times the
-/// number of items it may return. A missing `first` counts as the default page size, and a
-/// `first` beyond the maximum counts as the maximum (the resolver refuses it with a clearer
-/// error than "too complex").
-pub fn connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let limits = Limits::default();
-    let items = first
-        .unwrap_or(limits.default_page_size as i32)
-        .clamp(0, limits.max_page_size as i32);
-    1 + items as usize * child_complexity
-}
-
-/// The cost of a root connection field: a connection's, plus what its own statement is worth.
-/// Root fields are not multiplied by any parent, so without this a document could repeat one
-/// under thousands of aliases, each a statement of its own (`totalCount`), and stay "cheap".
-pub fn root_connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    ROOT_STATEMENT_COST + connection_cost(first, child_complexity)
-}
-
-/// What one statement of a root field counts for the complexity limit.
-pub const ROOT_STATEMENT_COST: usize = 100;
-
-/// What a short list without paging (a skill's prerequisites) counts as, in items.
-pub const SHORT_LIST_COST: usize = 10;
-
-/// The cost of `Skill.descendants`: a subtree may hold many skills, so every level counts as
-/// a full page.
-pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
-    let limits = Limits::default();
-    let depth = max_depth
-        .unwrap_or(limits.max_tree_depth as i32)
-        .clamp(1, limits.max_tree_depth as i32);
-    1 + depth as usize * limits.default_page_size as usize * child_complexity
 }

@@ -10,8 +10,9 @@ use super::connections::{
 };
 use super::enums::ToolCategory;
 use super::ids::{Kind, decode_id};
+use super::limits::{self, Limits};
 use super::loaders::{BySlug, loader};
-use super::pagination::{Count, Limits, page_args};
+use super::pagination::{Count, page_args};
 use super::types::{Framework, Language, Node, Role, Skill, Tool};
 use crate::catalog::is_slug;
 use crate::db::Db;
@@ -159,18 +160,14 @@ impl Query {
     }
 
     /// Objects by global ID, in the order asked; null for each ID that names no object.
-    /// At most as many IDs as the maximum page size (100 unless configured).
-    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
+    /// At most as many IDs as the maximum page size (`Query.limits.maxPageSize`).
+    #[graphql(complexity = "crate::graphql::limits::list_cost(ids.len(), child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, as returned in nodes' `id`.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
-        let max = ctx
-            .data_opt::<Limits>()
-            .copied()
-            .unwrap_or_default()
-            .max_page_size;
+        let max = limits::of(ctx).max_page_size;
         if ids.len() > max as usize {
             return Err(Error::bad_input(format!(
                 "`ids` may hold at most {max} IDs (the maximum page size), got {}",
@@ -188,6 +185,11 @@ impl Query {
         Ok(try_join_all(lookups).await?)
     }
 
+    /// The limits this server applies to queries: page sizes, depth and cost.
+    async fn limits(&self, ctx: &Context<'_>) -> Limits {
+        limits::of(ctx)
+    }
+
     /// The role with this slug (e.g. `backend-developer`), or null.
     async fn role(
         &self,
@@ -198,13 +200,14 @@ impl Query {
     }
 
     /// All roles, ordered by slug.
-    #[graphql(
-        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<RoleFilter>,
     ) -> async_graphql::Result<RoleConnection> {
@@ -225,13 +228,14 @@ impl Query {
     }
 
     /// All skills, ordered by slug.
-    #[graphql(
-        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             SkillFilter,
@@ -257,13 +261,14 @@ impl Query {
     }
 
     /// All languages, ordered by slug.
-    #[graphql(
-        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             LanguageFilter,
@@ -288,13 +293,14 @@ impl Query {
     }
 
     /// All frameworks, ordered by slug.
-    #[graphql(
-        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             FrameworkFilter,
@@ -318,13 +324,14 @@ impl Query {
     }
 
     /// All tools, ordered by slug.
-    #[graphql(
-        complexity = "crate::graphql::pagination::root_connection_cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<ToolFilter>,
     ) -> async_graphql::Result<ToolConnection> {

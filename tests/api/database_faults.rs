@@ -215,3 +215,62 @@ async fn slow_statements_are_cancelled_and_reported() {
     // The pool is fine afterwards.
     db.conn.execute_unprepared("SELECT 1").await.unwrap();
 }
+
+/// When PostgreSQL ends the server's sessions (as it does to every session when it shuts down
+/// or restarts: `57P01 admin_shutdown`), the requests that meet a dead connection are told the
+/// service is unavailable, a reason to retry, not an internal error; then the pool heals.
+#[tokio::test]
+async fn terminated_sessions_mean_unavailable() {
+    let Some(app) = crate::helpers::spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    let query = r#"{ role(slug: "backend-developer") { name } }"#;
+    // Open a few pooled connections.
+    for _ in 0..3 {
+        app.data(query).await;
+    }
+    let database: String = {
+        let row = app
+            .db
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT current_database() AS name",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "name").unwrap()
+    };
+    let admin =
+        sea_orm::Database::connect(std::env::var(crate::helpers::POSTGRES_URL_VAR).unwrap())
+            .await
+            .unwrap();
+    let terminate = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    );
+    admin.execute_unprepared(&terminate).await.unwrap();
+    admin.close().await.ok();
+
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let response = app.post(json!({ "query": query })).await;
+        if let Some(code) = response["errors"][0]["extensions"]["code"].as_str() {
+            codes.push(code.to_owned());
+        }
+    }
+    assert!(
+        codes.iter().all(|code| code == "SERVICE_UNAVAILABLE"),
+        "{codes:?}"
+    );
+    let started = Instant::now();
+    loop {
+        let response = app.post(json!({ "query": query })).await;
+        if response["data"]["role"]["name"] == "Backend Developer" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{response}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

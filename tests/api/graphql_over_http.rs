@@ -110,6 +110,58 @@ async fn unusable_requests_get_4xx(app: &TestApp) {
         .unwrap();
     assert_eq!(mutation.status(), 405);
     assert_eq!(mutation.headers()["allow"], "POST");
+
+    // The operation that would run decides, however the document begins.
+    let two = "query A { roles { totalCount } } mutation B { doSomething }";
+    let disguised = [
+        vec![("query", two), ("operationName", "B")],
+        vec![("query", "# a comment first\nmutation { doSomething }")],
+        vec![("query", "\u{feff}mutation { doSomething }")],
+        vec![("query", "subscription { doSomething }")],
+    ];
+    for params in disguised {
+        let response = app.client.get(&url).query(&params).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        // A document that does not parse is refused as such; one that does is refused as a
+        // mutation over GET. Never is it executed.
+        let code = body["errors"][0]["extensions"]["code"].as_str();
+        assert!(
+            status == 405 || code == Some("GRAPHQL_PARSE_FAILED"),
+            "{params:?}: {status} {body}"
+        );
+        assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    }
+    let two_queries = "query A { roles { totalCount } } query B { skills { totalCount } }";
+    let query_of_two = app
+        .client
+        .get(&url)
+        .query(&[("query", two_queries), ("operationName", "A")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(query_of_two.status(), 200);
+    let body: Value = query_of_two.json().await.unwrap();
+    assert!(
+        body["data"]["roles"]["totalCount"].as_i64().unwrap() > 0,
+        "{body}"
+    );
+}
+
+/// `Accept` is ranked by quality, not by the order of its ranges.
+async fn accept_is_ranked_by_quality(app: &TestApp) {
+    let query = "{ roles { totalCount } }";
+    let ranked = "application/json;q=0.5, application/graphql-response+json";
+    let (status, content_type, _) = post(app, Some(ranked), query).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with(GRAPHQL_RESPONSE), "{content_type}");
+    let (_, content_type, _) = post(app, Some("application/json, */*;q=0.1"), query).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let (status, _, _) = post(app, Some("application/json;q=0"), query).await;
+    assert_eq!(status, 406);
 }
 
 /// Nothing ran, so there is no `data` entry at all (not even `null`), under either media type.
@@ -203,6 +255,7 @@ async fn batches_answer_each_operation_in_order(app: &TestApp) {
 }
 
 backend_tests!(
+    accept_is_ranked_by_quality,
     graphql_response_json_uses_status_codes,
     application_json_is_always_200,
     unusable_requests_get_4xx,

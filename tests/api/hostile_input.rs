@@ -115,6 +115,19 @@ async fn abusive_documents(app: &TestApp) {
         "fields { type { ofType { ".repeat(30),
         "} } }".repeat(30)
     );
+    // Each level multiplies the cost by hundreds: 2^64 is passed after eight, and crafted
+    // `first` values could bring a wrapped product under the limit.
+    let deep_cost = format!(
+        r#"{{ skill(slug: "database-management") {{ {} slug {} }} }}"#,
+        "descendants(maxDepth: 16) { skill { ".repeat(9),
+        "} }".repeat(9)
+    );
+    let wide_cost = format!(
+        "{{ {} totalCount {} }}",
+        "roles(first: 97) { nodes { skills(first: 89) { nodes { roles(first: 83) { nodes { "
+            .repeat(2),
+        "} } } } } }".repeat(2)
+    );
     let huge_slug = format!(r#"{{ role(slug: "{}") {{ name }} }}"#, "x".repeat(500_000));
     let cases = [
         ("depth 1000", deep, answer(200, "GRAPHQL_PARSE_FAILED")),
@@ -134,6 +147,16 @@ async fn abusive_documents(app: &TestApp) {
             "introspection nested 90 deep",
             introspection,
             answer(200, "GRAPHQL_PARSE_FAILED"),
+        ),
+        (
+            "a cost beyond 2^64",
+            deep_cost,
+            answer(200, "QUERY_TOO_COMPLEX"),
+        ),
+        (
+            "chosen page sizes six levels deep",
+            wide_cost,
+            answer(200, "QUERY_TOO_COMPLEX"),
         ),
         ("a 500 KB slug", huge_slug, NO_ERROR),
         (

@@ -3,7 +3,7 @@
 use skillgraph::graphql::Limits;
 use skillgraph::http::HttpConfig;
 
-use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_configured};
+use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app, spawn_app_configured};
 
 async fn ides_sdl_and_probes(app: &TestApp) {
     let graphiql = app.get("/").await;
@@ -237,4 +237,78 @@ async fn introspection_can_be_turned_off() {
         .data(r#"{ role(slug: "backend-developer") { name } }"#)
         .await;
     assert_eq!(data["role"]["name"], "Backend Developer");
+}
+
+/// The cost of a query is priced with the server's own page sizes, and `Query.limits` tells
+/// clients what they are.
+#[tokio::test]
+async fn costs_follow_the_configured_limits() {
+    let limits = Limits {
+        default_page_size: 100,
+        max_complexity: 5_000,
+        ..Limits::default()
+    };
+    let app = spawn_app_configured(
+        Backend::Sqlite,
+        Content::Catalog,
+        limits,
+        HttpConfig::default(),
+    )
+    .await
+    .expect("SQLite is always available");
+    let data = app
+        .data("{ limits { defaultPageSize maxPageSize maxTreeDepth maxQueryDepth maxComplexity } }")
+        .await;
+    assert_eq!(
+        data["limits"],
+        serde_json::json!({
+            "defaultPageSize": 100,
+            "maxPageSize": 100,
+            "maxTreeDepth": 16,
+            "maxQueryDepth": 20,
+            "maxComplexity": 5000,
+        })
+    );
+    // 941 with pages of 20, 20,301 with the configured pages of 100.
+    let error = app
+        .error("{ roles { nodes { skills { nodes { name } } } } }")
+        .await;
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+    // With explicit small pages the same shape is cheap.
+    app.data("{ roles(first: 5) { nodes { skills(first: 5) { nodes { name } } } } }")
+        .await;
+}
+
+/// Operation names are chosen by clients: past a bound, new ones are counted as `other`
+/// instead of each becoming a series the server keeps forever.
+#[tokio::test]
+async fn metrics_keep_a_bounded_set_of_operation_names() {
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let max = skillgraph::metrics::MAX_OPERATION_LABELS;
+    let names: Vec<String> = (0..max + 5).map(|i| format!("Flood{run}N{i}")).collect();
+    for name in &names {
+        let query = format!("query {name} {{ limits {{ maxPageSize }} }}");
+        app.data(&query).await;
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let kept = names
+        .iter()
+        .filter(|name| text.contains(&format!("operation=\"{name}\"")))
+        .count();
+    assert_eq!(kept, max, "the first {max} names are kept");
+    assert!(!text.contains(&format!("operation=\"{}\"", names[max])));
+    let other: f64 = text
+        .lines()
+        .find(|line| {
+            line.starts_with("skillgraph_graphql_requests_total{")
+                && line.contains("operation=\"other\"")
+                && line.contains("outcome=\"ok\"")
+        })
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0.0);
+    assert!(other >= 5.0, "{text}");
 }

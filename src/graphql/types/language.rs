@@ -49,11 +49,14 @@ impl Language {
     }
 
     /// The frameworks written for this language, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
         let (page, total) = nested_connection::<framework::Entity>(
@@ -69,11 +72,14 @@ impl Language {
     }
 
     /// The skills practised in this language, ordered by slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         let (page, total) = nested_connection::<skill::Entity>(
@@ -89,11 +95,14 @@ impl Language {
     }
 
     /// The roles that use this language, with importance, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<LanguageRoleConnection> {
         let (page, total) = nested_connection::<role::Entity>(

@@ -71,11 +71,14 @@ impl Role {
 
     /// The skills the role needs, with importance and level, in the catalog's order (broad
     /// areas first, each followed by its parts).
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
     ) -> async_graphql::Result<RoleSkillConnection> {
@@ -93,11 +96,14 @@ impl Role {
     }
 
     /// The programming languages the role uses, most important first.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
     ) -> async_graphql::Result<RoleLanguageConnection> {
@@ -115,11 +121,14 @@ impl Role {
     }
 
     /// The frameworks the role uses, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
     ) -> async_graphql::Result<RoleFrameworkConnection> {
@@ -138,11 +147,14 @@ impl Role {
 
     /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
     /// catalog's order.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
         #[graphql(desc = "Only the tools of this category.")] category: Option<ToolCategory>,

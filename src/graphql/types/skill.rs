@@ -11,8 +11,9 @@ use crate::graphql::connections::{
 };
 use crate::graphql::enums::Importance;
 use crate::graphql::ids::{Kind, encode_id};
+use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
-use crate::graphql::pagination::{Limits, nodes_of};
+use crate::graphql::pagination::nodes_of;
 use crate::service::{Filter, List, PageArgs};
 
 /// A `skill` row, served as the GraphQL type `Skill`.
@@ -80,11 +81,14 @@ impl Skill {
     }
 
     /// The skills directly under this one, in learning order.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         let (page, total) = nested_connection::<skill::Entity>(
@@ -101,20 +105,16 @@ impl Skill {
 
     /// The whole subtree under this skill in one call, in pre-order: each skill is followed by
     /// its own subtree, siblings in learning order.
-    #[graphql(complexity = "crate::graphql::pagination::tree_cost(max_depth, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::tree_cost(max_depth, child_complexity)")]
     async fn descendants(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many levels to return (1 = children only). Defaults to, and may not exceed, the server's tree depth limit (16 unless configured)."
+            desc = "How many levels to return (1 = children only). Defaults to, and may not exceed, the server's tree depth limit (`Query.limits.maxTreeDepth`)."
         )]
         max_depth: Option<i32>,
     ) -> async_graphql::Result<Vec<SkillTreeEntry>> {
-        let limit = ctx
-            .data_opt::<Limits>()
-            .copied()
-            .unwrap_or_default()
-            .max_tree_depth;
+        let limit = limits::of(ctx).max_tree_depth;
         let max_depth = match max_depth {
             None => limit,
             Some(depth) => u32::try_from(depth)
@@ -147,7 +147,7 @@ impl Skill {
     }
 
     /// The skills best learnt before this one, in the order to learn them.
-    #[graphql(complexity = "crate::graphql::pagination::SHORT_LIST_COST * child_complexity")]
+    #[graphql(complexity = "crate::graphql::limits::short_list_cost(child_complexity)")]
     async fn prerequisites(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
         let page = load_page::<skill::Entity>(
             ctx,
@@ -160,11 +160,14 @@ impl Skill {
     }
 
     /// The programming languages this skill is practised in, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn languages(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<LanguageConnection> {
         let (page, total) = nested_connection::<language::Entity>(
@@ -180,11 +183,14 @@ impl Skill {
     }
 
     /// The tools this skill is practised with, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn tools(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<ToolConnection> {
         let (page, total) = nested_connection::<tool::Entity>(
@@ -200,11 +206,14 @@ impl Skill {
     }
 
     /// The roles that need this skill, with importance and level, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the roles that need the skill with this importance.")]
         importance: Option<Importance>,

@@ -56,11 +56,14 @@ impl Tool {
     }
 
     /// The roles that use this tool, with importance, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::pagination::connection_cost(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many items to return (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<ToolRoleConnection> {
         let (page, total) = nested_connection::<role::Entity>(

@@ -1,0 +1,204 @@
+//! What one query may ask for: page sizes, tree depth, query depth, and the cost that the
+//! complexity limit compares against.
+//!
+//! async-graphql computes a query's cost while it validates the document, by calling each
+//! field's cost function; those functions are plain `fn` pointers that receive no schema
+//! data. The server's configured limits reach them through a task-local value that
+//! [`with_limits`] sets around each execution; outside of it (unit tests, `skillgraph schema`)
+//! the defaults apply.
+
+use std::future::Future;
+
+/// Limits that protect the service from oversized requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Page size when a client gives no `first`.
+    pub default_page_size: u32,
+    /// The largest `first` a client may ask for.
+    pub max_page_size: u32,
+    /// The deepest `Skill.descendants` walks, and its depth when no `maxDepth` is given.
+    pub max_tree_depth: u32,
+    /// The deepest a query document may nest its selections.
+    pub max_query_depth: usize,
+    /// The most a query may cost, where a connection field costs its selection times its
+    /// `first` (see [`connection_cost`]).
+    pub max_complexity: usize,
+    /// Whether clients may read the schema by introspection (GraphiQL, codegen). Production
+    /// deployments that publish `schema.graphql` may turn it off.
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            default_page_size: 20,
+            max_page_size: 100,
+            max_tree_depth: 16,
+            max_query_depth: 20,
+            max_complexity: 200_000,
+            introspection: true,
+        }
+    }
+}
+
+/// A limit as a GraphQL `Int`, which is 32 bits wide.
+fn int(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+/// What this server accepts, so that clients can size their queries without guessing.
+#[async_graphql::Object]
+impl Limits {
+    /// The page size of a connection whose `first` is absent.
+    async fn default_page_size(&self) -> i32 {
+        int(self.default_page_size)
+    }
+
+    /// The largest `first` a connection accepts, and the most IDs `nodes(ids:)` takes.
+    async fn max_page_size(&self) -> i32 {
+        int(self.max_page_size)
+    }
+
+    /// The deepest `Skill.descendants` walks, and its depth when `maxDepth` is absent.
+    async fn max_tree_depth(&self) -> i32 {
+        int(self.max_tree_depth)
+    }
+
+    /// The deepest a query may nest its selections (deeper: `QUERY_TOO_DEEP`).
+    async fn max_query_depth(&self) -> i32 {
+        int(self.max_query_depth)
+    }
+
+    /// The most a query may cost (more: `QUERY_TOO_COMPLEX`). A field costs 1 plus its
+    /// selection; a connection multiplies its selection by its `first` (the default page size
+    /// when absent), `descendants` by the default page size per level, and a root list adds
+    /// 100 for its own statement.
+    async fn max_complexity(&self) -> i32 {
+        int(self.max_complexity)
+    }
+}
+
+tokio::task_local! {
+    /// The limits of the server whose request is being validated and run.
+    static CURRENT: Limits;
+}
+
+/// Runs `future` (a query's validation and execution) with `limits` as the ones its cost
+/// functions price with.
+pub async fn with_limits<F: Future>(limits: Limits, future: F) -> F::Output {
+    CURRENT.scope(limits, future).await
+}
+
+/// The server's limits, from a resolver's context.
+pub fn of(ctx: &async_graphql::Context<'_>) -> Limits {
+    ctx.data_opt::<Limits>().copied().unwrap_or_default()
+}
+
+/// The limits of the request being validated; the defaults outside [`with_limits`].
+fn current() -> Limits {
+    CURRENT.try_with(|limits| *limits).unwrap_or_default()
+}
+
+/// The most any one field may cost. Costs saturate here, so that no product of page sizes and
+/// nesting can wrap around: async-graphql adds the costs of a document's fields with plain
+/// `usize` arithmetic, and a body of at most a few megabytes holds far fewer than
+/// `usize::MAX / MAX_FIELD_COST` (over 16 million) fields.
+pub const MAX_FIELD_COST: usize = 1 << 40;
+
+/// `1 + items × child`, saturating at [`MAX_FIELD_COST`].
+fn multiplied(items: usize, child_complexity: usize) -> usize {
+    items
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+        .min(MAX_FIELD_COST)
+}
+
+/// The cost of a connection field for the complexity limit: its selection's cost times the
+/// number of items it may return. A missing `first` counts as the default page size, and a
+/// `first` beyond the maximum counts as the maximum (the resolver refuses it with a clearer
+/// error than "too complex").
+pub fn connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let limits = current();
+    let items = match first {
+        None => limits.default_page_size,
+        Some(first) => u32::try_from(first).unwrap_or(0).min(limits.max_page_size),
+    };
+    multiplied(items as usize, child_complexity)
+}
+
+/// The cost of a root connection field: a connection's, plus what its own statement is worth.
+/// Root fields are not multiplied by any parent, so without this a document could repeat one
+/// under thousands of aliases, each a statement of its own (`totalCount`), and stay "cheap".
+pub fn root_connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    connection_cost(first, child_complexity)
+        .saturating_add(ROOT_STATEMENT_COST)
+        .min(MAX_FIELD_COST)
+}
+
+/// What one statement of a root field counts for the complexity limit.
+pub const ROOT_STATEMENT_COST: usize = 100;
+
+/// What a short list without paging (a skill's prerequisites) counts as, in items.
+const SHORT_LIST_ITEMS: usize = 10;
+
+/// The cost of a short list without paging (a skill's prerequisites).
+pub fn short_list_cost(child_complexity: usize) -> usize {
+    multiplied(SHORT_LIST_ITEMS, child_complexity)
+}
+
+/// The cost of a list of up to `n` items asked for by the client (`nodes(ids:)`).
+pub fn list_cost(n: usize, child_complexity: usize) -> usize {
+    multiplied(n.max(1), child_complexity)
+}
+
+/// The cost of `Skill.descendants`: a subtree may hold many skills, so every level counts as
+/// a full page of the default size.
+pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
+    let limits = current();
+    let depth = match max_depth {
+        None => limits.max_tree_depth,
+        Some(depth) => u32::try_from(depth)
+            .unwrap_or(1)
+            .clamp(1, limits.max_tree_depth.max(1)),
+    };
+    let items = (depth as usize).saturating_mul(limits.default_page_size as usize);
+    multiplied(items, child_complexity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn costs_follow_the_configured_limits() {
+        let small = Limits {
+            default_page_size: 5,
+            max_page_size: 7,
+            max_tree_depth: 3,
+            ..Limits::default()
+        };
+        assert_eq!(connection_cost(None, 2), 41);
+        assert_eq!(
+            with_limits(small, async { connection_cost(None, 2) }).await,
+            11
+        );
+        assert_eq!(
+            with_limits(small, async { connection_cost(Some(50), 2) }).await,
+            15
+        );
+        assert_eq!(with_limits(small, async { tree_cost(None, 1) }).await, 16);
+    }
+
+    #[test]
+    fn costs_saturate_instead_of_wrapping() {
+        let mut cost = 1;
+        for _ in 0..64 {
+            cost = tree_cost(Some(i32::MAX), connection_cost(Some(100), cost));
+            assert!(cost <= MAX_FIELD_COST);
+        }
+        assert_eq!(cost, MAX_FIELD_COST);
+        assert_eq!(root_connection_cost(Some(100), usize::MAX), MAX_FIELD_COST);
+        assert_eq!(list_cost(usize::MAX, usize::MAX), MAX_FIELD_COST);
+        assert_eq!(connection_cost(Some(-5), 10), 1);
+    }
+}

@@ -1,0 +1,99 @@
+//! Which operation a request runs, read from its parsed document.
+//!
+//! The document is parsed once, by [`async_graphql::Request::parsed_query`], which keeps the
+//! parse in the request for execution to use. Everything the HTTP layer needs to know before
+//! or after running it — whether a GET asks for a mutation, the operation's name for metrics,
+//! whether an error is a syntax error — comes from that one parse.
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+
+/// What is known of a request's operation before it runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// Whether the document is valid GraphQL syntax.
+    pub parses: bool,
+    /// The selected operation's name: the request's `operationName`, or the name the
+    /// document gives its only operation.
+    pub name: Option<String>,
+    /// The selected operation's type; `None` when the document does not parse or names no
+    /// single operation to run (execution then reports why).
+    pub kind: Option<OperationType>,
+}
+
+impl Operation {
+    /// Parses the request's document (once: the parse stays in the request) and finds the
+    /// operation it will run, the way async-graphql selects it.
+    pub fn of(request: &mut async_graphql::Request) -> Operation {
+        let wanted = request.operation_name.clone();
+        let Ok(document) = request.parsed_query() else {
+            return Operation {
+                parses: false,
+                name: wanted,
+                kind: None,
+            };
+        };
+        let selected = match (&document.operations, wanted.as_deref()) {
+            (DocumentOperations::Single(operation), None) => Some((None, operation)),
+            (DocumentOperations::Single(_), Some(_)) => None,
+            (DocumentOperations::Multiple(operations), Some(wanted)) => operations
+                .get(wanted)
+                .map(|operation| (Some(wanted.to_owned()), operation)),
+            (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
+                .iter()
+                .next()
+                .map(|(name, operation)| (Some(name.to_string()), operation)),
+            (DocumentOperations::Multiple(_), None) => None,
+        };
+        match selected {
+            Some((name, operation)) => Operation {
+                parses: true,
+                name,
+                kind: Some(operation.node.ty),
+            },
+            None => Operation {
+                parses: true,
+                name: wanted,
+                kind: None,
+            },
+        }
+    }
+
+    /// Whether the operation only reads (what GET may run).
+    pub fn is_query(&self) -> bool {
+        self.kind.is_none_or(|kind| kind == OperationType::Query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(query: &str, name: Option<&str>) -> Operation {
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = name {
+            request = request.operation_name(name);
+        }
+        Operation::of(&mut request)
+    }
+
+    #[test]
+    fn the_selected_operation_decides() {
+        let two = "query A { roles { totalCount } } mutation B { x }";
+        assert!(of(two, Some("A")).is_query());
+        assert!(!of(two, Some("B")).is_query());
+        assert_eq!(of(two, Some("B")).name.as_deref(), Some("B"));
+        assert!(!of("# a comment\nmutation { x }", None).is_query());
+        let with_bom = of("\u{feff}mutation M { x }", None);
+        assert!(!with_bom.parses || !with_bom.is_query());
+        assert!(!of("subscription { x }", None).is_query());
+        assert!(of("{ mutation }", None).is_query());
+        assert!(of("query mutation { x }", None).is_query());
+        assert_eq!(
+            of("query RoleTree { roles { totalCount } }", None)
+                .name
+                .as_deref(),
+            Some("RoleTree")
+        );
+        assert!(!of("{ x", None).parses);
+    }
+}
