@@ -25,8 +25,7 @@ use mimalloc::MiMalloc;
 use sea_orm::{ConnectionTrait, Database};
 use serde::{Deserialize, Serialize};
 use skillgraph::generator::{self, GraphSize};
-use skillgraph::graphql::Limits;
-use skillgraph::http::{AppState, router};
+use skillgraph::startup::{Application, Settings};
 
 /// The same allocator as the `skillgraph` binary, so that the figures are the server's.
 #[global_allocator]
@@ -340,13 +339,13 @@ async fn main() {
     let summary = child(generate).await;
     println!("graph: {} ({backend})", summary.trim());
 
-    let db = skillgraph::db::connect(&url).await.expect("connect");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let app = Application::build(&Settings::new(&url))
         .await
-        .expect("bind");
-    let endpoint = format!("http://{}/graphql", listener.local_addr().expect("address"));
-    let app = router(AppState::new(db.clone(), Limits::default()));
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        .expect("build the server");
+    app.prepare().await.expect("prepare the database");
+    let endpoint = format!("http://{}/graphql", app.address().expect("address"));
+    let db = app.db().clone();
+    tokio::spawn(async move { app.serve(std::future::pending()).await.expect("serve") });
 
     println!(
         "{} clients (a separate process), {}s warm-up, {}s measured per query\n",

@@ -5,10 +5,11 @@ use std::net::SocketAddr;
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::{self, SeedOutcome};
-use crate::db::{self, DEFAULT_DATABASE_URL, Db};
+use crate::db::{self, DEFAULT_DATABASE_URL};
 use crate::generator::{self, GraphSize};
-use crate::graphql::{self, Limits};
-use crate::http::{AppState, HttpConfig, router};
+use crate::graphql::{self, Limits, ListResolution};
+use crate::http::HttpConfig;
+use crate::startup::{Application, Settings};
 use crate::{Error, Result};
 
 /// How log lines are written.
@@ -116,6 +117,11 @@ pub struct ServeArgs {
     /// Origins allowed to call the API from a browser, comma-separated (`*` for any).
     #[arg(long, env = "SKILLGRAPH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+
+    /// Whether list items answer their plain fields without a future each (`--fast-lists
+    /// false` resolves every list through async-graphql alone; the answers are the same).
+    #[arg(long, env = "SKILLGRAPH_FAST_LISTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub fast_lists: bool,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -126,6 +132,27 @@ struct DefaultServe {
 }
 
 impl ServeArgs {
+    /// The settings these arguments give, over `database_url`.
+    fn settings(&self, database_url: &str) -> Result<Settings> {
+        Ok(Settings {
+            database_url: database_url.to_owned(),
+            listen: self.listen,
+            statement_timeout: std::time::Duration::from_millis(self.statement_timeout_ms),
+            limits: self.limits()?,
+            lists: if self.fast_lists {
+                ListResolution::Fast
+            } else {
+                ListResolution::Generic
+            },
+            http: HttpConfig {
+                max_body_bytes: self.max_body_bytes,
+                request_timeout: std::time::Duration::from_secs(self.request_timeout),
+                max_batch_size: self.max_batch_size,
+                cors_origins: self.cors_origins.clone(),
+            },
+        })
+    }
+
     fn limits(&self) -> Result<Limits> {
         if self.default_page_size > self.max_page_size {
             return Err(Error::bad_input(
@@ -180,71 +207,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Connects, migrates, loads the catalog into an empty database, and serves until SIGINT or
-/// SIGTERM.
+/// Builds the application, and serves until SIGINT or SIGTERM; the database is prepared
+/// (migrated, seeded if empty) in the background, as soon as it answers.
 async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
-    let limits = args.limits()?;
-    let statement_timeout = std::time::Duration::from_millis(args.statement_timeout_ms);
-    let db = db::connect_with(database_url, statement_timeout).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let settings = args.settings(database_url)?;
+    let app = Application::build(&settings).await?;
     tracing::info!(
         "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",
-        listener.local_addr()?
+        app.address()?
     );
-    let http = HttpConfig {
-        max_body_bytes: args.max_body_bytes,
-        request_timeout: std::time::Duration::from_secs(args.request_timeout),
-        max_batch_size: args.max_batch_size,
-        cors_origins: args.cors_origins.clone(),
-    };
-    let (state, prepared) = AppState::new(db.clone(), limits)
-        .with_http(http)
-        .unprepared();
-    tokio::spawn(async move {
-        prepare_with_retry(&db).await;
-        prepared.store(true, std::sync::atomic::Ordering::Release);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-/// Connects, migrates, and loads the built-in catalog if the database is empty.
-pub async fn prepare(database_url: &str) -> Result<Db> {
-    let db = db::connect(database_url).await?;
-    prepare_database(&db).await?;
-    Ok(db)
-}
-
-/// Prepares the database like [`prepare`], trying again with growing pauses (up to 10 s)
-/// until the database answers.
-pub async fn prepare_with_retry(db: &Db) {
-    let mut pause = std::time::Duration::from_millis(250);
-    loop {
-        match prepare_database(db).await {
-            Ok(()) => {
-                tracing::info!("database ready");
-                return;
-            }
-            Err(err) => {
-                tracing::warn!(detail = %err.detail(), "database not ready; retrying in {pause:?}");
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(std::time::Duration::from_secs(10));
-            }
-        }
-    }
-}
-
-/// Migrates, and loads the built-in catalog if the database is empty.
-async fn prepare_database(db: &Db) -> Result<()> {
-    db::migrate(db).await?;
-    match catalog::seed(db, &catalog::built_in()?, false).await? {
-        SeedOutcome::Loaded(summary) => tracing::info!("loaded the built-in catalog: {summary}"),
-        SeedOutcome::AlreadyHasData(existing) => {
-            tracing::info!("database already holds data ({existing}); catalog not loaded")
-        }
-    }
+    app.serve(shutdown_signal()).await?;
     Ok(())
 }
 

@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::{self, Db};
-use crate::graphql::{Api, Limits, Operation, add_codes, request_loader};
+use crate::graphql::{Api, Operation, add_codes, request_loader};
 use crate::metrics;
 use crate::protocol::{self, BadRequest, MediaType, Operations};
 
@@ -92,30 +92,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over a database that is ready to serve.
-    pub fn new(db: Db, limits: Limits) -> Self {
-        crate::metrics::handle();
-        AppState {
-            api: Api::new(db.clone(), limits),
-            db,
-            http: HttpConfig::default(),
-            prepared: Arc::new(AtomicBool::new(true)),
-            metrics: metrics::RequestMetrics::default(),
-        }
-    }
-
-    pub fn with_http(self, http: HttpConfig) -> Self {
-        AppState { http, ..self }
-    }
-
-    /// The same state, marked as waiting for its database to be prepared; set the returned
-    /// flag once it is.
-    pub fn unprepared(self) -> (Self, Arc<AtomicBool>) {
-        self.prepared.store(false, Ordering::Release);
-        let flag = self.prepared.clone();
-        (self, flag)
-    }
-
     fn is_prepared(&self) -> bool {
         self.prepared.load(Ordering::Acquire)
     }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod metrics;
 pub mod protocol;
 pub mod service;
+pub mod startup;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -25,19 +25,20 @@ const LATENCY_BUCKETS: [f64; 13] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// The process-wide recorder, installed on first use; `None` if another recorder was already
-/// installed by the embedding program.
-pub fn handle() -> Option<&'static PrometheusHandle> {
-    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_owned()), &LATENCY_BUCKETS)
-                .ok()?
-                .install_recorder()
-                .ok()
-        })
-        .as_ref()
+/// The process-wide recorder, once [`install`] has run.
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the process-wide Prometheus recorder (the `metrics` facade has one per process);
+/// later calls do nothing. Without it, or when the embedding program installed a recorder of
+/// its own, `/metrics` is empty.
+pub fn install() {
+    HANDLE.get_or_init(|| {
+        PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_owned()), &LATENCY_BUCKETS)
+            .ok()?
+            .install_recorder()
+            .ok()
+    });
 }
 
 /// The most distinct operation names a server keeps as label values. Names are chosen by clients, and
@@ -118,7 +119,11 @@ pub fn render(db: &Db) -> String {
     let (size, idle) = pool_connections(db);
     metrics::gauge!(POOL_CONNECTIONS, "state" => "in_use").set(size.saturating_sub(idle) as f64);
     metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
-    handle().map(PrometheusHandle::render).unwrap_or_default()
+    HANDLE
+        .get()
+        .and_then(Option::as_ref)
+        .map(PrometheusHandle::render)
+        .unwrap_or_default()
 }
 
 /// `(open connections, idle connections)` of the pool.

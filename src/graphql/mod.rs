@@ -3,20 +3,22 @@
 mod connections;
 mod enums;
 mod error_codes;
+mod fast_lists;
 mod ids;
 mod limits;
 mod loaders;
+mod null_propagation;
 mod operation;
 mod pagination;
-mod plain;
 mod query;
 mod types;
 
 use std::sync::LazyLock;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
 
 pub use error_codes::add_codes;
+pub use fast_lists::ListResolution;
 pub use limits::Limits;
 pub use loaders::{RequestLoader, request_loader};
 pub use operation::Operation;
@@ -27,12 +29,18 @@ use crate::db::Db;
 /// The schema type served by skillgraph.
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
+/// The schema's types; the one place that names the root types.
+fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+}
+
 /// Builds the schema over a database. The pool and the limits live in the schema data; the
 /// DataLoader does not: each request brings its own (see [`request_loader`]).
-pub fn build_schema(db: Db, limits: Limits) -> AppSchema {
-    let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+fn build_schema(db: Db, limits: Limits, lists: ListResolution) -> AppSchema {
+    let schema = schema_builder()
         .data(db)
         .data(limits)
+        .data(lists)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_complexity);
     if limits.introspection {
@@ -51,16 +59,26 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(db: Db, limits: Limits) -> Self {
+    pub fn new(db: Db, limits: Limits, lists: ListResolution) -> Self {
         Api {
-            schema: build_schema(db, limits),
+            schema: build_schema(db, limits, lists),
             limits,
         }
     }
 
-    /// Validates and runs one request.
+    /// Validates and runs one request. Failed fields answer null as the specification says
+    /// (see [`null_propagation`]); that needs the document, which execution consumes, so it is
+    /// parsed again, only for an answer with field errors.
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        limits::with_limits(self.limits, self.schema.execute(request)).await
+        let query = request.query.clone();
+        let operation_name = request.operation_name.clone();
+        let mut response = limits::with_limits(self.limits, self.schema.execute(request)).await;
+        if response.errors.iter().any(|error| !error.path.is_empty())
+            && let Ok(document) = async_graphql::parser::parse_query(&query)
+        {
+            null_propagation::propagate(&mut response, &document, operation_name.as_deref());
+        }
+        response
     }
 
     pub fn limits(&self) -> Limits {
@@ -79,9 +97,7 @@ pub const SCHEMA_DESCRIPTION: &str = "A GraphQL Schema defines the capabilities 
 /// `/schema.graphql` serves it. Built once: it cannot change while the process runs.
 pub fn sdl() -> &'static str {
     static SDL: LazyLock<String> = LazyLock::new(|| {
-        let mut sdl = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .finish()
-            .sdl();
+        let mut sdl = schema_builder().finish().sdl();
         let description = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\n");
         match sdl.rfind("\nschema {") {
             Some(at) => sdl.insert_str(at + 1, &description),

@@ -159,7 +159,7 @@ macro_rules! connection {
         #[graphql(complex)]
         pub struct $connection {
             /// The items of this page, each with its cursor.
-            pub edges: $crate::graphql::plain::PlainList<$edge>,
+            pub edges: $crate::graphql::fast_lists::PlainList<$edge>,
             /// Where this page sits in the whole list.
             pub page_info: $crate::graphql::pagination::PageInfo,
             #[graphql(skip)]
@@ -169,8 +169,8 @@ macro_rules! connection {
         #[async_graphql::ComplexObject]
         impl $connection {
             /// The items of this page, without cursors.
-            async fn nodes(&self) -> $crate::graphql::plain::PlainList<$node> {
-                $crate::graphql::plain::PlainList(
+            async fn nodes(&self) -> $crate::graphql::fast_lists::PlainList<$node> {
+                $crate::graphql::fast_lists::PlainList(
                     self.edges.0.iter().map(|edge| edge.node.clone()).collect(),
                 )
             }
@@ -202,13 +202,13 @@ macro_rules! connection {
             }
         }
 
-        impl $crate::graphql::plain::PlainFields for $edge {
+        impl $crate::graphql::fast_lists::PlainFields for $edge {
             fn plain_field(
                 &self,
                 ctx: &async_graphql::Context<'_>,
             ) -> Option<async_graphql::Value> {
                 match ctx.item.node.name.node.as_str() {
-                    "node" => $crate::graphql::plain::plain_object(ctx, &self.node),
+                    "node" => $crate::graphql::fast_lists::plain_object(ctx, &self.node),
                     "cursor" => Some(async_graphql::Value::String(
                         $crate::graphql::ids::encode_cursor(&self.key),
                     )),
@@ -243,7 +243,7 @@ macro_rules! connection {
                     })
                     .collect::<$crate::Result<Vec<_>>>()?;
                 Ok($connection {
-                    edges: $crate::graphql::plain::PlainList(edges),
+                    edges: $crate::graphql::fast_lists::PlainList(edges),
                     page_info,
                     total,
                 })

@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use skillgraph::graphql::Limits;
-use skillgraph::http::{AppState, router};
+use skillgraph::startup::{Application, Settings};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -125,21 +124,15 @@ async fn starts_without_postgres_and_recovers_from_outages() {
     through_proxy.set_port(Some(port)).unwrap();
 
     // Start as `serve` does, with nothing listening where the database should be.
-    let db = skillgraph::db::connect(through_proxy.as_str())
+    let app = Application::build(&Settings::new(through_proxy.as_str()))
         .await
         .unwrap();
-    let (state, prepared) = AppState::new(db.clone(), Limits::default()).unprepared();
-    let preparing = tokio::spawn(async move {
-        skillgraph::cli::prepare_with_retry(&db).await;
-        prepared.store(true, std::sync::atomic::Ordering::Release);
-    });
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server {
-        address: format!("http://{}", listener.local_addr().unwrap()),
+        address: format!("http://{}", app.address().unwrap()),
         client: reqwest::Client::new(),
     };
     let serving = tokio::spawn(async move {
-        axum::serve(listener, router(state)).await.unwrap();
+        app.serve(std::future::pending()).await.unwrap();
     });
 
     assert_eq!(server.ready().await, 503);
@@ -183,7 +176,6 @@ async fn starts_without_postgres_and_recovers_from_outages() {
 
     proxy.cut();
     serving.abort();
-    preparing.abort();
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Client mistakes become GraphQL errors with an `extensions.code`, and leak nothing.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, backend_tests};
 
@@ -73,12 +73,25 @@ async fn bad_cursors_and_ids_are_refused(app: &TestApp) {
 }
 
 async fn errors_leave_the_rest_of_the_answer(app: &TestApp) {
+    // `role` may be null: a failure inside it leaves its siblings as they are.
+    let response = app
+        .post(json!({
+            "query": r#"{ ok: role(slug: "backend-developer") { name }
+                bad: role(slug: "frontend-developer") { skills(first: 1000) { totalCount } } }"#,
+        }))
+        .await;
+    assert_eq!(response["data"]["ok"]["name"], "Backend Developer");
+    assert_eq!(response["data"]["bad"], Value::Null, "{response}");
+    assert_eq!(code(&response["errors"][0]), "BAD_USER_INPUT");
+    // `roles` may not be null: its failure makes the whole `data` null, as the GraphQL
+    // specification says.
     let response = app
         .post(json!({
             "query": r#"{ ok: role(slug: "backend-developer") { name } bad: roles(first: 1000) { totalCount } }"#,
         }))
         .await;
-    assert_eq!(response["data"]["ok"]["name"], "Backend Developer");
+    assert_eq!(response["data"], Value::Null, "{response}");
+    assert_eq!(response["errors"][0]["path"], json!(["bad"]));
     assert_eq!(code(&response["errors"][0]), "BAD_USER_INPUT");
     let text = response.to_string().to_lowercase();
     assert!(!text.contains("select"), "no SQL in answers: {text}");

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use skillgraph::db::Db;
 use skillgraph::generator::GraphSize;
 use skillgraph::graphql::Limits;
-use skillgraph::http::{AppState, HttpConfig, router};
+use skillgraph::http::HttpConfig;
+use skillgraph::startup::{Application, Settings};
 
 /// The environment variable that turns the PostgreSQL runs of the suite on.
 pub const POSTGRES_URL_VAR: &str = "SKILLGRAPH_TEST_POSTGRES_URL";
@@ -113,20 +114,41 @@ pub async fn spawn_app_configured(
     limits: Limits,
     http: HttpConfig,
 ) -> Option<TestApp> {
+    spawn_app_with_settings(backend, content, |settings| {
+        settings.limits = limits;
+        settings.http = http;
+    })
+    .await
+}
+
+/// Starts the service as `serve` does, through [`Application`], with settings adjusted by
+/// `configure`, over a fresh database prepared before the first request.
+pub async fn spawn_app_with_settings(
+    backend: Backend,
+    content: Content,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let database = ScratchDatabase::create(backend).await?;
     let url = database.url.clone();
-    let db = match content {
-        Content::Catalog => skillgraph::cli::prepare(&url).await,
-        Content::Generated(size) => generated(&url, &size).await,
+    if let Content::Generated(size) = content {
+        generated(&url, &size)
+            .await
+            .unwrap_or_else(|err| panic!("generate into {url}: {}", err.detail()));
     }
-    .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let mut settings = Settings::new(&url);
+    configure(&mut settings);
+    let app = Application::build(&settings)
         .await
-        .expect("bind an ephemeral port");
-    let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = router(AppState::new(db.clone(), limits).with_http(http));
+        .unwrap_or_else(|err| panic!("build over {url}: {}", err.detail()));
+    app.prepare()
+        .await
+        .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
+    let address = format!("http://{}", app.address().expect("local address"));
+    let db = app.db().clone();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("server runs");
+        app.serve(std::future::pending())
+            .await
+            .expect("server runs");
     });
     Some(TestApp {
         address,
@@ -137,11 +159,12 @@ pub async fn spawn_app_configured(
     })
 }
 
-async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<Db> {
+async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<()> {
     let db = skillgraph::db::connect(url).await?;
     skillgraph::db::migrate(&db).await?;
     skillgraph::generator::generate(&db, size, false).await?;
-    Ok(db)
+    db.conn.close_by_ref().await?;
+    Ok(())
 }
 
 impl TestApp {

@@ -27,7 +27,7 @@ use crate::{Error, Result};
 /// (see [`crate::graphql::plain`]). They are the same as the type's resolvers of those names.
 macro_rules! plain_node_fields {
     ($node:ident, $kind:expr) => {
-        impl $crate::graphql::plain::PlainFields for $node {
+        impl $crate::graphql::fast_lists::PlainFields for $node {
             fn plain_field(
                 &self,
                 ctx: &async_graphql::Context<'_>,

@@ -11,7 +11,15 @@
 //! type's own generated resolver. A selection with fragments, directives or a response key
 //! given twice is resolved entirely by async-graphql, as before.
 //!
-//! The schema registers no extension: this path does not call extensions' `resolve` hooks.
+//! This path uses async-graphql's resolver internals (`resolve_container`, the context's
+//! selection sets, the registry), which is why `Cargo.toml` pins async-graphql's exact
+//! version. It does not call extensions' `resolve` hooks, and the schema registers none; a
+//! schema that needs them, or anyone who suspects this path, can turn it off
+//! ([`ListResolution::Generic`], `--fast-lists false`): every list is then resolved by
+//! async-graphql alone, and a test holds the two to the same answers.
+//!
+//! A failed field is left out of its object's answer, as async-graphql does everywhere; the
+//! specification's nulls are put in afterwards, for the whole answer, by `null_propagation`.
 
 use std::borrow::Cow;
 
@@ -78,7 +86,8 @@ fn start<'a, T: PlainFields + ?Sized>(ctx: &ContextSelectionSet<'a>, root: &T) -
 }
 
 /// Runs what [`start`] left: the waiting fields, concurrently, through the type's resolver.
-/// A field that fails is reported and left out, as async-graphql does.
+/// A field that fails is reported and left out of the answer, exactly as async-graphql's own
+/// resolver does; `null_propagation` then puts the specification's nulls in place.
 async fn finish<T: PlainFields + ?Sized>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
@@ -108,11 +117,7 @@ async fn finish<T: PlainFields + ?Sized>(
             }
         }
     }
-    Ok(if values.is_empty() {
-        Value::Null
-    } else {
-        Value::Object(values)
-    })
+    Ok(Value::Object(values))
 }
 
 /// The value of a field whose own selection is plain fields only, at once; `None` when
@@ -125,6 +130,16 @@ pub fn plain_object<T: PlainFields + ?Sized>(ctx: &Context<'_>, object: &T) -> O
         Partial::Done(value) => Some(value),
         _ => None,
     }
+}
+
+/// How list items are resolved; kept in the schema data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListResolution {
+    /// Plain fields at once, the rest as futures (this module).
+    #[default]
+    Fast,
+    /// Every item through async-graphql's own resolver, as `Vec<T>` would be.
+    Generic,
 }
 
 /// A list of objects, served as the GraphQL type `[T!]!` (exactly what `Vec<T>` gives), whose
@@ -149,11 +164,17 @@ impl<T: OutputType + PlainFields> OutputType for PlainList<T> {
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
+        let generic = ctx.data_opt::<ListResolution>() == Some(&ListResolution::Generic);
         let mut values = Vec::with_capacity(self.0.len());
         let mut waiting = Vec::new();
         for (at, item) in self.0.iter().enumerate() {
             let ctx_item = ctx.with_index(at);
-            match start(&ctx_item, item) {
+            let partial = if generic {
+                Partial::Generic
+            } else {
+                start(&ctx_item, item)
+            };
+            match partial {
                 Partial::Done(value) => values.push(value),
                 partial => {
                     values.push(Value::Null);
@@ -166,10 +187,19 @@ impl<T: OutputType + PlainFields> OutputType for PlainList<T> {
                 }
             }
         }
+        // An item that failed makes the list fail (its items are non-null); the first error
+        // goes up with it, any others are reported beside it.
+        let mut failed = None;
         for result in join_all(waiting).await {
-            let (at, value) = result?;
-            values[at] = value;
+            match result {
+                Ok((at, value)) => values[at] = value,
+                Err(error) if failed.is_none() => failed = Some(error),
+                Err(error) => ctx.add_error(error),
+            }
         }
-        Ok(Value::List(values))
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(Value::List(values)),
+        }
     }
 }

@@ -1,0 +1,143 @@
+//! Building the whole application: settings → database pool → schema → router → listener.
+//! `serve`, the integration tests and the benchmark all start the service through
+//! [`Application`], so the tests exercise the wiring that runs in production.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::catalog::{self, SeedOutcome};
+use crate::db::{self, Db};
+use crate::graphql::{Api, Limits, ListResolution};
+use crate::http::{AppState, HttpConfig, router};
+use crate::metrics::{self, RequestMetrics};
+use crate::{Error, Result};
+
+/// Everything a server is configured with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `sqlite://FILE` or `postgres://...`.
+    pub database_url: String,
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// How long PostgreSQL lets one statement run.
+    pub statement_timeout: Duration,
+    pub limits: Limits,
+    pub lists: ListResolution,
+    pub http: HttpConfig,
+}
+
+impl Settings {
+    /// Defaults for everything but the database, listening on a free local port.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Settings {
+            database_url: database_url.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            statement_timeout: db::DEFAULT_STATEMENT_TIMEOUT,
+            limits: Limits::default(),
+            lists: ListResolution::default(),
+            http: HttpConfig::default(),
+        }
+    }
+}
+
+/// A server, built and bound, not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the pool (lazily: the database need not be up yet), builds the schema and the
+    /// router, installs the metrics recorder and binds the listener. The database is not
+    /// touched: see [`Application::prepare`] and [`Application::serve`].
+    pub async fn build(settings: &Settings) -> Result<Self> {
+        let db = db::connect_with(&settings.database_url, settings.statement_timeout).await?;
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|err| Error::Internal(format!("bind {}: {err}", settings.listen)))?;
+        metrics::install();
+        let state = AppState {
+            api: Api::new(db.clone(), settings.limits, settings.lists),
+            db,
+            http: settings.http.clone(),
+            prepared: Arc::new(AtomicBool::new(false)),
+            metrics: RequestMetrics::default(),
+        };
+        Ok(Application { listener, state })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .map_err(|err| Error::Internal(format!("local address: {err}")))
+    }
+
+    /// The server's pool (its statement counters, for tests and the benchmark).
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Migrates the database and loads the built-in catalog into it if it is empty, now; the
+    /// server answers GraphQL from then on.
+    pub async fn prepare(&self) -> Result<()> {
+        prepare_database(&self.state.db).await?;
+        self.state.prepared.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight. A database
+    /// that [`Application::prepare`] has not prepared is prepared in the background, retrying
+    /// until it answers; until then GraphQL answers `SERVICE_UNAVAILABLE`.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let preparing = (!self.state.prepared.load(Ordering::Acquire)).then(|| {
+            let db = self.state.db.clone();
+            let prepared = self.state.prepared.clone();
+            tokio::spawn(async move {
+                prepare_with_retry(&db).await;
+                prepared.store(true, Ordering::Release);
+            })
+        });
+        let served = axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await;
+        if let Some(preparing) = preparing {
+            preparing.abort();
+        }
+        served.map_err(|err| Error::Internal(format!("serve: {err}")))
+    }
+}
+
+/// Prepares the database like [`Application::prepare`], trying again with growing pauses (up
+/// to 10 s) until the database answers.
+async fn prepare_with_retry(db: &Db) {
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match prepare_database(db).await {
+            Ok(()) => {
+                tracing::info!("database ready");
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(detail = %err.detail(), "database not ready; retrying in {pause:?}");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+/// Migrates, and loads the built-in catalog if the database is empty.
+pub async fn prepare_database(db: &Db) -> Result<()> {
+    db::migrate(db).await?;
+    match catalog::seed(db, &catalog::built_in()?, false).await? {
+        SeedOutcome::Loaded(summary) => tracing::info!("loaded the built-in catalog: {summary}"),
+        SeedOutcome::AlreadyHasData(existing) => {
+            tracing::info!("database already holds data ({existing}); catalog not loaded")
+        }
+    }
+    Ok(())
+}
