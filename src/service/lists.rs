@@ -268,15 +268,31 @@ fn source(list: List, spec: &Spec) -> (String, Option<String>, &'static str) {
     (from, parent, key)
 }
 
+/// `EXISTS (...)`: whether one of the node's aliases, each taken on its own from the JSON
+/// array that stores them, matches the `LIKE` pattern bound next. The array is read with the
+/// backend's JSON functions, never matched as text: a search for `"` or `,` finds no alias.
+fn alias_matches(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "EXISTS (SELECT 1 FROM json_array_elements_text(n.aliases::json) AS a (alias) \
+             WHERE LOWER(a.alias) LIKE ? ESCAPE '\\')"
+        }
+        _ => {
+            "EXISTS (SELECT 1 FROM json_each(n.aliases) a WHERE LOWER(a.value) LIKE ? ESCAPE '\\')"
+        }
+    }
+}
+
 /// Appends `AND ...` conditions for the filters and returns their values in order.
-fn push_filters(sql: &mut String, values: &mut Vec<Value>, filters: &[Filter]) {
+fn push_filters(sql: &mut String, values: &mut Vec<Value>, filters: &[Filter], backend: DbBackend) {
     for filter in filters {
         match filter {
             Filter::Search(text) => {
                 sql.push_str(
-                    " AND (LOWER(n.name) LIKE ? ESCAPE '\\' OR LOWER(n.slug) LIKE ? ESCAPE '\\' \
-                     OR LOWER(n.aliases) LIKE ? ESCAPE '\\')",
+                    " AND (LOWER(n.name) LIKE ? ESCAPE '\\' OR LOWER(n.slug) LIKE ? ESCAPE '\\' OR ",
                 );
+                sql.push_str(alias_matches(backend));
+                sql.push(')');
                 let pattern = like_pattern(text);
                 values.extend([
                     pattern.clone().into(),
@@ -377,7 +393,12 @@ where
         node_columns::<N::Model>()
     );
     let mut values = Vec::new();
-    push_filters(&mut sql, &mut values, &args.filters);
+    push_filters(
+        &mut sql,
+        &mut values,
+        &args.filters,
+        db.conn.get_database_backend(),
+    );
     if let Some(after) = &args.after {
         sql.push_str(&format!(" AND {key} > ?"));
         values.push(key_value(after));
@@ -439,7 +460,12 @@ where
                 node_columns::<N::Model>(),
                 list.node_table()
             );
-            push_filters(&mut sql, values, &args.filters);
+            push_filters(
+                &mut sql,
+                values,
+                &args.filters,
+                db.conn.get_database_backend(),
+            );
             if let Some(after) = &args.after {
                 sql.push_str(" AND e.position > ?");
                 values.push(key_value(after));
@@ -496,7 +522,12 @@ where
         placeholders(parents.len())
     );
     let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
-    push_filters(&mut sql, &mut values, &args.filters);
+    push_filters(
+        &mut sql,
+        &mut values,
+        &args.filters,
+        db.conn.get_database_backend(),
+    );
     if let Some(after) = &args.after {
         sql.push_str(&format!(" AND {key} > ?"));
         values.push(key_value(after));
@@ -583,7 +614,12 @@ pub async fn root_count(
     let (from, _, key) = source(list, &list.spec());
     let mut sql = format!("SELECT COUNT(*) AS total FROM {from} WHERE 1 = 1");
     let mut values = Vec::new();
-    push_filters(&mut sql, &mut values, filters);
+    push_filters(
+        &mut sql,
+        &mut values,
+        filters,
+        db.conn.get_database_backend(),
+    );
     push_up_to(&mut sql, &mut values, key, up_to);
     let row = db
         .conn
@@ -614,7 +650,12 @@ pub async fn nested_counts(
         placeholders(parents.len())
     );
     let mut values: Vec<Value> = parents.iter().map(|id| (*id).into()).collect();
-    push_filters(&mut sql, &mut values, filters);
+    push_filters(
+        &mut sql,
+        &mut values,
+        filters,
+        db.conn.get_database_backend(),
+    );
     push_up_to(&mut sql, &mut values, key, up_to);
     sql.push_str(&format!(" GROUP BY {parent}"));
     let rows = db

@@ -470,7 +470,30 @@ async fn nested_skill_tree_snapshot(app: &TestApp) {
     });
 }
 
+/// Search matches each alias on its own, never the text that stores the list: the quotes,
+/// commas and brackets of a JSON array match nothing, and a match cannot span two aliases.
+async fn search_matches_aliases_one_by_one(app: &TestApp) {
+    let data = app
+        .data(
+            r#"{
+                quote: languages(filter: { search: "\"" }) { totalCount }
+                comma: languages(filter: { search: "," }) { totalCount }
+                bracket: languages(filter: { search: "[" }) { totalCount }
+                across: languages(filter: { search: "js\", \"ecma" }) { totalCount }
+                alias: languages(filter: { search: "ecmascript" }) { nodes { slug } }
+                part: languages(filter: { search: "olan" }) { nodes { slug } }
+            }"#,
+        )
+        .await;
+    for key in ["quote", "comma", "bracket", "across"] {
+        assert_eq!(data[key]["totalCount"], 0, "{key}: {data}");
+    }
+    assert_eq!(slugs(&data["alias"]["nodes"]), ["javascript"]);
+    assert_eq!(slugs(&data["part"]["nodes"]), ["go"]);
+}
+
 backend_tests!(
+    search_matches_aliases_one_by_one,
     role_by_slug,
     backend_developer_uses_php,
     frameworks_belong_to_their_language,
