@@ -14,8 +14,9 @@ use entity::{
 };
 use sea_orm::{DatabaseTransaction, Iterable, Set, TransactionTrait};
 
+use crate::data::bulk;
 use crate::db::Db;
-use crate::{Error, Result, store};
+use crate::{Error, Result};
 
 /// How big a graph to make.
 #[derive(Args, Debug, Clone, PartialEq, Eq)]
@@ -151,20 +152,20 @@ fn json(values: &[String]) -> String {
 pub async fn generate(db: &Db, size: &GraphSize, replace: bool) -> Result<String> {
     size.check()?;
     let txn = db.conn.begin().await?;
-    if let Some(existing) = store::existing_data(&txn).await? {
+    if let Some(existing) = bulk::existing_data(&txn).await? {
         if !replace {
             return Err(Error::bad_input(format!(
                 "the database already holds data ({existing}); use --replace to delete it first"
             )));
         }
-        store::clear(&txn).await?;
+        bulk::clear(&txn).await?;
     }
     let mut rng = Rng(size.seed);
     write_nodes(&txn, size).await?;
     let edges = write_edges(&txn, size, &mut rng).await?;
-    store::reset_id_sequences(&txn).await?;
+    bulk::reset_id_sequences(&txn).await?;
     txn.commit().await?;
-    store::analyze(&db.conn).await?;
+    bulk::analyze(&db.conn).await?;
     Ok(format!(
         "{} roles, {} skills, {} languages, {} frameworks, {} tools, {edges} edges",
         size.roles, size.skills, size.languages, size.frameworks, size.tools
@@ -218,7 +219,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         description: Set(format!("Synthetic language number {}.", i + 1)),
         aliases: Set(json(&[format!("lang{}", i + 1)])),
     });
-    store::insert_all(txn, languages.collect()).await?;
+    bulk::insert_all(txn, languages.collect()).await?;
 
     let frameworks = (0..size.frameworks).map(|i| framework::ActiveModel {
         id: Set(id(i)),
@@ -228,7 +229,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         aliases: Set(json(&[])),
         language_id: Set(id(i % size.languages)),
     });
-    store::insert_all(txn, frameworks.collect()).await?;
+    bulk::insert_all(txn, frameworks.collect()).await?;
 
     let categories: Vec<ToolCategory> = ToolCategory::iter().collect();
     let tools = (0..size.tools).map(|i| tool::ActiveModel {
@@ -239,7 +240,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         aliases: Set(json(&[])),
         category: Set(categories[i % categories.len()]),
     });
-    store::insert_all(txn, tools.collect()).await?;
+    bulk::insert_all(txn, tools.collect()).await?;
 
     // Parents come before their children, so one pass in id order respects the foreign key.
     let skills = skill_tree(size)
@@ -254,7 +255,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
             parent_id: Set(parent_id),
             position: Set(position),
         });
-    store::insert_all(txn, skills.collect()).await?;
+    bulk::insert_all(txn, skills.collect()).await?;
 
     let roles = (0..size.roles).map(|i| role::ActiveModel {
         id: Set(id(i)),
@@ -265,7 +266,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         responsibilities: Set(json(&["Build things".to_owned(), "Run things".to_owned()])),
         domains: Set(json(&["synthetic".to_owned()])),
     });
-    store::insert_all(txn, roles.collect()).await?;
+    bulk::insert_all(txn, roles.collect()).await?;
     Ok(())
 }
 
@@ -356,13 +357,13 @@ async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng)
         }
     }
     let edges = rs.len() + rl.len() + rf.len() + rt.len() + sl.len() + st.len() + sp.len();
-    store::insert_all(txn, rs).await?;
-    store::insert_all(txn, rl).await?;
-    store::insert_all(txn, rf).await?;
-    store::insert_all(txn, rt).await?;
-    store::insert_all(txn, sl).await?;
-    store::insert_all(txn, st).await?;
-    store::insert_all(txn, sp).await?;
+    bulk::insert_all(txn, rs).await?;
+    bulk::insert_all(txn, rl).await?;
+    bulk::insert_all(txn, rf).await?;
+    bulk::insert_all(txn, rt).await?;
+    bulk::insert_all(txn, sl).await?;
+    bulk::insert_all(txn, st).await?;
+    bulk::insert_all(txn, sp).await?;
     Ok(edges)
 }
 

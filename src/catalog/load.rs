@@ -11,8 +11,9 @@ use entity::{
 use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
 
 use super::Catalog;
-use crate::service::nodes::NodeModel;
-use crate::{Error, Result, db::Db, store};
+use crate::data::bulk;
+use crate::data::model::NodeModel;
+use crate::{Error, Result, db::Db};
 
 /// What a call to [`seed`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +32,15 @@ pub enum SeedOutcome {
 /// is deleted and the catalog loaded in the same transaction (all or nothing).
 pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutcome> {
     let txn = db.conn.begin().await?;
-    if let Some(existing) = store::existing_data(&txn).await? {
+    if let Some(existing) = bulk::existing_data(&txn).await? {
         if !replace {
             return Ok(SeedOutcome::AlreadyHasData(existing));
         }
-        store::clear(&txn).await?;
+        bulk::clear(&txn).await?;
     }
     insert(&txn, catalog).await?;
     txn.commit().await?;
-    store::analyze(&db.conn).await?;
+    bulk::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
 }
 
@@ -86,7 +87,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    store::insert_all(txn, rows).await?;
+    bulk::insert_all(txn, rows).await?;
     let languages = ids_of::<language::Entity>(txn).await?;
 
     let mut rows = Vec::new();
@@ -100,7 +101,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    store::insert_all(txn, rows).await?;
+    bulk::insert_all(txn, rows).await?;
     let frameworks = ids_of::<framework::Entity>(txn).await?;
 
     let mut rows = Vec::new();
@@ -116,7 +117,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    store::insert_all(txn, rows).await?;
+    bulk::insert_all(txn, rows).await?;
     let tools = ids_of::<tool::Entity>(txn).await?;
 
     let skills = insert_skills(txn, catalog).await?;
@@ -133,7 +134,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             ..Default::default()
         });
     }
-    store::insert_all(txn, rows).await?;
+    bulk::insert_all(txn, rows).await?;
     let roles = ids_of::<role::Entity>(txn).await?;
 
     let (mut rs, mut rl, mut rf, mut rt) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -175,10 +176,10 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             });
         }
     }
-    store::insert_all(txn, rs).await?;
-    store::insert_all(txn, rl).await?;
-    store::insert_all(txn, rf).await?;
-    store::insert_all(txn, rt).await?;
+    bulk::insert_all(txn, rs).await?;
+    bulk::insert_all(txn, rl).await?;
+    bulk::insert_all(txn, rf).await?;
+    bulk::insert_all(txn, rt).await?;
 
     let (mut sp, mut sl, mut st) = (Vec::new(), Vec::new(), Vec::new());
     for s in &catalog.skills {
@@ -205,9 +206,9 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             });
         }
     }
-    store::insert_all(txn, sp).await?;
-    store::insert_all(txn, sl).await?;
-    store::insert_all(txn, st).await?;
+    bulk::insert_all(txn, sp).await?;
+    bulk::insert_all(txn, sl).await?;
+    bulk::insert_all(txn, st).await?;
     Ok(())
 }
 
@@ -247,7 +248,7 @@ async fn insert_skills(
                 ..Default::default()
             });
         }
-        store::insert_all(txn, rows).await?;
+        bulk::insert_all(txn, rows).await?;
         ids = ids_of::<skill::Entity>(txn).await?;
         remaining = waiting;
     }

@@ -5,7 +5,7 @@ mod load;
 mod model;
 
 pub use load::{SeedOutcome, seed};
-pub use model::{Catalog, is_slug};
+pub use model::Catalog;
 
 /// The catalog text shipped in the binary.
 pub const BUILT_IN: &str = include_str!("catalog.toml");

@@ -24,10 +24,11 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::EntityTrait;
 
+use crate::data::model::NodeModel;
+use crate::data::nodes;
+use crate::data::tree::{self, TreeEntry};
+use crate::data::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
 use crate::db::Db;
-use crate::service::nodes::{self, NodeModel};
-use crate::service::tree::{self, TreeEntry};
-use crate::service::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
 
 /// Loads rows for the fields of one request.

@@ -7,8 +7,8 @@ use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::limits;
 use super::loaders::{CountRequest, loader};
+use crate::data::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
 use crate::db::Db;
-use crate::service::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
 use crate::{Error, Result};
 
 /// Checks `first` and `after` and turns them, with the filters, into a page request.
@@ -191,7 +191,7 @@ macro_rules! connection {
             $($(#[doc = $field_doc])* pub $field: $field_ty,)*
             /// The item's sort key; encoded into a cursor only when a client asks for it.
             #[graphql(skip)]
-            pub key: $crate::service::SortKey,
+            pub key: $crate::data::SortKey,
         }
 
         #[async_graphql::ComplexObject]
@@ -224,7 +224,7 @@ macro_rules! connection {
 
         impl $connection {
             pub fn new<M>(
-                page: $crate::service::Page<M>,
+                page: $crate::data::Page<M>,
                 total: $crate::graphql::pagination::Count,
             ) -> $crate::Result<Self>
             where

@@ -14,10 +14,10 @@ use super::limits::{self, Limits};
 use super::loaders::{BySlug, loader};
 use super::pagination::{Count, page_args};
 use super::types::{Framework, Language, Node, Role, Skill, Tool};
-use crate::catalog::is_slug;
+use crate::data::model::NodeModel;
+use crate::data::{Filter, List, NodeColumns, Page, lists};
 use crate::db::Db;
-use crate::service::nodes::NodeModel;
-use crate::service::{Filter, List, NodeColumns, Page, lists};
+use crate::slug::is_slug;
 use crate::{Error, Result};
 
 /// Filters of the `roles` list.

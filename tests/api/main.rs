@@ -13,6 +13,7 @@ mod hostile_input;
 mod http_endpoints;
 mod list_items;
 mod pagination;
+mod rows;
 mod schema_file;
 mod seeding;
 mod shutdown;

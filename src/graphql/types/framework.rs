@@ -5,10 +5,10 @@ use entity::{framework, language, role};
 
 use super::{Language, nested_connection, string_list};
 use crate::Error;
+use crate::data::List;
 use crate::graphql::connections::FrameworkRoleConnection;
 use crate::graphql::ids::{Kind, encode_id};
 use crate::graphql::loaders::{ById, loader};
-use crate::service::List;
 
 /// A `framework` row, served as the GraphQL type `Framework`.
 #[derive(Clone, Debug)]

@@ -4,9 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::{framework, language, role, skill};
 
 use super::{nested_connection, string_list};
+use crate::data::List;
 use crate::graphql::connections::{FrameworkConnection, LanguageRoleConnection, SkillConnection};
 use crate::graphql::ids::{Kind, encode_id};
-use crate::service::List;
 
 /// A `language` row, served as the GraphQL type `Language`.
 #[derive(Clone, Debug)]

@@ -20,7 +20,7 @@ use sea_orm::EntityTrait;
 
 use super::loaders::{PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
-use crate::service::{Filter, List, NodeColumns, Page, PageArgs};
+use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
 use crate::{Error, Result};
 
 /// The fields of a node type that copy a column (and its ID), answered without a future

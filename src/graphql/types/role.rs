@@ -4,12 +4,12 @@ use async_graphql::{Context, ID, Object};
 use entity::{framework, language, role, skill, tool};
 
 use super::{nested_connection, string_list};
+use crate::data::{Filter, List};
 use crate::graphql::connections::{
     RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
 };
 use crate::graphql::enums::{Importance, ToolCategory};
 use crate::graphql::ids::{Kind, encode_id};
-use crate::service::{Filter, List};
 
 /// A `role` row, served as the GraphQL type `Role`.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@ use entity::{language, role, skill, tool};
 
 use super::{load_page, nested_connection, string_list};
 use crate::Error;
+use crate::data::{Filter, List, PageArgs};
 use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
@@ -14,7 +15,6 @@ use crate::graphql::ids::{Kind, encode_id};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::nodes_of;
-use crate::service::{Filter, List, PageArgs};
 
 /// A `skill` row, served as the GraphQL type `Skill`.
 #[derive(Clone, Debug)]

@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Object};
 use entity::{role, tool};
 
 use super::{nested_connection, string_list};
+use crate::data::List;
 use crate::graphql::connections::ToolRoleConnection;
 use crate::graphql::enums::ToolCategory;
 use crate::graphql::ids::{Kind, encode_id};
-use crate::service::List;
 
 /// A `tool` row, served as the GraphQL type `Tool`.
 #[derive(Clone, Debug)]

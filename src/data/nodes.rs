@@ -6,28 +6,9 @@ use std::sync::Arc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{EntityTrait, QueryFilter, QuerySelect, Value};
 
+use super::model::NodeModel;
 use crate::Result;
 use crate::db::Db;
-
-/// The fields every node table has; lets one generic query serve all five kinds.
-pub trait NodeModel {
-    fn id(&self) -> i32;
-    fn slug(&self) -> &str;
-}
-
-macro_rules! node_model {
-    ($($module:ident),*) => {$(
-        impl NodeModel for entity::$module::Model {
-            fn id(&self) -> i32 {
-                self.id
-            }
-            fn slug(&self) -> &str {
-                &self.slug
-            }
-        }
-    )*};
-}
-node_model!(role, skill, language, framework, tool);
 
 async fn find_in<N, V>(db: &Db, column: &str, keys: Vec<V>) -> Result<Vec<N::Model>>
 where

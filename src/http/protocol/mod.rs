@@ -21,8 +21,7 @@ use std::cmp::Reverse;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
-pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
-pub const JSON: &str = "application/json";
+const JSON: &str = "application/json";
 
 /// The media type an answer is sent as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

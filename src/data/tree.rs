@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::skill;
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
 
 use super::rows::{NodeColumns, Row};
-use super::sql::{node_columns, placeholders, statement};
+use super::sql::{Sql, node_columns};
 use crate::Result;
 use crate::db::Db;
 
@@ -33,24 +33,24 @@ pub async fn descendants(
     if roots.is_empty() || max_depth == 0 {
         return Ok(trees);
     }
-    let sql = format!(
+    let mut sql = Sql::new(db.conn.get_database_backend());
+    sql.push(
         "WITH RECURSIVE tree (sg_root, id, sg_depth) AS ( \
-           SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.parent_id IN ({}) \
-           UNION ALL \
-           SELECT tree.sg_root, s.id, tree.sg_depth + 1 FROM skill s \
-           JOIN tree ON s.parent_id = tree.id WHERE tree.sg_depth < ? \
-         ) \
-         SELECT tree.sg_root AS sg_root, tree.sg_depth AS sg_depth, {} \
-         FROM tree JOIN skill n ON n.id = tree.id",
-        placeholders(roots.len()),
-        node_columns::<skill::Model>()
+           SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.parent_id IN (",
     );
-    let mut values: Vec<Value> = roots.iter().map(|id| (*id).into()).collect();
-    values.push(i64::from(max_depth).into());
-    let rows = db
-        .conn
-        .query_all_raw(statement(db.conn.get_database_backend(), &sql, values))
-        .await?;
+    sql.bind_all(roots.iter().copied());
+    sql.push(
+        ") UNION ALL \
+           SELECT tree.sg_root, s.id, tree.sg_depth + 1 FROM skill s \
+           JOIN tree ON s.parent_id = tree.id WHERE tree.sg_depth < ",
+    );
+    sql.bind(i64::from(max_depth));
+    sql.push(&format!(
+        ") SELECT tree.sg_root AS sg_root, tree.sg_depth AS sg_depth, {} \
+         FROM tree JOIN skill n ON n.id = tree.id",
+        node_columns::<skill::Model>()
+    ));
+    let rows = db.conn.query_all_raw(sql.into_statement()).await?;
 
     // Per root: the children of every skill in its subtree, in catalog order.
     let mut children: HashMap<i32, HashMap<i32, Vec<TreeEntry>>> = HashMap::new();

@@ -1,0 +1,78 @@
+//! The `WHERE` conditions of list statements: filters, cursors.
+
+use sea_orm::{ActiveEnum, DbBackend, Value};
+
+use super::{Filter, SortKey};
+use crate::data::sql::{Sql, like_pattern};
+
+/// `EXISTS (...)`: whether one of the node's aliases, each taken on its own from the JSON
+/// array that stores them, matches the `LIKE` pattern bound next. The array is read with the
+/// backend's JSON functions, never matched as text: a search for `"` or `,` finds no alias.
+fn alias_matches(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "EXISTS (SELECT 1 FROM json_array_elements_text(n.aliases::json) AS a (alias) \
+             WHERE LOWER(a.alias) LIKE "
+        }
+        _ => "EXISTS (SELECT 1 FROM json_each(n.aliases) a WHERE LOWER(a.value) LIKE ",
+    }
+}
+
+/// Appends an `AND ...` condition for each filter.
+pub(super) fn push_filters(sql: &mut Sql, filters: &[Filter]) {
+    for filter in filters {
+        match filter {
+            Filter::Search(text) => {
+                let pattern = like_pattern(text);
+                sql.push(" AND (LOWER(n.name) LIKE ")
+                    .bind(pattern.clone())
+                    .push(" ESCAPE '\\' OR LOWER(n.slug) LIKE ")
+                    .bind(pattern.clone())
+                    .push(" ESCAPE '\\' OR ");
+                let aliases = alias_matches(sql.backend());
+                sql.push(aliases).bind(pattern).push(" ESCAPE '\\'))");
+            }
+            Filter::Importance(importance) => {
+                sql.push(" AND e.importance = ").bind(importance.to_value());
+            }
+            Filter::Category(category) => {
+                sql.push(" AND n.category = ").bind(category.to_value());
+            }
+            Filter::RootsOnly => {
+                sql.push(" AND n.parent_id IS NULL");
+            }
+            Filter::LanguageSlug(slug) => {
+                sql.push(" AND n.language_id IN (SELECT id FROM language WHERE slug = ")
+                    .bind(slug.clone())
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// ` AND key > cursor`: the items after a cursor.
+pub(super) fn push_after(sql: &mut Sql, key: &str, after: Option<&SortKey>) {
+    if let Some(after) = after {
+        sql.push(" AND ")
+            .push(key)
+            .push(" > ")
+            .bind(key_value(after));
+    }
+}
+
+/// ` AND key <= up_to`: the items up to and including a sort key.
+pub(super) fn push_up_to(sql: &mut Sql, key: &str, up_to: Option<&SortKey>) {
+    if let Some(up_to) = up_to {
+        sql.push(" AND ")
+            .push(key)
+            .push(" <= ")
+            .bind(key_value(up_to));
+    }
+}
+
+fn key_value(key: &SortKey) -> Value {
+    match key {
+        SortKey::Position(position) => (*position).into(),
+        SortKey::Slug(slug) => slug.clone().into(),
+    }
+}

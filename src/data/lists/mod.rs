@@ -1,0 +1,266 @@
+//! Paged lists, root and nested, read in SQL.
+//!
+//! Every list of the API is a [`List`]: where its items live, what links them to a parent, and
+//! in which order they come. One function reads a page of a list for a whole batch of parents
+//! in one statement. Where the order and the filters need only the edge table, each parent's
+//! page is an index walk that stops after `first + 1` edges (run per parent with `LATERAL` on
+//! PostgreSQL, as `UNION ALL` terms on SQLite); otherwise `ROW_NUMBER() OVER (PARTITION BY
+//! parent ORDER BY key)` numbers each parent's items and only the first `first + 1` of each
+//! survive. Either way a page of 10 costs at most 11 rows per parent, however long the list.
+//! Pages are keyset pages: the cursor holds the sort key of the last item seen, so pages
+//! neither overlap nor skip when rows are added.
+
+mod counts;
+mod filters;
+mod pages;
+
+use std::sync::Arc;
+
+use entity::{Importance, Proficiency, ToolCategory};
+
+pub use counts::{nested_counts, root_count};
+pub use pages::{nested_pages, root_page};
+
+/// Every list the API serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum List {
+    Roles,
+    Skills,
+    Languages,
+    Frameworks,
+    Tools,
+    RoleSkills,
+    RoleLanguages,
+    RoleFrameworks,
+    RoleTools,
+    SkillChildren,
+    SkillPrerequisites,
+    SkillLanguages,
+    SkillTools,
+    SkillRoles,
+    LanguageFrameworks,
+    LanguageSkills,
+    LanguageRoles,
+    FrameworkRoles,
+    ToolRoles,
+}
+
+/// How a list's items hang off their parent.
+enum Link {
+    /// A root list: every row of the node table.
+    Root,
+    /// A column of the node table points at the parent (`skill.parent_id`).
+    Column(&'static str),
+    /// An edge table joins parent and item: `(table, parent column, item column)`.
+    Table(&'static str, &'static str, &'static str),
+}
+
+/// What a list is sorted by (and what its cursors hold).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The `position` column of the edge (or of the node, for [`Link::Column`]): catalog order.
+    Position,
+    /// The item's slug, alphabetically.
+    Slug,
+}
+
+struct Spec {
+    link: Link,
+    order: Order,
+    /// Columns of the edge table that belong on the connection's edge type.
+    edge_columns: &'static [&'static str],
+}
+
+impl List {
+    fn spec(self) -> Spec {
+        use Link::*;
+        use Order::*;
+        let (link, order, edge_columns): (Link, Order, &'static [&'static str]) = match self {
+            List::Roles | List::Skills | List::Languages | List::Frameworks | List::Tools => {
+                (Root, Slug, &[])
+            }
+            List::RoleSkills => (
+                Table("role_skill", "role_id", "skill_id"),
+                Position,
+                &["importance", "level"],
+            ),
+            List::RoleLanguages => (
+                Table("role_language", "role_id", "language_id"),
+                Position,
+                &["importance"],
+            ),
+            List::RoleFrameworks => (
+                Table("role_framework", "role_id", "framework_id"),
+                Position,
+                &["importance"],
+            ),
+            List::RoleTools => (
+                Table("role_tool", "role_id", "tool_id"),
+                Position,
+                &["importance"],
+            ),
+            List::SkillChildren => (Column("parent_id"), Position, &[]),
+            List::SkillPrerequisites => (
+                Table("skill_prerequisite", "skill_id", "prerequisite_id"),
+                Position,
+                &[],
+            ),
+            List::SkillLanguages => (
+                Table("skill_language", "skill_id", "language_id"),
+                Position,
+                &[],
+            ),
+            List::SkillTools => (Table("skill_tool", "skill_id", "tool_id"), Position, &[]),
+            List::SkillRoles => (
+                Table("role_skill", "skill_id", "role_id"),
+                Slug,
+                &["importance", "level"],
+            ),
+            List::LanguageFrameworks => (Column("language_id"), Slug, &[]),
+            List::LanguageSkills => (
+                Table("skill_language", "language_id", "skill_id"),
+                Slug,
+                &[],
+            ),
+            List::LanguageRoles => (
+                Table("role_language", "language_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+            List::FrameworkRoles => (
+                Table("role_framework", "framework_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+            List::ToolRoles => (
+                Table("role_tool", "tool_id", "role_id"),
+                Slug,
+                &["importance"],
+            ),
+        };
+        Spec {
+            link,
+            order,
+            edge_columns,
+        }
+    }
+
+    /// The table the list's items live in.
+    pub fn node_table(self) -> &'static str {
+        match self {
+            List::Roles
+            | List::SkillRoles
+            | List::LanguageRoles
+            | List::FrameworkRoles
+            | List::ToolRoles => "role",
+            List::Skills
+            | List::RoleSkills
+            | List::SkillChildren
+            | List::SkillPrerequisites
+            | List::LanguageSkills => "skill",
+            List::Languages | List::RoleLanguages | List::SkillLanguages => "language",
+            List::Frameworks | List::RoleFrameworks | List::LanguageFrameworks => "framework",
+            List::Tools | List::RoleTools | List::SkillTools => "tool",
+        }
+    }
+
+    /// Whether this list's cursors hold a position (`true`) or a slug (`false`).
+    pub fn ordered_by_position(self) -> bool {
+        self.spec().order == Order::Position
+    }
+}
+
+/// The sort key of an item: what a cursor points at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Position(i32),
+    Slug(String),
+}
+
+/// A restriction on a list's items. Each is a plain equality or text match on an indexed or
+/// small column; they combine with AND.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Filter {
+    /// Case-insensitive substring of the name, the slug or an alias.
+    Search(String),
+    /// The edge's importance.
+    Importance(Importance),
+    /// The tool's category.
+    Category(ToolCategory),
+    /// Skills without a parent.
+    RootsOnly,
+    /// Frameworks of the language with this slug.
+    LanguageSlug(String),
+}
+
+impl Filter {
+    /// Whether the filter reads a column of the item's own table (rather than of the edge).
+    fn is_on_node(&self) -> bool {
+        !matches!(self, Filter::Importance(_))
+    }
+}
+
+/// Which page of a list to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// How many items; `None` reads the whole list (only for short internal lists).
+    pub first: Option<u32>,
+    /// Start after the item with this key.
+    pub after: Option<SortKey>,
+    pub filters: Vec<Filter>,
+}
+
+/// Data that belongs to the edge between parent and item, when the list has it.
+#[derive(Clone, Debug, Default)]
+pub struct EdgeData {
+    pub importance: Option<Importance>,
+    pub level: Option<Proficiency>,
+}
+
+/// One item of a page. The node is shared: a DataLoader hands the same page to every field
+/// that asked for it, and the GraphQL objects keep the node without copying it.
+#[derive(Clone, Debug)]
+pub struct Item<M> {
+    pub key: SortKey,
+    pub edge: EdgeData,
+    pub node: Arc<M>,
+}
+
+/// A page of a list.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    pub items: Vec<Item<M>>,
+    pub has_next_page: bool,
+    /// The cursor the page was read after, if any: items up to it precede the page.
+    pub after: Option<SortKey>,
+}
+
+impl<M> Page<M> {
+    /// A page without items, as answered for a parent that has none.
+    pub fn empty(args: &PageArgs) -> Self {
+        Page {
+            items: Vec::new(),
+            has_next_page: false,
+            after: args.after.clone(),
+        }
+    }
+}
+
+/// The FROM clause, the parent expression (if any) and the sort-key expression of a list.
+fn source(list: List, spec: &Spec) -> (String, Option<String>, &'static str) {
+    let node_table = list.node_table();
+    let (from, parent) = match spec.link {
+        Link::Root => (format!("{node_table} n"), None),
+        Link::Column(column) => (format!("{node_table} n"), Some(format!("n.{column}"))),
+        Link::Table(edge, parent, child) => (
+            format!("{edge} e JOIN {node_table} n ON n.id = e.{child}"),
+            Some(format!("e.{parent}")),
+        ),
+    };
+    let key = match (spec.order, &spec.link) {
+        (Order::Slug, _) => "n.slug",
+        (Order::Position, Link::Table(..)) => "e.position",
+        (Order::Position, _) => "n.position",
+    };
+    (from, parent, key)
+}

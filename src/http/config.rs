@@ -1,0 +1,59 @@
+//! What the HTTP layer is configured with: body and batch limits, the request timeout, and
+//! the origins a browser may call from.
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, Method, header};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::REQUEST_ID;
+
+/// Protections of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// The largest request body accepted; larger ones get `413 Payload Too Large`.
+    pub max_body_bytes: usize,
+    /// How long a request may take; slower ones are abandoned with `503 Service Unavailable`.
+    pub request_timeout: Duration,
+    /// The most operations a batch (a JSON array of requests) may hold.
+    pub max_batch_size: u16,
+    /// Origins allowed to call the API from a browser (`*` for any); none by default.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            max_batch_size: 10,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The CORS policy, or `None` when no origin is allowed (no CORS headers at all).
+    pub(super) fn cors(&self) -> Option<CorsLayer> {
+        if self.cors_origins.is_empty() {
+            return None;
+        }
+        let origins = if self.cors_origins.iter().any(|origin| origin == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                self.cors_origins
+                    .iter()
+                    .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+            )
+        };
+        Some(
+            CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+                .expose_headers([REQUEST_ID])
+                .max_age(Duration::from_secs(600)),
+        )
+    }
+}

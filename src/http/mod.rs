@@ -1,0 +1,89 @@
+//! HTTP: mounts the schema and the IDEs, plus health and readiness probes, behind the
+//! protections every public endpoint needs (body-size limit, request timeout, CORS) and a
+//! request ID that ties a client's report to the server's log lines.
+
+mod config;
+mod graphql;
+mod ides;
+mod probes;
+mod protocol;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::HttpConfig;
+
+use crate::db::Db;
+use crate::graphql::Api;
+use crate::metrics;
+
+/// The header that carries a request's ID, both ways.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What every handler shares: the schema and the database pool.
+#[derive(Clone)]
+pub struct AppState {
+    pub api: Api,
+    pub db: Db,
+    pub http: HttpConfig,
+    /// Whether the database has been migrated and seeded; until then GraphQL answers
+    /// `SERVICE_UNAVAILABLE` and `/ready` says no.
+    pub prepared: Arc<AtomicBool>,
+    /// Counts requests by operation, with a bounded set of operation names.
+    pub metrics: metrics::RequestMetrics,
+}
+
+impl AppState {
+    pub(super) fn is_prepared(&self) -> bool {
+        self.prepared.load(Ordering::Acquire)
+    }
+}
+
+/// All routes of the service, behind the HTTP protections of `state.http`.
+pub fn router(state: AppState) -> Router {
+    let http = state.http.clone();
+    let routes = Router::new()
+        .route("/", get(ides::graphiql))
+        .route(
+            "/graphql",
+            get(graphql::graphql_get).post(graphql::graphql_post),
+        )
+        .route("/playground", get(ides::playground))
+        .route("/schema.graphql", get(ides::schema_sdl))
+        .route("/health", get(probes::health))
+        .route("/ready", get(probes::ready))
+        .route("/metrics", get(probes::metrics_text))
+        .with_state(state);
+    let routes = match http.cors() {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    };
+    // Layers run outside in: the request gets its ID first, so that every log line of it,
+    // including the timeout's and the size limit's, carries the ID.
+    routes
+        .layer(DefaultBodyLimit::max(http.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(http.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            http.request_timeout,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|id| id.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
