@@ -1,6 +1,25 @@
 //! What the five node tables have in common, for code that serves every kind of node with one
 //! generic function: the readers of this module and the writers (catalog loader, generator).
 
+use sea_orm::Value;
+
+/// Calls the macro `$then!` with every kind of node, as `Type: module` pairs (the GraphQL
+/// type's name, the entity module). This is the one list of node kinds: what differs between
+/// kinds is written where it belongs (entity, migration, the GraphQL type's own fields), and
+/// everything that merely repeats per kind is generated from this list.
+macro_rules! for_each_node_kind {
+    ($then:ident) => {
+        $then! {
+            Role: role,
+            Skill: skill,
+            Language: language,
+            Framework: framework,
+            Tool: tool,
+        }
+    };
+}
+pub(crate) use for_each_node_kind;
+
 /// The fields every node table has; lets one generic query serve all five kinds.
 pub trait NodeModel {
     fn id(&self) -> i32;
@@ -8,7 +27,7 @@ pub trait NodeModel {
 }
 
 macro_rules! node_model {
-    ($($module:ident),*) => {$(
+    ($($kind:ident: $module:ident),* $(,)?) => {$(
         impl NodeModel for entity::$module::Model {
             fn id(&self) -> i32 {
                 self.id
@@ -19,4 +38,29 @@ macro_rules! node_model {
         }
     )*};
 }
-node_model!(role, skill, language, framework, tool);
+for_each_node_kind!(node_model);
+
+/// What a node can be looked up by: its primary key or its slug.
+pub trait NodeKey: Clone + Eq + std::hash::Hash + Send + Sync + Into<Value> + 'static {
+    /// The column holding the key.
+    const COLUMN: &'static str;
+
+    /// The key of `model`.
+    fn of<M: NodeModel>(model: &M) -> Self;
+}
+
+impl NodeKey for i32 {
+    const COLUMN: &'static str = "id";
+
+    fn of<M: NodeModel>(model: &M) -> Self {
+        model.id()
+    }
+}
+
+impl NodeKey for String {
+    const COLUMN: &'static str = "slug";
+
+    fn of<M: NodeModel>(model: &M) -> Self {
+        model.slug().to_owned()
+    }
+}

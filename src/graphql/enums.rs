@@ -1,10 +1,11 @@
 //! The GraphQL enums, mirrors of the database's value sets (the entity crate stays free of
-//! GraphQL).
+//! GraphQL); async-graphql's `remote` generates the conversions both ways, variant by variant.
 
 use async_graphql::Enum;
 
 /// How much a role needs a skill, language, framework or tool.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "entity::Importance")]
 pub enum Importance {
     /// Needed to do the job.
     Essential,
@@ -14,6 +15,7 @@ pub enum Importance {
 
 /// The level at which a role needs a skill.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "entity::Proficiency")]
 pub enum Proficiency {
     /// Knows the basics and can work under guidance.
     Beginner,
@@ -27,6 +29,7 @@ pub enum Proficiency {
 
 /// What kind of technology a tool is.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "entity::ToolCategory")]
 pub enum ToolCategory {
     /// A database server or service (relational or NoSQL).
     Database,
@@ -53,42 +56,3 @@ pub enum ToolCategory {
     /// Anything else.
     Other,
 }
-
-/// Maps each GraphQL enum to its database twin, both ways, variant by variant.
-macro_rules! mirror {
-    ($graphql:ident <=> $db:path { $($variant:ident),* $(,)? }) => {
-        impl From<$db> for $graphql {
-            fn from(value: $db) -> Self {
-                use $db as Db;
-                match value {
-                    $(Db::$variant => Self::$variant,)*
-                }
-            }
-        }
-        impl From<$graphql> for $db {
-            fn from(value: $graphql) -> Self {
-                use $db as Db;
-                match value {
-                    $($graphql::$variant => Db::$variant,)*
-                }
-            }
-        }
-    };
-}
-
-mirror!(Importance <=> entity::Importance { Essential, Optional });
-mirror!(Proficiency <=> entity::Proficiency { Beginner, Intermediate, Advanced, Expert });
-mirror!(ToolCategory <=> entity::ToolCategory {
-    Database,
-    Cache,
-    CloudPlatform,
-    WebServer,
-    VersionControl,
-    Container,
-    CiCd,
-    Monitoring,
-    Runtime,
-    InfrastructureAsCode,
-    BuildTool,
-    Other,
-});

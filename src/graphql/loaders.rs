@@ -24,7 +24,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::EntityTrait;
 
-use crate::data::model::NodeModel;
+use crate::data::model::{NodeKey, NodeModel};
 use crate::data::nodes;
 use crate::data::tree::{self, TreeEntry};
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
@@ -244,41 +244,24 @@ impl Loader<SubtreeRequest> for SqlLoader {
 /// A node by primary key.
 pub type ById<N> = Typed<i32, N>;
 
-impl<N> Loader<ById<N>> for SqlLoader
-where
-    N: EntityTrait + Default,
-    N::Model: NodeModel + Sync,
-{
-    type Value = Arc<N::Model>;
-    type Error = Error;
-
-    async fn load(&self, keys: &[ById<N>]) -> Result<HashMap<ById<N>, Self::Value>> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.key).collect();
-        let found = nodes::by_ids::<N>(&self.db, &ids).await?;
-        Ok(found
-            .into_iter()
-            .map(|(id, m)| (Typed::new(id), m))
-            .collect())
-    }
-}
-
 /// A node by slug.
 pub type BySlug<N> = Typed<String, N>;
 
-impl<N> Loader<BySlug<N>> for SqlLoader
+impl<N, K> Loader<Typed<K, N>> for SqlLoader
 where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,
+    K: NodeKey,
 {
     type Value = Arc<N::Model>;
     type Error = Error;
 
-    async fn load(&self, keys: &[BySlug<N>]) -> Result<HashMap<BySlug<N>, Self::Value>> {
-        let slugs: Vec<String> = keys.iter().map(|k| k.key.clone()).collect();
-        let found = nodes::by_slugs::<N>(&self.db, &slugs).await?;
+    async fn load(&self, keys: &[Typed<K, N>]) -> Result<HashMap<Typed<K, N>, Self::Value>> {
+        let keys: Vec<K> = keys.iter().map(|typed| typed.key.clone()).collect();
+        let found = nodes::by_keys::<N, K>(&self.db, &keys).await?;
         Ok(found
             .into_iter()
-            .map(|(slug, m)| (Typed::new(slug), m))
+            .map(|(key, model)| (Typed::new(key), model))
             .collect())
     }
 }

@@ -31,7 +31,7 @@ pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// The schema's types; the one place that names the root types.
 fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
 }
 
 /// Builds the schema over a database. The pool and the limits live in the schema data; the

@@ -1,22 +1,19 @@
-//! The root `Query` type: single nodes by slug or ID, and the five root lists.
+//! The root `Query` type: single nodes by global ID, the server's limits, and for each kind of
+//! node its lookup by slug and its root list.
 
 use async_graphql::futures_util::future::try_join_all;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, MergedObject, Object};
 use entity::{framework, language, role, skill, tool};
-use sea_orm::EntityTrait;
 
 use super::connections::{
     FrameworkConnection, LanguageConnection, RoleConnection, SkillConnection, ToolConnection,
 };
 use super::enums::ToolCategory;
-use super::ids::{Kind, decode_id};
+use super::ids::decode_id;
 use super::limits::{self, Limits};
-use super::loaders::{BySlug, loader};
 use super::pagination::{Count, page_args};
-use super::types::{Framework, Language, Node, Role, Skill, Tool};
-use crate::data::model::NodeModel;
-use crate::data::{Filter, List, NodeColumns, Page, lists};
-use crate::db::Db;
+use super::types::{Framework, Language, Node, Role, Skill, Tool, by_slug, node_by_id};
+use crate::data::{Filter, List, lists};
 use crate::slug::is_slug;
 use crate::{Error, Result};
 
@@ -88,67 +85,72 @@ fn language_slug(slug: Option<String>) -> Result<Option<Filter>> {
     }
 }
 
-/// The root of the schema.
-pub struct Query;
+/// A root list's filter input, turned into the conditions of its statement.
+trait ListFilter: Default {
+    fn filters(self) -> Result<Vec<Filter>>;
+}
 
-fn database<'a>(ctx: &Context<'a>) -> Result<&'a Db> {
-    ctx.data::<Db>()
+impl ListFilter for RoleFilter {
+    fn filters(self) -> Result<Vec<Filter>> {
+        Ok(search(self.search)?.into_iter().collect())
+    }
+}
+
+impl ListFilter for SkillFilter {
+    fn filters(self) -> Result<Vec<Filter>> {
+        let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
+        if self.roots_only == Some(true) {
+            filters.push(Filter::RootsOnly);
+        }
+        Ok(filters)
+    }
+}
+
+impl ListFilter for LanguageFilter {
+    fn filters(self) -> Result<Vec<Filter>> {
+        Ok(search(self.search)?.into_iter().collect())
+    }
+}
+
+impl ListFilter for FrameworkFilter {
+    fn filters(self) -> Result<Vec<Filter>> {
+        let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
+        filters.extend(language_slug(self.language)?);
+        Ok(filters)
+    }
+}
+
+impl ListFilter for ToolFilter {
+    fn filters(self) -> Result<Vec<Filter>> {
+        let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
+        filters.extend(self.category.map(|c| Filter::Category(c.into())));
+        Ok(filters)
+    }
+}
+
+fn database<'a>(ctx: &Context<'a>) -> Result<&'a crate::db::Db> {
+    ctx.data::<crate::db::Db>()
         .map_err(|_| Error::Internal("no database in the schema data".into()))
 }
 
-/// Reads a page of a root list.
-async fn root_page<N>(
-    ctx: &Context<'_>,
-    list: List,
-    first: Option<i32>,
-    after: Option<String>,
-    filters: Vec<Filter>,
-) -> Result<(Page<N::Model>, Count)>
-where
-    N: EntityTrait + Default,
-    N::Model: NodeColumns,
-{
-    let args = page_args(ctx, list, first, after, filters.clone())?;
-    let page = lists::root_page::<N>(database(ctx)?, list, &args).await?;
-    Ok((page, Count::new(list, None, filters)))
-}
+/// The entry points of the API: any node by global ID, the server's limits, and for each kind
+/// of node one by slug and all of them as a list.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    NodeQuery,
+    RoleQuery,
+    SkillQuery,
+    LanguageQuery,
+    FrameworkQuery,
+    ToolQuery,
+);
 
-/// One node by slug, through the request's DataLoader. Text that is not a slug names no node,
-/// so it is answered without asking the database.
-async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<std::sync::Arc<N::Model>>>
-where
-    N: EntityTrait + Default,
-    N::Model: NodeModel + Sync,
-{
-    if !is_slug(&slug) {
-        return Ok(None);
-    }
-    loader(ctx)?.load_one(BySlug::<N>::new(slug)).await
-}
+/// The root fields that are not about one kind of node.
+#[derive(Default)]
+pub struct NodeQuery;
 
-async fn node_by_id(ctx: &Context<'_>, kind: Kind, slug: String) -> Result<Option<Node>> {
-    Ok(match kind {
-        Kind::Role => by_slug::<role::Entity>(ctx, slug)
-            .await?
-            .map(|m| Node::Role(Role(m))),
-        Kind::Skill => by_slug::<skill::Entity>(ctx, slug)
-            .await?
-            .map(|m| Node::Skill(Skill(m))),
-        Kind::Language => by_slug::<language::Entity>(ctx, slug)
-            .await?
-            .map(|m| Node::Language(Language(m))),
-        Kind::Framework => by_slug::<framework::Entity>(ctx, slug)
-            .await?
-            .map(|m| Node::Framework(Framework(m))),
-        Kind::Tool => by_slug::<tool::Entity>(ctx, slug)
-            .await?
-            .map(|m| Node::Tool(Tool(m))),
-    })
-}
-
-/// The entry points of the API: one node by global ID or slug, and the five root lists.
 #[Object]
-impl Query {
+impl NodeQuery {
     /// Any object by its global ID; null when no such object exists.
     async fn node(
         &self,
@@ -189,157 +191,86 @@ impl Query {
     async fn limits(&self, ctx: &Context<'_>) -> Limits {
         limits::of(ctx)
     }
-
-    /// The role with this slug (e.g. `backend-developer`), or null.
-    async fn role(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The role's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Role>> {
-        Ok(by_slug::<role::Entity>(ctx, slug).await?.map(Role))
-    }
-
-    /// All roles, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<RoleFilter>,
-    ) -> async_graphql::Result<RoleConnection> {
-        let filter = filter.unwrap_or_default();
-        let filters = search(filter.search)?.into_iter().collect();
-        let (page, total) =
-            root_page::<role::Entity>(ctx, List::Roles, first, after, filters).await?;
-        Ok(RoleConnection::new(page, total)?)
-    }
-
-    /// The skill with this slug (e.g. `query-optimization`), or null.
-    async fn skill(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The skill's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Skill>> {
-        Ok(by_slug::<skill::Entity>(ctx, slug).await?.map(Skill))
-    }
-
-    /// All skills, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
-    async fn skills(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
-            SkillFilter,
-        >,
-    ) -> async_graphql::Result<SkillConnection> {
-        let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
-        if filter.roots_only == Some(true) {
-            filters.push(Filter::RootsOnly);
-        }
-        let (page, total) =
-            root_page::<skill::Entity>(ctx, List::Skills, first, after, filters).await?;
-        Ok(SkillConnection::new(page, total)?)
-    }
-
-    /// The language with this slug (e.g. `python`, `csharp`), or null.
-    async fn language(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Language>> {
-        Ok(by_slug::<language::Entity>(ctx, slug).await?.map(Language))
-    }
-
-    /// All languages, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
-    async fn languages(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
-            LanguageFilter,
-        >,
-    ) -> async_graphql::Result<LanguageConnection> {
-        let filter = filter.unwrap_or_default();
-        let filters = search(filter.search)?.into_iter().collect();
-        let (page, total) =
-            root_page::<language::Entity>(ctx, List::Languages, first, after, filters).await?;
-        Ok(LanguageConnection::new(page, total)?)
-    }
-
-    /// The framework with this slug (e.g. `ruby-on-rails`), or null.
-    async fn framework(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The framework's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Framework>> {
-        Ok(by_slug::<framework::Entity>(ctx, slug)
-            .await?
-            .map(Framework))
-    }
-
-    /// All frameworks, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
-    async fn frameworks(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
-            FrameworkFilter,
-        >,
-    ) -> async_graphql::Result<FrameworkConnection> {
-        let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
-        filters.extend(language_slug(filter.language)?);
-        let (page, total) =
-            root_page::<framework::Entity>(ctx, List::Frameworks, first, after, filters).await?;
-        Ok(FrameworkConnection::new(page, total)?)
-    }
-
-    /// The tool with this slug (e.g. `postgresql`), or null.
-    async fn tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The tool's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Tool>> {
-        Ok(by_slug::<tool::Entity>(ctx, slug).await?.map(Tool))
-    }
-
-    /// All tools, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)")]
-    async fn tools(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<ToolFilter>,
-    ) -> async_graphql::Result<ToolConnection> {
-        let filter = filter.unwrap_or_default();
-        let mut filters: Vec<Filter> = search(filter.search)?.into_iter().collect();
-        filters.extend(filter.category.map(|c| Filter::Category(c.into())));
-        let (page, total) =
-            root_page::<tool::Entity>(ctx, List::Tools, first, after, filters).await?;
-        Ok(ToolConnection::new(page, total)?)
-    }
 }
+
+/// Declares the root fields of one kind of node: one by slug, and the root list.
+macro_rules! root_fields {
+    (
+        $object:ident: $kind:ident ($module:ident) as $one:ident, $all:ident;
+        list $list:expr, $connection:ident, $filter:ident;
+        $one_doc:literal, $slug_doc:literal, $all_doc:literal
+    ) => {
+        #[derive(Default)]
+        pub struct $object;
+
+        #[Object]
+        impl $object {
+            #[doc = $one_doc]
+            async fn $one(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = $slug_doc)] slug: String,
+            ) -> async_graphql::Result<Option<$kind>> {
+                Ok(by_slug::<$module::Entity>(ctx, slug).await?.map($kind::from))
+            }
+
+            #[doc = $all_doc]
+            #[graphql(
+                complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)"
+            )]
+            async fn $all(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(
+                    desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+                )]
+                first: Option<i32>,
+                #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
+                    $filter,
+                >,
+            ) -> async_graphql::Result<$connection> {
+                let filters = filter.unwrap_or_default().filters()?;
+                let args = page_args(ctx, $list, first, after, filters.clone())?;
+                let page = lists::root_page::<$module::Entity>(database(ctx)?, $list, &args).await?;
+                Ok($connection::new(page, Count::new($list, None, filters))?)
+            }
+        }
+    };
+}
+
+root_fields!(
+    RoleQuery: Role(role) as role, roles;
+    list List::Roles, RoleConnection, RoleFilter;
+    "The role with this slug (e.g. `backend-developer`), or null.",
+    "The role's slug.",
+    "All roles, ordered by slug."
+);
+root_fields!(
+    SkillQuery: Skill(skill) as skill, skills;
+    list List::Skills, SkillConnection, SkillFilter;
+    "The skill with this slug (e.g. `query-optimization`), or null.",
+    "The skill's slug.",
+    "All skills, ordered by slug."
+);
+root_fields!(
+    LanguageQuery: Language(language) as language, languages;
+    list List::Languages, LanguageConnection, LanguageFilter;
+    "The language with this slug (e.g. `python`, `csharp`), or null.",
+    "The language's slug.",
+    "All languages, ordered by slug."
+);
+root_fields!(
+    FrameworkQuery: Framework(framework) as framework, frameworks;
+    list List::Frameworks, FrameworkConnection, FrameworkFilter;
+    "The framework with this slug (e.g. `ruby-on-rails`), or null.",
+    "The framework's slug.",
+    "All frameworks, ordered by slug."
+);
+root_fields!(
+    ToolQuery: Tool(tool) as tool, tools;
+    list List::Tools, ToolConnection, ToolFilter;
+    "The tool with this slug (e.g. `postgresql`), or null.",
+    "The tool's slug.",
+    "All tools, ordered by slug."
+);

@@ -34,8 +34,12 @@ fn schema_names_the_contract_types() {
 #[tokio::test]
 async fn the_sdl_states_the_description_introspection_gives() {
     use async_graphql::{EmptyMutation, EmptySubscription, Schema};
-    let schema =
-        Schema::build(skillgraph::graphql::Query, EmptyMutation, EmptySubscription).finish();
+    let schema = Schema::build(
+        skillgraph::graphql::Query::default(),
+        EmptyMutation,
+        EmptySubscription,
+    )
+    .finish();
     let response = schema.execute("{ __schema { description } }").await;
     let data = response.data.into_json().unwrap();
     let description = skillgraph::graphql::SCHEMA_DESCRIPTION;

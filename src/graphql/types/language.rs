@@ -1,51 +1,19 @@
-use std::sync::Arc;
-
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use entity::{framework, language, role, skill};
 
-use super::{nested_connection, string_list};
+use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::{FrameworkConnection, LanguageRoleConnection, SkillConnection};
-use crate::graphql::ids::{Kind, encode_id};
 
 /// A `language` row, served as the GraphQL type `Language`.
-#[derive(Clone, Debug)]
-pub struct Language(pub Arc<language::Model>);
-
-impl From<Arc<language::Model>> for Language {
-    fn from(model: Arc<language::Model>) -> Self {
-        Language(model)
-    }
-}
-
-super::plain_node_fields!(Language, Kind::Language);
+pub type Language = super::NodeObject<language::Model>;
 
 /// A programming language, such as Python or C#.
-#[Object]
+#[Object(name = "Language")]
 impl Language {
-    /// The language's global ID, for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        encode_id(Kind::Language, &self.0.slug)
-    }
-
-    /// A stable, URL-friendly identifier, e.g. `csharp`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// The language's common name, e.g. `C#`.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// What the language is and where it is used.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Other names people use for the language.
-    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
-        Ok(string_list(&self.0.aliases)?)
+    #[graphql(flatten)]
+    async fn shared_fields(&self) -> super::SharedFields<language::Model> {
+        self.shared()
     }
 
     /// The frameworks written for this language, ordered by slug.

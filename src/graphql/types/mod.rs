@@ -10,45 +10,162 @@ mod tool;
 
 pub use framework::Framework;
 pub use language::Language;
-pub use node::Node;
+pub use node::{Node, node_by_id};
 pub use role::Role;
 pub use skill::Skill;
 pub use tool::Tool;
 
-use async_graphql::Context;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use async_graphql::resolver_utils::ContainerType;
+use async_graphql::{Context, ID, Object, TypeName, Value};
 use sea_orm::EntityTrait;
 
-use super::loaders::{PageRequest, Typed, loader};
+use super::fast_lists::PlainFields;
+use super::ids::{Kind, encode_id};
+use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
+use crate::data::model::{NodeModel, for_each_node_kind};
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
+use crate::slug::is_slug;
 use crate::{Error, Result};
 
-/// The fields of a node type that copy a column (and its ID), answered without a future
-/// (see [`crate::graphql::plain`]). They are the same as the type's resolvers of those names.
-macro_rules! plain_node_fields {
-    ($node:ident, $kind:expr) => {
-        impl $crate::graphql::fast_lists::PlainFields for $node {
-            fn plain_field(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-            ) -> Option<async_graphql::Value> {
-                let text = match ctx.item.node.name.node.as_str() {
-                    "id" => $crate::graphql::ids::encode_id($kind, &self.0.slug).0,
-                    "slug" => self.0.slug.clone(),
-                    "name" => self.0.name.clone(),
-                    "description" => self.0.description.clone(),
-                    _ => return None,
-                };
-                Some(async_graphql::Value::String(text))
+/// A node row, served as one of the GraphQL node types: `NodeObject<role::Model>` is `Role`,
+/// and so on. What every node type has — the shared fields, their fast answers in lists, the
+/// `id` the `Node` interface asks for — is written once, here, for all of them; each type's
+/// own file holds only its own fields.
+#[derive(Debug)]
+pub struct NodeObject<M>(pub Arc<M>);
+
+impl<M> Clone for NodeObject<M> {
+    fn clone(&self) -> Self {
+        NodeObject(self.0.clone())
+    }
+}
+
+impl<M> From<Arc<M>> for NodeObject<M> {
+    fn from(model: Arc<M>) -> Self {
+        NodeObject(model)
+    }
+}
+
+/// What the shared fields read from a node model.
+pub trait NodeText: NodeModel + Send + Sync + 'static {
+    /// The kind of node, as global IDs name it.
+    const KIND: Kind;
+    /// The name of the (internal, never exposed) object holding the kind's shared fields.
+    const SHARED_FIELDS: &'static str;
+    fn name(&self) -> &str;
+    fn description(&self) -> &str;
+    /// The aliases, as stored: a JSON array of strings.
+    fn aliases(&self) -> &str;
+}
+
+macro_rules! node_text {
+    ($($kind:ident: $module:ident),* $(,)?) => {$(
+        impl NodeText for entity::$module::Model {
+            const KIND: Kind = Kind::$kind;
+            const SHARED_FIELDS: &'static str = concat!(stringify!($kind), "SharedFields");
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn description(&self) -> &str {
+                &self.description
+            }
+            fn aliases(&self) -> &str {
+                &self.aliases
             }
         }
-    };
+    )*};
 }
-use plain_node_fields;
+for_each_node_kind!(node_text);
+
+impl<M: NodeText> NodeObject<M> {
+    /// The node's global ID; the `Node` interface resolves `id` through this.
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(encode_id(M::KIND, self.0.slug()))
+    }
+
+    /// The shared fields, for a node type's `#[graphql(flatten)]` resolver.
+    fn shared(&self) -> SharedFields<M> {
+        SharedFields(self.0.clone())
+    }
+}
+
+/// The fields every node type has. Each type flattens them into its own fields (async-graphql
+/// then drops this object from the schema, since no field returns it).
+pub struct SharedFields<M>(Arc<M>);
+
+impl<M: NodeText> TypeName for SharedFields<M> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(M::SHARED_FIELDS)
+    }
+}
+
+#[Object(name_type)]
+impl<M: NodeText> SharedFields<M> {
+    /// This object's global ID, for `node(id:)`.
+    async fn id(&self) -> ID {
+        encode_id(M::KIND, self.0.slug())
+    }
+
+    /// A stable, URL-friendly identifier, unique among nodes of its kind, e.g.
+    /// `backend-developer`, `query-optimization`, `csharp`, `ruby-on-rails`, `postgresql`.
+    async fn slug(&self) -> &str {
+        self.0.slug()
+    }
+
+    /// The common name, e.g. `Backend Developer`, `C#`, `Ruby on Rails`, `PostgreSQL`.
+    async fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    /// What it is, in a sentence or two.
+    async fn description(&self) -> &str {
+        self.0.description()
+    }
+
+    /// Other names people use for it (for a role: job titles that mean the same).
+    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
+        Ok(string_list(self.0.aliases())?)
+    }
+}
+
+/// The shared fields that copy a column (and the ID), answered without a future in lists (see
+/// [`crate::graphql::fast_lists`]); the same values as the resolvers above.
+impl<M: NodeText> PlainFields for NodeObject<M>
+where
+    NodeObject<M>: ContainerType,
+{
+    fn plain_field(&self, ctx: &Context<'_>) -> Option<Value> {
+        let text = match ctx.item.node.name.node.as_str() {
+            "id" => encode_id(M::KIND, self.0.slug()).0,
+            "slug" => self.0.slug().to_owned(),
+            "name" => self.0.name().to_owned(),
+            "description" => self.0.description().to_owned(),
+            _ => return None,
+        };
+        Some(Value::String(text))
+    }
+}
 
 /// Reads a list column stored as a JSON array of strings.
 fn string_list(json: &str) -> Result<Vec<String>> {
     serde_json::from_str(json).map_err(|err| Error::Internal(format!("bad string list: {err}")))
+}
+
+/// One node by slug, through the request's DataLoader. Text that is not a slug names no node,
+/// so it is answered without asking the database.
+pub async fn by_slug<N>(ctx: &Context<'_>, slug: String) -> Result<Option<Arc<N::Model>>>
+where
+    N: EntityTrait + Default,
+    N::Model: NodeModel + Sync,
+{
+    if !is_slug(&slug) {
+        return Ok(None);
+    }
+    loader(ctx)?.load_one(BySlug::<N>::new(slug)).await
 }
 
 /// One parent's page of a nested list, through the request's DataLoader.

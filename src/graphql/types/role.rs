@@ -1,6 +1,4 @@
-use std::sync::Arc;
-
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use entity::{framework, language, role, skill, tool};
 
 use super::{nested_connection, string_list};
@@ -9,19 +7,9 @@ use crate::graphql::connections::{
     RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
 };
 use crate::graphql::enums::{Importance, ToolCategory};
-use crate::graphql::ids::{Kind, encode_id};
 
 /// A `role` row, served as the GraphQL type `Role`.
-#[derive(Clone, Debug)]
-pub struct Role(pub Arc<role::Model>);
-
-impl From<Arc<role::Model>> for Role {
-    fn from(model: Arc<role::Model>) -> Self {
-        Role(model)
-    }
-}
-
-super::plain_node_fields!(Role, Kind::Role);
+pub type Role = super::NodeObject<role::Model>;
 
 fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
     importance
@@ -32,31 +20,11 @@ fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
 
 /// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
 /// and tools it needs.
-#[Object]
+#[Object(name = "Role")]
 impl Role {
-    /// The role's global ID, for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        encode_id(Kind::Role, &self.0.slug)
-    }
-
-    /// A stable, URL-friendly identifier, e.g. `backend-developer`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// The role's common name, e.g. `Backend Developer`.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// What the role is about, in a sentence or two.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Other names of the role (job titles that mean the same).
-    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
-        Ok(string_list(&self.0.aliases)?)
+    #[graphql(flatten)]
+    async fn shared_fields(&self) -> super::SharedFields<role::Model> {
+        self.shared()
     }
 
     /// What people in this role do day to day.

@@ -1,32 +1,20 @@
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use entity::{language, role, skill, tool};
+use std::collections::HashMap;
 
-use super::{load_page, nested_connection, string_list};
+use super::{load_page, nested_connection};
 use crate::Error;
 use crate::data::{Filter, List, PageArgs};
 use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
 use crate::graphql::enums::Importance;
-use crate::graphql::ids::{Kind, encode_id};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::nodes_of;
 
 /// A `skill` row, served as the GraphQL type `Skill`.
-#[derive(Clone, Debug)]
-pub struct Skill(pub Arc<skill::Model>);
-
-impl From<Arc<skill::Model>> for Skill {
-    fn from(model: Arc<skill::Model>) -> Self {
-        Skill(model)
-    }
-}
-
-super::plain_node_fields!(Skill, Kind::Skill);
+pub type Skill = super::NodeObject<skill::Model>;
 
 /// One skill of a subtree returned by `Skill.descendants`.
 #[derive(SimpleObject, Clone, Debug)]
@@ -42,31 +30,11 @@ pub struct SkillTreeEntry {
 /// An ability or area of knowledge, such as Database Management or Query Optimization.
 /// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
 /// (`prerequisites`).
-#[Object]
+#[Object(name = "Skill")]
 impl Skill {
-    /// The skill's global ID, for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        encode_id(Kind::Skill, &self.0.slug)
-    }
-
-    /// A stable, URL-friendly identifier, e.g. `query-optimization`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// The skill's common name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// What the skill covers.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Other names people use for the skill.
-    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
-        Ok(string_list(&self.0.aliases)?)
+    #[graphql(flatten)]
+    async fn shared_fields(&self) -> super::SharedFields<skill::Model> {
+        self.shared()
     }
 
     /// The broader skill this one is part of; null for a top-level skill area.
@@ -77,7 +45,7 @@ impl Skill {
         let parent = loader(ctx)?
             .load_one(ById::<skill::Entity>::new(parent_id))
             .await?;
-        Ok(parent.map(Skill))
+        Ok(parent.map(Skill::from))
     }
 
     /// The skills directly under this one, in learning order.
@@ -141,7 +109,7 @@ impl Skill {
             .map(|entry| SkillTreeEntry {
                 depth: entry.depth,
                 parent_slug: entry.skill.parent_id.and_then(|id| slugs.get(&id).cloned()),
-                skill: Skill(entry.skill),
+                skill: Skill::from(entry.skill),
             })
             .collect())
     }

@@ -1,53 +1,21 @@
-use std::sync::Arc;
-
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use entity::{role, tool};
 
-use super::{nested_connection, string_list};
+use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::ToolRoleConnection;
 use crate::graphql::enums::ToolCategory;
-use crate::graphql::ids::{Kind, encode_id};
 
 /// A `tool` row, served as the GraphQL type `Tool`.
-#[derive(Clone, Debug)]
-pub struct Tool(pub Arc<tool::Model>);
-
-impl From<Arc<tool::Model>> for Tool {
-    fn from(model: Arc<tool::Model>) -> Self {
-        Tool(model)
-    }
-}
-
-super::plain_node_fields!(Tool, Kind::Tool);
+pub type Tool = super::NodeObject<tool::Model>;
 
 /// Any other technology a role uses: a database, cloud platform, web server, version control
 /// system, container tool, ...
-#[Object]
+#[Object(name = "Tool")]
 impl Tool {
-    /// The tool's global ID, for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        encode_id(Kind::Tool, &self.0.slug)
-    }
-
-    /// A stable, URL-friendly identifier, e.g. `postgresql`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// The tool's common name, e.g. `PostgreSQL`.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// What the tool does.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Other names people use for the tool.
-    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
-        Ok(string_list(&self.0.aliases)?)
+    #[graphql(flatten)]
+    async fn shared_fields(&self) -> super::SharedFields<tool::Model> {
+        self.shared()
     }
 
     /// What kind of technology the tool is.
