@@ -1,22 +1,21 @@
 //! The pages a person opens in a browser: GraphiQL, GraphQL Playground, and the SDL.
 
-use async_graphql::http::{GraphQLPlaygroundConfig, GraphiQLSource, playground_source};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 
-pub(super) async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("skillgraph")
-            .finish(),
-    )
+/// GraphiQL, from files served by this server (see `assets.rs`).
+pub(super) async fn graphiql() -> impl IntoResponse {
+    page(include_str!("pages/graphiql.html"))
 }
 
-pub(super) async fn playground() -> Html<String> {
-    Html(playground_source(
-        GraphQLPlaygroundConfig::new("/graphql").title("skillgraph"),
-    ))
+/// GraphQL Playground, likewise.
+pub(super) async fn playground() -> impl IntoResponse {
+    page(include_str!("pages/playground.html"))
+}
+
+/// An HTML page; browsers check back for a newer one each time (its assets are cached).
+fn page(html: &'static str) -> impl IntoResponse {
+    ([(header::CACHE_CONTROL, "no-cache")], Html(html))
 }
 
 pub(super) async fn schema_sdl() -> impl IntoResponse {

@@ -2,6 +2,7 @@
 //! protections every public endpoint needs (body-size limit, request timeout, CORS) and a
 //! request ID that ties a client's report to the server's log lines.
 
+mod assets;
 mod config;
 mod graphql;
 mod ides;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql::graphql_get).post(graphql::graphql_post),
         )
         .route("/playground", get(ides::playground))
+        .route("/assets/{*path}", get(assets::asset))
         .route("/schema.graphql", get(ides::schema_sdl))
         .route("/health", get(probes::health))
         .route("/ready", get(probes::ready))

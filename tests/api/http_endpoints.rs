@@ -312,3 +312,46 @@ async fn metrics_keep_a_bounded_set_of_operation_names() {
         .unwrap_or(0.0);
     assert!(other >= 5.0, "{text}");
 }
+
+/// The IDE pages load everything from this server: every script and stylesheet they name is
+/// served here, with a long cache lifetime for the versioned vendored files.
+#[tokio::test]
+async fn ide_pages_load_only_assets_of_this_server() {
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    for page in ["/", "/playground"] {
+        let html = app.get(page).await.text().await.unwrap();
+        assert!(
+            !html.contains("//cdn") && !html.contains("https://"),
+            "{page}: {html}"
+        );
+        let referenced: Vec<&str> = html
+            .split(['"', '\''])
+            .filter(|part| part.starts_with("/assets/"))
+            .collect();
+        assert!(referenced.len() >= 3, "{page}: {referenced:?}");
+        for path in referenced {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap();
+            assert!(body.len() > 100, "{path}");
+            let content_type = headers["content-type"].to_str().unwrap();
+            assert!(
+                ["text/javascript", "text/css", "image/png"]
+                    .iter()
+                    .any(|ty| content_type.starts_with(ty)),
+                "{path}: {content_type}"
+            );
+            let cache = headers["cache-control"].to_str().unwrap();
+            if path.starts_with("/assets/skillgraph/") {
+                assert!(cache.contains("max-age=300"), "{path}: {cache}");
+            } else {
+                assert!(cache.contains("immutable"), "{path}: {cache}");
+            }
+        }
+    }
+    assert_eq!(app.get("/assets/nothing.js").await.status(), 404);
+    assert_eq!(app.get("/assets/../Cargo.toml").await.status(), 404);
+}
