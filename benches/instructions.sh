@@ -8,8 +8,9 @@
 # DATABASE_URL is a database that already holds a graph (`skillgraph generate --database-url
 # ...`); QUERY_NAME is N (default), D or F, the benchmark's queries; REQUESTS defaults to 30.
 # Needs valgrind, curl and jq. Only the requests are counted: start-up, migrations and five
-# warm-up requests are not. The database's own work (PostgreSQL's processes) is not counted;
-# on SQLite it is, since the engine runs inside the server.
+# warm-up requests are not. With ENCODING=gzip or br set, answers are asked for compressed
+# (the size printed is then the compressed one). The database's own work (PostgreSQL's
+# processes) is not counted; on SQLite it is, since the engine runs inside the server.
 set -euo pipefail
 
 database_url=${1:?usage: benches/instructions.sh DATABASE_URL [N|D|F] [REQUESTS]}
@@ -36,9 +37,10 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 body=$(jq -n --arg query "$query" '{query: $query}')
+# ENCODING=gzip (or br) asks for a compressed answer, to count what compression costs.
 ask() {
   curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -d "$body" \
-    > "$work/answer.json"
+    ${ENCODING:+-H "accept-encoding: $ENCODING"} > "$work/answer.json"
 }
 for _ in 1 2 3 4 5; do ask; done
 callgrind_control --instr=on "$server" > /dev/null 2>&1

@@ -118,6 +118,15 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Seconds browsers and CDNs may keep a GET answer (`Cache-Control: max-age`).
+    #[arg(long, env = "SKILLGRAPH_CACHE_MAX_AGE", default_value_t = HttpConfig::default().cache_max_age.as_secs())]
+    pub cache_max_age: u64,
+
+    /// Answers larger than this many bytes are compressed (gzip or brotli) for clients that
+    /// accept it.
+    #[arg(long, env = "SKILLGRAPH_COMPRESS_ABOVE", default_value_t = HttpConfig::default().compress_above)]
+    pub compress_above: u16,
+
     /// Whether list items answer their plain fields without a future each (`--fast-lists
     /// false` resolves every list through async-graphql alone; the answers are the same).
     #[arg(long, env = "SKILLGRAPH_FAST_LISTS", default_value_t = true, action = clap::ArgAction::Set)]
@@ -149,6 +158,8 @@ impl ServeArgs {
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
                 max_batch_size: self.max_batch_size,
                 cors_origins: self.cors_origins.clone(),
+                cache_max_age: std::time::Duration::from_secs(self.cache_max_age),
+                compress_above: self.compress_above,
             },
         })
     }

@@ -65,6 +65,7 @@ impl Application {
             http: settings.http.clone(),
             prepared: Arc::new(AtomicBool::new(false)),
             metrics: RequestMetrics::default(),
+            persisted: Default::default(),
         };
         Ok(Application { listener, state })
     }

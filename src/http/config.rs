@@ -19,6 +19,11 @@ pub struct HttpConfig {
     pub max_batch_size: u16,
     /// Origins allowed to call the API from a browser (`*` for any); none by default.
     pub cors_origins: Vec<String>,
+    /// How long browsers and CDNs may keep a GET answer (`Cache-Control: max-age`).
+    pub cache_max_age: Duration,
+    /// Answers (and assets) larger than this many bytes are compressed for clients that
+    /// accept it; smaller ones gain too little to pay for it.
+    pub compress_above: u16,
 }
 
 impl Default for HttpConfig {
@@ -28,6 +33,8 @@ impl Default for HttpConfig {
             request_timeout: Duration::from_secs(30),
             max_batch_size: 10,
             cors_origins: Vec::new(),
+            cache_max_age: Duration::from_secs(60),
+            compress_above: 1024,
         }
     }
 }

@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use super::persisted::PersistedError;
 use super::protocol::{self, BadRequest, MediaType, Operations};
-use super::{AppState, ides};
+use super::{AppState, caching, ides};
 use crate::graphql::{Operation, add_codes, request_loader};
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
@@ -36,6 +37,9 @@ fn unavailable<'a>(
 
 /// Runs one GraphQL operation with a DataLoader of its own and gives every error a code.
 async fn execute(state: &AppState, mut request: async_graphql::Request) -> async_graphql::Response {
+    if let Err(error) = state.persisted.resolve(&mut request) {
+        return persisted_error(&error);
+    }
     let operation = Operation::of(&mut request);
     execute_parsed(state, request, operation).await
 }
@@ -125,11 +129,12 @@ pub(super) async fn graphql_post(
             media,
         );
     }
-    match protocol::from_json_body(&body, usize::from(state.http.max_batch_size)) {
+    let answer = match protocol::from_json_body(&body, usize::from(state.http.max_batch_size)) {
         Ok(Operations::Single(request)) => answer_one(&state, *request, media).await,
         Ok(Operations::Batch(requests)) => answer_batch(&state, requests, media).await,
         Err(bad) => bad_request(bad, media),
-    }
+    };
+    caching::no_store(answer)
 }
 
 /// GET runs a query given in the URL; a browser that opens `/graphql` without one gets GraphiQL.
@@ -152,6 +157,9 @@ pub(super) async fn graphql_get(
         Ok(request) => request,
         Err(bad) => return bad_request(bad, media),
     };
+    if let Err(error) = state.persisted.resolve(&mut request) {
+        return protocol::answer(&persisted_error(&error), media);
+    }
     let operation = Operation::of(&mut request);
     if !operation.is_query() {
         let message = "only queries may be sent over GET; send mutations with POST";
@@ -169,5 +177,22 @@ pub(super) async fn graphql_get(
     if !state.is_prepared() {
         return unavailable(&state, [&request], media);
     }
-    protocol::answer(&execute_parsed(&state, request, operation).await, media)
+    let response = execute_parsed(&state, request, operation).await;
+    let answer = protocol::answer(&response, media);
+    if response.is_ok() {
+        caching::cacheable(answer, &headers, state.http.cache_max_age).await
+    } else {
+        caching::no_store(answer)
+    }
+}
+
+/// The answer to a request whose persisted query cannot be used: nothing ran.
+fn persisted_error(error: &PersistedError) -> async_graphql::Response {
+    let (message, code) = error.message_and_code();
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
 }

@@ -3,9 +3,11 @@
 //! request ID that ties a client's report to the server's log lines.
 
 mod assets;
+mod caching;
 mod config;
 mod graphql;
 mod ides;
+mod persisted;
 mod probes;
 mod protocol;
 
@@ -16,6 +18,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::get;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -41,6 +46,8 @@ pub struct AppState {
     pub prepared: Arc<AtomicBool>,
     /// Counts requests by operation, with a bounded set of operation names.
     pub metrics: metrics::RequestMetrics,
+    /// The documents of automatic persisted queries seen so far.
+    pub persisted: persisted::PersistedQueries,
 }
 
 impl AppState {
@@ -71,7 +78,11 @@ pub fn router(state: AppState) -> Router {
     };
     // Layers run outside in: the request gets its ID first, so that every log line of it,
     // including the timeout's and the size limit's, carries the ID.
+    let compression = CompressionLayer::new()
+        .quality(CompressionLevel::Fastest)
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(http.compress_above)));
     routes
+        .layer(compression)
         .layer(DefaultBodyLimit::max(http.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(http.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

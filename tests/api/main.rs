@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod caching;
 mod catalog_queries;
 mod database_faults;
 mod errors;

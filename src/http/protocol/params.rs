@@ -110,10 +110,16 @@ fn json_param<T: serde::de::DeserializeOwned>(
 
 fn request(params: BodyParams) -> Result<Request, BadRequest> {
     let query = params.query.filter(|query| !query.trim().is_empty());
-    let Some(query) = query else {
-        return Err(BadRequest(
-            "the `query` parameter is missing or empty; it holds the GraphQL document".into(),
-        ));
+    // An automatic persisted query may name its document by hash alone (see `persisted.rs`).
+    let persisted = params.extensions.contains_key("persistedQuery");
+    let query = match query {
+        Some(query) => query,
+        None if persisted => String::new(),
+        None => {
+            return Err(BadRequest(
+                "the `query` parameter is missing or empty; it holds the GraphQL document".into(),
+            ));
+        }
     };
     let mut request = Request::new(query).variables(params.variables);
     if let Some(name) = params.operation_name {
