@@ -39,10 +39,32 @@ pub fn install() {
             .install_recorder()
             .ok()
     });
+    describe();
 }
 
-/// The most distinct operation names a server keeps as label values. Names are chosen by clients, and
-/// every label value is a series the recorder keeps for the life of the process: past this
+/// The `# HELP` text of each metric.
+fn describe() {
+    metrics::describe_counter!(
+        REQUESTS,
+        "GraphQL requests, by operation name (the first 100 distinct names, then `other`) \
+         and outcome (ok, error, unavailable)"
+    );
+    metrics::describe_histogram!(
+        REQUEST_SECONDS,
+        metrics::Unit::Seconds,
+        "Time from receiving a GraphQL request to having its answer"
+    );
+    metrics::describe_counter!(ERRORS, "Errors in GraphQL answers, by extensions.code");
+    metrics::describe_counter!(STATEMENTS, "SQL statements run against the database");
+    metrics::describe_gauge!(
+        POOL_CONNECTIONS,
+        "Connections of the database pool, by state (in_use, idle)"
+    );
+}
+
+/// The most distinct operation names a server keeps as label values. Names are chosen by
+/// clients, and every label value is a series the recorder keeps for the life of the process:
+/// past this
 /// many, new names are counted as `other`, so that a client sending random names cannot grow
 /// the server's memory.
 pub const MAX_OPERATION_LABELS: usize = 100;

@@ -13,12 +13,14 @@ mod protocol;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::get;
 use tower_http::CompressionLevel;
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -53,6 +55,18 @@ pub struct AppState {
 impl AppState {
     pub(super) fn is_prepared(&self) -> bool {
         self.prepared.load(Ordering::Acquire)
+    }
+}
+
+/// Logs a failed response. `503 Service Unavailable` is what the service is meant to say
+/// while its database is being prepared or is out of reach (`/ready` says it to every probe
+/// until then), and the cause is logged where it is known; so it is not logged as an error.
+fn log_failure(failure: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    match failure {
+        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) => {
+            tracing::debug!(?latency, "service unavailable");
+        }
+        failure => tracing::error!(%failure, ?latency, "response failed"),
     }
 }
 
@@ -97,6 +111,7 @@ pub fn router(state: AppState) -> Router {
                 .and_then(|id| id.to_str().ok())
                 .unwrap_or_default();
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
-        }))
+        })
+        .on_failure(log_failure))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }

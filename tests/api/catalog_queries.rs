@@ -378,6 +378,14 @@ async fn filters_narrow_root_lists(app: &TestApp) {
         data["databases"]["nodes"].as_array().unwrap().len(),
         databases
     );
+    // The seed articles list Redis with the databases ("MySQL, PostgreSQL, MongoDB, or Redis").
+    let database_slugs = slugs(&data["databases"]["nodes"]);
+    for slug in ["mysql", "postgresql", "mongodb", "redis"] {
+        assert!(
+            database_slugs.iter().any(|s| s == slug),
+            "{slug}: {database_slugs:?}"
+        );
+    }
     let roots = catalog.skills.iter().filter(|s| s.parent.is_none()).count();
     assert_eq!(data["roots"]["totalCount"], roots);
     let engineers = slugs(&data["engineers"]["nodes"]);

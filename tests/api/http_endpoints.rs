@@ -172,6 +172,18 @@ async fn metrics_count_requests_errors_and_statements(app: &TestApp) {
         text.contains("skillgraph_graphql_request_duration_seconds_bucket"),
         "{text}"
     );
+    for metric in [
+        "skillgraph_graphql_requests_total",
+        "skillgraph_graphql_request_duration_seconds",
+        "skillgraph_graphql_errors_total",
+        "skillgraph_sql_statements_total",
+        "skillgraph_db_pool_connections",
+    ] {
+        assert!(
+            text.contains(&format!("# HELP {metric} ")),
+            "{metric}: {text}"
+        );
+    }
 }
 
 backend_tests!(
