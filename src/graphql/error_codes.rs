@@ -30,8 +30,8 @@ fn has_code(error: &ServerError) -> bool {
 /// What async-graphql (the pinned version) says when a document exceeds the limits; errors
 /// without a path are recognised by these exact texts. A test of each limit fails if an
 /// upgrade changes them.
-const TOO_DEEP_MESSAGE: &str = "Query is nested too deep.";
-const TOO_COMPLEX_MESSAGE: &str = "Query is too complex.";
+pub(super) const TOO_DEEP_MESSAGE: &str = "Query is nested too deep.";
+pub(super) const TOO_COMPLEX_MESSAGE: &str = "Query is too complex.";
 
 /// Sets `extensions.code` on every error of `response` that has none. `operation` tells
 /// whether the request's document parsed at all.

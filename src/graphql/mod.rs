@@ -7,6 +7,7 @@ mod fast_lists;
 mod ids;
 mod limits;
 mod loaders;
+mod measure;
 mod null_propagation;
 mod operation;
 mod pagination;
@@ -55,6 +56,8 @@ fn build_schema(db: Db, limits: Limits, lists: ListResolution) -> AppSchema {
 #[derive(Clone)]
 pub struct Api {
     schema: AppSchema,
+    /// The same types without limits, to measure a refused query (see [`measure`]).
+    measuring: AppSchema,
     limits: Limits,
 }
 
@@ -62,17 +65,33 @@ impl Api {
     pub fn new(db: Db, limits: Limits, lists: ListResolution) -> Self {
         Api {
             schema: build_schema(db, limits, lists),
+            measuring: measure::measuring_schema(),
             limits,
         }
     }
 
     /// Validates and runs one request. Failed fields answer null as the specification says
     /// (see [`null_propagation`]); that needs the document, which execution consumes, so it is
-    /// parsed again, only for an answer with field errors.
+    /// parsed again, only for an answer with field errors. A query refused for its depth or
+    /// cost is measured, so that the client learns by how much (see [`measure`]).
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
+        let variables = request.variables.clone();
         let mut response = limits::with_limits(self.limits, self.schema.execute(request)).await;
+        if measure::is_refused_for_limits(&response) {
+            let name = operation_name.as_deref();
+            measure::explain(
+                &self.measuring,
+                self.limits,
+                &mut response,
+                &query,
+                name,
+                variables,
+            )
+            .await;
+            return response;
+        }
         if response.errors.iter().any(|error| !error.path.is_empty())
             && let Ok(document) = async_graphql::parser::parse_query(&query)
         {

@@ -107,11 +107,26 @@ async fn deep_and_costly_queries_are_refused(app: &TestApp) {
     deep.push_str(" } }");
     let error = app.error(&deep).await;
     assert_eq!(code(&error), "QUERY_TOO_DEEP", "{error}");
+    // The error says how deep the query is and what the limit is.
+    let depth = error["extensions"]["depth"].as_u64().expect("the depth");
+    assert!(depth > 20, "{error}");
+    assert_eq!(error["extensions"]["limit"], 20, "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains(&format!("nests {depth} levels")) && message.contains("limit of 20"));
 
     let costly = r#"{ roles(first: 100) { nodes { skills(first: 100) { nodes {
         languages(first: 100) { nodes { slug } } } } } } }"#;
     let error = app.error(costly).await;
     assert_eq!(code(&error), "QUERY_TOO_COMPLEX", "{error}");
+    // By the documented rule: slug 1, languages 1 + 100 × (1 + 1), skills 1 + 100 × (1 + 201),
+    // roles 100 + 1 + 100 × (1 + 20,201).
+    assert_eq!(error["extensions"]["cost"], 2_020_301, "{error}");
+    assert_eq!(error["extensions"]["limit"], 200_000, "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("2020301") && message.contains("200000"),
+        "{message}"
+    );
 
     // The same shape with modest pages is fine.
     app.data(
