@@ -14,6 +14,7 @@ pub mod generator;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod roadmap;
 pub mod slug;
 pub mod startup;
 

@@ -99,6 +99,39 @@ await check('GraphQL Playground shows its editor and runs the example query', as
   await page.close();
 });
 
+await check('the explorer draws the roadmap of Backend Developer', async () => {
+  const page = await open('/explore');
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#diagram svg text')].some((t) =>
+      t.textContent.includes('Server-side Programming')),
+    null,
+    { timeout: 20000 },
+  );
+  const drawn = await page.evaluate(() => {
+    const svg = document.querySelector('#diagram svg');
+    const box = svg.getBoundingClientRect();
+    return {
+      role: document.getElementById('role').value,
+      boxes: svg.querySelectorAll('rect').length,
+      arrows: svg.querySelectorAll('path').length,
+      width: box.width,
+      height: box.height,
+      languages: document.getElementById('languages').innerText,
+    };
+  });
+  if (drawn.role !== 'backend-developer' || drawn.boxes < 20 || drawn.arrows < 20) {
+    throw new Error(`the diagram is not the roadmap: ${JSON.stringify(drawn)}`);
+  }
+  if (drawn.width < 200 || drawn.height < 200) {
+    throw new Error(`the diagram is not on screen: ${JSON.stringify(drawn)}`);
+  }
+  if (!drawn.languages.includes('Python → Django')) {
+    throw new Error(`languages and frameworks are missing: ${drawn.languages}`);
+  }
+  await page.screenshot({ path: `${shots}/explore.png` });
+  await page.close();
+});
+
 await browser.close();
 for (const request of elsewhere) failures.push(`a request left for another host: ${request}`);
 if (failures.length > 0) {

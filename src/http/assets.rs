@@ -62,6 +62,7 @@ static ASSETS: &[Asset] = &[
     vendored!("graphql-playground-react-1.7.28", "favicon.png", PNG),
     own!("graphiql.js", JS),
     own!("playground.js", JS),
+    own!("explore.js", JS),
 ];
 
 /// How long a browser may keep a file of ours whose path has no version in it.

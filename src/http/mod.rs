@@ -5,6 +5,7 @@
 mod assets;
 mod caching;
 mod config;
+mod explore;
 mod graphql;
 mod ides;
 mod persisted;
@@ -81,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/playground", get(ides::playground))
         .route("/assets/{*path}", get(assets::asset))
+        .route("/explore", get(explore::page))
+        .route("/roles/{slug}/roadmap.svg", get(explore::roadmap_svg))
         .route("/schema.graphql", get(ides::schema_sdl))
         .route("/health", get(probes::health))
         .route("/ready", get(probes::ready))

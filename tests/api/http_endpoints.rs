@@ -187,6 +187,7 @@ async fn metrics_count_requests_errors_and_statements(app: &TestApp) {
 }
 
 backend_tests!(
+    roadmaps_are_svg_diagrams,
     metrics_count_requests_errors_and_statements,
     ides_sdl_and_probes,
     queries_over_get,
@@ -332,7 +333,7 @@ async fn ide_pages_load_only_assets_of_this_server() {
     let app = spawn_app(Backend::Sqlite)
         .await
         .expect("SQLite is always available");
-    for page in ["/", "/playground"] {
+    for page in ["/", "/playground", "/explore"] {
         let html = app.get(page).await.text().await.unwrap();
         assert!(
             !html.contains("//cdn") && !html.contains("https://"),
@@ -342,7 +343,7 @@ async fn ide_pages_load_only_assets_of_this_server() {
             .split(['"', '\''])
             .filter(|part| part.starts_with("/assets/"))
             .collect();
-        assert!(referenced.len() >= 3, "{page}: {referenced:?}");
+        assert!(!referenced.is_empty(), "{page}: {referenced:?}");
         for path in referenced {
             let response = app.get(path).await;
             assert_eq!(response.status(), 200, "{path}");
@@ -366,4 +367,48 @@ async fn ide_pages_load_only_assets_of_this_server() {
     }
     assert_eq!(app.get("/assets/nothing.js").await.status(), 404);
     assert_eq!(app.get("/assets/../Cargo.toml").await.status(), 404);
+}
+
+/// A role's roadmap is an SVG diagram at a stable URL: every skill of the role is drawn, with
+/// an arrow for each area → part and each prerequisite among them.
+async fn roadmaps_are_svg_diagrams(app: &TestApp) {
+    let response = app.get("/roles/backend-developer/roadmap.svg").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let svg = response.text().await.unwrap();
+    assert!(
+        svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{svg}"
+    );
+    let data = app
+        .data(r#"{ role(slug: "backend-developer") { skills(first: 100) { totalCount nodes { name } } } }"#)
+        .await;
+    let skills = data["role"]["skills"]["nodes"].as_array().unwrap();
+    assert_eq!(
+        Some(skills.len() as u64),
+        data["role"]["skills"]["totalCount"].as_u64()
+    );
+    for skill in skills {
+        let name = skill["name"]
+            .as_str()
+            .unwrap()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;");
+        assert!(svg.contains(&name), "{name} is not drawn");
+    }
+    assert!(svg.matches("<rect").count() >= skills.len());
+    assert_eq!(
+        app.get("/roles/no-such-role/roadmap.svg").await.status(),
+        404
+    );
+    assert_eq!(
+        app.get("/roles/Not%20A%20Slug/roadmap.svg").await.status(),
+        404
+    );
 }
