@@ -175,4 +175,21 @@ backend_tests!(
     errors_leave_the_rest_of_the_answer,
     deep_and_costly_queries_are_refused,
     introspection_passes_the_limits,
+    readme_examples_run_within_the_default_limits,
 );
+
+/// Every example query in the README runs, within the default limits, without an error.
+async fn readme_examples_run_within_the_default_limits(app: &TestApp) {
+    let readme = include_str!("../../README.md");
+    let examples: Vec<&str> = readme
+        .split("```graphql")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert!(examples.len() >= 3, "the README shows example queries");
+    for example in examples {
+        let response = app.post(json!({ "query": example })).await;
+        assert!(response.get("errors").is_none(), "{example}\n{response:#}");
+        assert!(response["data"].is_object(), "{example}\n{response:#}");
+    }
+}
