@@ -86,6 +86,7 @@ impl Application {
     /// server answers GraphQL from then on.
     pub async fn prepare(&self) -> Result<()> {
         prepare_database(&self.state.db).await?;
+        self.state.api.refresh_list_sizes(&self.state.db).await?;
         self.state.prepared.store(true, Ordering::Release);
         Ok(())
     }
@@ -97,18 +98,44 @@ impl Application {
         let preparing = (!self.state.prepared.load(Ordering::Acquire)).then(|| {
             let db = self.state.db.clone();
             let prepared = self.state.prepared.clone();
+            let api = self.state.api.clone();
             tokio::spawn(async move {
                 prepare_with_retry(&db).await;
+                refresh_list_sizes(&api, &db).await;
                 prepared.store(true, Ordering::Release);
             })
         });
+        let refreshing = {
+            let (api, db) = (self.state.api.clone(), self.state.db.clone());
+            let prepared = self.state.prepared.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(LIST_SIZES_EVERY).await;
+                    if prepared.load(Ordering::Acquire) {
+                        refresh_list_sizes(&api, &db).await;
+                    }
+                }
+            })
+        };
         let served = axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await;
         if let Some(preparing) = preparing {
             preparing.abort();
         }
+        refreshing.abort();
         served.map_err(|err| Error::Internal(format!("serve: {err}")))
+    }
+}
+
+/// How often the lengths of the lists are read again for pricing queries (the data may change
+/// under a running server: a reload, another replica's writes).
+const LIST_SIZES_EVERY: Duration = Duration::from_secs(60);
+
+/// Reads the lengths of the lists for pricing; on failure the previous ones stay.
+async fn refresh_list_sizes(api: &Api, db: &Db) {
+    if let Err(err) = api.refresh_list_sizes(db).await {
+        tracing::warn!(detail = %err.detail(), "could not read the lengths of the lists");
     }
 }
 

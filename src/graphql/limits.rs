@@ -3,11 +3,15 @@
 //!
 //! async-graphql computes a query's cost while it validates the document, by calling each
 //! field's cost function; those functions are plain `fn` pointers that receive no schema
-//! data. The server's configured limits reach them through a task-local value that
-//! [`with_limits`] sets around each execution; outside of it (unit tests, `skillgraph schema`)
-//! the defaults apply.
+//! data. The server's configured limits, and the lengths of its lists (a page never holds more
+//! items than its list), reach them through a task-local value that [`with_pricing`] sets
+//! around each execution; outside of it (unit tests, `skillgraph schema`) the defaults apply.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
+
+use crate::data::List;
 
 /// Limits that protect the service from oversized requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,15 +82,26 @@ impl Limits {
     }
 }
 
-tokio::task_local! {
-    /// The limits of the server whose request is being validated and run.
-    static CURRENT: Limits;
+/// How long each list can be (see [`crate::data::lists::longest`]); lists not in the map are
+/// priced by page size alone.
+pub type ListSizes = Arc<HashMap<List, u32>>;
+
+/// What a query is priced with: the server's limits and the lengths of its lists.
+#[derive(Clone, Debug, Default)]
+struct Pricing {
+    limits: Limits,
+    sizes: ListSizes,
 }
 
-/// Runs `future` (a query's validation and execution) with `limits` as the ones its cost
-/// functions price with.
-pub async fn with_limits<F: Future>(limits: Limits, future: F) -> F::Output {
-    CURRENT.scope(limits, future).await
+tokio::task_local! {
+    /// The pricing of the server whose request is being validated and run.
+    static CURRENT: Pricing;
+}
+
+/// Runs `future` (a query's validation and execution) with `limits` and `sizes` as what its
+/// cost functions price with.
+pub async fn with_pricing<F: Future>(limits: Limits, sizes: ListSizes, future: F) -> F::Output {
+    CURRENT.scope(Pricing { limits, sizes }, future).await
 }
 
 /// The server's limits, from a resolver's context.
@@ -94,9 +109,28 @@ pub fn of(ctx: &async_graphql::Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
 }
 
-/// The limits of the request being validated; the defaults outside [`with_limits`].
+/// The limits of the request being validated; the defaults outside [`with_pricing`].
 fn current() -> Limits {
-    CURRENT.try_with(|limits| *limits).unwrap_or_default()
+    CURRENT
+        .try_with(|pricing| pricing.limits)
+        .unwrap_or_default()
+}
+
+/// How many items `list` may return for `first`: the page size asked for (the default when
+/// absent, at most the maximum: the resolver refuses more, with a clearer error than "too
+/// complex"), and never more than the list's longest known length.
+fn items(list: List, first: Option<i32>) -> usize {
+    let limits = current();
+    let page = match first {
+        None => limits.default_page_size,
+        Some(first) => u32::try_from(first).unwrap_or(0).min(limits.max_page_size),
+    };
+    let longest = CURRENT
+        .try_with(|pricing| pricing.sizes.get(&list).copied())
+        .ok()
+        .flatten()
+        .unwrap_or(u32::MAX);
+    page.min(longest) as usize
 }
 
 /// The most any one field may cost. Costs saturate here, so that no product of page sizes and
@@ -114,23 +148,16 @@ fn multiplied(items: usize, child_complexity: usize) -> usize {
 }
 
 /// The cost of a connection field for the complexity limit: its selection's cost times the
-/// number of items it may return. A missing `first` counts as the default page size, and a
-/// `first` beyond the maximum counts as the maximum (the resolver refuses it with a clearer
-/// error than "too complex").
-pub fn connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let limits = current();
-    let items = match first {
-        None => limits.default_page_size,
-        Some(first) => u32::try_from(first).unwrap_or(0).min(limits.max_page_size),
-    };
-    multiplied(items as usize, child_complexity)
+/// number of items it may return (see [`items`]).
+pub fn connection_cost(list: List, first: Option<i32>, child_complexity: usize) -> usize {
+    multiplied(items(list, first), child_complexity)
 }
 
 /// The cost of a root connection field: a connection's, plus what its own statement is worth.
 /// Root fields are not multiplied by any parent, so without this a document could repeat one
 /// under thousands of aliases, each a statement of its own (`totalCount`), and stay "cheap".
-pub fn root_connection_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    connection_cost(first, child_complexity)
+pub fn root_connection_cost(list: List, first: Option<i32>, child_complexity: usize) -> usize {
+    connection_cost(list, first, child_complexity)
         .saturating_add(ROOT_STATEMENT_COST)
         .min(MAX_FIELD_COST)
 }
@@ -169,6 +196,11 @@ pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Computes a cost as it is computed while a request is validated.
+    async fn priced(limits: Limits, sizes: ListSizes, cost: impl FnOnce() -> usize) -> usize {
+        with_pricing(limits, sizes, async move { cost() }).await
+    }
+
     #[tokio::test]
     async fn costs_follow_the_configured_limits() {
         let small = Limits {
@@ -177,28 +209,48 @@ mod tests {
             max_tree_depth: 3,
             ..Limits::default()
         };
-        assert_eq!(connection_cost(None, 2), 41);
-        assert_eq!(
-            with_limits(small, async { connection_cost(None, 2) }).await,
-            11
-        );
-        assert_eq!(
-            with_limits(small, async { connection_cost(Some(50), 2) }).await,
-            15
-        );
-        assert_eq!(with_limits(small, async { tree_cost(None, 1) }).await, 16);
+        let list = List::RoleSkills;
+        let none = ListSizes::default;
+        assert_eq!(connection_cost(list, None, 2), 41);
+        let cost = priced(small, none(), || connection_cost(list, None, 2));
+        assert_eq!(cost.await, 11);
+        let cost = priced(small, none(), || connection_cost(list, Some(50), 2));
+        assert_eq!(cost.await, 15);
+        assert_eq!(priced(small, none(), || tree_cost(None, 1)).await, 16);
+    }
+
+    #[tokio::test]
+    async fn a_page_costs_no_more_than_its_list_holds() {
+        let sizes: ListSizes = Arc::new([(List::RoleSkills, 3), (List::Roles, 0)].into());
+        let limits = Limits::default();
+        let cost = priced(limits, sizes.clone(), || {
+            connection_cost(List::RoleSkills, Some(50), 2)
+        });
+        assert_eq!(cost.await, 7);
+        let cost = priced(limits, sizes.clone(), || {
+            connection_cost(List::RoleTools, Some(50), 2)
+        });
+        assert_eq!(cost.await, 101);
+        let cost = priced(limits, sizes, || root_connection_cost(List::Roles, None, 9));
+        assert_eq!(cost.await, 101);
     }
 
     #[test]
     fn costs_saturate_instead_of_wrapping() {
         let mut cost = 1;
         for _ in 0..64 {
-            cost = tree_cost(Some(i32::MAX), connection_cost(Some(100), cost));
+            cost = tree_cost(
+                Some(i32::MAX),
+                connection_cost(List::Roles, Some(100), cost),
+            );
             assert!(cost <= MAX_FIELD_COST);
         }
         assert_eq!(cost, MAX_FIELD_COST);
-        assert_eq!(root_connection_cost(Some(100), usize::MAX), MAX_FIELD_COST);
+        assert_eq!(
+            root_connection_cost(List::Roles, Some(100), usize::MAX),
+            MAX_FIELD_COST
+        );
         assert_eq!(list_cost(usize::MAX, usize::MAX), MAX_FIELD_COST);
-        assert_eq!(connection_cost(Some(-5), 10), 1);
+        assert_eq!(connection_cost(List::Roles, Some(-5), 10), 1);
     }
 }

@@ -12,7 +12,7 @@ use async_graphql::{Response, ServerError, ValidationResult, Variables};
 use super::error_codes::{
     QUERY_TOO_COMPLEX, QUERY_TOO_DEEP, TOO_COMPLEX_MESSAGE, TOO_DEEP_MESSAGE,
 };
-use super::limits::{self, Limits};
+use super::limits::{self, Limits, ListSizes};
 use super::{AppSchema, schema_builder};
 
 /// Where the measuring extension leaves what it measured: `(cost, depth)`.
@@ -62,7 +62,7 @@ pub fn is_refused_for_limits(response: &Response) -> bool {
 /// and what the limits are.
 pub async fn explain(
     measuring: &AppSchema,
-    limits: Limits,
+    (limits, sizes): (Limits, ListSizes),
     response: &mut Response,
     query: &str,
     operation_name: Option<&str>,
@@ -75,7 +75,7 @@ pub async fn explain(
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
-    limits::with_limits(limits, measuring.execute(request)).await;
+    limits::with_pricing(limits, sizes, measuring.execute(request)).await;
     let Some((cost, depth)) = measured.0.lock().ok().and_then(|slot| *slot) else {
         return;
     };

@@ -14,13 +14,13 @@ mod pagination;
 mod query;
 mod types;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
 
 pub use error_codes::add_codes;
 pub use fast_lists::ListResolution;
-pub use limits::Limits;
+pub use limits::{Limits, ListSizes};
 pub use loaders::{RequestLoader, request_loader};
 pub use operation::Operation;
 pub use query::Query;
@@ -59,6 +59,8 @@ pub struct Api {
     /// The same types without limits, to measure a refused query (see [`measure`]).
     measuring: AppSchema,
     limits: Limits,
+    /// How long each list is, for pricing; replaced whole by [`Api::refresh_list_sizes`].
+    sizes: Arc<RwLock<ListSizes>>,
 }
 
 impl Api {
@@ -67,7 +69,26 @@ impl Api {
             schema: build_schema(db, limits, lists),
             measuring: measure::measuring_schema(),
             limits,
+            sizes: Arc::default(),
         }
+    }
+
+    /// Reads how long each list is now (one statement per list), so that queries are priced
+    /// by what they can really return. Run after the database is prepared and now and then
+    /// afterwards, as the data changes.
+    pub async fn refresh_list_sizes(&self, db: &Db) -> crate::Result<()> {
+        let sizes = Arc::new(crate::data::lists::longest(db).await?);
+        if let Ok(mut current) = self.sizes.write() {
+            *current = sizes;
+        }
+        Ok(())
+    }
+
+    fn list_sizes(&self) -> ListSizes {
+        self.sizes
+            .read()
+            .map(|sizes| sizes.clone())
+            .unwrap_or_default()
     }
 
     /// Validates and runs one request. Failed fields answer null as the specification says
@@ -78,12 +99,14 @@ impl Api {
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
-        let mut response = limits::with_limits(self.limits, self.schema.execute(request)).await;
+        let sizes = self.list_sizes();
+        let execution = self.schema.execute(request);
+        let mut response = limits::with_pricing(self.limits, sizes.clone(), execution).await;
         if measure::is_refused_for_limits(&response) {
             let name = operation_name.as_deref();
             measure::explain(
                 &self.measuring,
-                self.limits,
+                (self.limits, sizes),
                 &mut response,
                 &query,
                 name,

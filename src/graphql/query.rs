@@ -203,6 +203,13 @@ macro_rules! root_fields {
         #[derive(Default)]
         pub struct $object;
 
+        impl $object {
+            /// What the root list costs (its statement, and its items' selections).
+            fn root_cost(first: Option<i32>, child_complexity: usize) -> usize {
+                crate::graphql::limits::root_connection_cost($list, first, child_complexity)
+            }
+        }
+
         #[Object]
         impl $object {
             #[doc = $one_doc]
@@ -216,7 +223,7 @@ macro_rules! root_fields {
 
             #[doc = $all_doc]
             #[graphql(
-                complexity = "crate::graphql::limits::root_connection_cost(first, child_complexity)"
+                complexity = "Self::root_cost(first, child_complexity)"
             )]
             async fn $all(
                 &self,

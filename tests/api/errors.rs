@@ -114,17 +114,20 @@ async fn deep_and_costly_queries_are_refused(app: &TestApp) {
     let message = error["message"].as_str().unwrap();
     assert!(message.contains(&format!("nests {depth} levels")) && message.contains("limit of 20"));
 
-    let costly = r#"{ roles(first: 100) { nodes { skills(first: 100) { nodes {
-        languages(first: 100) { nodes { slug } } } } } } }"#;
+    let costly = r#"{ skills(first: 100) { nodes { roles(first: 100) { nodes {
+        skills(first: 100) { nodes { languages(first: 100) { nodes { slug
+        frameworks(first: 100) { nodes { slug } } } } } } } } } } }"#;
     let error = app.error(costly).await;
     assert_eq!(code(&error), "QUERY_TOO_COMPLEX", "{error}");
-    // By the documented rule: slug 1, languages 1 + 100 × (1 + 1), skills 1 + 100 × (1 + 201),
-    // roles 100 + 1 + 100 × (1 + 20,201).
-    assert_eq!(error["extensions"]["cost"], 2_020_301, "{error}");
+    // By the documented rule, with the catalog's lists (60 skills; at most 4 roles per skill,
+    // 49 skills per role, 7 languages per skill, 4 frameworks per language): frameworks
+    // 1 + 4 × 2 = 9, languages 1 + 7 × (1 + 1 + 9) = 78, skills 1 + 49 × (1 + 78) = 3,872,
+    // roles 1 + 4 × (1 + 3,872) = 15,493, and the root 100 + 1 + 60 × (1 + 15,493).
+    assert_eq!(error["extensions"]["cost"], 929_741, "{error}");
     assert_eq!(error["extensions"]["limit"], 200_000, "{error}");
     let message = error["message"].as_str().unwrap();
     assert!(
-        message.contains("2020301") && message.contains("200000"),
+        message.contains("929741") && message.contains("200000"),
         "{message}"
     );
 
@@ -176,6 +179,7 @@ backend_tests!(
     deep_and_costly_queries_are_refused,
     introspection_passes_the_limits,
     readme_examples_run_within_the_default_limits,
+    a_realistic_frontend_query_is_not_refused,
 );
 
 /// Every example query in the README runs, within the default limits, without an error.
@@ -192,4 +196,19 @@ async fn readme_examples_run_within_the_default_limits(app: &TestApp) {
         assert!(response.get("errors").is_none(), "{example}\n{response:#}");
         assert!(response["data"].is_object(), "{example}\n{response:#}");
     }
+}
+
+/// What a frontend asks for a role picker with skill trees: all roles, each with its skills,
+/// their languages and frameworks, in default pages. Priced by what the lists can hold (a role
+/// has at most so many skills, a skill so many languages), it is well within the limit.
+async fn a_realistic_frontend_query_is_not_refused(app: &TestApp) {
+    let data = app
+        .data(
+            "{ roles { nodes { name skills { nodes { name languages { nodes { name \
+             frameworks { nodes { name } } } } } } } } }",
+        )
+        .await;
+    let roles = data["roles"]["nodes"].as_array().expect("roles");
+    assert!(roles.len() >= 5, "{data}");
+    assert!(roles.iter().all(|role| role["skills"]["nodes"].is_array()));
 }

@@ -123,10 +123,9 @@ async fn abusive_documents(app: &TestApp) {
         "} }".repeat(9)
     );
     let wide_cost = format!(
-        "{{ {} totalCount {} }}",
-        "roles(first: 97) { nodes { skills(first: 89) { nodes { roles(first: 83) { nodes { "
-            .repeat(2),
-        "} } } } } }".repeat(2)
+        "{{ skills(first: 97) {{ nodes {{ {} slug {} }} }} }}",
+        "roles(first: 89) { nodes { skills(first: 83) { nodes { ".repeat(2),
+        "} } } }".repeat(2)
     );
     let huge_slug = format!(r#"{{ role(slug: "{}") {{ name }} }}"#, "x".repeat(500_000));
     let cases = [

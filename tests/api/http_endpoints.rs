@@ -258,7 +258,7 @@ async fn introspection_can_be_turned_off() {
 async fn costs_follow_the_configured_limits() {
     let limits = Limits {
         default_page_size: 100,
-        max_complexity: 5_000,
+        max_complexity: 500,
         ..Limits::default()
     };
     let app = spawn_app_configured(
@@ -279,14 +279,17 @@ async fn costs_follow_the_configured_limits() {
             "maxPageSize": 100,
             "maxTreeDepth": 16,
             "maxQueryDepth": 20,
-            "maxComplexity": 5000,
+            "maxComplexity": 500,
         })
     );
-    // 941 with pages of 20, 20,301 with the configured pages of 100.
+    // The catalog's 5 roles have at most 49 skills each: with pages of 20 this costs
+    // 100 + 1 + 5 × (1 + 1 + 20 × 2) = 311; with the configured pages of 100 (cut to the 49
+    // skills a role can have), 100 + 1 + 5 × (1 + 1 + 49 × 2) = 601.
     let error = app
         .error("{ roles { nodes { skills { nodes { name } } } } }")
         .await;
     assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+    assert_eq!(error["extensions"]["cost"], 601, "{error}");
     // With explicit small pages the same shape is cheap.
     app.data("{ roles(first: 5) { nodes { skills(first: 5) { nodes { name } } } } }")
         .await;

@@ -61,3 +61,28 @@ pub async fn nested_counts(
     }
     Ok(counts)
 }
+
+/// How long each list can be: a root list, the rows of its table; a nested list, the most items
+/// any parent has. The cost of a query is priced with these where they are below the page size
+/// asked for (a page never holds more than its list). One statement per list.
+pub async fn longest(db: &Db) -> Result<HashMap<List, u32>> {
+    let mut longest = HashMap::with_capacity(List::ALL.len());
+    for list in List::ALL {
+        let (from, parent, _) = source(*list, &list.spec());
+        let mut sql = Sql::new(db.conn.get_database_backend());
+        match parent {
+            None => sql.push(&format!("SELECT COUNT(*) AS sg_longest FROM {from}")),
+            Some(parent) => sql.push(&format!(
+                "SELECT COALESCE(MAX(sg_count), 0) AS sg_longest FROM (SELECT COUNT(*) AS sg_count \
+                 FROM {from} WHERE {parent} IS NOT NULL GROUP BY {parent}) counted"
+            )),
+        };
+        let row = db.conn.query_one_raw(sql.into_statement()).await?;
+        let count: i64 = match row {
+            Some(row) => row.try_get("", "sg_longest")?,
+            None => 0,
+        };
+        longest.insert(*list, u32::try_from(count).unwrap_or(u32::MAX));
+    }
+    Ok(longest)
+}

@@ -18,12 +18,26 @@ use std::sync::Arc;
 
 use entity::{Importance, Proficiency, ToolCategory};
 
-pub use counts::{nested_counts, root_count};
+pub use counts::{longest, nested_counts, root_count};
 pub use pages::{nested_pages, root_page};
 
-/// Every list the API serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum List {
+/// Declares [`List`] and [`List::ALL`] from one list of names.
+macro_rules! lists {
+    ($($list:ident),* $(,)?) => {
+        /// Every list the API serves.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum List {
+            $($list,)*
+        }
+
+        impl List {
+            /// Every list, for statistics over all of them.
+            pub const ALL: &'static [List] = &[$(List::$list,)*];
+        }
+    };
+}
+
+lists! {
     Roles,
     Skills,
     Languages,

@@ -28,7 +28,9 @@ impl Framework {
     }
 
     /// The roles that use this framework, with importance, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::FrameworkRoles, first, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,

@@ -17,7 +17,9 @@ impl Language {
     }
 
     /// The frameworks written for this language, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::LanguageFrameworks, first, child_complexity)"
+    )]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -40,7 +42,9 @@ impl Language {
     }
 
     /// The skills practised in this language, ordered by slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::LanguageSkills, first, child_complexity)"
+    )]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -63,7 +67,9 @@ impl Language {
     }
 
     /// The roles that use this language, with importance, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::LanguageRoles, first, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,

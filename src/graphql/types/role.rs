@@ -39,7 +39,9 @@ impl Role {
 
     /// The skills the role needs, with importance and level, in the catalog's order (broad
     /// areas first, each followed by its parts).
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleSkills, first, child_complexity)"
+    )]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -64,7 +66,9 @@ impl Role {
     }
 
     /// The programming languages the role uses, most important first.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleLanguages, first, child_complexity)"
+    )]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -89,7 +93,9 @@ impl Role {
     }
 
     /// The frameworks the role uses, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleFrameworks, first, child_complexity)"
+    )]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
@@ -115,7 +121,9 @@ impl Role {
 
     /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
     /// catalog's order.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleTools, first, child_complexity)"
+    )]
     async fn tools(
         &self,
         ctx: &Context<'_>,

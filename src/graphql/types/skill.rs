@@ -49,7 +49,9 @@ impl Skill {
     }
 
     /// The skills directly under this one, in learning order.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillChildren, first, child_complexity)"
+    )]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -128,7 +130,9 @@ impl Skill {
     }
 
     /// The programming languages this skill is practised in, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillLanguages, first, child_complexity)"
+    )]
     async fn languages(
         &self,
         ctx: &Context<'_>,
@@ -151,7 +155,9 @@ impl Skill {
     }
 
     /// The tools this skill is practised with, in the catalog's order.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillTools, first, child_complexity)"
+    )]
     async fn tools(
         &self,
         ctx: &Context<'_>,
@@ -174,7 +180,9 @@ impl Skill {
     }
 
     /// The roles that need this skill, with importance and level, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillRoles, first, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,

@@ -24,7 +24,9 @@ impl Tool {
     }
 
     /// The roles that use this tool, with importance, ordered by role slug.
-    #[graphql(complexity = "crate::graphql::limits::connection_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::connection_cost(crate::data::List::ToolRoles, first, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,
