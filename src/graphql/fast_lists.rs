@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use async_graphql::futures_util::future::join_all;
+use async_graphql::futures_util::future::{BoxFuture, join_all};
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::Entry;
 use async_graphql::parser::types::{Field, Selection};
@@ -36,8 +36,10 @@ use async_graphql::{
 /// An object type some of whose fields can be answered at once.
 pub trait PlainFields: ContainerType {
     /// The value of the field `ctx` points at, when it needs no waiting and cannot fail;
-    /// `None` sends the field through the type's generated resolver.
-    fn plain_field(&self, ctx: &Context<'_>) -> Option<Value>;
+    /// `None` (the default) sends the field through the type's generated resolver.
+    fn plain_field(&self, _ctx: &Context<'_>) -> Option<Value> {
+        None
+    }
 }
 
 /// What is known of an object after its plain fields are answered.
@@ -179,7 +181,10 @@ impl<T: OutputType + PlainFields> OutputType for PlainList<T> {
                 partial => {
                     values.push(Value::Null);
                     waiting.push(async move {
-                        let value = finish(&ctx_item, item, partial)
+                        // Boxed, as in `Ordered`: items may hold lists of their own type.
+                        let future: BoxFuture<'_, ServerResult<Value>> =
+                            Box::pin(finish(&ctx_item, item, partial));
+                        let value = future
                             .await
                             .map_err(|error| ctx_item.set_error_path(error))?;
                         Ok::<_, ServerError>((at, value))
@@ -201,5 +206,48 @@ impl<T: OutputType + PlainFields> OutputType for PlainList<T> {
             Some(error) => Err(error),
             None => Ok(Value::List(values)),
         }
+    }
+}
+
+/// An object served as the GraphQL type of `T` whose answer lists its fields in the query's
+/// order, as the GraphQL specification asks: async-graphql puts an object's fields in the
+/// order they finish, so a `totalCount` that waits for its statement came after a `pageInfo`
+/// asked for later. Plain fields are answered at once here too.
+#[derive(Debug)]
+pub struct Ordered<T>(pub T);
+
+impl<T: OutputType + PlainFields> OutputType for Ordered<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let partial = if ctx.data_opt::<ListResolution>() == Some(&ListResolution::Generic) {
+            Partial::Generic
+        } else {
+            start(ctx, &self.0)
+        };
+        // Boxed: an object's fields may hold objects of the same type (a skill's children),
+        // and a recursive future needs a type-erased step.
+        let future: BoxFuture<'_, ServerResult<Value>> = Box::pin(finish(ctx, &self.0, partial));
+        future.await
+    }
+}
+
+impl<T: Clone> Clone for Ordered<T> {
+    fn clone(&self) -> Self {
+        Ordered(self.0.clone())
     }
 }

@@ -95,7 +95,8 @@ impl Api {
     /// (see [`null_propagation`]); that needs the document, which execution consumes, so it is
     /// parsed again, only for an answer with field errors. A query refused for its depth or
     /// cost is measured, so that the client learns by how much (see [`measure`]).
-    pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+    pub async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        let root_keys = operation::root_keys(&mut request);
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
@@ -114,6 +115,9 @@ impl Api {
             )
             .await;
             return response;
+        }
+        if let Some(keys) = root_keys {
+            operation::order_root(&mut response.data, &keys);
         }
         if response.errors.iter().any(|error| !error.path.is_empty())
             && let Ok(document) = async_graphql::parser::parse_query(&query)

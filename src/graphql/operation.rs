@@ -5,7 +5,11 @@
 //! or after running it — whether a GET asks for a mutation, the operation's name for metrics,
 //! whether an error is a syntax error — comes from that one parse.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::Name;
+use async_graphql::Positioned;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+};
 
 /// What is known of a request's operation before it runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +24,61 @@ pub struct Operation {
     pub kind: Option<OperationType>,
 }
 
+/// The operation a request runs, as async-graphql selects it, with its name.
+fn selected<'d>(
+    document: &'d ExecutableDocument,
+    wanted: Option<&str>,
+) -> Option<(Option<String>, &'d Positioned<OperationDefinition>)> {
+    match (&document.operations, wanted) {
+        (DocumentOperations::Single(operation), None) => Some((None, operation)),
+        (DocumentOperations::Single(_), Some(_)) => None,
+        (DocumentOperations::Multiple(operations), Some(wanted)) => operations
+            .get(wanted)
+            .map(|operation| (Some(wanted.to_owned()), operation)),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
+            .iter()
+            .next()
+            .map(|(name, operation)| (Some(name.to_string()), operation)),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// The response keys of the selected operation's root fields, in the query's order; `None`
+/// when the root selection uses fragments or the document does not parse. Reads the parse the
+/// request keeps, so it parses nothing again.
+pub fn root_keys(request: &mut async_graphql::Request) -> Option<Vec<Name>> {
+    let wanted = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    let (_, operation) = selected(document, wanted.as_deref())?;
+    operation
+        .node
+        .selection_set
+        .node
+        .items
+        .iter()
+        .map(|selection| match &selection.node {
+            Selection::Field(field) => Some(field.node.response_key().node.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Puts the root fields of `data` in the order of `keys` (async-graphql puts them in the
+/// order they finish).
+pub fn order_root(data: &mut async_graphql::Value, keys: &[Name]) {
+    let async_graphql::Value::Object(fields) = data else {
+        return;
+    };
+    let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
+    for key in keys {
+        if let Some(value) = fields.shift_remove(key) {
+            ordered.insert(key.clone(), value);
+        }
+    }
+    ordered.extend(std::mem::take(fields));
+    *fields = ordered;
+}
+
 impl Operation {
     /// Parses the request's document (once: the parse stays in the request) and finds the
     /// operation it will run, the way async-graphql selects it.
@@ -32,18 +91,7 @@ impl Operation {
                 kind: None,
             };
         };
-        let selected = match (&document.operations, wanted.as_deref()) {
-            (DocumentOperations::Single(operation), None) => Some((None, operation)),
-            (DocumentOperations::Single(_), Some(_)) => None,
-            (DocumentOperations::Multiple(operations), Some(wanted)) => operations
-                .get(wanted)
-                .map(|operation| (Some(wanted.to_owned()), operation)),
-            (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
-                .iter()
-                .next()
-                .map(|(name, operation)| (Some(name.to_string()), operation)),
-            (DocumentOperations::Multiple(_), None) => None,
-        };
+        let selected = selected(document, wanted.as_deref());
         match selected {
             Some((name, operation)) => Operation {
                 parses: true,

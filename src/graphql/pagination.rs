@@ -161,7 +161,7 @@ macro_rules! connection {
             /// The items of this page, each with its cursor.
             pub edges: $crate::graphql::fast_lists::PlainList<$edge>,
             /// Where this page sits in the whole list.
-            pub page_info: $crate::graphql::pagination::PageInfo,
+            pub page_info: $crate::graphql::fast_lists::Ordered<$crate::graphql::pagination::PageInfo>,
             #[graphql(skip)]
             pub total: $crate::graphql::pagination::Count,
         }
@@ -171,7 +171,7 @@ macro_rules! connection {
             /// The items of this page, without cursors.
             async fn nodes(&self) -> $crate::graphql::fast_lists::PlainList<$node> {
                 $crate::graphql::fast_lists::PlainList(
-                    self.edges.0.iter().map(|edge| edge.node.clone()).collect(),
+                    self.edges.0.iter().map(|edge| edge.node.0.clone()).collect(),
                 )
             }
 
@@ -187,7 +187,7 @@ macro_rules! connection {
         #[graphql(complex)]
         pub struct $edge {
             /// The item.
-            pub node: $node,
+            pub node: $crate::graphql::fast_lists::Ordered<$node>,
             $($(#[doc = $field_doc])* pub $field: $field_ty,)*
             /// The item's sort key; encoded into a cursor only when a client asks for it.
             #[graphql(skip)]
@@ -208,7 +208,7 @@ macro_rules! connection {
                 ctx: &async_graphql::Context<'_>,
             ) -> Option<async_graphql::Value> {
                 match ctx.item.node.name.node.as_str() {
-                    "node" => $crate::graphql::fast_lists::plain_object(ctx, &self.node),
+                    "node" => $crate::graphql::fast_lists::plain_object(ctx, &self.node.0),
                     "cursor" => Some(async_graphql::Value::String(
                         $crate::graphql::ids::encode_cursor(&self.key),
                     )),
@@ -222,31 +222,35 @@ macro_rules! connection {
             }
         }
 
+        impl $crate::graphql::fast_lists::PlainFields for $connection {}
+
         impl $connection {
             pub fn new<M>(
                 page: $crate::data::Page<M>,
                 total: $crate::graphql::pagination::Count,
-            ) -> $crate::Result<Self>
+            ) -> $crate::Result<$crate::graphql::fast_lists::Ordered<Self>>
             where
                 $node: From<std::sync::Arc<M>>,
             {
-                let page_info = $crate::graphql::pagination::PageInfo::of(&page, &total);
+                let page_info = $crate::graphql::fast_lists::Ordered(
+                    $crate::graphql::pagination::PageInfo::of(&page, &total),
+                );
                 let edges = page
                     .items
                     .into_iter()
                     .map(|item| {
                         Ok($edge {
                             $($field: <$field_ty as $crate::graphql::pagination::EdgeField>::from_edge(&item.edge)?,)*
-                            node: $node::from(item.node),
+                            node: $crate::graphql::fast_lists::Ordered($node::from(item.node)),
                             key: item.key,
                         })
                     })
                     .collect::<$crate::Result<Vec<_>>>()?;
-                Ok($connection {
+                Ok($crate::graphql::fast_lists::Ordered($connection {
                     edges: $crate::graphql::fast_lists::PlainList(edges),
                     page_info,
                     total,
-                })
+                }))
             }
         }
     };
@@ -260,3 +264,5 @@ pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {
         .map(|Item { node, .. }| N::from(node))
         .collect()
 }
+
+impl super::fast_lists::PlainFields for PageInfo {}

@@ -9,6 +9,7 @@ use super::connections::{
     FrameworkConnection, LanguageConnection, RoleConnection, SkillConnection, ToolConnection,
 };
 use super::enums::ToolCategory;
+use super::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::limits::{self, Limits};
 use super::pagination::{Count, page_args};
@@ -156,9 +157,9 @@ impl NodeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID, as returned in any node's `id`.")] id: ID,
-    ) -> async_graphql::Result<Option<Node>> {
+    ) -> async_graphql::Result<Option<Ordered<Node>>> {
         let (kind, slug) = decode_id(&id)?;
-        Ok(node_by_id(ctx, kind, slug).await?)
+        Ok(node_by_id(ctx, kind, slug).await?.map(Ordered))
     }
 
     /// Objects by global ID, in the order asked; null for each ID that names no object.
@@ -168,7 +169,7 @@ impl NodeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, as returned in nodes' `id`.")] ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
+    ) -> async_graphql::Result<Vec<Option<Ordered<Node>>>> {
         let max = limits::of(ctx).max_page_size;
         if ids.len() > max as usize {
             return Err(Error::bad_input(format!(
@@ -184,7 +185,8 @@ impl NodeQuery {
         let lookups = decoded
             .into_iter()
             .map(|(kind, slug)| node_by_id(ctx, kind, slug));
-        Ok(try_join_all(lookups).await?)
+        let found = try_join_all(lookups).await?;
+        Ok(found.into_iter().map(|node| node.map(Ordered)).collect())
     }
 
     /// The limits this server applies to queries: page sizes, depth and cost.
@@ -217,8 +219,9 @@ macro_rules! root_fields {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = $slug_doc)] slug: String,
-            ) -> async_graphql::Result<Option<$kind>> {
-                Ok(by_slug::<$module::Entity>(ctx, slug).await?.map($kind::from))
+            ) -> async_graphql::Result<Option<Ordered<$kind>>> {
+                let found = by_slug::<$module::Entity>(ctx, slug).await?;
+                Ok(found.map(|model| Ordered($kind::from(model))))
             }
 
             #[doc = $all_doc]
@@ -236,7 +239,7 @@ macro_rules! root_fields {
                 #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
                     $filter,
                 >,
-            ) -> async_graphql::Result<$connection> {
+            ) -> async_graphql::Result<Ordered<$connection>> {
                 let filters = filter.unwrap_or_default().filters()?;
                 let args = page_args(ctx, $list, first, after, filters.clone())?;
                 let page = lists::root_page::<$module::Entity>(database(ctx)?, $list, &args).await?;

@@ -150,6 +150,7 @@ backend_tests!(
     a_failing_nested_field_is_reported_at_its_path,
     failed_fields_answer_null_at_the_nearest_nullable_parent,
     both_list_resolutions_answer_alike,
+    every_object_answers_in_the_query_order,
 );
 
 /// The list fast path can be turned off (`--fast-lists false`): every list is then resolved
@@ -230,5 +231,39 @@ async fn both_list_resolutions_answer_alike(app: &TestApp) {
             fast["data"].is_object() || fast["errors"].is_array(),
             "{query}: {fast:#}"
         );
+    }
+}
+
+/// Every object of an answer, not only list items, lists its fields in the order the query
+/// asked for them, as the GraphQL specification says; a field that waits for a statement
+/// (`totalCount`, `hasPreviousPage`) keeps its place.
+async fn every_object_answers_in_the_query_order(app: &TestApp) {
+    let query = r#"{
+        b: role(slug: "backend-developer") {
+            skills(first: 2) {
+                totalCount
+                pageInfo { hasPreviousPage endCursor hasNextPage }
+                edges { node { languages(first: 1) { totalCount nodes { name } } slug } }
+            }
+            name
+        }
+        a: roles(first: 1) { totalCount nodes { slug } }
+    }"#;
+    let text = app.post_text(json!({ "query": query })).await;
+    let markers = [
+        r#"{"data":{"b":{"skills":{"totalCount":"#,
+        r#""pageInfo":{"hasPreviousPage":false,"endCursor":"#,
+        r#""hasNextPage":true},"edges":[{"node":{"languages":{"totalCount":"#,
+        r#""nodes":[{"name":"#,
+        r#"]},"slug":"#,
+        r#""name":"Backend Developer"},"a":{"totalCount":"#,
+        r#""nodes":[{"slug":"#,
+    ];
+    let mut from = 0;
+    for marker in markers {
+        let at = text[from..]
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} not in order in {text}"));
+        from += at + marker.len();
     }
 }

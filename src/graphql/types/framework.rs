@@ -5,6 +5,7 @@ use super::{Language, nested_connection};
 use crate::Error;
 use crate::data::List;
 use crate::graphql::connections::FrameworkRoleConnection;
+use crate::graphql::fast_lists::Ordered;
 use crate::graphql::loaders::{ById, loader};
 
 /// A `framework` row, served as the GraphQL type `Framework`.
@@ -19,12 +20,12 @@ impl Framework {
     }
 
     /// The language the framework is written for.
-    async fn language(&self, ctx: &Context<'_>) -> async_graphql::Result<Language> {
+    async fn language(&self, ctx: &Context<'_>) -> async_graphql::Result<Ordered<Language>> {
         let language = loader(ctx)?
             .load_one(ById::<language::Entity>::new(self.0.language_id))
             .await?
             .ok_or_else(|| Error::Internal(format!("framework {} has no language", self.0.slug)))?;
-        Ok(Language::from(language))
+        Ok(Ordered(Language::from(language)))
     }
 
     /// The roles that use this framework, with importance, ordered by role slug.
@@ -39,7 +40,7 @@ impl Framework {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<FrameworkRoleConnection> {
+    ) -> async_graphql::Result<Ordered<FrameworkRoleConnection>> {
         let (page, total) = nested_connection::<role::Entity>(
             ctx,
             List::FrameworkRoles,

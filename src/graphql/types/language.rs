@@ -4,6 +4,7 @@ use entity::{framework, language, role, skill};
 use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::{FrameworkConnection, LanguageRoleConnection, SkillConnection};
+use crate::graphql::fast_lists::Ordered;
 
 /// A `language` row, served as the GraphQL type `Language`.
 pub type Language = super::NodeObject<language::Model>;
@@ -28,7 +29,7 @@ impl Language {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<FrameworkConnection> {
+    ) -> async_graphql::Result<Ordered<FrameworkConnection>> {
         let (page, total) = nested_connection::<framework::Entity>(
             ctx,
             List::LanguageFrameworks,
@@ -53,7 +54,7 @@ impl Language {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
+    ) -> async_graphql::Result<Ordered<SkillConnection>> {
         let (page, total) = nested_connection::<skill::Entity>(
             ctx,
             List::LanguageSkills,
@@ -78,7 +79,7 @@ impl Language {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<LanguageRoleConnection> {
+    ) -> async_graphql::Result<Ordered<LanguageRoleConnection>> {
         let (page, total) = nested_connection::<role::Entity>(
             ctx,
             List::LanguageRoles,

@@ -21,6 +21,17 @@ macro_rules! node_interface {
             $($kind($kind),)*
         }
 
+        impl crate::graphql::fast_lists::PlainFields for Node {
+            fn plain_field(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> Option<async_graphql::Value> {
+                match self {
+                    $(Node::$kind(node) => crate::graphql::fast_lists::PlainFields::plain_field(node, ctx),)*
+                }
+            }
+        }
+
         /// The node of kind `kind` with this slug, through the request's DataLoader.
         pub async fn node_by_id(
             ctx: &Context<'_>,

@@ -7,6 +7,7 @@ use crate::graphql::connections::{
     RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
 };
 use crate::graphql::enums::{Importance, ToolCategory};
+use crate::graphql::fast_lists::Ordered;
 
 /// A `role` row, served as the GraphQL type `Role`.
 pub type Role = super::NodeObject<role::Model>;
@@ -51,7 +52,7 @@ impl Role {
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<RoleSkillConnection> {
+    ) -> async_graphql::Result<Ordered<RoleSkillConnection>> {
         let filters = importance_filter(importance);
         let (page, total) = nested_connection::<skill::Entity>(
             ctx,
@@ -78,7 +79,7 @@ impl Role {
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<RoleLanguageConnection> {
+    ) -> async_graphql::Result<Ordered<RoleLanguageConnection>> {
         let filters = importance_filter(importance);
         let (page, total) = nested_connection::<language::Entity>(
             ctx,
@@ -105,7 +106,7 @@ impl Role {
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<RoleFrameworkConnection> {
+    ) -> async_graphql::Result<Ordered<RoleFrameworkConnection>> {
         let filters = importance_filter(importance);
         let (page, total) = nested_connection::<framework::Entity>(
             ctx,
@@ -134,7 +135,7 @@ impl Role {
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
         #[graphql(desc = "Only the tools of this category.")] category: Option<ToolCategory>,
-    ) -> async_graphql::Result<RoleToolConnection> {
+    ) -> async_graphql::Result<Ordered<RoleToolConnection>> {
         let mut filters = importance_filter(importance);
         filters.extend(category.map(|c| Filter::Category(c.into())));
         let (page, total) = nested_connection::<tool::Entity>(

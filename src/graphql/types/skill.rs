@@ -9,6 +9,7 @@ use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
 use crate::graphql::enums::Importance;
+use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::nodes_of;
@@ -24,8 +25,10 @@ pub struct SkillTreeEntry {
     /// The slug of this skill's parent (at depth 1, the skill that was asked about).
     pub parent_slug: Option<String>,
     /// The skill itself.
-    pub skill: Skill,
+    pub skill: Ordered<Skill>,
 }
+
+impl PlainFields for SkillTreeEntry {}
 
 /// An ability or area of knowledge, such as Database Management or Query Optimization.
 /// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
@@ -38,14 +41,14 @@ impl Skill {
     }
 
     /// The broader skill this one is part of; null for a top-level skill area.
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Skill>> {
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Skill>>> {
         let Some(parent_id) = self.0.parent_id else {
             return Ok(None);
         };
         let parent = loader(ctx)?
             .load_one(ById::<skill::Entity>::new(parent_id))
             .await?;
-        Ok(parent.map(Skill::from))
+        Ok(parent.map(|parent| Ordered(Skill::from(parent))))
     }
 
     /// The skills directly under this one, in learning order.
@@ -60,7 +63,7 @@ impl Skill {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
+    ) -> async_graphql::Result<Ordered<SkillConnection>> {
         let (page, total) = nested_connection::<skill::Entity>(
             ctx,
             List::SkillChildren,
@@ -83,7 +86,7 @@ impl Skill {
             desc = "How many levels to return (1 = children only). Defaults to, and may not exceed, the server's tree depth limit (`Query.limits.maxTreeDepth`)."
         )]
         max_depth: Option<i32>,
-    ) -> async_graphql::Result<Vec<SkillTreeEntry>> {
+    ) -> async_graphql::Result<PlainList<SkillTreeEntry>> {
         let limit = limits::of(ctx).max_tree_depth;
         let max_depth = match max_depth {
             None => limit,
@@ -106,19 +109,21 @@ impl Skill {
         for entry in &entries {
             slugs.insert(entry.skill.id, entry.skill.slug.clone());
         }
-        Ok(entries
-            .into_iter()
-            .map(|entry| SkillTreeEntry {
-                depth: entry.depth,
-                parent_slug: entry.skill.parent_id.and_then(|id| slugs.get(&id).cloned()),
-                skill: Skill::from(entry.skill),
-            })
-            .collect())
+        Ok(PlainList(
+            entries
+                .into_iter()
+                .map(|entry| SkillTreeEntry {
+                    depth: entry.depth,
+                    parent_slug: entry.skill.parent_id.and_then(|id| slugs.get(&id).cloned()),
+                    skill: Ordered(Skill::from(entry.skill)),
+                })
+                .collect(),
+        ))
     }
 
     /// The skills best learnt before this one, in the order to learn them.
     #[graphql(complexity = "crate::graphql::limits::short_list_cost(child_complexity)")]
-    async fn prerequisites(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+    async fn prerequisites(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Skill>> {
         let page = load_page::<skill::Entity>(
             ctx,
             List::SkillPrerequisites,
@@ -126,7 +131,7 @@ impl Skill {
             PageArgs::default(),
         )
         .await?;
-        Ok(nodes_of(page))
+        Ok(PlainList(nodes_of(page)))
     }
 
     /// The programming languages this skill is practised in, in the catalog's order.
@@ -141,7 +146,7 @@ impl Skill {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<LanguageConnection> {
+    ) -> async_graphql::Result<Ordered<LanguageConnection>> {
         let (page, total) = nested_connection::<language::Entity>(
             ctx,
             List::SkillLanguages,
@@ -166,7 +171,7 @@ impl Skill {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<ToolConnection> {
+    ) -> async_graphql::Result<Ordered<ToolConnection>> {
         let (page, total) = nested_connection::<tool::Entity>(
             ctx,
             List::SkillTools,
@@ -193,7 +198,7 @@ impl Skill {
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only the roles that need the skill with this importance.")]
         importance: Option<Importance>,
-    ) -> async_graphql::Result<SkillRoleConnection> {
+    ) -> async_graphql::Result<Ordered<SkillRoleConnection>> {
         let filters = importance
             .map(|i| Filter::Importance(i.into()))
             .into_iter()

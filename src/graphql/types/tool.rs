@@ -5,6 +5,7 @@ use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::ToolRoleConnection;
 use crate::graphql::enums::ToolCategory;
+use crate::graphql::fast_lists::Ordered;
 
 /// A `tool` row, served as the GraphQL type `Tool`.
 pub type Tool = super::NodeObject<tool::Model>;
@@ -35,7 +36,7 @@ impl Tool {
         )]
         first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<ToolRoleConnection> {
+    ) -> async_graphql::Result<Ordered<ToolRoleConnection>> {
         let (page, total) = nested_connection::<role::Entity>(
             ctx,
             List::ToolRoles,
