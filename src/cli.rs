@@ -122,8 +122,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_CACHE_MAX_AGE", default_value_t = HttpConfig::default().cache_max_age.as_secs())]
     pub cache_max_age: u64,
 
-    /// Answers larger than this many bytes are compressed (gzip or brotli) for clients that
-    /// accept it.
+    /// Answers larger than this many bytes are gzip-compressed for clients that accept it.
     #[arg(long, env = "SKILLGRAPH_COMPRESS_ABOVE", default_value_t = HttpConfig::default().compress_above)]
     pub compress_above: u16,
 

@@ -50,11 +50,12 @@ pub fn root_keys(request: &mut async_graphql::Request) -> Option<Vec<Name>> {
     let wanted = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
     let (_, operation) = selected(document, wanted.as_deref())?;
-    operation
-        .node
-        .selection_set
-        .node
-        .items
+    let items = &operation.node.selection_set.node.items;
+    // One root field is always in order.
+    if items.len() < 2 {
+        return None;
+    }
+    items
         .iter()
         .map(|selection| match &selection.node {
             Selection::Field(field) => Some(field.node.response_key().node.clone()),
@@ -69,6 +70,9 @@ pub fn order_root(data: &mut async_graphql::Value, keys: &[Name]) {
     let async_graphql::Value::Object(fields) = data else {
         return;
     };
+    if fields.keys().eq(keys.iter()) {
+        return;
+    }
     let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
     for key in keys {
         if let Some(value) = fields.shift_remove(key) {

@@ -95,7 +95,10 @@ pub fn router(state: AppState) -> Router {
     };
     // Layers run outside in: the request gets its ID first, so that every log line of it,
     // including the timeout's and the size limit's, carries the ID.
+    // gzip only: at the fastest level it took 16 % more instructions for the benchmark's N
+    // (67 KB to 9.1 KB) where brotli took 27 % and gave 9.9 KB.
     let compression = CompressionLayer::new()
+        .no_br()
         .quality(CompressionLevel::Fastest)
         .compress_when(DefaultPredicate::new().and(SizeAbove::new(http.compress_above)));
     routes
