@@ -1,4 +1,4 @@
-//! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http.rs`).
+//! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http/`).
 
 mod connections;
 mod enums;
@@ -125,10 +125,6 @@ impl Api {
             null_propagation::propagate(&mut response, &document, operation_name.as_deref());
         }
         response
-    }
-
-    pub fn limits(&self) -> Limits {
-        self.limits
     }
 }
 
