@@ -222,20 +222,25 @@ async fn configured_origins_may_call_from_a_browser() {
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
-#[tokio::test]
-async fn introspection_can_be_turned_off() {
-    let limits = Limits {
-        introspection: false,
-        ..Limits::default()
-    };
-    let app = spawn_app_configured(
+/// A server over the catalog on SQLite with the given limits.
+async fn spawn_sqlite_with_limits(limits: Limits) -> TestApp {
+    spawn_app_configured(
         Backend::Sqlite,
         Content::Catalog,
         limits,
         HttpConfig::default(),
     )
     .await
-    .expect("SQLite is always available");
+    .expect("SQLite is always available")
+}
+
+#[tokio::test]
+async fn introspection_can_be_turned_off() {
+    let limits = Limits {
+        introspection: false,
+        ..Limits::default()
+    };
+    let app = spawn_sqlite_with_limits(limits).await;
     let response = app
         .post(serde_json::json!({ "query": "{ __schema { types { name } } }" }))
         .await;
@@ -261,14 +266,7 @@ async fn costs_follow_the_configured_limits() {
         max_complexity: 500,
         ..Limits::default()
     };
-    let app = spawn_app_configured(
-        Backend::Sqlite,
-        Content::Catalog,
-        limits,
-        HttpConfig::default(),
-    )
-    .await
-    .expect("SQLite is always available");
+    let app = spawn_sqlite_with_limits(limits).await;
     let data = app
         .data("{ limits { defaultPageSize maxPageSize maxTreeDepth maxQueryDepth maxComplexity } }")
         .await;
