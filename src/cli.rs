@@ -1,4 +1,5 @@
-//! The `skillgraph` command line: `serve` (the default), `migrate`, `seed`, `schema`.
+//! The `skillgraph` command line: `serve` (the default), `migrate`, `seed`, `schema`,
+//! `generate`, and `keys create|list|revoke`.
 
 use std::net::SocketAddr;
 
@@ -9,6 +10,7 @@ use crate::db::{self, DEFAULT_DATABASE_URL};
 use crate::generator::{self, GraphSize};
 use crate::graphql::{self, Limits, ListResolution};
 use crate::http::HttpConfig;
+use crate::keys;
 use crate::startup::{Application, Settings};
 use crate::{Error, Result};
 
@@ -62,6 +64,30 @@ pub enum Command {
         /// Delete whatever the database holds first.
         #[arg(long)]
         replace: bool,
+    },
+    /// Manage the API keys that may write.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `skillgraph keys ...`
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Make a key and print it: it is shown this once, and only its hash is stored.
+    Create {
+        /// Who holds the key; the change log names the key's writes by it.
+        #[arg(long)]
+        name: String,
+        /// `write`: change the graph; `admin`: also read the change log.
+        #[arg(long, value_parser = ["write", "admin"])]
+        scope: String,
+    },
+    /// List the keys (names, scopes, prefixes, whether revoked; never the keys).
+    List,
+    /// Revoke the key with this name; it stops working at once, on every replica.
+    Revoke {
+        /// The key's name.
+        name: String,
     },
 }
 
@@ -130,6 +156,27 @@ pub struct ServeArgs {
     /// false` resolves every list through async-graphql alone; the answers are the same).
     #[arg(long, env = "SKILLGRAPH_FAST_LISTS", default_value_t = true, action = clap::ArgAction::Set)]
     pub fast_lists: bool,
+
+    /// Whether reading needs an API key too (writing always does).
+    #[arg(long, env = "SKILLGRAPH_REQUIRE_KEY_FOR_READS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_key_for_reads: bool,
+
+    /// Writes per second each API key and each client address may make on average (0: no
+    /// limit); more get 429 with `Retry-After`.
+    #[arg(long, env = "SKILLGRAPH_WRITE_RATE", default_value_t = HttpConfig::default().write_rate)]
+    pub write_rate: u32,
+
+    /// Writes each key and each address may make at once, above the rate.
+    #[arg(long, env = "SKILLGRAPH_WRITE_BURST", default_value_t = HttpConfig::default().write_burst)]
+    pub write_burst: u32,
+
+    /// The most WebSocket connections this server holds open (more: 503).
+    #[arg(long, env = "SKILLGRAPH_MAX_WEBSOCKETS", default_value_t = HttpConfig::default().max_websockets)]
+    pub max_websockets: usize,
+
+    /// The most subscriptions one WebSocket connection may run at once.
+    #[arg(long, env = "SKILLGRAPH_MAX_SUBSCRIPTIONS", default_value_t = HttpConfig::default().max_subscriptions)]
+    pub max_subscriptions: usize,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -159,6 +206,11 @@ impl ServeArgs {
                 cors_origins: self.cors_origins.clone(),
                 cache_max_age: std::time::Duration::from_secs(self.cache_max_age),
                 compress_above: self.compress_above,
+                require_key_for_reads: self.require_key_for_reads,
+                write_rate: self.write_rate,
+                write_burst: self.write_burst,
+                max_websockets: self.max_websockets,
+                max_subscriptions: self.max_subscriptions,
             },
         })
     }
@@ -212,7 +264,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = generator::generate(&db, &size, replace).await?;
             println!("generated {summary} in {:.1?}", started.elapsed());
         }
+        Command::Keys(command) => {
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            manage_keys(&db, command).await?;
+        }
         Command::Serve(args) => serve(&cli.database_url, &args).await?,
+    }
+    Ok(())
+}
+
+/// `keys create|list|revoke`. The key itself goes to standard output once, alone on its
+/// line, so that a script can capture it; nothing else ever prints it.
+async fn manage_keys(db: &db::Db, command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::Create { name, scope } => {
+            let scope = keys::Scope::parse(&scope)
+                .ok_or_else(|| anyhow::anyhow!("--scope is write or admin"))?;
+            let (model, key) = keys::create(db, &name, scope).await?;
+            eprintln!(
+                "created key {:?} (scope {}); it is shown this once, store it now:",
+                model.name, model.scope
+            );
+            println!("{key}");
+        }
+        KeysCommand::List => {
+            println!("{:<32} {:<6} {:<20} status", "name", "scope", "prefix");
+            for key in keys::list(db).await? {
+                let status = if key.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:<32} {:<6} sgk_{:<16} {status}",
+                    key.name, key.scope, key.prefix
+                );
+            }
+        }
+        KeysCommand::Revoke { name } => {
+            if keys::revoke(db, &name).await? {
+                println!("revoked key {name:?}");
+            } else {
+                anyhow::bail!("no active key is named {name:?}");
+            }
+        }
     }
     Ok(())
 }

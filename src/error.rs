@@ -17,6 +17,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The client sent something we cannot use; the message says what and why.
     BadUserInput(String),
+    /// A write the client asked for breaks a rule of the graph, names something that does not
+    /// exist, or lacks the key it needs; the rejection says which input field and why.
+    Rejected(Box<Rejection>),
     /// The database cannot be reached right now; trying again later may work.
     Unavailable(String),
     /// The database cancelled a statement that ran too long.
@@ -25,15 +28,82 @@ pub enum Error {
     Internal(String),
 }
 
+/// Why a write was refused, in the terms of the client's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The `extensions.code`: `BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`, `UNAUTHENTICATED`
+    /// or `FORBIDDEN`.
+    pub code: &'static str,
+    pub message: String,
+    /// The input field at fault (`extensions.field`), e.g. `slug` or `parent`.
+    pub field: Option<String>,
+    /// For a cycle: the slugs along it, starting and ending at the same node.
+    pub cycle: Vec<String>,
+    /// For a refused deletion: what depends on the node (`Kind:slug`).
+    pub dependents: Vec<String>,
+}
+
 impl Error {
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::BadUserInput(message.into())
+    }
+
+    fn rejected(code: &'static str, field: Option<&str>, message: String) -> Self {
+        Self::Rejected(Box::new(Rejection {
+            code,
+            message,
+            field: field.map(str::to_owned),
+            cycle: Vec::new(),
+            dependents: Vec::new(),
+        }))
+    }
+
+    /// An input field's value cannot be used (`BAD_USER_INPUT`, with the field).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::rejected("BAD_USER_INPUT", Some(field), message.into())
+    }
+
+    /// The node an input field names does not exist (`NOT_FOUND`).
+    pub fn not_found(field: &str, message: impl Into<String>) -> Self {
+        Self::rejected("NOT_FOUND", Some(field), message.into())
+    }
+
+    /// The write would break an invariant or lose someone else's change (`CONFLICT`).
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::rejected("CONFLICT", Some(field), message.into())
+    }
+
+    /// No key, or one that is unknown or revoked (`UNAUTHENTICATED`).
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::rejected("UNAUTHENTICATED", None, message.into())
+    }
+
+    /// A key without the scope the operation needs (`FORBIDDEN`).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::rejected("FORBIDDEN", None, message.into())
+    }
+
+    /// Adds the cycle a write would have closed.
+    pub fn with_cycle(mut self, cycle: Vec<String>) -> Self {
+        if let Self::Rejected(rejection) = &mut self {
+            rejection.cycle = cycle;
+        }
+        self
+    }
+
+    /// Adds what depends on a node whose deletion was refused.
+    pub fn with_dependents(mut self, dependents: Vec<String>) -> Self {
+        if let Self::Rejected(rejection) = &mut self {
+            rejection.dependents = dependents;
+        }
+        self
     }
 
     /// The full text, for logs and the command line (never for a GraphQL client).
     pub fn detail(&self) -> String {
         match self {
             Self::BadUserInput(message) => message.clone(),
+            Self::Rejected(rejection) => rejection.message.clone(),
             Self::Unavailable(detail) => format!("database unavailable: {detail}"),
             Self::TimedOut(detail) => format!("statement timed out: {detail}"),
             Self::Internal(detail) => format!("internal error: {detail}"),
@@ -44,6 +114,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::Rejected(rejection) => rejection.code,
             Self::Unavailable(_) | Self::TimedOut(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -104,10 +175,38 @@ impl From<DbErr> for Error {
     }
 }
 
+/// Whether a database error is a unique constraint's refusal (SQLSTATE `23505` on
+/// PostgreSQL, extended code `2067` or `1555` on SQLite): two writers raced to the same slug.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
+            sqlx.as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| matches!(code.as_ref(), "23505" | "2067" | "1555"))
+        }
+        _ => false,
+    }
+}
+
 impl From<Error> for async_graphql::Error {
     fn from(err: Error) -> Self {
         let message = match &err {
             Error::BadUserInput(message) => message.clone(),
+            Error::Rejected(rejection) => {
+                let rejection = rejection.clone();
+                return async_graphql::Error::new(rejection.message).extend_with(|_, ext| {
+                    ext.set("code", rejection.code);
+                    if let Some(field) = &rejection.field {
+                        ext.set("field", field.as_str());
+                    }
+                    if !rejection.cycle.is_empty() {
+                        ext.set("cycle", rejection.cycle.clone());
+                    }
+                    if !rejection.dependents.is_empty() {
+                        ext.set("dependents", rejection.dependents.clone());
+                    }
+                });
+            }
             Error::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
                 "the service is temporarily unavailable, please retry".to_owned()

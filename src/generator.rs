@@ -218,6 +218,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         name: Set(format!("Language {}", i + 1)),
         description: Set(format!("Synthetic language number {}.", i + 1)),
         aliases: Set(json(&[format!("lang{}", i + 1)])),
+        version: Set(1),
     });
     bulk::insert_all(txn, languages.collect()).await?;
 
@@ -228,6 +229,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         description: Set(format!("Synthetic framework number {}.", i + 1)),
         aliases: Set(json(&[])),
         language_id: Set(id(i % size.languages)),
+        version: Set(1),
     });
     bulk::insert_all(txn, frameworks.collect()).await?;
 
@@ -239,6 +241,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         description: Set(format!("Synthetic tool number {}.", i + 1)),
         aliases: Set(json(&[])),
         category: Set(categories[i % categories.len()]),
+        version: Set(1),
     });
     bulk::insert_all(txn, tools.collect()).await?;
 
@@ -254,6 +257,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
             aliases: Set(json(&[format!("s{}", i + 1)])),
             parent_id: Set(parent_id),
             position: Set(position),
+            version: Set(1),
         });
     bulk::insert_all(txn, skills.collect()).await?;
 
@@ -265,6 +269,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         aliases: Set(json(&[format!("Job {}", i + 1)])),
         responsibilities: Set(json(&["Build things".to_owned(), "Run things".to_owned()])),
         domains: Set(json(&["synthetic".to_owned()])),
+        version: Set(1),
     });
     bulk::insert_all(txn, roles.collect()).await?;
     Ok(())

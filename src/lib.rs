@@ -7,15 +7,17 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod curation;
 pub mod data;
 pub mod db;
 mod error;
 pub mod generator;
 pub mod graphql;
 pub mod http;
+pub mod keys;
 pub mod metrics;
 pub mod roadmap;
 pub mod slug;
 pub mod startup;
 
-pub use error::{Error, Result};
+pub use error::{Error, Rejection, Result};

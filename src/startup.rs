@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::catalog::{self, SeedOutcome};
+use crate::curation::{Curator, Events};
 use crate::db::{self, Db};
 use crate::graphql::{Api, Limits, ListResolution};
-use crate::http::{AppState, HttpConfig, router};
+use crate::http::{AppState, HttpConfig, RateLimiter, router};
 use crate::metrics::{self, RequestMetrics};
 use crate::{Error, Result};
 
@@ -59,13 +60,18 @@ impl Application {
             .await
             .map_err(|err| Error::Internal(format!("bind {}: {err}", settings.listen)))?;
         metrics::install();
+        let events = Events::new(sea_orm::ConnectionTrait::get_database_backend(&db.conn));
+        let curator = Curator::new(db.clone(), events);
         let state = AppState {
-            api: Api::new(db.clone(), settings.limits, settings.lists),
+            api: Api::new(db.clone(), curator.clone(), settings.limits, settings.lists),
+            curator,
             db,
             http: settings.http.clone(),
             prepared: Arc::new(AtomicBool::new(false)),
             metrics: RequestMetrics::default(),
             persisted: Default::default(),
+            write_limiter: RateLimiter::new(settings.http.write_rate, settings.http.write_burst),
+            websockets: Arc::new(tokio::sync::Semaphore::new(settings.http.max_websockets)),
         };
         Ok(Application { listener, state })
     }
@@ -117,13 +123,18 @@ impl Application {
                 }
             })
         };
-        let served = axum::serve(self.listener, router(self.state))
+        let relay = self.state.curator.events().relay(&self.state.db);
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         if let Some(preparing) = preparing {
             preparing.abort();
         }
         refreshing.abort();
+        if let Some(relay) = relay {
+            relay.abort();
+        }
         served.map_err(|err| Error::Internal(format!("serve: {err}")))
     }
 }

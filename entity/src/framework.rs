@@ -18,6 +18,8 @@ pub struct Model {
     pub aliases: String,
     /// The language the framework is written for.
     pub language_id: i32,
+    /// Grows by one with every change to the node or its edges (optimistic concurrency).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     /// Other names people use, as a JSON array of strings.
     #[sea_orm(column_type = "Text")]
     pub aliases: String,
+    /// Grows by one with every change to the node or its edges (optimistic concurrency).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

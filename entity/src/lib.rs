@@ -4,8 +4,12 @@
 //! about; edge tables (`role_skill`, `role_language`, ...) hold the relations and the data that
 //! belongs to a relation (importance, level, position). Short ordered string lists that are
 //! always read together with their node (aliases, responsibilities, domains) are stored as JSON
-//! arrays in a text column of the node.
+//! arrays in a text column of the node. `api_key`, `catalog_change` and `catalog_state` hold
+//! who may write, what was written, and the catalog's revision.
 
+pub mod api_key;
+pub mod catalog_change;
+pub mod catalog_state;
 pub mod enums;
 pub mod framework;
 pub mod language;

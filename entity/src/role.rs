@@ -22,6 +22,8 @@ pub struct Model {
     /// Application domains (e-commerce, fintech, ...), as a JSON array of strings.
     #[sea_orm(column_type = "Text")]
     pub domains: String,
+    /// Grows by one with every change to the node or its edges (optimistic concurrency).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

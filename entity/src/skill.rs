@@ -20,6 +20,8 @@ pub struct Model {
     pub parent_id: Option<i32>,
     /// Order among the siblings under the same parent.
     pub position: i32,
+    /// Grows by one with every change to the node or its edges (optimistic concurrency).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

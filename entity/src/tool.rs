@@ -17,6 +17,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub aliases: String,
     pub category: crate::ToolCategory,
+    /// Grows by one with every change to the node or its edges (optimistic concurrency).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

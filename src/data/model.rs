@@ -20,6 +20,44 @@ macro_rules! for_each_node_kind {
 }
 pub(crate) use for_each_node_kind;
 
+/// Declares [`Kind`] from the list of node kinds.
+macro_rules! kinds {
+    ($($kind:ident: $module:ident),* $(,)?) => {
+        /// The kinds of node, as global IDs, the change log and the API name them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the order of the list.
+            pub const ALL: &'static [Kind] = &[$(Kind::$kind,)*];
+
+            /// The kind's name, as global IDs and the change log write it (`Role`, ...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => stringify!($kind),)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $(stringify!($kind) => Some(Kind::$kind),)*
+                    _ => None,
+                }
+            }
+
+            /// The kind's table.
+            pub fn table(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => stringify!($module),)*
+                }
+            }
+        }
+    };
+}
+for_each_node_kind!(kinds);
+
 /// The fields every node table has; lets one generic query serve all five kinds.
 pub trait NodeModel {
     fn id(&self) -> i32;

@@ -103,6 +103,7 @@ node_columns!(role::Model {
     aliases: value,
     responsibilities: value,
     domains: value,
+    version: value,
 });
 
 node_columns!(skill::Model {
@@ -113,6 +114,7 @@ node_columns!(skill::Model {
     aliases: value,
     parent_id: value,
     position: value,
+    version: value,
 });
 
 node_columns!(language::Model {
@@ -121,6 +123,7 @@ node_columns!(language::Model {
     name: value,
     description: value,
     aliases: value,
+    version: value,
 });
 
 node_columns!(framework::Model {
@@ -130,6 +133,7 @@ node_columns!(framework::Model {
     description: value,
     aliases: value,
     language_id: value,
+    version: value,
 });
 
 node_columns!(tool::Model {
@@ -139,6 +143,7 @@ node_columns!(tool::Model {
     description: value,
     aliases: value,
     category: enumeration,
+    version: value,
 });
 
 #[cfg(test)]

@@ -56,3 +56,19 @@ pub enum ToolCategory {
     /// Anything else.
     Other,
 }
+
+/// The kinds of node.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::data::model::Kind")]
+pub enum NodeKind {
+    /// A job role.
+    Role,
+    /// An ability or area of knowledge.
+    Skill,
+    /// A programming language.
+    Language,
+    /// A framework or library of a language.
+    Framework,
+    /// Any other technology.
+    Tool,
+}

@@ -8,36 +8,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::data::model::for_each_node_kind;
+pub use crate::data::model::Kind;
 use crate::data::{List, SortKey};
 use crate::{Error, Result};
-
-/// Declares [`Kind`] from the list of node kinds.
-macro_rules! kinds {
-    ($($kind:ident: $module:ident),* $(,)?) => {
-        /// The kinds of node, as named in global IDs.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Kind {
-            $($kind,)*
-        }
-
-        impl Kind {
-            fn name(self) -> &'static str {
-                match self {
-                    $(Kind::$kind => stringify!($kind),)*
-                }
-            }
-
-            fn from_name(name: &str) -> Option<Self> {
-                match name {
-                    $(stringify!($kind) => Some(Kind::$kind),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-for_each_node_kind!(kinds);
 
 fn decode_text(text: &str) -> Option<String> {
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;

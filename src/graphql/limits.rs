@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
+use async_graphql::futures_util::Stream;
+
 use crate::data::List;
 
 /// Limits that protect the service from oversized requests.
@@ -190,6 +192,39 @@ pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
     };
     let items = (depth as usize).saturating_mul(limits.default_page_size as usize);
     multiplied(items, child_complexity)
+}
+
+/// A stream whose every step runs with `pricing` in force, as [`with_pricing`] does for a
+/// future: over a WebSocket, validation and execution happen inside the stream.
+pub struct PricedStream<S> {
+    pricing: Pricing,
+    inner: S,
+}
+
+impl<S: Stream + Unpin> Stream for PricedStream<S> {
+    type Item = S::Item;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<S::Item>> {
+        let this = &mut *self;
+        let pricing = this.pricing.clone();
+        let inner = &mut this.inner;
+        CURRENT.sync_scope(pricing, || std::pin::Pin::new(inner).poll_next(cx))
+    }
+}
+
+/// Runs every step of `stream` with `limits` and `sizes` as what its cost functions price with.
+pub fn stream_with_pricing<S: Stream + Unpin>(
+    limits: Limits,
+    sizes: ListSizes,
+    stream: S,
+) -> PricedStream<S> {
+    PricedStream {
+        pricing: Pricing { limits, sizes },
+        inner: stream,
+    }
 }
 
 #[cfg(test)]

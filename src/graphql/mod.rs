@@ -4,42 +4,49 @@ mod connections;
 mod enums;
 mod error_codes;
 mod fast_lists;
+mod history;
 mod ids;
 mod limits;
 mod loaders;
 mod measure;
+mod mutation;
 mod null_propagation;
 mod operation;
 mod pagination;
 mod query;
+mod subscription;
 mod types;
 
 use std::sync::{Arc, LazyLock, RwLock};
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 
 pub use error_codes::add_codes;
 pub use fast_lists::ListResolution;
 pub use limits::{Limits, ListSizes};
 pub use loaders::{RequestLoader, request_loader};
+pub use mutation::{Caller, Mutation};
 pub use operation::Operation;
 pub use query::Query;
+pub use subscription::Subscription;
 
+use crate::curation::Curator;
 use crate::db::Db;
 
 /// The schema type served by skillgraph.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema's types; the one place that names the root types.
-fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
 }
 
 /// Builds the schema over a database. The pool and the limits live in the schema data; the
 /// DataLoader does not: each request brings its own (see [`request_loader`]).
-fn build_schema(db: Db, limits: Limits, lists: ListResolution) -> AppSchema {
+fn build_schema(db: Db, curator: Curator, limits: Limits, lists: ListResolution) -> AppSchema {
     let schema = schema_builder()
         .data(db)
+        .data(curator)
         .data(limits)
         .data(lists)
         .limit_depth(limits.max_query_depth)
@@ -64,9 +71,9 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(db: Db, limits: Limits, lists: ListResolution) -> Self {
+    pub fn new(db: Db, curator: Curator, limits: Limits, lists: ListResolution) -> Self {
         Api {
-            schema: build_schema(db, limits, lists),
+            schema: build_schema(db, curator, limits, lists),
             measuring: measure::measuring_schema(),
             limits,
             sizes: Arc::default(),
@@ -116,15 +123,35 @@ impl Api {
             .await;
             return response;
         }
-        if let Some(keys) = root_keys {
-            operation::order_root(&mut response.data, &keys);
-        }
         if response.errors.iter().any(|error| !error.path.is_empty())
             && let Ok(document) = async_graphql::parser::parse_query(&query)
         {
             null_propagation::propagate(&mut response, &document, operation_name.as_deref());
         }
+        if let Some(keys) = root_keys {
+            operation::order_root(&mut response.data, &keys);
+        }
         response
+    }
+}
+
+impl Api {
+    /// Runs one operation of a WebSocket connection (a subscription's events, or a query or
+    /// mutation sent over the socket), with the connection's `session` data, priced like
+    /// [`Api::execute`].
+    pub fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session: Option<Arc<async_graphql::Data>>,
+    ) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
+        use async_graphql::futures_util::StreamExt;
+        let stream = match session {
+            Some(session) => self
+                .schema
+                .execute_stream_with_session_data(request, session),
+            None => self.schema.execute_stream(request),
+        };
+        limits::stream_with_pricing(self.limits, self.list_sizes(), stream).boxed()
     }
 }
 

@@ -12,17 +12,20 @@
 use std::sync::LazyLock;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
+    SelectionSet,
 };
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Name, OutputType, PathSegment, Positioned, Response, Value};
 
+use super::mutation::Mutation;
 use super::query::Query;
 
 /// The schema's output types, as the specification's type rules need them.
 static TYPES: LazyLock<Registry> = LazyLock::new(|| {
     let mut registry = Registry::default();
     Query::create_type_info(&mut registry);
+    Mutation::create_type_info(&mut registry);
     registry
 });
 
@@ -34,7 +37,7 @@ pub fn propagate(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
 ) {
-    let Some(selection_set) = operation_selections(document, operation_name) else {
+    let Some((root_type, selection_set)) = operation_selections(document, operation_name) else {
         return;
     };
     let paths: Vec<Vec<PathSegment>> = response
@@ -43,13 +46,25 @@ pub fn propagate(
         .filter(|error| !error.path.is_empty())
         .map(|error| error.path.clone())
         .collect();
-    for path in paths {
-        let nullable = nullability(&TYPES, document, selection_set, &path);
+    let mut targets = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let nullable = nullability(&TYPES, document, root_type, selection_set, path);
         // The deepest position on the path that may be null takes the null; none: `data`.
         match nullable.iter().rposition(|nullable| *nullable) {
-            Some(at) => set_null(&mut response.data, &path[..=at]),
-            None => response.data = Value::Null,
+            Some(at) => targets.push(&path[..=at]),
+            None => {
+                response.data = Value::Null;
+                return;
+            }
         }
+    }
+    // Every root field failed: async-graphql answers `null` for the whole `data`, where
+    // the specification answers an object of nulls.
+    if response.data == Value::Null {
+        response.data = Value::Object(Default::default());
+    }
+    for target in targets {
+        set_null(&mut response.data, target);
     }
 }
 
@@ -57,13 +72,18 @@ pub fn propagate(
 fn operation_selections<'d>(
     document: &'d ExecutableDocument,
     name: Option<&str>,
-) -> Option<&'d Positioned<SelectionSet>> {
+) -> Option<(&'static str, &'d Positioned<SelectionSet>)> {
     let operation = match (&document.operations, name) {
         (DocumentOperations::Single(operation), _) => operation,
         (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name)?,
         (DocumentOperations::Multiple(operations), None) => operations.values().next()?,
     };
-    Some(&operation.node.selection_set)
+    let root = match operation.node.ty {
+        OperationType::Query => "Query",
+        OperationType::Mutation => "Mutation",
+        OperationType::Subscription => "Subscription",
+    };
+    Some((root, &operation.node.selection_set))
 }
 
 /// For each position of `path` (a field, or an item of a list), whether its type allows
@@ -72,12 +92,13 @@ fn operation_selections<'d>(
 fn nullability(
     registry: &Registry,
     document: &ExecutableDocument,
+    root_type: &str,
     root: &Positioned<SelectionSet>,
     path: &[PathSegment],
 ) -> Vec<bool> {
     let mut nullable = Vec::with_capacity(path.len());
     let mut sets: Vec<&SelectionSet> = vec![&root.node];
-    let mut parent_type = "Query".to_owned();
+    let mut parent_type = root_type.to_owned();
     // The type of the current position, as written in the schema (`[Role!]!`).
     let mut current = String::new();
     for segment in path {

@@ -144,6 +144,7 @@ pub struct Query(
     LanguageQuery,
     FrameworkQuery,
     ToolQuery,
+    super::history::HistoryQuery,
 );
 
 /// The root fields that are not about one kind of node.

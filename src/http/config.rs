@@ -24,6 +24,16 @@ pub struct HttpConfig {
     /// Answers (and assets) larger than this many bytes are compressed for clients that
     /// accept it; smaller ones gain too little to pay for it.
     pub compress_above: u16,
+    /// Whether reading needs an API key too (writing always does).
+    pub require_key_for_reads: bool,
+    /// Writes per second each key and each address may make on average (0: no limit)...
+    pub write_rate: u32,
+    /// ...and at once.
+    pub write_burst: u32,
+    /// The most WebSocket connections this replica holds open.
+    pub max_websockets: usize,
+    /// The most subscriptions one WebSocket connection runs at once.
+    pub max_subscriptions: usize,
 }
 
 impl Default for HttpConfig {
@@ -35,6 +45,11 @@ impl Default for HttpConfig {
             cors_origins: Vec::new(),
             cache_max_age: Duration::from_secs(60),
             compress_above: 1024,
+            require_key_for_reads: false,
+            write_rate: 20,
+            write_burst: 40,
+            max_websockets: 10_000,
+            max_subscriptions: 100,
         }
     }
 }
@@ -58,7 +73,12 @@ impl HttpConfig {
             CorsLayer::new()
                 .allow_origin(origins)
                 .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::ACCEPT,
+                    header::AUTHORIZATION,
+                    REQUEST_ID,
+                ])
                 .expose_headers([REQUEST_ID])
                 .max_age(Duration::from_secs(600)),
         )

@@ -1,17 +1,18 @@
 //! The GraphQL endpoint: POST and GET requests, batches, and the answers GraphQL over HTTP
 //! gives them.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::persisted::PersistedError;
 use super::protocol::{self, BadRequest, MediaType, Operations};
-use super::{AppState, caching, ides};
-use crate::graphql::{Operation, add_codes, request_loader};
+use super::{AppState, access, caching, ides, websocket};
+use crate::graphql::{Caller, Operation, add_codes, request_loader};
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
 fn unavailable<'a>(
@@ -35,23 +36,31 @@ fn unavailable<'a>(
     )
 }
 
-/// Runs one GraphQL operation with a DataLoader of its own and gives every error a code.
-async fn execute(state: &AppState, mut request: async_graphql::Request) -> async_graphql::Response {
-    if let Err(error) = state.persisted.resolve(&mut request) {
-        return persisted_error(&error);
-    }
-    let operation = Operation::of(&mut request);
-    execute_parsed(state, request, operation).await
-}
-
-/// Like [`execute`], for a request whose operation has been read already.
-async fn execute_parsed(
-    state: &AppState,
+/// A request made ready to run: its persisted document resolved and its operation read.
+struct Ready {
     request: async_graphql::Request,
     operation: Operation,
-) -> async_graphql::Response {
+}
+
+/// Resolves a request's persisted document and reads its operation; an unusable persisted
+/// query is answered at once.
+fn ready(
+    state: &AppState,
+    mut request: async_graphql::Request,
+) -> Result<Ready, Box<async_graphql::Response>> {
+    if let Err(error) = state.persisted.resolve(&mut request) {
+        return Err(Box::new(persisted_error(&error)));
+    }
+    let operation = Operation::of(&mut request);
+    Ok(Ready { request, operation })
+}
+
+/// Runs one operation, as `caller`, with a DataLoader of its own, and gives every error a
+/// code.
+async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async_graphql::Response {
+    let Ready { request, operation } = ready;
     let started = std::time::Instant::now();
-    let request = request.data(request_loader(state.db.clone()));
+    let request = request.data(request_loader(state.db.clone())).data(caller);
     let mut response = state.api.execute(request).await;
     if response.is_err() {
         add_codes(&mut response, &operation);
@@ -70,30 +79,46 @@ async fn execute_parsed(
     response
 }
 
-/// Runs one operation and answers it as `media`.
-async fn answer_one(
-    state: &AppState,
-    request: async_graphql::Request,
-    media: MediaType,
-) -> Response {
-    if !state.is_prepared() {
-        return unavailable(state, [&request], media);
-    }
-    protocol::answer(&execute(state, request).await, media)
-}
-
-/// Runs a batch's operations side by side and answers them in their order.
-async fn answer_batch(
+/// Runs a POST's operations (side by side for a batch) and answers them in their order, once
+/// [`access::admit`] lets them run.
+async fn answer_posted(
     state: &AppState,
     requests: Vec<async_graphql::Request>,
+    batch: bool,
+    caller: Caller,
+    address: IpAddr,
     media: MediaType,
 ) -> Response {
     if !state.is_prepared() {
         return unavailable(state, &requests, media);
     }
-    let runs = requests.into_iter().map(|request| execute(state, request));
-    let responses = async_graphql::futures_util::future::join_all(runs).await;
-    protocol::answer_batch(&responses, media)
+    let mut runs = Vec::with_capacity(requests.len());
+    let mut answered = Vec::new();
+    for (at, request) in requests.into_iter().enumerate() {
+        match ready(state, request) {
+            Ok(ready) => runs.push((at, ready)),
+            Err(response) => answered.push((at, *response)),
+        }
+    }
+    let operations: Vec<&Operation> = runs.iter().map(|(_, ready)| &ready.operation).collect();
+    if let Err(refused) = access::admit(state, &caller, &operations, address, media) {
+        return *refused;
+    }
+    let futures = runs.into_iter().map(|(at, ready)| {
+        let caller = caller.clone();
+        async move { (at, execute_parsed(state, ready, caller).await) }
+    });
+    let mut responses = async_graphql::futures_util::future::join_all(futures).await;
+    responses.extend(answered);
+    responses.sort_by_key(|(at, _)| *at);
+    let responses: Vec<async_graphql::Response> = responses
+        .into_iter()
+        .map(|(_, response)| response)
+        .collect();
+    match (batch, responses.first()) {
+        (false, Some(response)) => protocol::answer(response, media),
+        _ => protocol::answer_batch(&responses, media),
+    }
 }
 
 /// The answer to a request whose `Accept` allows no JSON type.
@@ -114,6 +139,7 @@ fn bad_request(BadRequest(message): BadRequest, media: MediaType) -> Response {
 
 pub(super) async fn graphql_post(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -129,20 +155,37 @@ pub(super) async fn graphql_post(
             media,
         );
     }
-    let answer = match protocol::from_json_body(&body, usize::from(state.http.max_batch_size)) {
-        Ok(Operations::Single(request)) => answer_one(&state, *request, media).await,
-        Ok(Operations::Batch(requests)) => answer_batch(&state, requests, media).await,
-        Err(bad) => bad_request(bad, media),
+    let operations = match protocol::from_json_body(&body, usize::from(state.http.max_batch_size)) {
+        Ok(operations) => operations,
+        Err(bad) => return caching::no_store(bad_request(bad, media)),
+    };
+    let caller = match access::caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(message) => return caching::no_store(access::unauthenticated(&message, media)),
+    };
+    let answer = match operations {
+        Operations::Single(request) => {
+            answer_posted(&state, vec![*request], false, caller, peer.ip(), media).await
+        }
+        Operations::Batch(requests) => {
+            answer_posted(&state, requests, true, caller, peer.ip(), media).await
+        }
     };
     caching::no_store(answer)
 }
 
 /// GET runs a query given in the URL; a browser that opens `/graphql` without one gets GraphiQL.
+/// A WebSocket upgrade is the subscription endpoint (see [`websocket`]).
 pub(super) async fn graphql_get(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
 ) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if parts.headers.contains_key(header::UPGRADE) {
+        return websocket::upgrade(state, &mut parts).await;
+    }
+    let (headers, uri) = (parts.headers, parts.uri);
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
@@ -153,15 +196,15 @@ pub(super) async fn graphql_get(
     let Some(media) = protocol::negotiate(&headers) else {
         return not_acceptable();
     };
-    let mut request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
+    let request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
         Ok(request) => request,
         Err(bad) => return bad_request(bad, media),
     };
-    if let Err(error) = state.persisted.resolve(&mut request) {
-        return protocol::answer(&persisted_error(&error), media);
-    }
-    let operation = Operation::of(&mut request);
-    if !operation.is_query() {
+    let ready = match ready(&state, request) {
+        Ok(ready) => ready,
+        Err(response) => return protocol::answer(&response, media),
+    };
+    if !ready.operation.is_query() {
         let message = "only queries may be sent over GET; send mutations with POST";
         let mut response = protocol::error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -175,9 +218,16 @@ pub(super) async fn graphql_get(
         return response;
     }
     if !state.is_prepared() {
-        return unavailable(&state, [&request], media);
+        return unavailable(&state, [&ready.request], media);
     }
-    let response = execute_parsed(&state, request, operation).await;
+    let caller = match access::caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(message) => return caching::no_store(access::unauthenticated(&message, media)),
+    };
+    if let Err(refused) = access::admit(&state, &caller, &[&ready.operation], peer.ip(), media) {
+        return caching::no_store(*refused);
+    }
+    let response = execute_parsed(&state, ready, caller).await;
     let answer = protocol::answer(&response, media);
     if response.is_ok() {
         caching::cacheable(answer, &headers, state.http.cache_max_age).await

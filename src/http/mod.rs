@@ -2,6 +2,7 @@
 //! protections every public endpoint needs (body-size limit, request timeout, CORS) and a
 //! request ID that ties a client's report to the server's log lines.
 
+mod access;
 mod assets;
 mod caching;
 mod config;
@@ -11,6 +12,7 @@ mod ides;
 mod persisted;
 mod probes;
 mod protocol;
+mod websocket;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,8 +31,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use access::RateLimiter;
 pub use config::HttpConfig;
 
+use crate::curation::Curator;
 use crate::db::Db;
 use crate::graphql::Api;
 use crate::metrics;
@@ -42,6 +46,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone)]
 pub struct AppState {
     pub api: Api,
+    /// Runs the writes; its events feed the subscriptions.
+    pub curator: Curator,
     pub db: Db,
     pub http: HttpConfig,
     /// Whether the database has been migrated and seeded; until then GraphQL answers
@@ -51,6 +57,10 @@ pub struct AppState {
     pub metrics: metrics::RequestMetrics,
     /// The documents of automatic persisted queries seen so far.
     pub persisted: persisted::PersistedQueries,
+    /// Writes per key and per address.
+    pub write_limiter: access::RateLimiter,
+    /// The WebSocket connections this replica may still take.
+    pub websockets: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -60,6 +60,7 @@ pub trait NodeText: NodeModel + Send + Sync + 'static {
     fn description(&self) -> &str;
     /// The aliases, as stored: a JSON array of strings.
     fn aliases(&self) -> &str;
+    fn version(&self) -> i32;
 }
 
 macro_rules! node_text {
@@ -75,6 +76,9 @@ macro_rules! node_text {
             }
             fn aliases(&self) -> &str {
                 &self.aliases
+            }
+            fn version(&self) -> i32 {
+                self.version
             }
         }
     )*};
@@ -130,6 +134,13 @@ impl<M: NodeText> SharedFields<M> {
     async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
         Ok(string_list(self.0.aliases())?)
     }
+
+    /// Grows by one with every change to this node or its edges. Pass the version you read as
+    /// `expectedVersion` to an update, and it fails with `CONFLICT` if someone changed the
+    /// node in between, instead of overwriting their change.
+    async fn version(&self) -> i32 {
+        self.0.version()
+    }
 }
 
 /// The shared fields that copy a column (and the ID), answered without a future in lists (see
@@ -144,6 +155,7 @@ where
             "slug" => self.0.slug().to_owned(),
             "name" => self.0.name().to_owned(),
             "description" => self.0.description().to_owned(),
+            "version" => return Some(Value::from(self.0.version())),
             _ => return None,
         };
         Some(Value::String(text))

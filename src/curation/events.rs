@@ -1,0 +1,194 @@
+//! Telling subscribers about committed changes, on every replica.
+//!
+//! Each replica keeps a broadcast channel that its subscriptions listen to. On SQLite (one
+//! process) a write sends its entry after the commit. On PostgreSQL a write runs `NOTIFY`
+//! inside its transaction (delivered only if it commits); every replica, the writer's own
+//! included, `LISTEN`s and reads the log after the last revision it relayed, so a
+//! notification lost to a reconnect is made up by the next read.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use entity::catalog_change;
+use sea_orm::{ConnectionTrait, DbBackend};
+use tokio::sync::broadcast;
+
+use crate::Result;
+use crate::data::model::Kind;
+use crate::data::sql::Sql;
+use crate::db::Db;
+
+/// The PostgreSQL channel the writers notify.
+const CHANNEL: &str = "skillgraph_changes";
+
+/// How many events a subscriber may lag behind before it is told it missed some.
+const BUFFER: usize = 4096;
+
+/// A committed change, as subscribers receive it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeEvent {
+    pub revision: i32,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    pub operation: String,
+    pub kind: Kind,
+    pub slug: String,
+    /// The names of the changed fields (for an edge: the list it belongs to, e.g. `skills`).
+    pub fields: Vec<String>,
+    pub created: bool,
+    pub deleted: bool,
+}
+
+impl ChangeEvent {
+    fn of(entry: &catalog_change::Model) -> Option<Self> {
+        let kind = Kind::from_name(&entry.kind)?;
+        let mut fields: Vec<String> = Vec::new();
+        for side in [&entry.before, &entry.after].into_iter().flatten() {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(side) {
+                fields.extend(map.keys().cloned());
+            }
+        }
+        fields.sort();
+        fields.dedup();
+        Some(ChangeEvent {
+            revision: entry.revision,
+            at: entry.at,
+            operation: entry.operation.clone(),
+            kind,
+            slug: entry.slug.clone(),
+            fields,
+            created: entry.before.is_none(),
+            deleted: entry.after.is_none(),
+        })
+    }
+}
+
+/// The replica's channel of change events.
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<Arc<ChangeEvent>>,
+    /// Whether events come through PostgreSQL's notifications rather than from the writer.
+    relayed: bool,
+}
+
+impl Events {
+    pub fn new(backend: DbBackend) -> Self {
+        let (sender, _) = broadcast::channel(BUFFER);
+        Events {
+            sender,
+            relayed: backend == DbBackend::Postgres,
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<ChangeEvent>> {
+        self.sender.subscribe()
+    }
+
+    fn send(&self, entry: &catalog_change::Model) {
+        if let Some(event) = ChangeEvent::of(entry) {
+            // No subscriber is not an error.
+            let _ = self.sender.send(Arc::new(event));
+        }
+    }
+
+    /// A write of this replica committed `entry`.
+    pub(super) fn committed(&self, entry: catalog_change::Model) {
+        if !self.relayed {
+            self.send(&entry);
+        }
+    }
+
+    /// On PostgreSQL, relays every replica's changes to this replica's subscribers until the
+    /// task is aborted; `None` on SQLite, where writers send their own.
+    pub fn relay(&self, db: &Db) -> Option<tokio::task::JoinHandle<()>> {
+        if !self.relayed {
+            return None;
+        }
+        let (events, db) = (self.clone(), db.clone());
+        Some(tokio::spawn(async move {
+            loop {
+                if let Err(err) = relay_until_error(&events, &db).await {
+                    tracing::warn!(detail = %err.detail(), "change relay failed; restarting");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }))
+    }
+}
+
+/// Inside a write's transaction: tells the other replicas (on PostgreSQL) that `revision`
+/// will exist once it commits.
+pub(super) async fn announce(txn: &impl ConnectionTrait, revision: i32) -> Result<()> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut sql = Sql::new(DbBackend::Postgres);
+    sql.push("SELECT pg_notify(")
+        .bind(CHANNEL)
+        .push(", ")
+        .bind(revision.to_string())
+        .push(")");
+    txn.execute_raw(sql.into_statement()).await?;
+    Ok(())
+}
+
+/// Listens, and after every notification (or reconnection) sends what the log holds past the
+/// last revision sent. The log is read over the listening connection itself, outside the
+/// pool: the relay takes no connection from requests (and its statements are not counted as
+/// theirs).
+async fn relay_until_error(events: &Events, db: &Db) -> Result<()> {
+    use sea_orm::sqlx::postgres::PgListener;
+    let unavailable = |err: sea_orm::sqlx::Error| crate::Error::Unavailable(err.to_string());
+    let pool = db.conn.get_postgres_connection_pool();
+    let mut listener = PgListener::connect_with(pool).await.map_err(unavailable)?;
+    listener.listen(CHANNEL).await.map_err(unavailable)?;
+    let mut last: i32 =
+        sea_orm::sqlx::query_scalar("SELECT revision FROM catalog_state WHERE id = 1")
+            .fetch_one(&mut listener)
+            .await
+            .map_err(unavailable)?;
+    loop {
+        // `None`: the connection was lost (and is re-made on the next call); notifications
+        // may have been missed, so the log is read either way.
+        let _ = listener.try_recv().await.map_err(unavailable)?;
+        loop {
+            let entries: Vec<Entry> = sea_orm::sqlx::query_as(
+                "SELECT revision, at, key_name, operation, kind, slug, before, after \
+                 FROM catalog_change WHERE revision > $1 ORDER BY revision LIMIT 1000",
+            )
+            .bind(last)
+            .fetch_all(&mut listener)
+            .await
+            .map_err(unavailable)?;
+            let more = entries.len() == 1000;
+            for (revision, at, key_name, operation, kind, slug, before, after) in entries {
+                events.send(&catalog_change::Model {
+                    revision,
+                    at,
+                    key_name,
+                    operation,
+                    kind,
+                    slug,
+                    before,
+                    after,
+                });
+                last = revision;
+            }
+            if !more {
+                break;
+            }
+        }
+    }
+}
+
+/// A row of the change log, as the relay reads it.
+type Entry = (
+    i32,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);

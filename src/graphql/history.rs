@@ -1,0 +1,169 @@
+//! The catalog's revision and its change log, as queries.
+
+use async_graphql::{Context, ID, Json, Object, SimpleObject};
+use chrono::{DateTime, TimeZone, Utc};
+use entity::catalog_change;
+
+use super::enums::NodeKind;
+use super::ids::{decode_id, encode_id};
+use super::mutation::require;
+use super::pagination::PageInfo;
+use crate::curation::log::{self, Selection};
+use crate::data::model::Kind;
+use crate::keys::Scope;
+use crate::{Error, Result};
+
+/// A time from milliseconds since the Unix epoch.
+pub fn time(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+fn database<'a>(ctx: &Context<'a>) -> Result<&'a crate::db::Db> {
+    ctx.data::<crate::db::Db>()
+        .map_err(|_| Error::Internal("no database in the schema data".into()))
+}
+
+/// The catalog as a whole.
+pub struct Catalog;
+
+#[Object]
+impl Catalog {
+    /// Grows by one with every change; a client whose copy was read at an older revision
+    /// has a stale copy. 0 until the first change through the API.
+    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        Ok(log::state(&database(ctx)?.conn).await?.0)
+    }
+
+    /// When the latest change was made; null until the first change through the API.
+    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(log::state(&database(ctx)?.conn).await?.1.map(time))
+    }
+}
+
+/// One entry of the change log.
+#[derive(SimpleObject)]
+pub struct Change {
+    /// The catalog's revision this change made.
+    pub revision: i32,
+    pub at: DateTime<Utc>,
+    /// The name of the API key that made it.
+    pub key_name: String,
+    /// The mutation, e.g. `updateSkill`.
+    pub operation: String,
+    /// The kind of node changed (for an edge: the node it belongs to).
+    pub kind: NodeKind,
+    /// The node's global ID (it may since have been deleted).
+    pub node_id: ID,
+    pub slug: String,
+    /// The changed fields before the change; null for a creation.
+    pub before: Option<Json<serde_json::Value>>,
+    /// The changed fields after the change; null for a deletion.
+    pub after: Option<Json<serde_json::Value>>,
+}
+
+fn json(text: Option<String>) -> Option<Json<serde_json::Value>> {
+    text.and_then(|text| serde_json::from_str(&text).ok())
+        .map(Json)
+}
+
+impl Change {
+    fn of(entry: catalog_change::Model) -> Result<Self> {
+        let kind = Kind::from_name(&entry.kind)
+            .ok_or_else(|| Error::Internal(format!("change of kind {:?}", entry.kind)))?;
+        Ok(Change {
+            revision: entry.revision,
+            at: time(entry.at),
+            key_name: entry.key_name,
+            operation: entry.operation,
+            kind: kind.into(),
+            node_id: encode_id(kind, &entry.slug),
+            slug: entry.slug,
+            before: json(entry.before),
+            after: json(entry.after),
+        })
+    }
+}
+
+/// A change and its cursor.
+#[derive(SimpleObject)]
+pub struct ChangeEdge {
+    pub cursor: String,
+    pub node: Change,
+}
+
+/// A page of the change log, oldest first.
+#[derive(SimpleObject)]
+pub struct ChangeConnection {
+    pub edges: Vec<ChangeEdge>,
+    pub page_info: PageInfo,
+}
+
+/// The most entries one page of `changes` holds.
+const MOST_CHANGES: i32 = 100;
+
+/// The `catalog` and `changes` root fields.
+#[derive(Default)]
+pub struct HistoryQuery;
+
+#[Object]
+impl HistoryQuery {
+    /// The catalog's revision and when it last changed.
+    async fn catalog(&self) -> Catalog {
+        Catalog
+    }
+
+    /// The change log, oldest first: who changed what, when, and the changed fields before
+    /// and after. Needs an `admin` key. `since` keeps changes made at or after a time; `node`
+    /// (global ID) keeps the changes of one node; at most 100 per page (20 by default).
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        since: Option<DateTime<Utc>>,
+        node: Option<ID>,
+    ) -> async_graphql::Result<ChangeConnection> {
+        require(ctx, Scope::Admin)?;
+        let first = first.unwrap_or(20);
+        if !(0..=MOST_CHANGES).contains(&first) {
+            return Err(Error::bad_input(format!(
+                "`first` must be between 0 and {MOST_CHANGES}, got {first}"
+            ))
+            .into());
+        }
+        let after = after
+            .map(|cursor| {
+                cursor.parse::<i32>().map_err(|_| {
+                    Error::bad_input(format!(
+                        "`after` must be a cursor returned by this field, got {cursor:?}"
+                    ))
+                })
+            })
+            .transpose()?;
+        let node = node.map(|id| decode_id(&id)).transpose()?;
+        let selection = Selection {
+            after,
+            since: since.map(|since| since.timestamp_millis()),
+            node,
+        };
+        let first = u64::try_from(first).unwrap_or_default();
+        let (entries, more) = log::read(&database(ctx)?.conn, &selection, first).await?;
+        let edges = entries
+            .into_iter()
+            .map(|entry| {
+                let cursor = entry.revision.to_string();
+                Ok(ChangeEdge {
+                    cursor,
+                    node: Change::of(entry)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let page_info = PageInfo {
+            has_next_page: more,
+            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+            before: None,
+        };
+        Ok(ChangeConnection { edges, page_info })
+    }
+}

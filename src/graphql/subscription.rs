@@ -1,0 +1,148 @@
+//! The root `Subscription` type: changes to the catalog as they are committed, on any replica
+//! (see [`crate::curation::events`]).
+
+use std::sync::Arc;
+
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use chrono::{DateTime, Utc};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::enums::NodeKind;
+use super::history::time;
+use super::ids::{decode_id, encode_id};
+use super::types::{Node, node_by_id};
+use crate::Error;
+use crate::curation::{ChangeEvent, Curator};
+use crate::data::model::Kind;
+
+/// A committed change, as a subscriber receives it.
+pub struct CatalogChange(Arc<ChangeEvent>);
+
+#[Object]
+impl CatalogChange {
+    /// The catalog's revision after the change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    async fn at(&self) -> DateTime<Utc> {
+        time(self.0.at)
+    }
+
+    /// The mutation that made it, e.g. `updateSkill`.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+
+    /// The kind of node changed (for an edge: the node it belongs to).
+    async fn kind(&self) -> NodeKind {
+        self.0.kind.into()
+    }
+
+    /// The changed node's global ID.
+    async fn id(&self) -> ID {
+        encode_id(self.0.kind, &self.0.slug)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The names of the changed fields (for an edge: its list, e.g. `skills`).
+    async fn fields(&self) -> &[String] {
+        &self.0.fields
+    }
+
+    /// Whether the change created the node.
+    async fn created(&self) -> bool {
+        self.0.created
+    }
+
+    /// Whether the change deleted the node.
+    async fn deleted(&self) -> bool {
+        self.0.deleted
+    }
+
+    /// The node as it is now (null once deleted). Reading it costs a query per event.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+        if self.0.deleted {
+            return Ok(None);
+        }
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone()).await?)
+    }
+}
+
+/// A stream of changes.
+type Changes = BoxStream<'static, async_graphql::Result<CatalogChange>>;
+
+/// The events of this replica's channel that `keep` lets through. A subscriber that falls so
+/// far behind that the channel dropped events for it gets an error saying how many it
+/// missed, and the stream ends: it should read the node (or `changes`) again and resubscribe.
+fn changes(
+    ctx: &Context<'_>,
+    keep: impl Fn(&ChangeEvent) -> bool + Send + Sync + 'static,
+) -> async_graphql::Result<Changes> {
+    let keep = Arc::new(keep);
+    let receiver = ctx
+        .data::<Curator>()
+        .map_err(|_| Error::Internal("no curator in the schema data".into()))?
+        .events()
+        .subscribe();
+    Ok(stream::unfold(Some(receiver), move |receiver| {
+        let keep = keep.clone();
+        async move {
+            let mut receiver = receiver?;
+            loop {
+                match receiver.recv().await {
+                    Ok(event) if keep(&event) => {
+                        return Some((Ok(CatalogChange(event)), Some(receiver)));
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(missed)) => {
+                        let error = async_graphql::Error::new(format!(
+                            "this subscriber fell behind and missed {missed} changes; \
+                             read again and resubscribe"
+                        ))
+                        .extend_with(|_, ext| {
+                            ext.set("code", "SUBSCRIBER_LAGGED");
+                            ext.set("missed", missed);
+                        });
+                        return Some((Err(error), None));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    })
+    .boxed())
+}
+
+#[derive(Default)]
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// Every change to the node with this global ID (its fields and its edges), as it is
+    /// committed; a deletion is the last.
+    async fn node_changed(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Changes> {
+        let (kind, slug) = decode_id(&id)?;
+        changes(ctx, move |event| event.kind == kind && event.slug == slug)
+    }
+
+    /// Every change to the catalog, as it is committed; only those to nodes of `kinds` when
+    /// given.
+    async fn catalog_changed(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<NodeKind>>,
+    ) -> async_graphql::Result<Changes> {
+        let kinds: Option<Vec<Kind>> =
+            kinds.map(|kinds| kinds.into_iter().map(Kind::from).collect());
+        changes(ctx, move |event| {
+            kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&event.kind))
+        })
+    }
+}

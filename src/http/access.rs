@@ -1,0 +1,191 @@
+//! Who may do what over HTTP: the API key of the `Authorization` header, and the rate limit on
+//! writes.
+//!
+//! Keys come only from `Authorization: Bearer <key>` (or, on a WebSocket, the
+//! `connection_init` payload), never from cookies or the query string: a page on another
+//! origin cannot make a browser send them, and mutations are only accepted as POST with a JSON
+//! body, which a browser sends cross-origin only after a CORS preflight.
+//!
+//! Statuses: a key that is malformed, unknown or revoked, and a mutation (or, when reads need
+//! a key, any operation) sent without one, are refused before anything runs with
+//! `401 Unauthorized`, `WWW-Authenticate: Bearer` and `UNAUTHENTICATED`. A key without the
+//! scope a field needs gets `FORBIDDEN` on that field, in a `200` answer, as GraphQL over HTTP
+//! answers every error of execution. Too many writes: `429 Too Many Requests` with
+//! `Retry-After`.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use super::AppState;
+use super::protocol::{self, MediaType};
+use crate::graphql::{Caller, Operation};
+use crate::keys;
+
+/// The key a request carries: `Ok(None)` without an `Authorization` header.
+pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Caller(None));
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|value| {
+            let (scheme, key) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+        })
+        .ok_or_else(|| "send the API key as `Authorization: Bearer <key>`".to_owned())?;
+    presented(state, key).await
+}
+
+/// The holder of a presented key.
+pub(super) async fn presented(state: &AppState, key: &str) -> Result<Caller, String> {
+    match keys::authenticate(&state.db, key).await {
+        Ok(principal) => Ok(Caller(Some(principal))),
+        Err(crate::Error::Rejected(rejection)) => Err(rejection.message),
+        Err(err) => {
+            tracing::warn!(detail = %err.detail(), "could not check an API key");
+            Err("the API key could not be checked right now; retry".to_owned())
+        }
+    }
+}
+
+/// `401 Unauthorized` with `UNAUTHENTICATED`.
+pub(super) fn unauthenticated(message: &str, media: MediaType) -> Response {
+    let mut response = protocol::error(StatusCode::UNAUTHORIZED, message, "UNAUTHENTICATED", media);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"skillgraph\""),
+    );
+    response
+}
+
+/// Whether operations may run as this caller: refuses with the response to send when not.
+pub(super) fn admit(
+    state: &AppState,
+    caller: &Caller,
+    operations: &[&Operation],
+    address: IpAddr,
+    media: MediaType,
+) -> Result<(), Box<Response>> {
+    let writes = operations
+        .iter()
+        .filter(|operation| !operation.is_query())
+        .count();
+    let anonymous = caller.0.is_none();
+    if anonymous && writes > 0 {
+        let message = "mutations need an API key: send `Authorization: Bearer <key>`";
+        return Err(Box::new(unauthenticated(message, media)));
+    }
+    if anonymous && state.http.require_key_for_reads {
+        let message =
+            "this server needs an API key for every request: send `Authorization: Bearer <key>`";
+        return Err(Box::new(unauthenticated(message, media)));
+    }
+    if writes == 0 {
+        return Ok(());
+    }
+    let mut buckets = vec![format!("address:{address}")];
+    if let Some(principal) = &caller.0 {
+        buckets.push(format!("key:{}", principal.name));
+    }
+    for bucket in buckets {
+        if let Err(wait) = state.write_limiter.take(&bucket, writes) {
+            let message = format!(
+                "too many writes from this {}; retry in {} s",
+                bucket.split(':').next().unwrap_or("client"),
+                wait.as_secs().max(1)
+            );
+            let mut response = protocol::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &message,
+                "RATE_LIMITED",
+                media,
+            );
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+            return Err(Box::new(response));
+        }
+    }
+    Ok(())
+}
+
+/// A token bucket per key and per address: `per_second` writes on average, `burst` at once.
+/// Each replica counts its own requests.
+#[derive(Clone)]
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Arc<Mutex<HashMap<String, (f64, Instant)>>>,
+}
+
+/// How many buckets are kept before the full ones are forgotten.
+const MOST_BUCKETS: usize = 100_000;
+
+impl RateLimiter {
+    /// `per_second == 0` turns the limit off.
+    pub fn new(per_second: u32, burst: u32) -> Self {
+        RateLimiter {
+            per_second: f64::from(per_second),
+            burst: f64::from(burst.max(1)),
+            buckets: Arc::default(),
+        }
+    }
+
+    /// Takes `n` tokens from `bucket`, or says how long until they are there.
+    pub fn take(&self, bucket: &str, n: usize) -> Result<(), Duration> {
+        if self.per_second <= 0.0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Ok(());
+        };
+        if buckets.len() >= MOST_BUCKETS {
+            let (rate, burst) = (self.per_second, self.burst);
+            buckets.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
+            });
+        }
+        let (tokens, at) = buckets
+            .entry(bucket.to_owned())
+            .or_insert((self.burst, now));
+        let available =
+            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        let wanted = n as f64;
+        if available >= wanted {
+            *tokens = available - wanted;
+            *at = now;
+            Ok(())
+        } else {
+            let missing = wanted - available;
+            Err(Duration::from_secs_f64(missing / self.per_second).max(Duration::from_secs(1)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_holds_its_burst_and_refills() {
+        let limiter = RateLimiter::new(1, 3);
+        for _ in 0..3 {
+            assert!(limiter.take("a", 1).is_ok());
+        }
+        let wait = limiter.take("a", 1).unwrap_err();
+        assert!(wait >= Duration::from_secs(1));
+        assert!(limiter.take("b", 1).is_ok(), "buckets are separate");
+        assert!(
+            RateLimiter::new(0, 0).take("a", 1_000).is_ok(),
+            "0 turns it off"
+        );
+    }
+}
