@@ -37,7 +37,16 @@ pub fn check_slug(field: &str, slug: &str) -> Result<()> {
     }
 }
 
+/// Checks a text's length, and that it holds no NUL (which PostgreSQL cannot store); a
+/// one-line text (`empty_ok == false`: names, list items) holds no control character at all.
 fn check_length(field: &str, text: &str, longest: usize, empty_ok: bool) -> Result<()> {
+    let forbidden = |c: char| c == '\0' || (!empty_ok && c.is_control());
+    if text.chars().any(forbidden) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} may not hold control characters"),
+        ));
+    }
     let length = text.chars().count();
     if (!empty_ok && text.trim().is_empty()) || length > longest {
         let least = if empty_ok { 0 } else { 1 };

@@ -9,6 +9,7 @@ use skillgraph::db::Db;
 use skillgraph::generator::GraphSize;
 use skillgraph::graphql::Limits;
 use skillgraph::http::HttpConfig;
+use skillgraph::keys::{self, Scope};
 use skillgraph::startup::{Application, Settings};
 
 /// The environment variable that turns the PostgreSQL runs of the suite on.
@@ -73,9 +74,12 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The database's URL, for a second server over the same database.
+    pub url: String,
     server: tokio::task::JoinHandle<()>,
-    /// Declared last, so that it is dropped after the pool above has been.
-    _database: ScratchDatabase,
+    /// Declared last, so that it is dropped after the pool above has been; `None` for a
+    /// replica, which shares another app's database.
+    _database: Option<ScratchDatabase>,
 }
 
 /// Says, where the test output is seen even when captured, that the PostgreSQL runs are skipped.
@@ -137,6 +141,22 @@ pub async fn spawn_app_with_settings(
     }
     let mut settings = Settings::new(&url);
     configure(&mut settings);
+    Some(start(settings, Some(database)).await)
+}
+
+/// Starts the service over `database` as it is (migrated and seeded by the server only if
+/// it needs it).
+pub async fn spawn_app_on(database: ScratchDatabase) -> TestApp {
+    start(Settings::new(&database.url), Some(database)).await
+}
+
+/// A second server over the database of `app`, as another replica would be.
+pub async fn spawn_replica(app: &TestApp) -> TestApp {
+    start(Settings::new(&app.url), None).await
+}
+
+async fn start(settings: Settings, database: Option<ScratchDatabase>) -> TestApp {
+    let url = settings.database_url.clone();
     let app = Application::build(&settings)
         .await
         .unwrap_or_else(|err| panic!("build over {url}: {}", err.detail()));
@@ -150,13 +170,14 @@ pub async fn spawn_app_with_settings(
             .await
             .expect("server runs");
     });
-    Some(TestApp {
+    TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+        url,
         server,
         _database: database,
-    })
+    }
 }
 
 async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<()> {
@@ -222,6 +243,52 @@ impl TestApp {
             self.db.statements.get() - statements,
             self.db.list_rows.get() - rows,
         )
+    }
+
+    /// A new API key with `scope`, named `name`.
+    pub async fn key(&self, name: &str, scope: Scope) -> String {
+        keys::create(&self.db, name, scope)
+            .await
+            .unwrap_or_else(|err| panic!("create key {name}: {}", err.detail()))
+            .1
+    }
+
+    /// POSTs a GraphQL request with `Authorization: Bearer <key>`; the status and the JSON.
+    pub async fn post_as(&self, key: &str, body: Value) -> (reqwest::StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("a text response");
+        let json =
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"));
+        (status, json)
+    }
+
+    /// Runs a mutation (or query) with `key` that must succeed; returns its `data`.
+    pub async fn write(&self, key: &str, query: &str) -> Value {
+        let (status, response) = self.post_as(key, json!({ "query": query })).await;
+        assert!(
+            status.is_success() && response.get("errors").is_none(),
+            "write failed ({status}): {response:#}\n{query}"
+        );
+        response["data"].clone()
+    }
+
+    /// Runs a mutation with `key` that must fail; returns its first error.
+    pub async fn write_error(&self, key: &str, query: &str) -> Value {
+        let (_, response) = self.post_as(key, json!({ "query": query })).await;
+        let errors = response["errors"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !errors.is_empty(),
+            "write should fail: {response:#}\n{query}"
+        );
+        errors[0].clone()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -190,4 +190,83 @@ async fn abusive_documents(app: &TestApp) {
     assert!(data["roles"]["totalCount"].as_i64().unwrap() > 0);
 }
 
-backend_tests!(malformed_bodies, abusive_documents);
+/// Abusive mutations, sent with a valid key: all refused with a code, nothing written.
+async fn abusive_mutations(app: &TestApp) {
+    let key = app.key("hostile", skillgraph::keys::Scope::Write).await;
+    let huge = "n".repeat(1024 * 1024 - 200);
+    let aliases = vec!["a"; 10_000];
+    let cases: Vec<(&str, Value, u16, &str)> = vec![
+        (
+            "wrong type for a field",
+            json!({"query": "mutation { createRole(input: {slug: 5, name: \"X\"}) { revision } }"}),
+            200,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            "wrong type in a variable",
+            json!({"query": "mutation($p: Int) { createSkill(input: {slug: \"x\", name: \"X\", position: $p}) { revision } }", "variables": {"p": "first"}}),
+            200,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            "a 1 MB name",
+            json!({"query": "mutation($n: String!) { createRole(input: {slug: \"huge\", name: $n}) { revision } }", "variables": {"n": huge}}),
+            200,
+            "BAD_USER_INPUT",
+        ),
+        (
+            "10,000 aliases",
+            json!({"query": "mutation($a: [String!]) { createRole(input: {slug: \"many\", name: \"M\", aliases: $a}) { revision } }", "variables": {"a": aliases}}),
+            200,
+            "BAD_USER_INPUT",
+        ),
+        (
+            "an unknown global ID",
+            json!({"query": "mutation { updateSkill(input: {skill: \"U2tpbGw6bm9wZQ\", name: \"X\"}) { revision } }"}),
+            200,
+            "NOT_FOUND",
+        ),
+        (
+            "an ID that is neither",
+            json!({"query": "mutation { deleteRole(input: {role: \"%%%\"}) { revision } }"}),
+            200,
+            "BAD_USER_INPUT",
+        ),
+        (
+            "a NUL in a name",
+            json!({"query": "mutation($n: String!) { createTool(input: {slug: \"nul\", name: $n, category: OTHER}) { revision } }", "variables": {"n": "a\u{0}b"}}),
+            200,
+            "BAD_USER_INPUT",
+        ),
+        (
+            "a huge position",
+            json!({"query": "mutation { setSkillTool(input: {skill: \"caching\", tool: \"redis\", position: 2147483647}) { revision } }"}),
+            200,
+            "",
+        ),
+        (
+            "an unknown enum value",
+            json!({"query": "mutation { createTool(input: {slug: \"t\", name: \"T\", category: SPACESHIP}) { revision } }"}),
+            200,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ];
+    for (case, body, status, code) in cases {
+        let (got, answer) = app.post_as(&key, body).await;
+        assert_eq!(got.as_u16(), status, "{case}: {answer}");
+        let found = answer["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(found, code, "{case}: {answer}");
+    }
+    let data = app
+        .data("{ catalog { revision } roles { totalCount } tools { totalCount } }")
+        .await;
+    assert_eq!(
+        data["catalog"]["revision"], 1,
+        "only the valid write was made: {data}"
+    );
+    assert_eq!(data["roles"]["totalCount"], 5);
+}
+
+backend_tests!(malformed_bodies, abusive_documents, abusive_mutations);

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod access;
 mod caching;
 mod catalog_queries;
 mod database_faults;
@@ -13,9 +14,13 @@ mod graphql_over_http;
 mod hostile_input;
 mod http_endpoints;
 mod list_items;
+mod migrations;
+mod mutations;
 mod pagination;
 mod rows;
 mod schema_file;
 mod seeding;
 mod shutdown;
 mod statement_counts;
+mod subscriptions;
+mod writers;

@@ -1,0 +1,88 @@
+//! A database made before the curation migration moves forward with its data intact.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::json;
+use skillgraph::keys::Scope;
+
+use crate::helpers::{Backend, ScratchDatabase, per_backend, spawn_app_on};
+
+per_backend!(a_database_of_the_previous_release_migrates_forward);
+
+/// Rows as the previous schema held them (no `version`, no change log).
+const OLD_ROWS: &[&str] = &[
+    "INSERT INTO language (id, slug, name, description, aliases) VALUES (1, 'elixir', 'Elixir', 'BEAM.', '[\"ex\"]')",
+    "INSERT INTO framework (id, slug, name, description, aliases, language_id) VALUES (1, 'phoenix', 'Phoenix', '', '[]', 1)",
+    "INSERT INTO tool (id, slug, name, description, aliases, category) VALUES (1, 'hex', 'Hex', '', '[]', 'BUILD_TOOL')",
+    "INSERT INTO skill (id, slug, name, description, aliases, parent_id, position) VALUES (1, 'otp', 'OTP', '', '[]', NULL, 0)",
+    "INSERT INTO skill (id, slug, name, description, aliases, parent_id, position) VALUES (2, 'genservers', 'GenServers', '', '[]', 1, 0)",
+    "INSERT INTO role (id, slug, name, description, aliases, responsibilities, domains) VALUES (1, 'elixir-developer', 'Elixir Developer', '', '[]', '[\"Run BEAM\"]', '[\"telecom\"]')",
+    "INSERT INTO role_skill (role_id, skill_id, position, importance, level) VALUES (1, 2, 0, 'ESSENTIAL', 'ADVANCED')",
+    "INSERT INTO role_language (role_id, language_id, position, importance) VALUES (1, 1, 0, 'ESSENTIAL')",
+    "INSERT INTO role_framework (role_id, framework_id, position, importance) VALUES (1, 1, 0, 'OPTIONAL')",
+    "INSERT INTO role_tool (role_id, tool_id, position, importance) VALUES (1, 1, 0, 'OPTIONAL')",
+    "INSERT INTO skill_prerequisite (skill_id, prerequisite_id, position) VALUES (2, 1, 0)",
+];
+
+async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
+    let Some(database) = ScratchDatabase::create(backend).await else {
+        return;
+    };
+    let url = if backend == Backend::Sqlite {
+        format!("{}?mode=rwc", database.url)
+    } else {
+        database.url.clone()
+    };
+    let conn = Database::connect(&url).await.expect("connect");
+    Migrator::up(&conn, Some(1))
+        .await
+        .expect("the previous release's schema");
+    for row in OLD_ROWS {
+        conn.execute_unprepared(row).await.expect(row);
+    }
+    if backend == Backend::Postgres {
+        for table in ["language", "framework", "tool", "skill", "role"] {
+            conn.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), 10)"
+            ))
+            .await
+            .expect("sequence");
+        }
+    }
+    conn.close().await.expect("close");
+
+    let app = spawn_app_on(database).await;
+    let data = app
+        .data(
+            r#"{ catalog { revision } roles { totalCount }
+                 role(slug: "elixir-developer") { version responsibilities domains
+                   skills { edges { node { slug version prerequisites { slug } parent { slug } } importance level } }
+                   languages { nodes { slug aliases } } frameworks { nodes { slug language { slug } } }
+                   tools { nodes { slug category } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({"catalog": {"revision": 0}, "roles": {"totalCount": 1},
+            "role": {"version": 1, "responsibilities": ["Run BEAM"], "domains": ["telecom"],
+              "skills": {"edges": [{"node": {"slug": "genservers", "version": 1, "prerequisites": [{"slug": "otp"}],
+                                             "parent": {"slug": "otp"}}, "importance": "ESSENTIAL", "level": "ADVANCED"}]},
+              "languages": {"nodes": [{"slug": "elixir", "aliases": ["ex"]}]},
+              "frameworks": {"nodes": [{"slug": "phoenix", "language": {"slug": "elixir"}}]},
+              "tools": {"nodes": [{"slug": "hex", "category": "BUILD_TOOL"}]}}}),
+        "the built-in catalog was not loaded over the data, and nothing was lost"
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    let written = app
+        .write(
+            &key,
+            r#"mutation { updateRole(input: {role: "elixir-developer", expectedVersion: 1, name: "Elixirist"}) { role { version } revision }
+                          createSkill(input: {slug: "supervisors", name: "Supervisors", parent: "otp"}) { skill { parent { slug } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        written,
+        json!({"updateRole": {"role": {"version": 2}, "revision": 1},
+               "createSkill": {"skill": {"parent": {"slug": "otp"}}}})
+    );
+}
