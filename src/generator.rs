@@ -14,6 +14,7 @@ use entity::{
 };
 use sea_orm::{DatabaseTransaction, Iterable, Set, TransactionTrait};
 
+use crate::curation::invariants;
 use crate::data::bulk;
 use crate::db::Db;
 use crate::{Error, Result};
@@ -164,6 +165,7 @@ pub async fn generate(db: &Db, size: &GraphSize, replace: bool) -> Result<String
     write_nodes(&txn, size).await?;
     let edges = write_edges(&txn, size, &mut rng).await?;
     bulk::reset_id_sequences(&txn).await?;
+    invariants::check_graph(&txn).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(format!(

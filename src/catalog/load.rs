@@ -11,6 +11,7 @@ use entity::{
 use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
 
 use super::Catalog;
+use crate::curation::invariants;
 use crate::data::bulk;
 use crate::data::model::NodeModel;
 use crate::{Error, Result, db::Db};
@@ -39,6 +40,7 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
         bulk::clear(&txn).await?;
     }
     insert(&txn, catalog).await?;
+    invariants::check_graph(&txn).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use crate::slug::is_slug;
+use crate::curation::invariants::{any_cycle, check_list, check_name, check_slug, check_text};
 use crate::{Error, Result};
 
 #[derive(Debug, Deserialize)]
@@ -135,9 +135,9 @@ impl Problems {
     fn slugs<'a>(&mut self, kind: &str, slugs: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
         for slug in slugs {
-            self.check(is_slug(slug), || {
-                format!("{kind} slug {slug:?} is not kebab-case")
-            });
+            if let Err(err) = check_slug("slug", slug) {
+                self.0.push(format!("{kind} {slug:?}: {}", err.detail()));
+            }
             self.check(seen.insert(slug), || {
                 format!("{kind} slug {slug:?} appears twice")
             });
@@ -162,23 +162,6 @@ impl Problems {
             });
         }
     }
-}
-
-/// Whether `slug` reaches itself by following `next`.
-fn has_cycle<'a>(start: &'a str, next: &HashMap<&'a str, Vec<&'a str>>) -> bool {
-    let mut stack = vec![start];
-    let mut seen = HashSet::new();
-    while let Some(slug) = stack.pop() {
-        for &n in next.get(slug).map(Vec::as_slice).unwrap_or_default() {
-            if n == start {
-                return true;
-            }
-            if seen.insert(n) {
-                stack.push(n);
-            }
-        }
-    }
-    false
 }
 
 impl Catalog {
@@ -248,14 +231,16 @@ impl Catalog {
                 s.prerequisites.iter().map(String::as_str).collect(),
             );
         }
-        for s in &self.skills {
-            p.check(!has_cycle(&s.slug, &parents), || {
-                format!("skill {:?} is its own ancestor", s.slug)
-            });
-            p.check(!has_cycle(&s.slug, &prerequisites), || {
-                format!("skill {:?} is its own prerequisite", s.slug)
-            });
+        if let Some(cycle) = any_cycle(&parents) {
+            p.0.push(format!("skill parents form a cycle: {}", cycle.join(" → ")));
         }
+        if let Some(cycle) = any_cycle(&prerequisites) {
+            p.0.push(format!(
+                "skill prerequisites form a cycle: {}",
+                cycle.join(" → ")
+            ));
+        }
+        self.check_texts(&mut p);
         let importance_ok = |value: &str| Importance::try_from_value(&value.to_owned()).is_ok();
         for r in &self.roles {
             let owner = format!("role {:?}", r.slug);
@@ -305,6 +290,54 @@ impl Catalog {
             Ok(())
         } else {
             Err(Error::Internal(format!("catalog: {}", p.0.join("; "))))
+        }
+    }
+
+    /// Names, descriptions and lists within the bounds every writer keeps.
+    fn check_texts(&self, p: &mut Problems) {
+        let nodes = self
+            .languages
+            .iter()
+            .map(|n| ("language", &n.slug, &n.name, &n.description, &n.aliases))
+            .chain(
+                self.frameworks
+                    .iter()
+                    .map(|n| ("framework", &n.slug, &n.name, &n.description, &n.aliases)),
+            )
+            .chain(
+                self.tools
+                    .iter()
+                    .map(|n| ("tool", &n.slug, &n.name, &n.description, &n.aliases)),
+            )
+            .chain(
+                self.skills
+                    .iter()
+                    .map(|n| ("skill", &n.slug, &n.name, &n.description, &n.aliases)),
+            )
+            .chain(
+                self.roles
+                    .iter()
+                    .map(|n| ("role", &n.slug, &n.name, &n.description, &n.aliases)),
+            );
+        for (kind, slug, name, description, aliases) in nodes {
+            let checks = [
+                check_name("name", name),
+                check_text("description", description),
+                check_list("aliases", aliases),
+            ];
+            for err in checks.into_iter().filter_map(|check| check.err()) {
+                p.0.push(format!("{kind} {slug:?}: {}", err.detail()));
+            }
+        }
+        for r in &self.roles {
+            for (field, list) in [
+                ("responsibilities", &r.responsibilities),
+                ("domains", &r.domains),
+            ] {
+                if let Err(err) = check_list(field, list) {
+                    p.0.push(format!("role {:?}: {}", r.slug, err.detail()));
+                }
+            }
         }
     }
 
@@ -374,10 +407,21 @@ mod tests {
             slug = "Not A Slug"
             name = "C"
             description = ""
+            [[skills]]
+            slug = "nameless"
+            name = ""
+            description = ""
         "#;
         let err = Catalog::parse(text).expect_err("invalid catalog").detail();
         assert!(err.contains("unknown language \"python\""), "{err}");
-        assert!(err.contains("skill \"a\" is its own prerequisite"), "{err}");
-        assert!(err.contains("not kebab-case"), "{err}");
+        assert!(
+            err.contains("skill prerequisites form a cycle: a → b → a"),
+            "{err}"
+        );
+        assert!(err.contains("skill \"Not A Slug\": slug must be"), "{err}");
+        assert!(
+            err.contains("skill \"nameless\": name must be 1 to 256"),
+            "{err}"
+        );
     }
 }

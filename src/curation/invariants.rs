@@ -63,6 +63,11 @@ pub fn check_name(field: &str, name: &str) -> Result<()> {
     check_length(field, name, LONGEST_NAME, false)
 }
 
+/// Checks a description.
+pub fn check_text(field: &str, text: &str) -> Result<()> {
+    check_length(field, text, LONGEST_TEXT, true)
+}
+
 /// Checks a list of short texts.
 pub fn check_list(field: &str, items: &[String]) -> Result<()> {
     if items.len() > MOST_ITEMS {
@@ -87,7 +92,7 @@ pub fn check_value(spec: &FieldSpec, value: &Given) -> Result<()> {
     match (spec.shape, value) {
         (Shape::Slug, Given::Text(slug)) => check_slug(field, slug),
         (Shape::Name, Given::Text(name)) => check_name(field, name),
-        (Shape::Text, Given::Text(text)) => check_length(field, text, LONGEST_TEXT, true),
+        (Shape::Text, Given::Text(text)) => check_text(field, text),
         (Shape::List, Given::List(items)) => check_list(field, items),
         (Shape::Language | Shape::Category, Given::Text(_)) => Ok(()),
         _ => Err(Error::invalid(field, format!("{field} has the wrong type"))),

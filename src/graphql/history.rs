@@ -23,9 +23,10 @@ fn database<'a>(ctx: &Context<'a>) -> Result<&'a crate::db::Db> {
         .map_err(|_| Error::Internal("no database in the schema data".into()))
 }
 
-/// The catalog as a whole.
+/// The catalog as a whole: how far it has changed.
 pub struct Catalog;
 
+/// The catalog as a whole: how far it has changed, so that a client can tell a stale copy.
 #[Object]
 impl Catalog {
     /// Grows by one with every change; a client whose copy was read at an older revision
@@ -45,6 +46,7 @@ impl Catalog {
 pub struct Change {
     /// The catalog's revision this change made.
     pub revision: i32,
+    /// When it was made.
     pub at: DateTime<Utc>,
     /// The name of the API key that made it.
     pub key_name: String,
@@ -54,6 +56,7 @@ pub struct Change {
     pub kind: NodeKind,
     /// The node's global ID (it may since have been deleted).
     pub node_id: ID,
+    /// The node's slug.
     pub slug: String,
     /// The changed fields before the change; null for a creation.
     pub before: Option<Json<serde_json::Value>>,
@@ -87,14 +90,18 @@ impl Change {
 /// A change and its cursor.
 #[derive(SimpleObject)]
 pub struct ChangeEdge {
+    /// Where this change is in the log, for `changes(after:)`.
     pub cursor: String,
+    /// The change.
     pub node: Change,
 }
 
 /// A page of the change log, oldest first.
 #[derive(SimpleObject)]
 pub struct ChangeConnection {
+    /// The page's changes, oldest first.
     pub edges: Vec<ChangeEdge>,
+    /// Where the page sits in the log.
     pub page_info: PageInfo,
 }
 
@@ -118,10 +125,10 @@ impl HistoryQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        since: Option<DateTime<Utc>>,
-        node: Option<ID>,
+        #[graphql(desc = "How many changes (0 to 100; 20 if not given).")] first: Option<i32>,
+        #[graphql(desc = "Only changes after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only changes of the node with this global ID.")] node: Option<ID>,
     ) -> async_graphql::Result<ChangeConnection> {
         require(ctx, Scope::Admin)?;
         let first = first.unwrap_or(20);

@@ -166,7 +166,10 @@ pub const SCHEMA_DESCRIPTION: &str = "A GraphQL Schema defines the capabilities 
 /// `/schema.graphql` serves it. Built once: it cannot change while the process runs.
 pub fn sdl() -> &'static str {
     static SDL: LazyLock<String> = LazyLock::new(|| {
-        let mut sdl = schema_builder().finish().sdl();
+        // `@specifiedBy` included: introspection gives `DateTime`'s `specifiedByURL`, so a schema
+        // built from introspection has it.
+        let options = async_graphql::SDLExportOptions::new().include_specified_by();
+        let mut sdl = schema_builder().finish().sdl_with_options(options);
         let description = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\n");
         match sdl.rfind("\nschema {") {
             Some(at) => sdl.insert_str(at + 1, &description),

@@ -167,6 +167,7 @@ pub struct CreateToolInput {
     pub description: Option<String>,
     /// Up to 100 other names, each up to 256 characters.
     pub aliases: Option<Vec<String>>,
+    /// What kind of technology it is.
     pub category: ToolCategory,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
@@ -179,10 +180,15 @@ pub struct UpdateRoleInput {
     pub role: ID,
     /// The `version` you read; the update fails with `CONFLICT` if the role changed since.
     pub expected_version: Option<i32>,
+    /// A new name (1 to 256 characters).
     pub name: Option<String>,
+    /// A new description (up to 10,000 characters).
     pub description: Option<String>,
+    /// The new list of other names (replaces the old one).
     pub aliases: Option<Vec<String>>,
+    /// The new list of responsibilities (replaces the old one).
     pub responsibilities: Option<Vec<String>>,
+    /// The new list of domains (replaces the old one).
     pub domains: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
@@ -195,8 +201,11 @@ pub struct UpdateSkillInput {
     pub skill: ID,
     /// The `version` you read; the update fails with `CONFLICT` if the skill changed since.
     pub expected_version: Option<i32>,
+    /// A new name (1 to 256 characters).
     pub name: Option<String>,
+    /// A new description (up to 10,000 characters).
     pub description: Option<String>,
+    /// The new list of other names (replaces the old one).
     pub aliases: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
@@ -209,8 +218,11 @@ pub struct UpdateLanguageInput {
     pub language: ID,
     /// The `version` you read; the update fails with `CONFLICT` if it changed since.
     pub expected_version: Option<i32>,
+    /// A new name (1 to 256 characters).
     pub name: Option<String>,
+    /// A new description (up to 10,000 characters).
     pub description: Option<String>,
+    /// The new list of other names (replaces the old one).
     pub aliases: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
@@ -223,8 +235,11 @@ pub struct UpdateFrameworkInput {
     pub framework: ID,
     /// The `version` you read; the update fails with `CONFLICT` if it changed since.
     pub expected_version: Option<i32>,
+    /// A new name (1 to 256 characters).
     pub name: Option<String>,
+    /// A new description (up to 10,000 characters).
     pub description: Option<String>,
+    /// The new list of other names (replaces the old one).
     pub aliases: Option<Vec<String>>,
     /// Another language for it (global ID or slug).
     pub language: Option<ID>,
@@ -239,9 +254,13 @@ pub struct UpdateToolInput {
     pub tool: ID,
     /// The `version` you read; the update fails with `CONFLICT` if it changed since.
     pub expected_version: Option<i32>,
+    /// A new name (1 to 256 characters).
     pub name: Option<String>,
+    /// A new description (up to 10,000 characters).
     pub description: Option<String>,
+    /// The new list of other names (replaces the old one).
     pub aliases: Option<Vec<String>>,
+    /// A new category.
     pub category: Option<ToolCategory>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
@@ -443,7 +462,7 @@ macro_rules! node_mutations {
             async fn $create(
                 &self,
                 ctx: &Context<'_>,
-                mut input: $create_input,
+                #[graphql(desc = "The node's fields.")] mut input: $create_input,
             ) -> async_graphql::Result<Option<$create_payload>> {
                 let who = require(ctx, Scope::Write)?;
                 let client_mutation_id = input.client_mutation_id();
@@ -463,7 +482,7 @@ macro_rules! node_mutations {
             async fn $update(
                 &self,
                 ctx: &Context<'_>,
-                mut input: $update_input,
+                #[graphql(desc = "The node, and the fields to change.")] mut input: $update_input,
             ) -> async_graphql::Result<Option<$update_payload>> {
                 let who = require(ctx, Scope::Write)?;
                 let client_mutation_id = input.client_mutation_id();
@@ -485,7 +504,7 @@ macro_rules! node_mutations {
             async fn $delete(
                 &self,
                 ctx: &Context<'_>,
-                input: $delete_input,
+                #[graphql(desc = "The node to delete.")] input: $delete_input,
             ) -> async_graphql::Result<Option<$delete_payload>> {
                 let who = require(ctx, Scope::Write)?;
                 let slug = slug_of(Kind::$kind, stringify!($field), &input.$field)?;
@@ -584,7 +603,9 @@ macro_rules! edge_mutations {
         #[doc = "The two ends of the changed edge."]
         #[derive(SimpleObject)]
         pub struct $set_payload {
+            #[doc = "The node the edge belongs to, as it is now."]
             pub $owner: Option<$owner_kind>,
+            #[doc = "The node the edge points at."]
             pub $target: Option<$target_kind>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
@@ -595,7 +616,9 @@ macro_rules! edge_mutations {
         #[doc = "The two ends of the removed edge."]
         #[derive(SimpleObject)]
         pub struct $remove_payload {
+            #[doc = "The node the edge belonged to, as it is now."]
             pub $owner: Option<$owner_kind>,
+            #[doc = "The node the edge pointed at."]
             pub $target: Option<$target_kind>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
@@ -612,7 +635,7 @@ macro_rules! edge_mutations {
             async fn $set(
                 &self,
                 ctx: &Context<'_>,
-                input: $set_input,
+                #[graphql(desc = "The edge's ends and data.")] input: $set_input,
             ) -> async_graphql::Result<Option<$set_payload>> {
                 let who = require(ctx, Scope::Write)?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
@@ -636,7 +659,7 @@ macro_rules! edge_mutations {
             async fn $remove(
                 &self,
                 ctx: &Context<'_>,
-                input: $remove_input,
+                #[graphql(desc = "The edge's ends.")] input: $remove_input,
             ) -> async_graphql::Result<Option<$remove_payload>> {
                 let who = require(ctx, Scope::Write)?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
@@ -768,7 +791,9 @@ pub struct MoveSkillInput {
 /// The moved skill and its new parent.
 #[derive(SimpleObject)]
 pub struct MoveSkillPayload {
+    /// The skill, as it is now.
     pub skill: Option<Skill>,
+    /// Its new parent; null for a root.
     pub parent: Option<Skill>,
     /// The input's `clientMutationId`, unchanged.
     pub client_mutation_id: Option<String>,
@@ -785,7 +810,7 @@ impl TreeMutations {
     async fn move_skill(
         &self,
         ctx: &Context<'_>,
-        input: MoveSkillInput,
+        #[graphql(desc = "The skill and where it goes.")] input: MoveSkillInput,
     ) -> async_graphql::Result<Option<MoveSkillPayload>> {
         let who = require(ctx, Scope::Write)?;
         let slug = slug_of(Kind::Skill, "skill", &input.skill)?;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::enums::NodeKind;
@@ -19,6 +20,7 @@ use crate::data::model::Kind;
 /// A committed change, as a subscriber receives it.
 pub struct CatalogChange(Arc<ChangeEvent>);
 
+/// A committed change, as a subscriber receives it: the revision it made and what changed.
 #[Object]
 impl CatalogChange {
     /// The catalog's revision after the change.
@@ -26,6 +28,7 @@ impl CatalogChange {
         self.0.revision
     }
 
+    /// When it was committed.
     async fn at(&self) -> DateTime<Utc> {
         time(self.0.at)
     }
@@ -45,6 +48,7 @@ impl CatalogChange {
         encode_id(self.0.kind, &self.0.slug)
     }
 
+    /// The changed node's slug.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -83,13 +87,21 @@ fn changes(
     ctx: &Context<'_>,
     keep: impl Fn(&ChangeEvent) -> bool + Send + Sync + 'static,
 ) -> async_graphql::Result<Changes> {
-    let keep = Arc::new(keep);
     let receiver = ctx
         .data::<Curator>()
         .map_err(|_| Error::Internal("no curator in the schema data".into()))?
         .events()
         .subscribe();
-    Ok(stream::unfold(Some(receiver), move |receiver| {
+    Ok(stream_of(receiver, keep))
+}
+
+/// The events of `receiver` that `keep` lets through, until the subscriber lags.
+fn stream_of(
+    receiver: Receiver<Arc<ChangeEvent>>,
+    keep: impl Fn(&ChangeEvent) -> bool + Send + Sync + 'static,
+) -> Changes {
+    let keep = Arc::new(keep);
+    stream::unfold(Some(receiver), move |receiver| {
         let keep = keep.clone();
         async move {
             let mut receiver = receiver?;
@@ -115,17 +127,23 @@ fn changes(
             }
         }
     })
-    .boxed())
+    .boxed()
 }
 
+/// Live updates: changes as they are committed, on any replica.
 #[derive(Default)]
 pub struct Subscription;
 
+/// Live updates, over WebSocket at `/graphql`: changes as they are committed, on any replica.
 #[Subscription]
 impl Subscription {
     /// Every change to the node with this global ID (its fields and its edges), as it is
     /// committed; a deletion is the last.
-    async fn node_changed(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Changes> {
+    async fn node_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global ID.")] id: ID,
+    ) -> async_graphql::Result<Changes> {
         let (kind, slug) = decode_id(&id)?;
         changes(ctx, move |event| event.kind == kind && event.slug == slug)
     }
@@ -135,6 +153,7 @@ impl Subscription {
     async fn catalog_changed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only changes to nodes of these kinds; every change if not given.")]
         kinds: Option<Vec<NodeKind>>,
     ) -> async_graphql::Result<Changes> {
         let kinds: Option<Vec<Kind>> =
@@ -144,5 +163,49 @@ impl Subscription {
                 .as_ref()
                 .is_none_or(|kinds| kinds.contains(&event.kind))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(revision: i32, kind: Kind) -> Arc<ChangeEvent> {
+        Arc::new(ChangeEvent {
+            revision,
+            at: 0,
+            operation: "updateSkill".into(),
+            kind,
+            slug: "caching".into(),
+            fields: vec!["name".into()],
+            created: false,
+            deleted: false,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_is_told_and_the_stream_ends() {
+        let (sender, receiver) = tokio::sync::broadcast::channel(2);
+        let mut changes = stream_of(receiver, |event| event.kind == Kind::Skill);
+        sender.send(event(1, Kind::Role)).ok();
+        sender.send(event(2, Kind::Skill)).ok();
+        match changes.next().await {
+            Some(Ok(first)) => assert_eq!(first.0.revision, 2, "the role's change is filtered out"),
+            _ => panic!("an event"),
+        }
+        for revision in 3..8 {
+            sender.send(event(revision, Kind::Skill)).ok();
+        }
+        let Some(Err(error)) = changes.next().await else {
+            panic!("an error");
+        };
+        let extensions = format!("{:?}", error.extensions);
+        assert!(extensions.contains("SUBSCRIBER_LAGGED"), "{extensions}");
+        assert!(
+            error.message.contains("missed 3 changes"),
+            "{}",
+            error.message
+        );
+        assert!(changes.next().await.is_none(), "the stream ends");
     }
 }
