@@ -5,6 +5,11 @@
 //! started with `--generate-into` or `--drive`), so that this process is the server alone:
 //! its resident memory and CPU time are the server's.
 //!
+//! Besides the three read queries (N, D, F) it measures writes (W: one skill's description,
+//! updated over and over with an API key) and the fan-out of a change: `--subscribers`
+//! WebSocket clients subscribed to `catalogChanged`, one mutation, and the time until each has
+//! the event (p50, p99, the last one).
+//!
 //! ```sh
 //! cargo bench --bench load                                    # SQLite (a scratch file)
 //! cargo bench --bench load -- --database-url postgres://postgres@127.0.0.1:5432/postgres
@@ -62,9 +67,19 @@ struct Options {
     drive: Option<String>,
     #[arg(long, hide = true)]
     query: Option<String>,
+    /// Child process: the API key the writes send.
+    #[arg(long, hide = true)]
+    key: Option<String>,
+    /// WebSocket subscribers of the fan-out measurement (0: none).
+    #[arg(long, default_value_t = 1000)]
+    subscribers: usize,
+    /// Child process: subscribe `--subscribers` clients to this endpoint, make one change,
+    /// print the fan-out figures as one JSON line, then exit.
+    #[arg(long, hide = true, requires = "key")]
+    fan_out: Option<String>,
 }
 
-const QUERIES: [(&str, &str); 3] = [
+const QUERIES: [(&str, &str); 4] = [
     (
         "N",
         "{ roles(first: 50) { nodes { id name skills(first: 10) { edges { importance level node { id name slug } } } } } }",
@@ -74,6 +89,10 @@ const QUERIES: [(&str, &str); 3] = [
         r#"{ role(slug: "role-1") { name skills(first: 10) { nodes { name languages(first: 5) { nodes { name frameworks(first: 5) { nodes { name } } } } } } } }"#,
     ),
     ("F", "{ roles(first: 10) { nodes { id name } } }"),
+    (
+        "W",
+        r#"mutation { updateSkill(input: {skill: "skill-1", description: "Measured."}) { revision } }"#,
+    ),
 ];
 
 /// Where the scratch database lives, to remove it at the end.
@@ -196,9 +215,11 @@ fn memory() -> (f64, f64) {
 async fn drive(
     endpoint: &str,
     query: &str,
+    key: Option<&str>,
     concurrency: usize,
     duration: Duration,
 ) -> (Vec<Duration>, u64) {
+    let authorization = key.map(|key| format!("Bearer {key}")).unwrap_or_default();
     let body = serde_json::to_vec(&serde_json::json!({ "query": query })).expect("JSON");
     let stop = Arc::new(AtomicBool::new(false));
     let failures = Arc::new(AtomicU64::new(0));
@@ -206,23 +227,25 @@ async fn drive(
     let client = reqwest::Client::new();
     let mut clients = Vec::new();
     for _ in 0..concurrency {
-        let (client, endpoint, body, stop, failures) = (
+        let (client, endpoint, body, stop, failures, authorization) = (
             client.clone(),
             endpoint.to_owned(),
             body.clone(),
             stop.clone(),
             failures.clone(),
+            authorization.clone(),
         );
         clients.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let started = Instant::now();
-                let response = client
+                let mut request = client
                     .post(&endpoint)
-                    .header("content-type", "application/json")
-                    .body(body.clone())
-                    .send()
-                    .await;
+                    .header("content-type", "application/json");
+                if !authorization.is_empty() {
+                    request = request.header("authorization", &authorization);
+                }
+                let response = request.body(body.clone()).send().await;
                 let ok = match response {
                     Ok(response) if response.status().is_success() => response
                         .bytes()
@@ -258,8 +281,14 @@ struct Figures {
 }
 
 /// The child side of `--drive`: runs the load and prints its figures.
-async fn drive_and_report(endpoint: &str, query: &str, concurrency: usize, duration: Duration) {
-    let (mut latencies, failures) = drive(endpoint, query, concurrency, duration).await;
+async fn drive_and_report(
+    endpoint: &str,
+    query: &str,
+    key: Option<&str>,
+    concurrency: usize,
+    duration: Duration,
+) {
+    let (mut latencies, failures) = drive(endpoint, query, key, concurrency, duration).await;
     latencies.sort();
     let figures = Figures {
         requests: latencies.len() as u64,
@@ -298,6 +327,16 @@ async fn drive_from_child(options: &Options, endpoint: &str, query: &str, second
         "--duration".to_owned(),
         seconds.to_string(),
     ];
+    // Only the writes carry the key, as an anonymous frontend's reads carry none (a request
+    // with a key pays for checking it: one indexed lookup).
+    let mut args = args;
+    if let Some(key) = options
+        .key
+        .as_ref()
+        .filter(|_| query.starts_with("mutation"))
+    {
+        args.extend(["--key".to_owned(), key.clone()]);
+    }
     let printed = child(args).await;
     serde_json::from_str(printed.trim()).expect("the child's figures")
 }
@@ -315,7 +354,11 @@ async fn main() {
     let options = Options::parse();
     if let (Some(endpoint), Some(query)) = (&options.drive, &options.query) {
         let duration = Duration::from_secs(options.duration);
-        return drive_and_report(endpoint, query, options.concurrency, duration).await;
+        let key = options.key.as_deref();
+        return drive_and_report(endpoint, query, key, options.concurrency, duration).await;
+    }
+    if let (Some(endpoint), Some(key)) = (&options.fan_out, &options.key) {
+        return fan_out(endpoint, key, options.subscribers).await;
     }
     if let Some(url) = &options.generate_into {
         let db = skillgraph::db::connect(url).await.expect("connect");
@@ -339,12 +382,20 @@ async fn main() {
     let summary = child(generate).await;
     println!("graph: {} ({backend})", summary.trim());
 
-    let app = Application::build(&Settings::new(&url))
+    let mut settings = Settings::new(&url);
+    // The benchmark measures how fast writes can go, not the per-client limit.
+    settings.http.write_rate = 0;
+    let app = Application::build(&settings)
         .await
         .expect("build the server");
     app.prepare().await.expect("prepare the database");
     let endpoint = format!("http://{}/graphql", app.address().expect("address"));
     let db = app.db().clone();
+    let (_, key) = skillgraph::keys::create(&db, "benchmark", skillgraph::keys::Scope::Write)
+        .await
+        .unwrap_or_else(|err| panic!("create a key: {}", err.detail()));
+    let mut options = options;
+    options.key = Some(key.clone());
     tokio::spawn(async move { app.serve(std::future::pending()).await.expect("serve") });
 
     println!(
@@ -398,5 +449,110 @@ async fn main() {
             figures.failures
         );
     }
+    if options.subscribers > 0 {
+        let args = vec![
+            "--fan-out".to_owned(),
+            endpoint.clone(),
+            "--key".to_owned(),
+            key,
+            "--subscribers".to_owned(),
+            options.subscribers.to_string(),
+        ];
+        let printed = child(args).await;
+        let fan_out: FanOut = serde_json::from_str(printed.trim()).expect("the child's figures");
+        println!(
+            "\nfan-out: {} WebSocket subscribers, one change: {} received it; \
+             after {:.1} ms (p50), {:.1} ms (p99), {:.1} ms (the last)",
+            options.subscribers, fan_out.received, fan_out.p50_ms, fan_out.p99_ms, fan_out.max_ms
+        );
+    }
     remove(scratch).await;
+}
+
+/// What the fan-out child reports.
+#[derive(Serialize, Deserialize)]
+struct FanOut {
+    received: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+/// The child side of `--fan-out`: `subscribers` sockets subscribe to `catalogChanged`, one
+/// mutation is sent, and each socket's time from sending it to the event is measured.
+async fn fan_out(endpoint: &str, key: &str, subscribers: usize) {
+    use async_graphql::futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let url = endpoint.replace("http://", "ws://");
+    let mut sockets = Vec::with_capacity(subscribers);
+    for _ in 0..subscribers {
+        let mut request = url.as_str().into_client_request().expect("a request");
+        let protocol = "graphql-transport-ws".parse().expect("a header");
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", protocol);
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        let init = serde_json::json!({"type": "connection_init", "payload": {}});
+        socket
+            .send(Message::Text(init.to_string().into()))
+            .await
+            .expect("init");
+        let _ack = socket.next().await;
+        let subscribe = serde_json::json!({"id": "1", "type": "subscribe",
+            "payload": {"query": "subscription { catalogChanged { revision slug } }"}});
+        socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await
+            .expect("subscribe");
+        sockets.push(socket);
+    }
+    // The protocol does not acknowledge a subscription: let the server start them all.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let sent = Instant::now();
+    let waiting: Vec<_> = sockets
+        .into_iter()
+        .map(|mut socket| {
+            tokio::spawn(async move {
+                while let Ok(Some(Ok(message))) =
+                    tokio::time::timeout(Duration::from_secs(10), socket.next()).await
+                {
+                    if let Message::Text(text) = message
+                        && text.contains("\"next\"")
+                    {
+                        return Some(sent.elapsed());
+                    }
+                }
+                None
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"query": QUERIES[3].1});
+    let response = reqwest::Client::new()
+        .post(endpoint)
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .expect("the change");
+    assert!(response.status().is_success(), "the change failed");
+    let mut latencies = Vec::new();
+    for waiting in waiting {
+        if let Ok(Some(latency)) = waiting.await {
+            latencies.push(latency);
+        }
+    }
+    latencies.sort();
+    let figures = FanOut {
+        received: latencies.len(),
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        max_ms: latencies
+            .last()
+            .map_or(f64::NAN, |last| last.as_secs_f64() * 1000.0),
+    };
+    println!("{}", serde_json::to_string(&figures).expect("JSON"));
 }

@@ -3,11 +3,14 @@
 // query and shows the answer, GraphQL Playground shows its editor. Screenshots are written to
 // the folder given, for a person to look at.
 //
-//   node pages.mjs http://127.0.0.1:PORT SCREENSHOT_DIR
+//   node pages.mjs http://127.0.0.1:PORT SCREENSHOT_DIR [API_KEY]
+//
+// With an API key, GraphiQL also runs a subscription and must show the change a mutation
+// (sent here, over HTTP) commits.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const [address, shots] = process.argv.slice(2);
+const [address, shots, key] = process.argv.slice(2);
 if (!address || !shots) {
   console.error('usage: node pages.mjs ADDRESS SCREENSHOT_DIR');
   process.exit(2);
@@ -74,6 +77,42 @@ await check('GraphiQL runs the example query and shows the answer', async () => 
   await page.screenshot({ path: `${shots}/graphiql.png` });
   await page.close();
 });
+
+if (key) {
+  await check('GraphiQL runs a subscription and shows a change as it is committed', async () => {
+    const page = await open('/');
+    await page.waitForSelector('.graphiql-container', { state: 'visible', timeout: 20000 });
+    await page.evaluate((query) => {
+      document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query);
+    }, 'subscription { catalogChanged(kinds: [SKILL]) { revision operation slug fields } }');
+    await page.click('.graphiql-execute-button');
+    // The protocol does not acknowledge a subscription, so the change is made again each
+    // second until one shows (or 20 s pass).
+    const shown = () =>
+      page.evaluate(() =>
+        document.querySelector('.result-window')?.innerText.includes('"operation": "updateSkill"'));
+    let seen = false;
+    for (let attempt = 0; attempt < 20 && !seen; attempt += 1) {
+      const response = await fetch(`${address}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({
+          query: 'mutation { updateSkill(input: {skill: "caching", description: "Seen live."}) { revision } }',
+        }),
+      });
+      const written = await response.json();
+      if (written.errors) throw new Error(`the mutation failed: ${JSON.stringify(written)}`);
+      await page.waitForTimeout(1000);
+      seen = await shown();
+    }
+    await page.screenshot({ path: `${shots}/graphiql-subscription.png` });
+    if (!seen) {
+      const text = await page.innerText('.result-window');
+      throw new Error(`no change shown: ${text.slice(0, 300)}`);
+    }
+    await page.close();
+  });
+}
 
 await check('GraphQL Playground shows its editor and runs the example query', async () => {
   const page = await open('/playground');

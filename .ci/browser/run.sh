@@ -12,4 +12,6 @@ fi
 source "$browser/../start-server.sh"
 trap stop_server EXIT
 
-node "$browser/pages.mjs" "$address" "$root/target/screenshots"
+key="$("$root/target/debug/skillgraph" --database-url "sqlite://$scratch/skillgraph.db" \
+  keys create --name ci-browser --scope write 2>/dev/null)"
+node "$browser/pages.mjs" "$address" "$root/target/screenshots" "$key"

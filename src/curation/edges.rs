@@ -69,6 +69,17 @@ const ROLE: (Kind, &str, &str) = (Kind::Role, "role_id", "role");
 const SKILL: (Kind, &str, &str) = (Kind::Skill, "skill_id", "skill");
 
 impl EdgeKind {
+    /// Every kind of edge.
+    pub const ALL: [EdgeKind; 7] = [
+        EdgeKind::RoleSkill,
+        EdgeKind::RoleLanguage,
+        EdgeKind::RoleFramework,
+        EdgeKind::RoleTool,
+        EdgeKind::SkillLanguage,
+        EdgeKind::SkillTool,
+        EdgeKind::SkillPrerequisite,
+    ];
+
     pub fn spec(self) -> EdgeSpec {
         use Kind::*;
         match self {

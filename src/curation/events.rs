@@ -2,24 +2,23 @@
 //!
 //! Each replica keeps a broadcast channel that its subscriptions listen to. On SQLite (one
 //! process) a write sends its entry after the commit. On PostgreSQL a write runs `NOTIFY`
-//! inside its transaction (delivered only if it commits); every replica, the writer's own
-//! included, `LISTEN`s and reads the log after the last revision it relayed, so a
-//! notification lost to a reconnect is made up by the next read.
+//! inside its transaction, with its log entry (`log::append`), delivered only if it commits;
+//! every replica, the writer's own included, `LISTEN`s and reads the log after the last
+//! revision it relayed, so a notification lost to a reconnect is made up by the next read.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use entity::catalog_change;
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::DbBackend;
 use tokio::sync::broadcast;
 
 use crate::Result;
 use crate::data::model::Kind;
-use crate::data::sql::Sql;
 use crate::db::Db;
 
 /// The PostgreSQL channel the writers notify.
-const CHANNEL: &str = "skillgraph_changes";
+pub(super) const CHANNEL: &str = "skillgraph_changes";
 
 /// How many events a subscriber may lag behind before it is told it missed some.
 const BUFFER: usize = 4096;
@@ -114,22 +113,6 @@ impl Events {
             }
         }))
     }
-}
-
-/// Inside a write's transaction: tells the other replicas (on PostgreSQL) that `revision`
-/// will exist once it commits.
-pub(super) async fn announce(txn: &impl ConnectionTrait, revision: i32) -> Result<()> {
-    if txn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    let mut sql = Sql::new(DbBackend::Postgres);
-    sql.push("SELECT pg_notify(")
-        .bind(CHANNEL)
-        .push(", ")
-        .bind(revision.to_string())
-        .push(")");
-    txn.execute_raw(sql.into_statement()).await?;
-    Ok(())
 }
 
 /// Listens, and after every notification (or reconnection) sends what the log holds past the

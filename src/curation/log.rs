@@ -3,12 +3,13 @@
 
 use entity::{catalog_change, catalog_state};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Map, Value};
 
-use super::Committed;
+use super::{Committed, events};
 use crate::data::model::Kind;
+use crate::data::sql::Sql;
 use crate::{Error, Result};
 
 /// What one write changed: a node (for an edge, the node the edge belongs to), with the
@@ -34,8 +35,9 @@ fn text(map: Option<Map<String, Value>>) -> Option<String> {
     map.map(|map| Value::Object(map).to_string())
 }
 
-/// Takes the next revision and writes the entry; called last in a write's transaction, so
-/// the revision row stays locked only for the commit.
+/// Takes the next revision and writes the entry (on PostgreSQL, and notifies the replicas);
+/// called last in a write's transaction, so the revision row stays locked only for the
+/// commit.
 pub(super) async fn append(
     txn: &impl ConnectionTrait,
     key_name: &str,
@@ -43,7 +45,10 @@ pub(super) async fn append(
     change: Change,
 ) -> Result<(Committed, catalog_change::Model)> {
     let at = now_ms();
-    let mut sql = crate::data::sql::Sql::new(txn.get_database_backend());
+    if txn.get_database_backend() == DbBackend::Postgres {
+        return append_and_notify(txn, at, key_name, operation, change).await;
+    }
+    let mut sql = Sql::new(txn.get_database_backend());
     sql.push("UPDATE catalog_state SET revision = revision + 1, updated_at = ")
         .bind(at)
         .push(" WHERE id = 1 RETURNING revision");
@@ -75,6 +80,58 @@ pub(super) async fn append(
     catalog_change::Entity::insert(active)
         .exec_without_returning(txn)
         .await?;
+    Ok((Committed { revision, at }, entry))
+}
+
+/// [`append`] on PostgreSQL: the revision, the entry and the notification to the other
+/// replicas (delivered when the transaction commits) in one statement, so that the revision
+/// row stays locked for one round trip and the commit.
+async fn append_and_notify(
+    txn: &impl ConnectionTrait,
+    at: i64,
+    key_name: &str,
+    operation: &str,
+    change: Change,
+) -> Result<(Committed, catalog_change::Model)> {
+    let (before, after) = (text(change.before), text(change.after));
+    let mut sql = Sql::new(DbBackend::Postgres);
+    sql.push("WITH r AS (UPDATE catalog_state SET revision = revision + 1, updated_at = ")
+        .bind(at)
+        .push(
+            " WHERE id = 1 RETURNING revision), c AS (INSERT INTO catalog_change \
+               (revision, at, key_name, operation, kind, slug, before, after) SELECT revision, ",
+        )
+        .bind(at)
+        .push(", ")
+        .bind(key_name)
+        .push(", ")
+        .bind(operation)
+        .push(", ")
+        .bind(change.kind.name())
+        .push(", ")
+        .bind(change.slug.as_str())
+        .push(", ")
+        .bind(before.clone())
+        .push(", ")
+        .bind(after.clone())
+        .push(" FROM r RETURNING revision) SELECT revision, pg_notify(")
+        .bind(events::CHANNEL)
+        .push(", revision::text)::text FROM c");
+    let row = txn
+        .query_one_raw(sql.into_statement())
+        .await?
+        .ok_or_else(|| Error::Internal("catalog_state has no row".into()))?;
+    let revision: i32 = row.try_get_by_index(0)?;
+    let entry = catalog_change::Model {
+        revision,
+        at,
+        key_name: key_name.to_owned(),
+        operation: operation.to_owned(),
+        kind: change.kind.name().to_owned(),
+        slug: change.slug,
+        before,
+        after,
+    };
     Ok((Committed { revision, at }, entry))
 }
 

@@ -93,7 +93,6 @@ impl Write<'_> {
     pub async fn commit(self, change: Change) -> Result<Committed> {
         let (committed, entry) =
             log::append(&self.txn, &self.key_name, &self.operation, change).await?;
-        events::announce(&self.txn, committed.revision).await?;
         self.txn.commit().await?;
         self.curator.events.committed(entry);
         Ok(committed)

@@ -5,6 +5,7 @@ use entity::ToolCategory;
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Value};
 use serde_json::Map;
 
+use super::edges::EdgeKind;
 use super::fields::{self, Draft, FieldSpec, Given, Shape};
 use super::invariants::check_value;
 use super::log::Change;
@@ -38,6 +39,19 @@ pub async fn find(
     slug: &str,
     lock: bool,
 ) -> Result<Found> {
+    Ok(read(db, kind, field, slug, lock, &[]).await?.0)
+}
+
+/// Like [`find`], and the current values of the fields `specs`, as the change log writes
+/// them: one statement.
+async fn read(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    field: &str,
+    slug: &str,
+    lock: bool,
+    specs: &[&FieldSpec],
+) -> Result<(Found, Map<String, serde_json::Value>)> {
     let missing = || {
         Error::not_found(
             field,
@@ -49,9 +63,13 @@ pub async fn find(
     }
     let backend = db.get_database_backend();
     let mut sql = Sql::new(backend);
-    sql.push("SELECT id, version FROM ")
+    sql.push("SELECT t.id, t.version");
+    for spec in specs {
+        sql.push(", ").push(&read_expression(spec));
+    }
+    sql.push(" FROM ")
         .push(kind.table())
-        .push(" WHERE slug = ")
+        .push(" t WHERE t.slug = ")
         .bind(slug);
     if lock && backend == DbBackend::Postgres {
         sql.push(" FOR UPDATE");
@@ -60,10 +78,21 @@ pub async fn find(
         .query_one_raw(sql.into_statement())
         .await?
         .ok_or_else(missing)?;
-    Ok(Found {
+    let found = Found {
         id: row.try_get_by_index(0)?,
         version: row.try_get_by_index(1)?,
-    })
+    };
+    let mut values = Map::new();
+    for (at, spec) in specs.iter().enumerate() {
+        let text: String = row.try_get_by_index(at + 2)?;
+        let value = match spec.shape {
+            Shape::List => serde_json::from_str(&text)
+                .map_err(|err| Error::Internal(format!("{}: {err}", spec.column)))?,
+            _ => serde_json::Value::from(text),
+        };
+        values.insert(spec.name.to_owned(), value);
+    }
+    Ok((found, values))
 }
 
 /// Fails with `CONFLICT` when the client read another version than the one there now.
@@ -99,40 +128,6 @@ fn read_expression(spec: &FieldSpec) -> String {
         Shape::Language => "(SELECT l.slug FROM language l WHERE l.id = t.language_id)".into(),
         _ => format!("t.{}", spec.column),
     }
-}
-
-/// The current values of the fields `names` of a node, as the change log writes them.
-async fn snapshot(
-    db: &impl ConnectionTrait,
-    kind: Kind,
-    id: i32,
-    specs: &[&FieldSpec],
-) -> Result<Map<String, serde_json::Value>> {
-    let mut map = Map::new();
-    if specs.is_empty() {
-        return Ok(map);
-    }
-    let columns: Vec<String> = specs.iter().map(|spec| read_expression(spec)).collect();
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT ")
-        .push(&columns.join(", "))
-        .push(" FROM ")
-        .push(kind.table())
-        .push(" t WHERE t.id = ")
-        .bind(id);
-    let Some(row) = db.query_one_raw(sql.into_statement()).await? else {
-        return Ok(map);
-    };
-    for (at, spec) in specs.iter().enumerate() {
-        let text: String = row.try_get_by_index(at)?;
-        let value = match spec.shape {
-            Shape::List => serde_json::from_str(&text)
-                .map_err(|err| Error::Internal(format!("{}: {err}", spec.column)))?,
-            _ => serde_json::Value::from(text),
-        };
-        map.insert(spec.name.to_owned(), value);
-    }
-    Ok(map)
 }
 
 /// The database value of a field's given value.
@@ -301,10 +296,9 @@ impl Curator {
         }
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
-        let found = find(txn, kind, field_of(kind), slug, true).await?;
-        check_version(kind, found, expected_version)?;
         let specs: Vec<&FieldSpec> = given.iter().map(|(spec, _)| *spec).collect();
-        let before = snapshot(txn, kind, found.id, &specs).await?;
+        let (found, before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
+        check_version(kind, found, expected_version)?;
         let mut sql = Sql::new(write.backend());
         sql.push("UPDATE ").push(kind.table()).push(" SET ");
         for (spec, value) in &given {
@@ -335,7 +329,8 @@ impl Curator {
     ) -> Result<Committed> {
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
-        let found = find(txn, kind, field_of(kind), slug, true).await?;
+        let specs: Vec<&FieldSpec> = fields::specs(kind).iter().collect();
+        let (found, mut before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
         check_version(kind, found, expected_version)?;
         let dependents = dependents(txn, kind, found.id).await?;
         if !dependents.is_empty() && !cascade {
@@ -347,8 +342,6 @@ impl Curator {
             );
             return Err(Error::conflict("cascade", message).with_dependents(dependents));
         }
-        let specs: Vec<&FieldSpec> = fields::specs(kind).iter().collect();
-        let mut before = snapshot(txn, kind, found.id, &specs).await?;
         if !dependents.is_empty() {
             before.insert("cascade".into(), dependents.into());
         }
@@ -384,64 +377,46 @@ pub fn field_of(kind: Kind) -> &'static str {
 /// The most dependents a refusal lists per relation.
 const LISTED: u64 = 20;
 
-/// What depends on a node: `Kind:slug` of each, up to [`LISTED`] per relation.
+/// What depends on a node: `Kind:slug` of each, up to [`LISTED`] per relation. The relations
+/// are the edges that point at the node (from [`EdgeKind::ALL`]) and the two that are columns:
+/// a skill's children and a language's frameworks.
 async fn dependents(db: &impl ConnectionTrait, kind: Kind, id: i32) -> Result<Vec<String>> {
-    let relations: &[(&str, &str)] = match kind {
-        Kind::Role => &[],
-        Kind::Skill => &[
-            ("Skill", "SELECT slug FROM skill WHERE parent_id = "),
-            (
-                "Role",
-                "SELECT r.slug FROM role_skill e JOIN role r ON r.id = e.role_id WHERE e.skill_id = ",
-            ),
-            (
-                "Skill",
-                "SELECT s.slug FROM skill_prerequisite e JOIN skill s ON s.id = e.skill_id \
-                 WHERE e.prerequisite_id = ",
-            ),
-        ],
-        Kind::Language => &[
-            (
-                "Framework",
-                "SELECT slug FROM framework WHERE language_id = ",
-            ),
-            (
-                "Role",
-                "SELECT r.slug FROM role_language e JOIN role r ON r.id = e.role_id \
-                 WHERE e.language_id = ",
-            ),
-            (
-                "Skill",
-                "SELECT s.slug FROM skill_language e JOIN skill s ON s.id = e.skill_id \
-                 WHERE e.language_id = ",
-            ),
-        ],
-        Kind::Framework => &[(
-            "Role",
-            "SELECT r.slug FROM role_framework e JOIN role r ON r.id = e.role_id \
-             WHERE e.framework_id = ",
-        )],
-        Kind::Tool => &[
-            (
-                "Role",
-                "SELECT r.slug FROM role_tool e JOIN role r ON r.id = e.role_id WHERE e.tool_id = ",
-            ),
-            (
-                "Skill",
-                "SELECT s.slug FROM skill_tool e JOIN skill s ON s.id = e.skill_id \
-                 WHERE e.tool_id = ",
-            ),
-        ],
-    };
+    let mut relations: Vec<(Kind, String)> = Vec::new();
+    match kind {
+        Kind::Skill => relations.push((
+            Kind::Skill,
+            "SELECT slug FROM skill WHERE parent_id = ".into(),
+        )),
+        Kind::Language => relations.push((
+            Kind::Framework,
+            "SELECT slug FROM framework WHERE language_id = ".into(),
+        )),
+        _ => {}
+    }
+    for edge in EdgeKind::ALL {
+        let spec = edge.spec();
+        if spec.target == kind {
+            relations.push((
+                spec.owner,
+                format!(
+                    "SELECT o.slug FROM {} e JOIN {} o ON o.id = e.{} WHERE e.{} = ",
+                    spec.table,
+                    spec.owner.table(),
+                    spec.owner_column,
+                    spec.target_column
+                ),
+            ));
+        }
+    }
     let mut found = Vec::new();
-    for (kind, query) in relations {
+    for (owner, query) in relations {
         let mut sql = Sql::new(db.get_database_backend());
-        sql.push(query)
+        sql.push(&query)
             .bind(id)
             .push(&format!(" ORDER BY 1 LIMIT {LISTED}"));
         for row in db.query_all_raw(sql.into_statement()).await? {
             let slug: String = row.try_get_by_index(0)?;
-            found.push(format!("{kind}:{slug}"));
+            found.push(format!("{}:{slug}", owner.name()));
         }
     }
     Ok(found)

@@ -1,5 +1,14 @@
 //! The GraphQL endpoint: POST and GET requests, batches, and the answers GraphQL over HTTP
-//! gives them.
+//! gives them. WebSocket upgrades of `GET /graphql` go to [`websocket`], which
+//! async-graphql-axum serves.
+//!
+//! POST and GET are our own rather than async-graphql-axum's `GraphQLRequest` /
+//! `GraphQLResponse`: those answer every request `200 application/json` (the GraphQL-over-HTTP
+//! audit wants `400` for a document that does not parse or validate under
+//! `application/graphql-response+json`, `406` for an unacceptable `Accept`, `415` for a body
+//! that is not JSON, and it warns on the rest), accept mutations over GET, and leave no place
+//! for what runs before execution here: the API key and the write rate limit (401 and 429
+//! before anything runs), persisted queries, and the operation read from the one parse.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

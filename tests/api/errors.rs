@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, backend_tests};
+use crate::subscriptions;
 
 fn code(error: &serde_json::Value) -> &str {
     error["extensions"]["code"].as_str().unwrap_or("<no code>")
@@ -182,8 +183,11 @@ backend_tests!(
     a_realistic_frontend_query_is_not_refused,
 );
 
-/// Every example query in the README runs, within the default limits, without an error.
+/// Every example query in the README runs, within the default limits, without an error;
+/// a subscription runs over WebSocket and must deliver the change a mutation then makes to
+/// Backend Developer.
 async fn readme_examples_run_within_the_default_limits(app: &TestApp) {
+    let key = app.key("readme", skillgraph::keys::Scope::Write).await;
     let readme = include_str!("../../README.md");
     let examples: Vec<&str> = readme
         .split("```graphql")
@@ -192,6 +196,21 @@ async fn readme_examples_run_within_the_default_limits(app: &TestApp) {
         .collect();
     assert!(examples.len() >= 3, "the README shows example queries");
     for example in examples {
+        if example.trim_start().starts_with("subscription") {
+            let (mut socket, _) = subscriptions::open(app, "graphql-transport-ws", json!({})).await;
+            let subscribe = json!({"id": "1", "type": "subscribe", "payload": {"query": example}});
+            subscriptions::send(&mut socket, subscribe).await;
+            subscriptions::settle().await;
+            let change = r#"mutation { updateRole(input: {role: "backend-developer", name: "Backend Developer"}) { revision } }"#;
+            app.write(&key, change).await;
+            let event = subscriptions::next(&mut socket).await;
+            assert_eq!(event["type"], "next", "{example}\n{event:#}");
+            assert!(
+                event["payload"].get("errors").is_none(),
+                "{example}\n{event:#}"
+            );
+            continue;
+        }
         let response = app.post(json!({ "query": example })).await;
         assert!(response.get("errors").is_none(), "{example}\n{response:#}");
         assert!(response["data"].is_object(), "{example}\n{response:#}");

@@ -23,7 +23,7 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens a socket speaking `protocol` and initialises it with `payload`; the first message
 /// the server answers.
-async fn open(app: &TestApp, protocol: &str, payload: Value) -> (Socket, Value) {
+pub(crate) async fn open(app: &TestApp, protocol: &str, payload: Value) -> (Socket, Value) {
     let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
     let mut request = url.into_client_request().expect("a request");
     request
@@ -41,7 +41,7 @@ async fn open(app: &TestApp, protocol: &str, payload: Value) -> (Socket, Value) 
     (socket, first)
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub(crate) async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -50,7 +50,7 @@ async fn send(socket: &mut Socket, message: Value) {
 
 /// The next JSON message (keep-alives skipped); `{"closed": code, "reason": text}` when the
 /// server closes.
-async fn next(socket: &mut Socket) -> Value {
+pub(crate) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -76,7 +76,7 @@ async fn next(socket: &mut Socket) -> Value {
 
 /// Gives the server a moment to start the subscription streams just sent (the protocols do
 /// not acknowledge a subscription).
-async fn settle() {
+pub(crate) async fn settle() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 

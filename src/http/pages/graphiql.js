@@ -1,5 +1,7 @@
 // Starts GraphiQL on this server's endpoint, with the explorer plugin, the headers editor
-// (for API keys) and an example query of the built-in catalog.
+// (for API keys) and an example query of the built-in catalog. Subscriptions run over a
+// WebSocket at the same endpoint (graphql-transport-ws); the headers editor's headers go in
+// its connection_init, so `{"Authorization": "Bearer <key>"}` works for both.
 (function () {
   var example = [
     '# What a Backend Developer needs, with the languages and frameworks of each skill.',
@@ -27,7 +29,78 @@
     '}',
     ''
   ].join('\n');
-  var fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+  var http = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+  var socketUrl = window.location.origin.replace(/^http/, 'ws') + '/graphql';
+
+  // The type of the operation GraphiQL is about to run.
+  function operationType(params, opts) {
+    var definitions = (opts && opts.documentAST && opts.documentAST.definitions) || [];
+    var operations = definitions.filter(function (d) { return d.kind === 'OperationDefinition'; });
+    var chosen = operations.find(function (d) {
+      return !params.operationName || (d.name && d.name.value === params.operationName);
+    });
+    return chosen ? chosen.operation : 'query';
+  }
+
+  // One subscription over its own socket, as an async iterator of results; GraphiQL closes it
+  // (return()) when the user stops it.
+  function subscribe(params, headers) {
+    var socket = new WebSocket(socketUrl, 'graphql-transport-ws');
+    var queue = [];
+    var waiting = null;
+    var finished = false;
+    function push(item) {
+      if (waiting) { var resolve = waiting; waiting = null; resolve(item); } else { queue.push(item); }
+    }
+    function finish(error) {
+      if (finished) return;
+      finished = true;
+      if (error) push({ value: { errors: [{ message: error }] }, done: false });
+      push({ value: undefined, done: true });
+    }
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ type: 'connection_init', payload: headers || {} }));
+    };
+    socket.onmessage = function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: params }));
+      } else if (message.type === 'next') {
+        push({ value: message.payload, done: false });
+      } else if (message.type === 'error') {
+        push({ value: { errors: message.payload }, done: false });
+        finish();
+      } else if (message.type === 'complete') {
+        finish();
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    };
+    socket.onclose = function (event) {
+      finish(event.code === 1000 ? null : 'the connection closed: ' + (event.reason || event.code));
+    };
+    var iterator = {
+      next: function () {
+        if (queue.length) return Promise.resolve(queue.shift());
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        return new Promise(function (resolve) { waiting = resolve; });
+      },
+      return: function () {
+        finished = true;
+        socket.close(1000);
+        return Promise.resolve({ value: undefined, done: true });
+      }
+    };
+    iterator[Symbol.asyncIterator] = function () { return iterator; };
+    return iterator;
+  }
+
+  function fetcher(params, opts) {
+    if (operationType(params, opts) === 'subscription') {
+      return subscribe(params, opts && opts.headers);
+    }
+    return http(params, opts);
+  }
   var explorer = GraphiQLPluginExplorer.explorerPlugin();
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
