@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::curation::log::now_ms;
 use crate::db::Db;
 use crate::{Error, Result};
 
@@ -88,13 +89,6 @@ fn prefix_of(key: &str) -> Option<&str> {
     let (prefix, secret) = rest.split_once('_')?;
     let is_hex = prefix.len() == 16 && prefix.bytes().all(|b| b.is_ascii_hexdigit());
     (is_hex && !secret.is_empty()).then_some(prefix)
-}
-
-fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Makes a key; the returned text is the only copy of the key there will ever be.

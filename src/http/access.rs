@@ -26,8 +26,38 @@ use super::protocol::{self, MediaType};
 use crate::graphql::{Caller, Operation};
 use crate::keys;
 
-/// The key a request carries: `Ok(None)` without an `Authorization` header.
-pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
+/// Why a presented key was not taken.
+pub(super) enum Refused {
+    /// Malformed, unknown or revoked: `401`.
+    Unauthenticated(String),
+    /// The database could not be asked: `503`, try again.
+    Unavailable,
+}
+
+impl Refused {
+    pub(super) fn message(&self) -> &str {
+        match self {
+            Refused::Unauthenticated(message) => message,
+            Refused::Unavailable => "the API key could not be checked right now; retry",
+        }
+    }
+
+    /// The HTTP answer.
+    pub(super) fn response(&self, media: MediaType) -> Response {
+        match self {
+            Refused::Unauthenticated(message) => unauthenticated(message, media),
+            Refused::Unavailable => protocol::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                self.message(),
+                "SERVICE_UNAVAILABLE",
+                media,
+            ),
+        }
+    }
+}
+
+/// The key a request carries: `Caller(None)` without an `Authorization` header.
+pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Refused> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller(None));
     };
@@ -38,18 +68,20 @@ pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Call
             let (scheme, key) = value.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
         })
-        .ok_or_else(|| "send the API key as `Authorization: Bearer <key>`".to_owned())?;
+        .ok_or_else(|| {
+            Refused::Unauthenticated("send the API key as `Authorization: Bearer <key>`".into())
+        })?;
     presented(state, key).await
 }
 
 /// The holder of a presented key.
-pub(super) async fn presented(state: &AppState, key: &str) -> Result<Caller, String> {
+pub(super) async fn presented(state: &AppState, key: &str) -> Result<Caller, Refused> {
     match keys::authenticate(&state.db, key).await {
         Ok(principal) => Ok(Caller(Some(principal))),
-        Err(crate::Error::Rejected(rejection)) => Err(rejection.message),
+        Err(crate::Error::Rejected(rejection)) => Err(Refused::Unauthenticated(rejection.message)),
         Err(err) => {
             tracing::warn!(detail = %err.detail(), "could not check an API key");
-            Err("the API key could not be checked right now; retry".to_owned())
+            Err(Refused::Unavailable)
         }
     }
 }

@@ -170,7 +170,7 @@ pub(super) async fn graphql_post(
     };
     let caller = match access::caller(&state, &headers).await {
         Ok(caller) => caller,
-        Err(message) => return caching::no_store(access::unauthenticated(&message, media)),
+        Err(refused) => return caching::no_store(refused.response(media)),
     };
     let answer = match operations {
         Operations::Single(request) => {
@@ -231,7 +231,7 @@ pub(super) async fn graphql_get(
     }
     let caller = match access::caller(&state, &headers).await {
         Ok(caller) => caller,
-        Err(message) => return caching::no_store(access::unauthenticated(&message, media)),
+        Err(refused) => return caching::no_store(refused.response(media)),
     };
     if let Err(refused) = access::admit(&state, &caller, &[&ready.operation], peer.ip(), media) {
         return caching::no_store(*refused);
@@ -248,10 +248,5 @@ pub(super) async fn graphql_get(
 /// The answer to a request whose persisted query cannot be used: nothing ran.
 fn persisted_error(error: &PersistedError) -> async_graphql::Response {
     let (message, code) = error.message_and_code();
-    let mut error = async_graphql::ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    async_graphql::Response::from_errors(vec![error])
+    protocol::refusal(message, code)
 }

@@ -12,14 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Data, ErrorExtensions, Executor, ServerError};
+use async_graphql::{Data, Executor};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::{FromRequestParts, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use super::{AppState, access};
+use super::{AppState, access, protocol};
 use crate::graphql::{Caller, Operation, add_codes, request_loader};
 
 /// The answer to a refused upgrade.
@@ -92,7 +92,7 @@ async fn connection_data(
                 .ok_or_else(|| async_graphql::Error::new("send `Authorization: Bearer <key>`"))?;
             access::presented(&state, key)
                 .await
-                .map_err(async_graphql::Error::new)?
+                .map_err(|refused| async_graphql::Error::new(refused.message()))?
         }
     };
     if caller.0.is_none() && state.http.require_key_for_reads {
@@ -112,23 +112,12 @@ struct SocketExecutor {
     state: AppState,
 }
 
-/// One error as a whole response, with a code.
-fn error_response(message: String, code: &'static str) -> async_graphql::Response {
-    let error = async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code));
-    async_graphql::Response::from_errors(vec![
-        ServerError::new(error.message, None).with_extensions(error.extensions),
-    ])
-}
-
-trait WithExtensions {
-    fn with_extensions(self, extensions: Option<async_graphql::ErrorExtensionValues>) -> Self;
-}
-
-impl WithExtensions for ServerError {
-    fn with_extensions(mut self, extensions: Option<async_graphql::ErrorExtensionValues>) -> Self {
-        self.extensions = extensions;
-        self
-    }
+/// The connection's data of type `T`, if it has any.
+fn session_data<T: Clone + Send + Sync + 'static>(session: Option<&Data>) -> Option<T> {
+    session?
+        .get(&std::any::TypeId::of::<T>())?
+        .downcast_ref::<T>()
+        .cloned()
 }
 
 impl Executor for SocketExecutor {
@@ -143,27 +132,18 @@ impl Executor for SocketExecutor {
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
         let operation = Operation::of(&mut request);
-        let session_value = |_: ()| session.as_ref();
-        let caller = session_value(())
-            .and_then(|data| data.get(&std::any::TypeId::of::<Caller>()))
-            .and_then(|value| value.downcast_ref::<Caller>())
-            .cloned()
-            .unwrap_or_default();
+        let caller: Caller = session_data(session.as_deref()).unwrap_or_default();
         let mut slot = None;
         match operation.kind {
             Some(OperationType::Subscription) => {
-                let running = session_value(())
-                    .and_then(|data| data.get(&std::any::TypeId::of::<Running>()))
-                    .and_then(|value| value.downcast_ref::<Running>())
-                    .cloned()
-                    .unwrap_or_default();
+                let running: Running = session_data(session.as_deref()).unwrap_or_default();
                 let most = self.state.http.max_subscriptions;
                 if running.0.fetch_add(1, Ordering::AcqRel) >= most {
                     running.0.fetch_sub(1, Ordering::AcqRel);
                     let message = format!("a connection may run at most {most} subscriptions");
-                    return stream::once(
-                        async move { error_response(message, "SUBSCRIPTION_LIMIT") },
-                    )
+                    return stream::once(async move {
+                        protocol::refusal(message, "SUBSCRIPTION_LIMIT")
+                    })
                     .boxed();
                 }
                 slot = Some(Slot(running.0));
@@ -176,7 +156,7 @@ impl Executor for SocketExecutor {
                         .take(&format!("key:{}", principal.name), 1)
                 {
                     let message = format!("too many writes; retry in {} s", wait.as_secs().max(1));
-                    return stream::once(async move { error_response(message, "RATE_LIMITED") })
+                    return stream::once(async move { protocol::refusal(message, "RATE_LIMITED") })
                         .boxed();
                 }
             }

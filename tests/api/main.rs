@@ -13,6 +13,7 @@ mod generated_graph;
 mod graphql_over_http;
 mod hostile_input;
 mod http_endpoints;
+mod key_commands;
 mod list_items;
 mod migrations;
 mod mutations;

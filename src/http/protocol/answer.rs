@@ -70,6 +70,16 @@ fn send(status: StatusCode, body: &impl Serialize, media: MediaType) -> Response
     }
 }
 
+/// A GraphQL response of one error with a code, for a request refused before it ran.
+pub fn refusal(message: impl Into<String>, code: &str) -> async_graphql::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
+}
+
 /// An answer made of one error, outside GraphQL execution.
 pub fn error(status: StatusCode, message: &str, code: &str, media: MediaType) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
