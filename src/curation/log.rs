@@ -45,20 +45,8 @@ pub(super) async fn append(
     change: Change,
 ) -> Result<(Committed, catalog_change::Model)> {
     let at = now_ms();
-    if txn.get_database_backend() == DbBackend::Postgres {
-        return append_and_notify(txn, at, key_name, operation, change).await;
-    }
-    let mut sql = Sql::new(txn.get_database_backend());
-    sql.push("UPDATE catalog_state SET revision = revision + 1, updated_at = ")
-        .bind(at)
-        .push(" WHERE id = 1 RETURNING revision");
-    let row = txn
-        .query_one_raw(sql.into_statement())
-        .await?
-        .ok_or_else(|| Error::Internal("catalog_state has no row".into()))?;
-    let revision: i32 = row.try_get_by_index(0)?;
-    let entry = catalog_change::Model {
-        revision,
+    let mut entry = catalog_change::Model {
+        revision: 0,
         at,
         key_name: key_name.to_owned(),
         operation: operation.to_owned(),
@@ -67,8 +55,39 @@ pub(super) async fn append(
         before: text(change.before),
         after: text(change.after),
     };
+    entry.revision = if txn.get_database_backend() == DbBackend::Postgres {
+        append_and_notify(txn, &entry).await?
+    } else {
+        append_in_steps(txn, &entry).await?
+    };
+    Ok((
+        Committed {
+            revision: entry.revision,
+            at,
+        },
+        entry,
+    ))
+}
+
+/// The revision row's update, as the first half of a statement, `RETURNING revision`.
+fn next_revision(sql: &mut Sql, at: i64) {
+    sql.push("UPDATE catalog_state SET revision = revision + 1, updated_at = ")
+        .bind(at)
+        .push(" WHERE id = 1 RETURNING revision");
+}
+
+fn revision_of(row: Option<sea_orm::QueryResult>) -> Result<i32> {
+    let row = row.ok_or_else(|| Error::Internal("catalog_state has no row".into()))?;
+    Ok(row.try_get_by_index(0)?)
+}
+
+/// [`append`] on SQLite: the revision, then the entry.
+async fn append_in_steps(txn: &impl ConnectionTrait, entry: &catalog_change::Model) -> Result<i32> {
+    let mut sql = Sql::new(txn.get_database_backend());
+    next_revision(&mut sql, entry.at);
+    let revision = revision_of(txn.query_one_raw(sql.into_statement()).await?)?;
     let active = catalog_change::ActiveModel {
-        revision: Set(entry.revision),
+        revision: Set(revision),
         at: Set(entry.at),
         key_name: Set(entry.key_name.clone()),
         operation: Set(entry.operation.clone()),
@@ -80,7 +99,7 @@ pub(super) async fn append(
     catalog_change::Entity::insert(active)
         .exec_without_returning(txn)
         .await?;
-    Ok((Committed { revision, at }, entry))
+    Ok(revision)
 }
 
 /// [`append`] on PostgreSQL: the revision, the entry and the notification to the other
@@ -88,51 +107,32 @@ pub(super) async fn append(
 /// row stays locked for one round trip and the commit.
 async fn append_and_notify(
     txn: &impl ConnectionTrait,
-    at: i64,
-    key_name: &str,
-    operation: &str,
-    change: Change,
-) -> Result<(Committed, catalog_change::Model)> {
-    let (before, after) = (text(change.before), text(change.after));
+    entry: &catalog_change::Model,
+) -> Result<i32> {
     let mut sql = Sql::new(DbBackend::Postgres);
-    sql.push("WITH r AS (UPDATE catalog_state SET revision = revision + 1, updated_at = ")
-        .bind(at)
-        .push(
-            " WHERE id = 1 RETURNING revision), c AS (INSERT INTO catalog_change \
-               (revision, at, key_name, operation, kind, slug, before, after) SELECT revision, ",
-        )
-        .bind(at)
+    sql.push("WITH r AS (");
+    next_revision(&mut sql, entry.at);
+    sql.push(
+        "), c AS (INSERT INTO catalog_change \
+         (revision, at, key_name, operation, kind, slug, before, after) SELECT revision, ",
+    );
+    sql.bind(entry.at)
         .push(", ")
-        .bind(key_name)
+        .bind(entry.key_name.as_str())
         .push(", ")
-        .bind(operation)
+        .bind(entry.operation.as_str())
         .push(", ")
-        .bind(change.kind.name())
+        .bind(entry.kind.as_str())
         .push(", ")
-        .bind(change.slug.as_str())
+        .bind(entry.slug.as_str())
         .push(", ")
-        .bind(before.clone())
+        .bind(entry.before.clone())
         .push(", ")
-        .bind(after.clone())
+        .bind(entry.after.clone())
         .push(" FROM r RETURNING revision) SELECT revision, pg_notify(")
         .bind(events::CHANNEL)
         .push(", revision::text)::text FROM c");
-    let row = txn
-        .query_one_raw(sql.into_statement())
-        .await?
-        .ok_or_else(|| Error::Internal("catalog_state has no row".into()))?;
-    let revision: i32 = row.try_get_by_index(0)?;
-    let entry = catalog_change::Model {
-        revision,
-        at,
-        key_name: key_name.to_owned(),
-        operation: operation.to_owned(),
-        kind: change.kind.name().to_owned(),
-        slug: change.slug,
-        before,
-        after,
-    };
-    Ok((Committed { revision, at }, entry))
+    revision_of(txn.query_one_raw(sql.into_statement()).await?)
 }
 
 /// The catalog's revision and when it last changed (`None` before the first change).
