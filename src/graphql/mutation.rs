@@ -400,9 +400,9 @@ impl NodeInput for CreateSkillInput {
 macro_rules! node_mutations {
     (
         $kind:ident, $entity:ident, $object:ident, $field:ident,
-        $create:ident($create_input:ident) -> $create_payload:ident,
-        $update:ident($update_input:ident) -> $update_payload:ident,
-        $delete:ident($delete_input:ident) -> $delete_payload:ident $(,)?
+        $create_doc:literal $create:ident($create_input:ident) -> $create_payload:ident,
+        $update_doc:literal $update:ident($update_input:ident) -> $update_payload:ident,
+        $delete_doc:literal $delete:ident($delete_input:ident) -> $delete_payload:ident $(,)?
     ) => {
         #[doc = "What a create mutation returns."]
         #[derive(SimpleObject)]
@@ -458,7 +458,7 @@ macro_rules! node_mutations {
 
         #[Object]
         impl $object {
-            #[doc = "Creates a node. Needs a `write` key."]
+            #[doc = $create_doc]
             async fn $create(
                 &self,
                 ctx: &Context<'_>,
@@ -478,7 +478,7 @@ macro_rules! node_mutations {
                 }))
             }
 
-            #[doc = "Changes a node's fields. Needs a `write` key."]
+            #[doc = $update_doc]
             async fn $update(
                 &self,
                 ctx: &Context<'_>,
@@ -500,7 +500,7 @@ macro_rules! node_mutations {
                 }))
             }
 
-            #[doc = "Deletes a node and its own edges. Needs a `write` key."]
+            #[doc = $delete_doc]
             async fn $delete(
                 &self,
                 ctx: &Context<'_>,
@@ -531,32 +531,47 @@ macro_rules! node_mutations {
 
 node_mutations!(
     Role, role, RoleMutations, role,
+    "Creates a role. Needs a `write` key."
     create_role(CreateRoleInput) -> CreateRolePayload,
+    "Changes a role's fields. Needs a `write` key."
     update_role(UpdateRoleInput) -> UpdateRolePayload,
+    "Deletes a role and its edges to skills, languages, frameworks and tools. Needs a `write` key."
     delete_role(DeleteRoleInput) -> DeleteRolePayload,
 );
 node_mutations!(
     Skill, skill, SkillMutations, skill,
+    "Creates a skill, under a parent or as a root. Needs a `write` key."
     create_skill(CreateSkillInput) -> CreateSkillPayload,
+    "Changes a skill's fields (its place: `moveSkill`). Needs a `write` key."
     update_skill(UpdateSkillInput) -> UpdateSkillPayload,
+    "Deletes a skill and its own edges; with `cascade`, also its subtree and the edges of roles and skills that need it. Needs a `write` key."
     delete_skill(DeleteSkillInput) -> DeleteSkillPayload,
 );
 node_mutations!(
     Language, language, LanguageMutations, language,
+    "Creates a programming language. Needs a `write` key."
     create_language(CreateLanguageInput) -> CreateLanguagePayload,
+    "Changes a language's fields. Needs a `write` key."
     update_language(UpdateLanguageInput) -> UpdateLanguagePayload,
+    "Deletes a language; with `cascade`, also its frameworks and the edges that point at it. Needs a `write` key."
     delete_language(DeleteLanguageInput) -> DeleteLanguagePayload,
 );
 node_mutations!(
     Framework, framework, FrameworkMutations, framework,
+    "Creates a framework of an existing language. Needs a `write` key."
     create_framework(CreateFrameworkInput) -> CreateFrameworkPayload,
+    "Changes a framework's fields, or its language. Needs a `write` key."
     update_framework(UpdateFrameworkInput) -> UpdateFrameworkPayload,
+    "Deletes a framework; with `cascade`, also the roles' edges to it. Needs a `write` key."
     delete_framework(DeleteFrameworkInput) -> DeleteFrameworkPayload,
 );
 node_mutations!(
     Tool, tool, ToolMutations, tool,
+    "Creates a tool. Needs a `write` key."
     create_tool(CreateToolInput) -> CreateToolPayload,
+    "Changes a tool's fields. Needs a `write` key."
     update_tool(UpdateToolInput) -> UpdateToolPayload,
+    "Deletes a tool; with `cascade`, also the edges of roles and skills to it. Needs a `write` key."
     delete_tool(DeleteToolInput) -> DeleteToolPayload,
 );
 
