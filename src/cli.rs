@@ -1,5 +1,5 @@
 //! The `skillgraph` command line: `serve` (the default), `migrate`, `seed`, `schema`,
-//! `generate`, and `keys create|list|revoke`.
+//! `generate`, `keys create|list|revoke`, `export` and `import catalog`.
 
 use std::net::SocketAddr;
 
@@ -68,6 +68,34 @@ pub enum Command {
     /// Manage the API keys that may write.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Write the whole graph in the catalog format (the built-in catalog's), to FILE or
+    /// standard output.
+    Export {
+        /// `toml` (the built-in catalog's layout) or `json`; by FILE's extension if not given.
+        #[arg(long, value_parser = ["toml", "json"])]
+        format: Option<String>,
+        /// Print the JSON Schema of the format instead.
+        #[arg(long, conflicts_with = "format")]
+        json_schema: bool,
+        file: Option<std::path::PathBuf>,
+    },
+    /// Load data into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// `skillgraph import ...`
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Load a file in the catalog format (TOML, or JSON by its `.json` extension), as
+    /// `export` writes it, into an empty database; checked whole first, loaded in one
+    /// transaction.
+    Catalog {
+        file: std::path::PathBuf,
+        /// Delete whatever the database holds and load the file instead (one transaction).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 /// `skillgraph keys ...`
@@ -264,6 +292,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = generator::generate(&db, &size, replace).await?;
             println!("generated {summary} in {:.1?}", started.elapsed());
         }
+        Command::Export {
+            format,
+            json_schema,
+            file,
+        } => {
+            let text = if json_schema {
+                catalog::Catalog::json_schema()?
+            } else {
+                let db = db::connect(&cli.database_url).await?;
+                db::migrate(&db).await?;
+                let exported = catalog::export(&db.conn).await?;
+                let json = match format.as_deref() {
+                    Some(format) => format == "json",
+                    None => is_json(file.as_deref()),
+                };
+                if json {
+                    exported.to_json()?
+                } else {
+                    exported.to_toml()?
+                }
+            };
+            match file {
+                Some(file) => std::fs::write(&file, text)
+                    .map_err(|err| anyhow::anyhow!("write {}: {err}", file.display()))?,
+                None => print!("{text}"),
+            }
+        }
+        Command::Import(ImportCommand::Catalog { file, replace }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|err| anyhow::anyhow!("read {}: {err}", file.display()))?;
+            let imported = if is_json(Some(&file)) {
+                catalog::Catalog::parse_json(&text)?
+            } else {
+                catalog::Catalog::parse(&text)?
+            };
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            match catalog::seed(&db, &imported, replace).await? {
+                SeedOutcome::Loaded(summary) => println!("imported {summary}"),
+                SeedOutcome::AlreadyHasData(existing) => anyhow::bail!(
+                    "the database already holds data ({existing}); nothing was imported. \
+                     Pass --replace to replace it with the file."
+                ),
+            }
+        }
         Command::Keys(command) => {
             let db = db::connect(&cli.database_url).await?;
             db::migrate(&db).await?;
@@ -272,6 +345,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.database_url, &args).await?,
     }
     Ok(())
+}
+
+/// Whether a catalog file is JSON (by its extension; TOML otherwise).
+fn is_json(file: Option<&std::path::Path>) -> bool {
+    file.and_then(|file| file.extension())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
 }
 
 /// `keys create|list|revoke`. The key itself goes to standard output once, alone on its

@@ -1,9 +1,12 @@
-//! The built-in catalog: a TOML file compiled into the binary, checked, and loaded into an
-//! empty database.
+//! The catalog format (TOML or JSON), in which the built-in catalog is written and the whole
+//! graph is exported and imported: parsed and checked, loaded into an empty database, read
+//! back out.
 
+mod export;
 mod load;
 mod model;
 
+pub use export::export;
 pub use load::{SeedOutcome, seed};
 pub use model::Catalog;
 

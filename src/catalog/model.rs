@@ -2,22 +2,31 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::curation::invariants::{any_cycle, check_list, check_name, check_slug, check_text};
 use crate::{Error, Result};
 
-#[derive(Debug, Deserialize)]
+/// A skillgraph catalog: the whole graph of job roles, skills, languages, frameworks and tools.
+/// Every list is in the order it is served; slugs are lowercase kebab-case, unique per kind.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
+    /// Programming languages.
     pub languages: Vec<Language>,
+    /// Frameworks and libraries, each of one language.
     pub frameworks: Vec<Framework>,
+    /// Other technologies.
     pub tools: Vec<Tool>,
+    /// Skills, each after its parent; siblings in their order.
     pub skills: Vec<Skill>,
+    /// Job roles, with their edges in order.
     pub roles: Vec<Role>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A programming language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
     pub slug: String,
@@ -27,7 +36,8 @@ pub struct Language {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A framework or library of one language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
     pub slug: String,
@@ -39,7 +49,8 @@ pub struct Framework {
     pub language: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// Any other technology, with a category.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
     pub slug: String,
@@ -51,7 +62,8 @@ pub struct Tool {
     pub category: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// An ability or area of knowledge, in a tree, with prerequisites.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
     pub slug: String,
@@ -70,7 +82,8 @@ pub struct Skill {
     pub tools: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A job role and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     pub slug: String,
@@ -92,7 +105,8 @@ pub struct Role {
     pub tools: Vec<RoleTool>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A skill a role needs: how much (`ESSENTIAL`, `OPTIONAL`) and at what level.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSkill {
     pub skill: String,
@@ -100,21 +114,24 @@ pub struct RoleSkill {
     pub level: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// A language a role uses, and how much it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleLanguage {
     pub language: String,
     pub importance: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// A framework a role uses, and how much it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleFramework {
     pub framework: String,
     pub importance: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// A tool a role uses, and how much it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleTool {
     pub tool: String,
@@ -169,9 +186,39 @@ impl Catalog {
     /// values valid, skill parents and prerequisites free of cycles.
     pub fn parse(text: &str) -> Result<Self> {
         let catalog: Catalog =
-            toml::from_str(text).map_err(|err| Error::Internal(format!("catalog: {err}")))?;
+            toml::from_str(text).map_err(|err| Error::bad_input(format!("catalog: {err}")))?;
         catalog.check()?;
         Ok(catalog)
+    }
+
+    /// Parses and checks a catalog written as JSON (the same shape as the TOML).
+    pub fn parse_json(text: &str) -> Result<Self> {
+        let catalog: Catalog = serde_json::from_str(text)
+            .map_err(|err| Error::bad_input(format!("catalog: {err}")))?;
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    /// The catalog as TOML, in the layout of the built-in catalog's file.
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string(self).map_err(|err| Error::Internal(format!("catalog as TOML: {err}")))
+    }
+
+    /// The JSON Schema of the format (JSON Schema 2020-12), indented, ending with a newline.
+    pub fn json_schema() -> Result<String> {
+        let schema = schemars::schema_for!(Catalog);
+        let mut text = serde_json::to_string_pretty(&schema)
+            .map_err(|err| Error::Internal(format!("the catalog's schema: {err}")))?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// The catalog as JSON, indented, ending with a newline.
+    pub fn to_json(&self) -> Result<String> {
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|err| Error::Internal(format!("catalog as JSON: {err}")))?;
+        text.push('\n');
+        Ok(text)
     }
 
     fn check(&self) -> Result<()> {
@@ -289,7 +336,7 @@ impl Catalog {
         if p.0.is_empty() {
             Ok(())
         } else {
-            Err(Error::Internal(format!("catalog: {}", p.0.join("; "))))
+            Err(Error::bad_input(format!("catalog: {}", p.0.join("; "))))
         }
     }
 

@@ -9,6 +9,7 @@ mod caching;
 mod catalog_queries;
 mod database_faults;
 mod errors;
+mod export;
 mod generated_graph;
 mod graphql_over_http;
 mod hostile_input;
