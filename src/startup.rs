@@ -101,41 +101,50 @@ impl Application {
     /// that [`Application::prepare`] has not prepared is prepared in the background, retrying
     /// until it answers; until then GraphQL answers `SERVICE_UNAVAILABLE`.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-        let preparing = (!self.state.prepared.load(Ordering::Acquire)).then(|| {
+        // The background tasks end with the server, also when `serve` itself is dropped (a
+        // test aborting its server): each is aborted when its guard goes.
+        let _preparing = (!self.state.prepared.load(Ordering::Acquire)).then(|| {
             let db = self.state.db.clone();
             let prepared = self.state.prepared.clone();
             let api = self.state.api.clone();
-            tokio::spawn(async move {
+            AbortOnDrop(tokio::spawn(async move {
                 prepare_with_retry(&db).await;
                 refresh_list_sizes(&api, &db).await;
                 prepared.store(true, Ordering::Release);
-            })
+            }))
         });
-        let refreshing = {
+        let _refreshing = {
             let (api, db) = (self.state.api.clone(), self.state.db.clone());
             let prepared = self.state.prepared.clone();
-            tokio::spawn(async move {
+            AbortOnDrop(tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(LIST_SIZES_EVERY).await;
                     if prepared.load(Ordering::Acquire) {
                         refresh_list_sizes(&api, &db).await;
                     }
                 }
-            })
+            }))
         };
-        let relay = self.state.curator.events().relay(&self.state.db);
+        let _relay = self
+            .state
+            .curator
+            .events()
+            .relay(&self.state.db)
+            .map(AbortOnDrop);
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
-        if let Some(preparing) = preparing {
-            preparing.abort();
-        }
-        refreshing.abort();
-        if let Some(relay) = relay {
-            relay.abort();
-        }
         served.map_err(|err| Error::Internal(format!("serve: {err}")))
+    }
+}
+
+/// A background task that is aborted when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

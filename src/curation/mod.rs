@@ -62,10 +62,6 @@ impl Curator {
         &self.events
     }
 
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
     /// Starts a write by `who`, recorded in the change log as `operation`.
     pub async fn begin(&self, who: &Principal, operation: &str) -> Result<Write<'_>> {
         let serial = match &self.serial {
