@@ -1,5 +1,6 @@
 //! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http/`).
 
+mod answers;
 mod connections;
 mod enums;
 mod error_codes;
@@ -47,6 +48,7 @@ fn build_schema(db: Db, curator: Curator, limits: Limits, lists: ListResolution)
     let schema = schema_builder()
         .data(db)
         .data(curator)
+        .data(crate::answers::Answers::default())
         .data(limits)
         .data(lists)
         .limit_depth(limits.max_query_depth)

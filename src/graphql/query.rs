@@ -145,6 +145,7 @@ pub struct Query(
     FrameworkQuery,
     ToolQuery,
     super::history::HistoryQuery,
+    super::answers::AnswersQuery,
 );
 
 /// The root fields that are not about one kind of node.

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod answers;
 mod caching;
 mod catalog_queries;
 mod database_faults;

@@ -1,0 +1,142 @@
+//! What a person lacks for a role.
+//!
+//! **Coverage** is the share of the role's needs the person meets, weighted: an essential need
+//! weighs 2, an optional one 1. A need met at (or above) the level the role asks counts whole;
+//! a skill held below it counts in proportion to the levels (BEGINNER 1, INTERMEDIATE 2,
+//! ADVANCED 3, EXPERT 4: held INTERMEDIATE where ADVANCED is asked counts 2/3); a need not
+//! held counts 0. A `have` entry without a level meets any level. Needs are matched by slug.
+
+use std::collections::HashMap;
+
+use entity::{Importance, Proficiency};
+
+use super::index::{GraphIndex, Need};
+
+/// Something a person has, by slug, at a level if they say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Have {
+    pub slug: String,
+    pub level: Option<Proficiency>,
+}
+
+/// One need of the role, as the person meets it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapItem {
+    pub need: Need,
+    pub name: String,
+    /// The level the person holds, if they said.
+    pub held: Option<Proficiency>,
+    /// What the need counts toward coverage, from 0 to 1.
+    pub credit: f64,
+}
+
+/// A person's gap against a role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    pub role: String,
+    pub coverage: f64,
+    pub covered: Vec<GapItem>,
+    /// Skills held below the level the role asks.
+    pub below_level: Vec<GapItem>,
+    pub missing: Vec<GapItem>,
+    /// Slugs in `have` that name no node.
+    pub unknown: Vec<String>,
+}
+
+pub fn rank(level: Proficiency) -> u8 {
+    match level {
+        Proficiency::Beginner => 1,
+        Proficiency::Intermediate => 2,
+        Proficiency::Advanced => 3,
+        Proficiency::Expert => 4,
+    }
+}
+
+pub fn weight(importance: Importance) -> f64 {
+    match importance {
+        Importance::Essential => 2.0,
+        Importance::Optional => 1.0,
+    }
+}
+
+/// What meeting `need` with `held` (`None`: not held; `Some(None)`: held, level unsaid)
+/// counts, from 0 to 1.
+fn credit(need: &Need, held: Option<Option<Proficiency>>) -> f64 {
+    match (held, need.level) {
+        (None, _) => 0.0,
+        (Some(Some(held)), Some(asked)) if rank(held) < rank(asked) => {
+            f64::from(rank(held)) / f64::from(rank(asked))
+        }
+        (Some(_), _) => 1.0,
+    }
+}
+
+/// The gap of a person who has `have` against the role `role`; `None` if there is no such role.
+pub fn skill_gap(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Gap> {
+    let needs = index.roles.get(role)?;
+    let held: HashMap<&str, Option<Proficiency>> = have
+        .iter()
+        .map(|have| (have.slug.as_str(), have.level))
+        .collect();
+    let mut gap = Gap {
+        role: role.to_owned(),
+        coverage: 0.0,
+        covered: Vec::new(),
+        below_level: Vec::new(),
+        missing: Vec::new(),
+        unknown: have
+            .iter()
+            .filter(|have| !index.knows(&have.slug))
+            .map(|have| have.slug.clone())
+            .collect(),
+    };
+    let (mut earned, mut total) = (0.0, 0.0);
+    for need in &needs.needs {
+        let held_level = held.get(need.slug.as_str()).copied();
+        let credit = credit(need, held_level);
+        let item = GapItem {
+            need: need.clone(),
+            name: index.name(need.kind, &need.slug),
+            held: held_level.flatten(),
+            credit,
+        };
+        total += weight(need.importance);
+        earned += weight(need.importance) * credit;
+        if credit >= 1.0 {
+            gap.covered.push(item);
+        } else if credit > 0.0 {
+            gap.below_level.push(item);
+        } else {
+            gap.missing.push(item);
+        }
+    }
+    gap.coverage = if total > 0.0 { earned / total } else { 1.0 };
+    Some(gap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::model::Kind;
+
+    fn need(level: Option<Proficiency>) -> Need {
+        Need {
+            kind: Kind::Skill,
+            slug: "s".into(),
+            importance: Importance::Essential,
+            level,
+        }
+    }
+
+    #[test]
+    fn credit_follows_the_levels() {
+        let advanced = need(Some(Proficiency::Advanced));
+        assert_eq!(credit(&advanced, None), 0.0);
+        assert_eq!(credit(&advanced, Some(None)), 1.0);
+        assert_eq!(credit(&advanced, Some(Some(Proficiency::Expert))), 1.0);
+        assert!(
+            (credit(&advanced, Some(Some(Proficiency::Intermediate))) - 2.0 / 3.0).abs() < 1e-9
+        );
+        assert_eq!(credit(&need(None), Some(Some(Proficiency::Beginner))), 1.0);
+    }
+}

@@ -1,0 +1,55 @@
+//! Answers computed from the whole graph: what a person lacks for a role ([`gap`]) and in what
+//! order to learn it ([`path`]). They read an in-memory [`index::GraphIndex`] of the catalog,
+//! rebuilt when the catalog's revision moves (every write through the API moves it, on any
+//! replica), so an answer costs one cheap statement (the revision) plus the loading of the
+//! nodes it returns.
+
+pub mod gap;
+pub mod index;
+pub mod path;
+
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, RwLock};
+
+pub use gap::{Gap, GapItem, Have, skill_gap};
+pub use index::GraphIndex;
+pub use path::{LearningPath, Step, learning_path};
+
+use crate::Result;
+use crate::curation::log;
+use crate::db::Db;
+
+/// The index of the catalog, kept up to date with its revision.
+#[derive(Clone, Default)]
+pub struct Answers {
+    current: Arc<RwLock<Option<Arc<GraphIndex>>>>,
+    /// One rebuild at a time; the others wait for it and use its result.
+    rebuilding: Arc<Mutex<()>>,
+}
+
+impl Answers {
+    /// The index at the catalog's current revision, rebuilt first if the catalog changed.
+    pub async fn index(&self, db: &Db) -> Result<Arc<GraphIndex>> {
+        let (revision, _) = log::state(&db.conn).await?;
+        if let Some(index) = self.fresh(revision).await {
+            return Ok(index);
+        }
+        let _rebuilding = self.rebuilding.lock().await;
+        if let Some(index) = self.fresh(revision).await {
+            return Ok(index);
+        }
+        let catalog = crate::catalog::export(&db.conn).await?;
+        let index = Arc::new(GraphIndex::new(revision, &catalog));
+        *self.current.write().await = Some(index.clone());
+        Ok(index)
+    }
+
+    async fn fresh(&self, revision: i32) -> Option<Arc<GraphIndex>> {
+        let current = self.current.read().await;
+        current
+            .as_ref()
+            .filter(|index| index.revision == revision)
+            .cloned()
+    }
+}

@@ -1,0 +1,259 @@
+//! Answers computed from the graph, checked against the built-in catalog by hand.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use skillgraph::keys::Scope;
+
+use crate::helpers::{TestApp, backend_tests};
+
+backend_tests!(
+    the_gap_of_a_python_developer_to_backend_developer,
+    a_path_orders_the_missing_skills_after_their_prerequisites,
+    the_whole_path_to_backend_developer_respects_every_prerequisite,
+    a_cycle_in_the_prerequisites_is_reported_not_looped_on,
+);
+
+/// Backend Developer's skills, in the catalog's order.
+async fn backend_skills(app: &TestApp) -> Vec<String> {
+    let data = app
+        .data(r#"{ role(slug: "backend-developer") { skills(first: 100) { nodes { slug } } } }"#)
+        .await;
+    data["role"]["skills"]["nodes"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|node| node["slug"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn have(slugs: &[String]) -> String {
+    let entries: Vec<String> = slugs.iter().map(|s| format!("{{slug: \"{s}\"}}")).collect();
+    format!("[{}]", entries.join(", "))
+}
+
+async fn path(app: &TestApp, have: &str) -> Value {
+    app.data(&format!(
+        r#"{{ learningPath(role: "backend-developer", have: {have}) {{
+              steps {{ position slug importance level reason skill {{ name }} }} cycle }} }}"#
+    ))
+    .await["learningPath"]
+        .clone()
+}
+
+async fn the_gap_of_a_python_developer_to_backend_developer(app: &TestApp) {
+    let data = app
+        .data(
+            r#"{ skillGap(role: "backend-developer", have: [{slug: "python"}, {slug: "django"},
+                   {slug: "git"}, {slug: "sql"}, {slug: "sql-querying", level: BEGINNER}, {slug: "cobol"}]) {
+                 role { name } coverage unknown
+                 covered { kind slug name importance node { id } }
+                 belowLevel { slug level held credit importance }
+                 missing { slug } }
+               nobody: skillGap(role: "astronaut", have: []) { coverage } }"#,
+        )
+        .await;
+    let gap = &data["skillGap"];
+    assert_eq!(gap["role"]["name"], "Backend Developer");
+    assert_eq!(
+        gap["covered"]
+            .as_array()
+            .expect("covered")
+            .iter()
+            .map(|item| (
+                item["kind"].clone(),
+                item["slug"].clone(),
+                item["importance"].clone()
+            ))
+            .collect::<Vec<_>>(),
+        vec![
+            (json!("LANGUAGE"), json!("python"), json!("ESSENTIAL")),
+            (json!("LANGUAGE"), json!("sql"), json!("ESSENTIAL")),
+            (json!("FRAMEWORK"), json!("django"), json!("ESSENTIAL")),
+            (json!("TOOL"), json!("git"), json!("ESSENTIAL")),
+        ]
+    );
+    assert!(gap["covered"][0]["node"]["id"].is_string());
+    assert_eq!(
+        gap["belowLevel"],
+        json!([{"slug": "sql-querying", "level": "ADVANCED", "held": "BEGINNER",
+                "credit": 1.0 / 3.0, "importance": "ESSENTIAL"}])
+    );
+    assert_eq!(gap["unknown"], json!(["cobol"]));
+    // 88 needs: 49 skills, 8 languages, 9 frameworks, 22 tools; 4 covered, 1 below level.
+    let missing = gap["missing"].as_array().expect("missing");
+    assert_eq!(missing.len(), 83);
+    assert_eq!(missing[0]["slug"], "server-side-programming");
+    // 53 essential needs (weight 2) and 35 optional (weight 1): 141. Four essentials met
+    // (8) and one held at a third of its level (2/3).
+    let coverage = gap["coverage"].as_f64().expect("coverage");
+    assert!(
+        (coverage - (8.0 + 2.0 / 3.0) / 141.0).abs() < 1e-12,
+        "{coverage}"
+    );
+    assert_eq!(data["nobody"], Value::Null);
+}
+
+async fn a_path_orders_the_missing_skills_after_their_prerequisites(app: &TestApp) {
+    let lacking = [
+        "query-optimization",
+        "schema-design",
+        "relational-databases",
+    ];
+    let held: Vec<String> = backend_skills(app)
+        .await
+        .into_iter()
+        .filter(|slug| !lacking.contains(&slug.as_str()))
+        .collect();
+    let steps = |path: &Value| -> Vec<(String, String, String)> {
+        path["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|step| {
+                (
+                    step["slug"].as_str().unwrap_or_default().to_owned(),
+                    step["importance"].as_str().unwrap_or_default().to_owned(),
+                    step["reason"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = path(app, &have(&held)).await;
+    let essential = |slug: &str| {
+        (
+            slug.to_owned(),
+            "ESSENTIAL".to_owned(),
+            "essential for Backend Developer".to_owned(),
+        )
+    };
+    assert_eq!(
+        steps(&first),
+        vec![
+            essential("relational-databases"),
+            essential("schema-design"),
+            essential("query-optimization")
+        ]
+    );
+    assert_eq!(first["steps"][2]["level"], "INTERMEDIATE");
+    assert_eq!(first["steps"][0]["skill"]["name"], "Relational Databases");
+    assert_eq!(first["cycle"], json!([]));
+
+    // A new prerequisite, written through the API, shows at once (the index follows the
+    // catalog's revision), inherits the importance of what waits for it, and says why.
+    let key = app.key("teacher", Scope::Write).await;
+    app.write(
+        &key,
+        r#"mutation {
+          createSkill(input: {slug: "set-theory", name: "Set Theory"}) { revision }
+          addSkillPrerequisite(input: {skill: "relational-databases", prerequisite: "set-theory"}) { revision }
+        }"#,
+    )
+    .await;
+    let second = path(app, &have(&held)).await;
+    assert_eq!(
+        steps(&second)[0],
+        (
+            "set-theory".to_owned(),
+            "ESSENTIAL".to_owned(),
+            "prerequisite of Relational Databases".to_owned()
+        )
+    );
+    assert_eq!(second["steps"][0]["level"], Value::Null);
+    assert_eq!(steps(&second)[1..], steps(&first)[..]);
+    // Held prerequisites are not repeated.
+    let mut knows_sets = held.clone();
+    knows_sets.push("set-theory".into());
+    assert_eq!(steps(&path(app, &have(&knows_sets)).await), steps(&first));
+}
+
+/// Each skill's prerequisites, read through the API.
+async fn prerequisites(app: &TestApp) -> HashMap<String, Vec<String>> {
+    let data = app
+        .data("{ skills(first: 100) { nodes { slug prerequisites { slug } } } }")
+        .await;
+    data["skills"]["nodes"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|node| {
+            let slug = node["slug"].as_str().unwrap_or_default().to_owned();
+            let before = node["prerequisites"]
+                .as_array()
+                .expect("prerequisites")
+                .iter()
+                .map(|p| p["slug"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (slug, before)
+        })
+        .collect()
+}
+
+async fn the_whole_path_to_backend_developer_respects_every_prerequisite(app: &TestApp) {
+    let path = path(app, "[]").await;
+    let order: Vec<String> = path["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| step["slug"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let needed: HashSet<String> = backend_skills(app).await.into_iter().collect();
+    assert_eq!(order.len(), needed.len(), "each skill once");
+    assert_eq!(order.iter().collect::<HashSet<_>>().len(), order.len());
+    assert_eq!(
+        order[0], "server-side-programming",
+        "essential, no prerequisite, first in the catalog"
+    );
+    let at: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    for (skill, before) in prerequisites(app).await {
+        for prerequisite in before {
+            if let (Some(p), Some(s)) = (at.get(prerequisite.as_str()), at.get(skill.as_str())) {
+                assert!(p < s, "{prerequisite} comes before {skill}");
+            }
+        }
+    }
+    let positions: Vec<i64> = path["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| step["position"].as_i64().unwrap_or_default())
+        .collect();
+    assert_eq!(positions, (1..=order.len() as i64).collect::<Vec<_>>());
+}
+
+async fn a_cycle_in_the_prerequisites_is_reported_not_looped_on(app: &TestApp) {
+    // Written behind the API's back (the API refuses cycles): Server-side Programming now
+    // also needs Version Control, which needs Server-side Programming.
+    app.db
+        .conn
+        .execute_unprepared(
+            "INSERT INTO skill_prerequisite (skill_id, prerequisite_id, position) \
+             SELECT s.id, v.id, 0 FROM skill s, skill v \
+             WHERE s.slug = 'server-side-programming' AND v.slug = 'version-control'",
+        )
+        .await
+        .expect("a cycle");
+    let path = path(app, "[]").await;
+    let cycle: Vec<String> = path["cycle"]
+        .as_array()
+        .expect("cycle")
+        .iter()
+        .map(|slug| slug.as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        cycle.contains(&"server-side-programming".to_owned()),
+        "{cycle:?}"
+    );
+    assert!(cycle.contains(&"version-control".to_owned()), "{cycle:?}");
+    let placed = path["steps"].as_array().expect("steps").len();
+    assert_eq!(
+        placed + cycle.len(),
+        backend_skills(app).await.len(),
+        "every skill once"
+    );
+}
