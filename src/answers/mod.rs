@@ -1,5 +1,6 @@
-//! Answers computed from the whole graph: what a person lacks for a role ([`gap`]) and in what
-//! order to learn it ([`path`]). They read an in-memory [`index::GraphIndex`] of the catalog,
+//! Answers computed from the whole graph: what a person lacks for a role ([`gap`]), in what
+//! order to learn it ([`path`]), and which roles are near a role or fit a person
+//! ([`related`]). They read an in-memory [`index::GraphIndex`] of the catalog,
 //! rebuilt when the catalog's revision moves (every write through the API moves it, on any
 //! replica), so an answer costs one cheap statement (the revision) plus the loading of the
 //! nodes it returns.
@@ -7,6 +8,7 @@
 pub mod gap;
 pub mod index;
 pub mod path;
+pub mod related;
 
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ use tokio::sync::{Mutex, RwLock};
 pub use gap::{Gap, GapItem, Have, skill_gap};
 pub use index::GraphIndex;
 pub use path::{LearningPath, Step, learning_path};
+pub use related::{Fit, Related, recommend, related, role_gap};
 
 use crate::Result;
 use crate::curation::log;

@@ -8,8 +8,10 @@ use async_graphql::{Context, InputObject, Object};
 use entity::{role, skill};
 
 use super::enums::{Importance, NodeKind, Proficiency};
+use super::fast_lists::{Ordered, PlainFields, PlainList};
+use super::loaders::loader;
 use super::types::{Node, NodeObject, Role, Skill, by_slug, node_by_id};
-use crate::answers::{self, Answers, Gap, GapItem, Have, LearningPath, Step};
+use crate::answers::{self, Answers, Fit, Gap, GapItem, Have, LearningPath, Related, Step};
 use crate::slug::is_slug;
 use crate::{Error, Result};
 
@@ -42,20 +44,25 @@ fn haves(have: Vec<HaveInput>) -> Result<Vec<Have>> {
         .collect())
 }
 
-async fn index(ctx: &Context<'_>) -> Result<Arc<answers::GraphIndex>> {
+/// The graph index at the catalog's revision, looked up once per request.
+pub async fn index(ctx: &Context<'_>) -> Result<Arc<answers::GraphIndex>> {
     let answers = ctx
         .data::<Answers>()
         .map_err(|_| Error::Internal("no answers in the schema data".into()))?;
     let db = ctx
         .data::<crate::db::Db>()
         .map_err(|_| Error::Internal("no database in the schema data".into()))?;
-    answers.index(db).await
+    let index = loader(ctx)?
+        .index
+        .get_or_try_init(|| answers.index(db))
+        .await?;
+    Ok(index.clone())
 }
 
-async fn role_of(ctx: &Context<'_>, slug: &str) -> async_graphql::Result<Option<Role>> {
+async fn role_of(ctx: &Context<'_>, slug: &str) -> async_graphql::Result<Option<Ordered<Role>>> {
     Ok(by_slug::<role::Entity>(ctx, slug.to_owned())
         .await?
-        .map(NodeObject))
+        .map(|model| Ordered(NodeObject(model))))
 }
 
 /// One need of a role, as a person meets it.
@@ -80,8 +87,10 @@ impl GapEntry {
     }
 
     /// The needed node.
-    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
-        Ok(node_by_id(ctx, self.0.need.kind, self.0.need.slug.clone()).await?)
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
+        Ok(node_by_id(ctx, self.0.need.kind, self.0.need.slug.clone())
+            .await?
+            .map(Ordered))
     }
 
     /// How much the role needs it.
@@ -113,7 +122,7 @@ pub struct SkillGap(Gap);
 #[Object]
 impl SkillGap {
     /// The role.
-    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Role>> {
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
         role_of(ctx, &self.0.role).await
     }
 
@@ -125,18 +134,18 @@ impl SkillGap {
     }
 
     /// The needs met, in the role's order (skills, languages, frameworks, tools).
-    async fn covered(&self) -> Vec<GapEntry> {
-        self.0.covered.iter().cloned().map(GapEntry).collect()
+    async fn covered(&self) -> PlainList<GapEntry> {
+        PlainList(self.0.covered.iter().cloned().map(GapEntry).collect())
     }
 
     /// The skills held below the level the role asks.
-    async fn below_level(&self) -> Vec<GapEntry> {
-        self.0.below_level.iter().cloned().map(GapEntry).collect()
+    async fn below_level(&self) -> PlainList<GapEntry> {
+        PlainList(self.0.below_level.iter().cloned().map(GapEntry).collect())
     }
 
     /// The needs not held at all.
-    async fn missing(&self) -> Vec<GapEntry> {
-        self.0.missing.iter().cloned().map(GapEntry).collect()
+    async fn missing(&self) -> PlainList<GapEntry> {
+        PlainList(self.0.missing.iter().cloned().map(GapEntry).collect())
     }
 
     /// The slugs of `have` that name no node.
@@ -170,10 +179,10 @@ impl LearningStep {
     }
 
     /// The skill to learn.
-    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Skill>> {
+    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Skill>>> {
         Ok(by_slug::<skill::Entity>(ctx, self.step.slug.clone())
             .await?
-            .map(NodeObject))
+            .map(|model| Ordered(NodeObject(model))))
     }
 
     /// How much the role needs it (a prerequisite: as much as what waits for it).
@@ -205,23 +214,25 @@ pub struct Path(LearningPath);
 #[Object(name = "LearningPath")]
 impl Path {
     /// The role.
-    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Role>> {
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
         role_of(ctx, &self.0.role).await
     }
 
     /// The steps: every skill the person lacks (or holds below the level asked) and its
     /// prerequisites they do not hold, each prerequisite before what needs it; among the
     /// skills ready to learn, essential first, then the catalog's order.
-    async fn steps(&self) -> Vec<LearningStep> {
-        self.0
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(at, step)| LearningStep {
-                position: i32::try_from(at + 1).unwrap_or(i32::MAX),
-                step: step.clone(),
-            })
-            .collect()
+    async fn steps(&self) -> PlainList<LearningStep> {
+        PlainList(
+            self.0
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(at, step)| LearningStep {
+                    position: i32::try_from(at + 1).unwrap_or(i32::MAX),
+                    step: step.clone(),
+                })
+                .collect(),
+        )
     }
 
     /// Skills that could not be placed because their prerequisites form a cycle (empty on a
@@ -229,6 +240,114 @@ impl Path {
     async fn cycle(&self) -> &[String] {
         &self.0.cycle
     }
+}
+
+/// A role near another, with the needs they share named.
+pub struct RelatedRole {
+    related: Related,
+    shared: Vec<GapItem>,
+}
+
+/// A role near another, by the needs they share.
+#[Object]
+impl RelatedRole {
+    /// The other role.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
+        role_of(ctx, &self.related.slug).await
+    }
+
+    /// From 0 (nothing shared) to 1 (the same needs, equally important): a weighted Jaccard
+    /// index, essential needs weighing 2 and optional ones 1; Σ over shared needs of the
+    /// smaller weight / Σ over the needs of either of the larger weight.
+    async fn similarity(&self) -> f64 {
+        self.related.similarity
+    }
+
+    /// The skills, languages, frameworks and tools both roles need, in the other role's order.
+    async fn shared(&self) -> PlainList<GapEntry> {
+        PlainList(self.shared.iter().cloned().map(GapEntry).collect())
+    }
+
+    /// How many needs they share.
+    async fn shared_count(&self) -> usize {
+        self.shared.len()
+    }
+}
+
+/// How a role fits a person.
+pub struct RoleFit(Fit);
+
+/// A role ranked for a person by how much of it they already cover.
+#[Object(name = "RoleRecommendation")]
+impl RoleFit {
+    /// The role.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
+        role_of(ctx, &self.0.gap.role).await
+    }
+
+    /// The person's coverage of the role (see `SkillGap.coverage`).
+    async fn coverage(&self) -> f64 {
+        self.0.gap.coverage
+    }
+
+    /// How many essential needs the person does not hold at all.
+    async fn missing_essentials(&self) -> usize {
+        self.0.missing_essentials
+    }
+
+    /// The whole gap.
+    async fn gap(&self) -> Ordered<SkillGap> {
+        Ordered(SkillGap(self.0.gap.clone()))
+    }
+}
+
+impl PlainFields for GapEntry {}
+impl PlainFields for SkillGap {}
+impl PlainFields for LearningStep {}
+impl PlainFields for Path {}
+impl PlainFields for RelatedRole {}
+impl PlainFields for RoleFit {}
+
+/// The most roles `related` and `recommendRoles` return.
+pub const MOST_ROLES: i32 = 100;
+
+/// A `first` of `related` or `recommendRoles`, checked.
+pub fn roles_first(first: Option<i32>) -> Result<usize> {
+    let first = first.unwrap_or(5);
+    if !(0..=MOST_ROLES).contains(&first) {
+        return Err(Error::bad_input(format!(
+            "`first` must be between 0 and {MOST_ROLES}, got {first}"
+        )));
+    }
+    Ok(usize::try_from(first).unwrap_or_default())
+}
+
+/// The `first` roles most similar to `role`.
+pub async fn related_roles(
+    ctx: &Context<'_>,
+    role: &str,
+    first: Option<i32>,
+) -> Result<PlainList<RelatedRole>> {
+    let first = roles_first(first)?;
+    let index = index(ctx).await?;
+    Ok(PlainList(
+        answers::related(&index, role, first)
+            .into_iter()
+            .map(|related| RelatedRole {
+                shared: related
+                    .shared
+                    .iter()
+                    .map(|need| GapItem {
+                        need: need.clone(),
+                        name: index.name(need.kind, &need.slug),
+                        held: None,
+                        credit: 1.0,
+                    })
+                    .collect(),
+                related,
+            })
+            .collect(),
+    ))
 }
 
 /// The answers computed from the graph.
@@ -245,13 +364,47 @@ impl AnswersQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The role's slug, e.g. `backend-developer`.")] role: String,
         #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
-    ) -> async_graphql::Result<Option<SkillGap>> {
+    ) -> async_graphql::Result<Option<Ordered<SkillGap>>> {
         let have = haves(have)?;
         if !is_slug(&role) {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(answers::skill_gap(&index, &role, &have).map(SkillGap))
+        Ok(answers::skill_gap(&index, &role, &have).map(|gap| Ordered(SkillGap(gap))))
+    }
+
+    /// What a person in the role `from` lacks for the role `to`, for a career move: `from`'s
+    /// needs count as held at the levels `from` asks. Null when either role does not exist.
+    async fn role_gap(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current role's slug.")] from: String,
+        #[graphql(desc = "The wanted role's slug.")] to: String,
+    ) -> async_graphql::Result<Option<Ordered<SkillGap>>> {
+        if !is_slug(&from) || !is_slug(&to) {
+            return Ok(None);
+        }
+        let index = index(ctx).await?;
+        Ok(answers::role_gap(&index, &from, &to).map(|gap| Ordered(SkillGap(gap))))
+    }
+
+    /// The roles that fit a person who has `have` best: highest coverage first, then fewest
+    /// missing essentials.
+    async fn recommend_roles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
+        #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<PlainList<RoleFit>> {
+        let have = haves(have)?;
+        let first = roles_first(first)?;
+        let index = index(ctx).await?;
+        Ok(PlainList(
+            answers::recommend(&index, &have, first)
+                .into_iter()
+                .map(RoleFit)
+                .collect(),
+        ))
     }
 
     /// The skills a person who has `have` should learn for the role `role`, in an order to
@@ -261,12 +414,12 @@ impl AnswersQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The role's slug, e.g. `backend-developer`.")] role: String,
         #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
-    ) -> async_graphql::Result<Option<Path>> {
+    ) -> async_graphql::Result<Option<Ordered<Path>>> {
         let have = haves(have)?;
         if !is_slug(&role) {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(answers::learning_path(&index, &role, &have).map(Path))
+        Ok(answers::learning_path(&index, &role, &have).map(|path| Ordered(Path(path))))
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use entity::catalog_change;
 
 use super::enums::NodeKind;
+use super::fast_lists::{Ordered, PlainFields, PlainList};
 use super::ids::{decode_id, encode_id};
 use super::mutation::require;
 use super::pagination::PageInfo;
@@ -93,17 +94,22 @@ pub struct ChangeEdge {
     /// Where this change is in the log, for `changes(after:)`.
     pub cursor: String,
     /// The change.
-    pub node: Change,
+    pub node: Ordered<Change>,
 }
 
 /// A page of the change log, oldest first.
 #[derive(SimpleObject)]
 pub struct ChangeConnection {
     /// The page's changes, oldest first.
-    pub edges: Vec<ChangeEdge>,
+    pub edges: PlainList<ChangeEdge>,
     /// Where the page sits in the log.
-    pub page_info: PageInfo,
+    pub page_info: Ordered<PageInfo>,
 }
+
+impl PlainFields for Catalog {}
+impl PlainFields for Change {}
+impl PlainFields for ChangeEdge {}
+impl PlainFields for ChangeConnection {}
 
 /// The most entries one page of `changes` holds.
 const MOST_CHANGES: i32 = 100;
@@ -115,8 +121,8 @@ pub struct HistoryQuery;
 #[Object]
 impl HistoryQuery {
     /// The catalog's revision and when it last changed.
-    async fn catalog(&self) -> Catalog {
-        Catalog
+    async fn catalog(&self) -> Ordered<Catalog> {
+        Ordered(Catalog)
     }
 
     /// The change log, oldest first: who changed what, when, and the changed fields before
@@ -129,7 +135,7 @@ impl HistoryQuery {
         #[graphql(desc = "Only changes after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime<Utc>>,
         #[graphql(desc = "Only changes of the node with this global ID.")] node: Option<ID>,
-    ) -> async_graphql::Result<ChangeConnection> {
+    ) -> async_graphql::Result<Ordered<ChangeConnection>> {
         require(ctx, Scope::Admin)?;
         let first = first.unwrap_or(20);
         if !(0..=MOST_CHANGES).contains(&first) {
@@ -161,7 +167,7 @@ impl HistoryQuery {
                 let cursor = entry.revision.to_string();
                 Ok(ChangeEdge {
                     cursor,
-                    node: Change::of(entry)?,
+                    node: Ordered(Change::of(entry)?),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -171,6 +177,9 @@ impl HistoryQuery {
             end_cursor: edges.last().map(|edge| edge.cursor.clone()),
             before: None,
         };
-        Ok(ChangeConnection { edges, page_info })
+        Ok(Ordered(ChangeConnection {
+            edges: PlainList(edges),
+            page_info: Ordered(page_info),
+        }))
     }
 }

@@ -41,6 +41,10 @@ pub struct RequestLoader {
     loader: DataLoader<SqlLoader>,
     /// How many keys the request's resolvers have asked for so far.
     asked: Arc<AtomicU64>,
+    /// The graph index the request's answers read, checked against the catalog's revision
+    /// once per request (so that `roles { nodes { related } }` is one statement, not one
+    /// per role).
+    pub index: tokio::sync::OnceCell<Arc<crate::answers::GraphIndex>>,
 }
 
 /// How long the loader waits for sibling fields to add their keys, once the request settled.
@@ -76,7 +80,11 @@ pub fn request_loader(db: Db) -> RequestLoader {
     let loader = DataLoader::new(SqlLoader { db }, spawn)
         .delay(BATCH_DELAY)
         .max_batch_size(MAX_BATCH_SIZE);
-    RequestLoader { loader, asked }
+    RequestLoader {
+        loader,
+        asked,
+        index: tokio::sync::OnceCell::new(),
+    }
 }
 
 impl RequestLoader {

@@ -1,6 +1,6 @@
 //! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http/`).
 
-mod answers;
+pub(crate) mod answers;
 mod connections;
 mod enums;
 mod error_codes;

@@ -10,6 +10,7 @@ use entity::{framework, language, role, skill, tool};
 use sea_orm::EntityTrait;
 
 use super::enums::{Importance, Proficiency, ToolCategory};
+use super::fast_lists::{Ordered, PlainFields};
 use super::ids::decode_id;
 use super::types::{Framework, Language, NodeObject, Role, Skill, Tool, by_slug};
 use crate::curation::Curator;
@@ -74,12 +75,14 @@ fn slug_of(kind: Kind, field: &str, reference: &ID) -> Result<String> {
 }
 
 /// The node `slug` as it is after the write (null if it is gone).
-async fn node<N>(ctx: &Context<'_>, slug: String) -> Result<Option<NodeObject<N::Model>>>
+async fn node<N>(ctx: &Context<'_>, slug: String) -> Result<Option<Ordered<NodeObject<N::Model>>>>
 where
     N: EntityTrait + Default,
     N::Model: NodeModel + Sync,
 {
-    Ok(by_slug::<N>(ctx, slug).await?.map(NodeObject))
+    Ok(by_slug::<N>(ctx, slug)
+        .await?
+        .map(|model| Ordered(NodeObject(model))))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,7 +411,7 @@ macro_rules! node_mutations {
         #[derive(SimpleObject)]
         pub struct $create_payload {
             #[doc = "The new node."]
-            pub $field: Option<$kind>,
+            pub $field: Option<Ordered<$kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
@@ -419,7 +422,7 @@ macro_rules! node_mutations {
         #[derive(SimpleObject)]
         pub struct $update_payload {
             #[doc = "The node as it is now."]
-            pub $field: Option<$kind>,
+            pub $field: Option<Ordered<$kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
@@ -453,6 +456,10 @@ macro_rules! node_mutations {
             pub revision: i32,
         }
 
+        impl PlainFields for $create_payload {}
+        impl PlainFields for $update_payload {}
+        impl PlainFields for $delete_payload {}
+
         #[derive(Default)]
         pub struct $object;
 
@@ -463,7 +470,7 @@ macro_rules! node_mutations {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The node's fields.")] mut input: $create_input,
-            ) -> async_graphql::Result<Option<$create_payload>> {
+            ) -> async_graphql::Result<Option<Ordered<$create_payload>>> {
                 let who = require(ctx, Scope::Write)?;
                 let client_mutation_id = input.client_mutation_id();
                 let placement = input.placement()?;
@@ -471,11 +478,11 @@ macro_rules! node_mutations {
                 let (committed, slug) = curator(ctx)?
                     .create_node(who, operation(ctx), Kind::$kind, draft, placement)
                     .await?;
-                Ok(Some($create_payload {
+                Ok(Some(Ordered($create_payload {
                     $field: node::<$entity::Entity>(ctx, slug).await?,
                     client_mutation_id,
                     revision: committed.revision,
-                }))
+                })))
             }
 
             #[doc = $update_doc]
@@ -483,7 +490,7 @@ macro_rules! node_mutations {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The node, and the fields to change.")] mut input: $update_input,
-            ) -> async_graphql::Result<Option<$update_payload>> {
+            ) -> async_graphql::Result<Option<Ordered<$update_payload>>> {
                 let who = require(ctx, Scope::Write)?;
                 let client_mutation_id = input.client_mutation_id();
                 let target = input.target().cloned().unwrap_or_default();
@@ -493,11 +500,11 @@ macro_rules! node_mutations {
                 let committed = curator(ctx)?
                     .update_node(who, operation(ctx), Kind::$kind, &slug, expected, draft)
                     .await?;
-                Ok(Some($update_payload {
+                Ok(Some(Ordered($update_payload {
                     $field: node::<$entity::Entity>(ctx, slug).await?,
                     client_mutation_id,
                     revision: committed.revision,
-                }))
+                })))
             }
 
             #[doc = $delete_doc]
@@ -505,7 +512,7 @@ macro_rules! node_mutations {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The node to delete.")] input: $delete_input,
-            ) -> async_graphql::Result<Option<$delete_payload>> {
+            ) -> async_graphql::Result<Option<Ordered<$delete_payload>>> {
                 let who = require(ctx, Scope::Write)?;
                 let slug = slug_of(Kind::$kind, stringify!($field), &input.$field)?;
                 let committed = curator(ctx)?
@@ -518,12 +525,12 @@ macro_rules! node_mutations {
                         input.cascade,
                     )
                     .await?;
-                Ok(Some($delete_payload {
+                Ok(Some(Ordered($delete_payload {
                     deleted_id: super::ids::encode_id(Kind::$kind, &slug),
                     deleted_slug: slug,
                     client_mutation_id: input.client_mutation_id,
                     revision: committed.revision,
-                }))
+                })))
             }
         }
     };
@@ -619,9 +626,9 @@ macro_rules! edge_mutations {
         #[derive(SimpleObject)]
         pub struct $set_payload {
             #[doc = "The node the edge belongs to, as it is now."]
-            pub $owner: Option<$owner_kind>,
+            pub $owner: Option<Ordered<$owner_kind>>,
             #[doc = "The node the edge points at."]
-            pub $target: Option<$target_kind>,
+            pub $target: Option<Ordered<$target_kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
@@ -632,14 +639,17 @@ macro_rules! edge_mutations {
         #[derive(SimpleObject)]
         pub struct $remove_payload {
             #[doc = "The node the edge belonged to, as it is now."]
-            pub $owner: Option<$owner_kind>,
+            pub $owner: Option<Ordered<$owner_kind>>,
             #[doc = "The node the edge pointed at."]
-            pub $target: Option<$target_kind>,
+            pub $target: Option<Ordered<$target_kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
         }
+
+        impl PlainFields for $set_payload {}
+        impl PlainFields for $remove_payload {}
 
         #[derive(Default)]
         pub struct $object;
@@ -651,7 +661,7 @@ macro_rules! edge_mutations {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The edge's ends and data.")] input: $set_input,
-            ) -> async_graphql::Result<Option<$set_payload>> {
+            ) -> async_graphql::Result<Option<Ordered<$set_payload>>> {
                 let who = require(ctx, Scope::Write)?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
                 let target = slug_of(Kind::$target_kind, stringify!($target), &input.$target)?;
@@ -662,12 +672,12 @@ macro_rules! edge_mutations {
                 let committed = curator(ctx)?
                     .set_edge(who, operation(ctx), EdgeKind::$edge, &owner, &target, values)
                     .await?;
-                Ok(Some($set_payload {
+                Ok(Some(Ordered($set_payload {
                     $owner: node::<$owner_entity::Entity>(ctx, owner).await?,
                     $target: node::<$target_entity::Entity>(ctx, target).await?,
                     client_mutation_id: input.client_mutation_id,
                     revision: committed.revision,
-                }))
+                })))
             }
 
             #[doc = "Removes the edge; `NOT_FOUND` if there is none. Needs a `write` key."]
@@ -675,19 +685,19 @@ macro_rules! edge_mutations {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The edge's ends.")] input: $remove_input,
-            ) -> async_graphql::Result<Option<$remove_payload>> {
+            ) -> async_graphql::Result<Option<Ordered<$remove_payload>>> {
                 let who = require(ctx, Scope::Write)?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
                 let target = slug_of(Kind::$target_kind, stringify!($target), &input.$target)?;
                 let committed = curator(ctx)?
                     .remove_edge(who, operation(ctx), EdgeKind::$edge, &owner, &target)
                     .await?;
-                Ok(Some($remove_payload {
+                Ok(Some(Ordered($remove_payload {
                     $owner: node::<$owner_entity::Entity>(ctx, owner).await?,
                     $target: node::<$target_entity::Entity>(ctx, target).await?,
                     client_mutation_id: input.client_mutation_id,
                     revision: committed.revision,
-                }))
+                })))
             }
         }
     };
@@ -807,14 +817,16 @@ pub struct MoveSkillInput {
 #[derive(SimpleObject)]
 pub struct MoveSkillPayload {
     /// The skill, as it is now.
-    pub skill: Option<Skill>,
+    pub skill: Option<Ordered<Skill>>,
     /// Its new parent; null for a root.
-    pub parent: Option<Skill>,
+    pub parent: Option<Ordered<Skill>>,
     /// The input's `clientMutationId`, unchanged.
     pub client_mutation_id: Option<String>,
     /// The catalog's revision after the change.
     pub revision: i32,
 }
+
+impl PlainFields for MoveSkillPayload {}
 
 #[derive(Default)]
 pub struct TreeMutations;
@@ -826,7 +838,7 @@ impl TreeMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The skill and where it goes.")] input: MoveSkillInput,
-    ) -> async_graphql::Result<Option<MoveSkillPayload>> {
+    ) -> async_graphql::Result<Option<Ordered<MoveSkillPayload>>> {
         let who = require(ctx, Scope::Write)?;
         let slug = slug_of(Kind::Skill, "skill", &input.skill)?;
         let parent = input
@@ -848,12 +860,12 @@ impl TreeMutations {
             Some(parent) => node::<skill::Entity>(ctx, parent).await?,
             None => None,
         };
-        Ok(Some(MoveSkillPayload {
+        Ok(Some(Ordered(MoveSkillPayload {
             skill: node::<skill::Entity>(ctx, slug).await?,
             parent,
             client_mutation_id: input.client_mutation_id,
             revision: committed.revision,
-        }))
+        })))
     }
 }
 

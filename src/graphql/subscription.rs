@@ -10,6 +10,7 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::enums::NodeKind;
+use super::fast_lists::{Ordered, PlainFields};
 use super::history::time;
 use super::ids::{decode_id, encode_id};
 use super::types::{Node, node_by_id};
@@ -19,6 +20,8 @@ use crate::data::model::Kind;
 
 /// A committed change, as a subscriber receives it.
 pub struct CatalogChange(Arc<ChangeEvent>);
+
+impl PlainFields for CatalogChange {}
 
 /// A committed change, as a subscriber receives it: the revision it made and what changed.
 #[Object]
@@ -69,16 +72,18 @@ impl CatalogChange {
     }
 
     /// The node as it is now (null once deleted). Reading it costs a query per event.
-    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
         if self.0.deleted {
             return Ok(None);
         }
-        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone()).await?)
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+            .await?
+            .map(Ordered))
     }
 }
 
 /// A stream of changes.
-type Changes = BoxStream<'static, async_graphql::Result<CatalogChange>>;
+type Changes = BoxStream<'static, async_graphql::Result<Ordered<CatalogChange>>>;
 
 /// The events of this replica's channel that `keep` lets through. A subscriber that falls so
 /// far behind that the channel dropped events for it gets an error saying how many it
@@ -108,7 +113,7 @@ fn stream_of(
             loop {
                 match receiver.recv().await {
                     Ok(event) if keep(&event) => {
-                        return Some((Ok(CatalogChange(event)), Some(receiver)));
+                        return Some((Ok(Ordered(CatalogChange(event))), Some(receiver)));
                     }
                     Ok(_) => {}
                     Err(RecvError::Lagged(missed)) => {
@@ -190,7 +195,9 @@ mod tests {
         sender.send(event(1, Kind::Role)).ok();
         sender.send(event(2, Kind::Skill)).ok();
         match changes.next().await {
-            Some(Ok(first)) => assert_eq!(first.0.revision, 2, "the role's change is filtered out"),
+            Some(Ok(first)) => {
+                assert_eq!(first.0.0.revision, 2, "the role's change is filtered out")
+            }
             _ => panic!("an event"),
         }
         for revision in 3..8 {

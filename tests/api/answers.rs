@@ -13,6 +13,9 @@ backend_tests!(
     a_path_orders_the_missing_skills_after_their_prerequisites,
     the_whole_path_to_backend_developer_respects_every_prerequisite,
     a_cycle_in_the_prerequisites_is_reported_not_looped_on,
+    roles_near_a_role_and_roles_that_fit_a_person,
+    answers_list_their_fields_in_the_query_order,
+    answers_in_a_list_cost_no_statement_per_item,
 );
 
 /// Backend Developer's skills, in the catalog's order.
@@ -256,4 +259,107 @@ async fn a_cycle_in_the_prerequisites_is_reported_not_looped_on(app: &TestApp) {
         backend_skills(app).await.len(),
         "every skill once"
     );
+}
+
+async fn roles_near_a_role_and_roles_that_fit_a_person(app: &TestApp) {
+    let data = app
+        .data(
+            r#"{ role(slug: "backend-developer") { related(first: 4) { role { slug } similarity sharedCount shared { slug } } }
+                 recommendRoles(have: [{slug: "html"}, {slug: "css"}, {slug: "javascript"}], first: 2) {
+                   role { slug } coverage missingEssentials gap { covered { slug } } }
+                 roleGap(from: "frontend-developer", to: "full-stack-developer") { covered { slug } missing { slug } coverage }
+                 nobody: roleGap(from: "astronaut", to: "backend-developer") { coverage } }"#,
+        )
+        .await;
+    let related = data["role"]["related"].as_array().expect("related");
+    assert_eq!(related.len(), 4, "every other role");
+    assert_eq!(
+        related[0]["role"]["slug"], "full-stack-developer",
+        "the nearest role"
+    );
+    let similarities: Vec<f64> = related
+        .iter()
+        .map(|r| r["similarity"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert!(
+        similarities.windows(2).all(|w| w[0] >= w[1]),
+        "{similarities:?}"
+    );
+    assert!(similarities.iter().all(|s| (0.0..=1.0).contains(s)));
+    assert_eq!(
+        related[0]["sharedCount"].as_u64(),
+        related[0]["shared"].as_array().map(|a| a.len() as u64)
+    );
+    assert!(
+        related[0]["shared"]
+            .as_array()
+            .expect("shared")
+            .contains(&json!({"slug": "javascript"}))
+    );
+
+    let fits = data["recommendRoles"].as_array().expect("fits");
+    assert_eq!(fits[0]["role"]["slug"], "frontend-developer");
+    assert_eq!(
+        fits[0]["gap"]["covered"],
+        json!([{"slug": "html"}, {"slug": "css"}, {"slug": "javascript"}])
+    );
+    assert!(fits[0]["coverage"].as_f64() > fits[1]["coverage"].as_f64());
+
+    // Frontend → Full-Stack: the shared needs are covered; JavaScript among them.
+    let gap = &data["roleGap"];
+    let covered = gap["covered"].as_array().expect("covered");
+    assert!(covered.contains(&json!({"slug": "javascript"})), "{gap}");
+    assert!(
+        !gap["missing"]
+            .as_array()
+            .expect("missing")
+            .contains(&json!({"slug": "javascript"}))
+    );
+    assert_eq!(data["nobody"], Value::Null);
+
+    let error = app
+        .error(r#"{ role(slug: "backend-developer") { related(first: 101) { similarity } } }"#)
+        .await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+async fn answers_list_their_fields_in_the_query_order(app: &TestApp) {
+    let text = app
+        .post_text(json!({"query": r#"{ skillGap(role: "devops-engineer", have: [{slug: "bash"}]) {
+            covered { node { ... on Language { name } } credit slug } coverage role { slug name } } }"#}))
+        .await;
+    assert!(
+        text.starts_with(r#"{"data":{"skillGap":{"covered":[{"node":{"name":"Bash"},"credit":1.0,"slug":"bash"}],"coverage":"#),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(r#""role":{"slug":"devops-engineer","name":"DevOps Engineer"}}}}"#),
+        "{text}"
+    );
+    let key = app.key("orderly", Scope::Write).await;
+    let answer = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&key)
+        .json(&json!({"query": r#"mutation { createSkill(input: {slug: "ordered", name: "O", parent: "caching", clientMutationId: "c"}) {
+                skill { parent { slug } slug } clientMutationId revision } }"#}))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        answer,
+        r#"{"data":{"createSkill":{"skill":{"parent":{"slug":"caching"},"slug":"ordered"},"clientMutationId":"c","revision":1}}}"#
+    );
+}
+
+/// Once the index is built, `related` under every role costs the roles' page, one look at the
+/// catalog's revision for the whole request, and one batch of the related roles: three
+/// statements, whatever the number of roles.
+async fn answers_in_a_list_cost_no_statement_per_item(app: &TestApp) {
+    let query = "{ roles(first: 100) { nodes { slug related(first: 4) { role { slug } similarity } } } }";
+    app.data(query).await;
+    assert_eq!(app.statements_for(query).await, 3);
 }

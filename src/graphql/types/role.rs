@@ -38,6 +38,18 @@ impl Role {
         Ok(string_list(&self.0.domains)?)
     }
 
+    /// The roles nearest to this one by the skills, languages, frameworks and tools they
+    /// share (see `RelatedRole.similarity`), most similar first.
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<
+        crate::graphql::fast_lists::PlainList<crate::graphql::answers::RelatedRole>,
+    > {
+        Ok(crate::graphql::answers::related_roles(ctx, &self.0.slug, first).await?)
+    }
+
     /// The skills the role needs, with importance and level, in the catalog's order (broad
     /// areas first, each followed by its parts).
     #[graphql(
