@@ -190,3 +190,117 @@ pub fn learning_path(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Le
         cycle,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use entity::{Importance, Proficiency};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::answers::index::{Need, RoleNeeds};
+
+    /// A graph of `n` skills whose prerequisites are `edges` (from a skill to one it needs),
+    /// and a role that needs the skills `needed`.
+    fn index(n: usize, edges: &[(usize, usize)], needed: &[usize]) -> GraphIndex {
+        let slug = |i: usize| format!("s{i}");
+        let mut index = GraphIndex::default();
+        for i in 0..n {
+            index.skill_rank.insert(slug(i), i);
+            index.names.insert((Kind::Skill, slug(i)), format!("S{i}"));
+            index.prerequisites.insert(slug(i), Vec::new());
+        }
+        for &(from, to) in edges {
+            if let Some(list) = index.prerequisites.get_mut(&slug(from)) {
+                list.push(slug(to));
+            }
+        }
+        let needs = needed
+            .iter()
+            .map(|&i| Need {
+                kind: Kind::Skill,
+                slug: slug(i),
+                importance: if i % 3 == 0 {
+                    Importance::Optional
+                } else {
+                    Importance::Essential
+                },
+                level: Some(Proficiency::Intermediate),
+            })
+            .collect();
+        index.roles.insert(
+            "r".into(),
+            RoleNeeds {
+                name: "R".into(),
+                needs,
+            },
+        );
+        index
+    }
+
+    /// A random case: the number of skills, the prerequisite edges, the skills the role
+    /// needs, the skills the person holds.
+    type Case = (usize, Vec<(usize, usize)>, Vec<usize>, Vec<usize>);
+
+    /// Edges of a random DAG: only from a higher index to a lower one.
+    fn dag() -> impl Strategy<Value = Case> {
+        (2usize..40).prop_flat_map(|n| {
+            let edges = proptest::collection::vec((1..n, 0..n), 0..n * 2)
+                .prop_map(|edges| edges.into_iter().filter(|(a, b)| a > b).collect::<Vec<_>>());
+            let needed = proptest::collection::vec(0..n, 1..n);
+            let held = proptest::collection::vec(0..n, 0..n / 2 + 1);
+            (Just(n), edges, needed, held)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn prerequisites_come_first_and_every_skill_once((n, edges, needed, held) in dag()) {
+            let index = index(n, &edges, &needed);
+            let have: Vec<Have> = held
+                .iter()
+                .map(|i| Have { slug: format!("s{i}"), level: None })
+                .collect();
+            let path = learning_path(&index, "r", &have).expect("the role exists");
+            prop_assert!(path.cycle.is_empty());
+            let at: HashMap<&str, usize> = path
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| (step.slug.as_str(), i))
+                .collect();
+            prop_assert_eq!(at.len(), path.steps.len(), "each skill once");
+            let held: Vec<String> = held.iter().map(|i| format!("s{i}")).collect();
+            for i in &needed {
+                let slug = format!("s{i}");
+                prop_assert_eq!(at.contains_key(slug.as_str()), !held.contains(&slug));
+            }
+            for (skill, position) in &at {
+                for prerequisite in &index.prerequisites[*skill] {
+                    if held.contains(prerequisite) {
+                        prop_assert!(!at.contains_key(prerequisite.as_str()));
+                    } else {
+                        prop_assert!(at[prerequisite.as_str()] < *position, "{prerequisite} before {skill}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_cycle_ends_the_walk((n, edges, needed, _) in dag(), close in 0usize..40) {
+            // Close a cycle: the lowest skill needs the highest.
+            let mut edges = edges;
+            edges.push((0, n - 1));
+            edges.push((n - 1, close % n));
+            let index = index(n, &edges, &needed);
+            let path = learning_path(&index, "r", &[]).expect("the role exists");
+            let mut seen: Vec<&str> = path.steps.iter().map(|step| step.slug.as_str()).collect();
+            seen.extend(path.cycle.iter().map(String::as_str));
+            let count = seen.len();
+            seen.sort_unstable();
+            seen.dedup();
+            prop_assert_eq!(seen.len(), count, "no skill twice");
+        }
+    }
+}

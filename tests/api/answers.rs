@@ -359,7 +359,8 @@ async fn answers_list_their_fields_in_the_query_order(app: &TestApp) {
 /// catalog's revision for the whole request, and one batch of the related roles: three
 /// statements, whatever the number of roles.
 async fn answers_in_a_list_cost_no_statement_per_item(app: &TestApp) {
-    let query = "{ roles(first: 100) { nodes { slug related(first: 4) { role { slug } similarity } } } }";
+    let query =
+        "{ roles(first: 100) { nodes { slug related(first: 4) { role { slug } similarity } } } }";
     app.data(query).await;
     assert_eq!(app.statements_for(query).await, 3);
 }
