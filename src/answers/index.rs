@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use entity::{Importance, Proficiency};
 use sea_orm::ActiveEnum;
 
+use super::mentions::Vocabulary;
+use crate::Result;
 use crate::catalog::Catalog;
 use crate::data::model::Kind;
 
@@ -37,6 +39,49 @@ pub struct GraphIndex {
     pub skill_rank: HashMap<String, usize>,
     /// Display names by kind and slug.
     pub names: HashMap<(Kind, String), String>,
+    /// Every name and alias, for finding nodes in text; `None` in an empty index.
+    pub vocabulary: Option<Vocabulary>,
+}
+
+/// Every node's name and aliases: `(kind, slug, label, is the name)`.
+fn labels(catalog: &Catalog) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
+    fn of<'a>(
+        kind: Kind,
+        slug: &'a str,
+        name: &'a str,
+        aliases: &'a [String],
+    ) -> impl Iterator<Item = (Kind, &'a str, &'a str, bool)> {
+        std::iter::once((kind, slug, name, true)).chain(
+            aliases
+                .iter()
+                .map(move |alias| (kind, slug, alias.as_str(), false)),
+        )
+    }
+    let skills = catalog
+        .skills
+        .iter()
+        .flat_map(|n| of(Kind::Skill, &n.slug, &n.name, &n.aliases));
+    let languages = catalog
+        .languages
+        .iter()
+        .flat_map(|n| of(Kind::Language, &n.slug, &n.name, &n.aliases));
+    let frameworks = catalog
+        .frameworks
+        .iter()
+        .flat_map(|n| of(Kind::Framework, &n.slug, &n.name, &n.aliases));
+    let tools = catalog
+        .tools
+        .iter()
+        .flat_map(|n| of(Kind::Tool, &n.slug, &n.name, &n.aliases));
+    let roles = catalog
+        .roles
+        .iter()
+        .flat_map(|n| of(Kind::Role, &n.slug, &n.name, &n.aliases));
+    skills
+        .chain(languages)
+        .chain(frameworks)
+        .chain(tools)
+        .chain(roles)
 }
 
 fn importance(value: &str) -> Importance {
@@ -44,7 +89,7 @@ fn importance(value: &str) -> Importance {
 }
 
 impl GraphIndex {
-    pub fn new(revision: i32, catalog: &Catalog) -> Self {
+    pub fn new(revision: i32, catalog: &Catalog) -> Result<Self> {
         let mut index = GraphIndex {
             revision,
             ..Default::default()
@@ -116,7 +161,8 @@ impl GraphIndex {
                 },
             );
         }
-        index
+        index.vocabulary = Some(Vocabulary::new(labels(catalog))?);
+        Ok(index)
     }
 
     /// The display name of a node (its slug if unknown).

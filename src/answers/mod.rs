@@ -7,6 +7,7 @@
 
 pub mod gap;
 pub mod index;
+pub mod mentions;
 pub mod path;
 pub mod related;
 
@@ -16,6 +17,7 @@ use tokio::sync::{Mutex, RwLock};
 
 pub use gap::{Gap, GapItem, Have, skill_gap};
 pub use index::GraphIndex;
+pub use mentions::{Mention, Vocabulary};
 pub use path::{LearningPath, Step, learning_path};
 pub use related::{Fit, Related, recommend, related, role_gap};
 
@@ -43,7 +45,7 @@ impl Answers {
             return Ok(index);
         }
         let catalog = crate::catalog::export(&db.conn).await?;
-        let index = Arc::new(GraphIndex::new(revision, &catalog));
+        let index = Arc::new(GraphIndex::new(revision, &catalog)?);
         *self.current.write().await = Some(index.clone());
         Ok(index)
     }

@@ -11,7 +11,9 @@ use super::enums::{Importance, NodeKind, Proficiency};
 use super::fast_lists::{Ordered, PlainFields, PlainList};
 use super::loaders::loader;
 use super::types::{Node, NodeObject, Role, Skill, by_slug, node_by_id};
-use crate::answers::{self, Answers, Fit, Gap, GapItem, Have, LearningPath, Related, Step};
+use crate::answers::{
+    self, Answers, Fit, Gap, GapItem, Have, LearningPath, Mention, Related, Step,
+};
 use crate::slug::is_slug;
 use crate::{Error, Result};
 
@@ -301,6 +303,55 @@ impl RoleFit {
     }
 }
 
+/// A node found in a text.
+pub struct Found(Mention);
+
+/// A node found in a text, and where.
+#[Object(name = "Mention")]
+impl Found {
+    /// Where the mention starts, in UTF-16 code units: what JavaScript's
+    /// `text.slice(start, end)` takes.
+    async fn start(&self) -> usize {
+        self.0.start
+    }
+
+    /// Where the mention ends (exclusive), in UTF-16 code units.
+    async fn end(&self) -> usize {
+        self.0.end
+    }
+
+    /// The mention as written.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Whether the text is the node's name (otherwise one of its aliases).
+    async fn by_name(&self) -> bool {
+        self.0.by_name
+    }
+
+    /// The kind of node mentioned.
+    async fn kind(&self) -> NodeKind {
+        self.0.kind.into()
+    }
+
+    /// The slug of the node mentioned.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The node mentioned.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+            .await?
+            .map(Ordered))
+    }
+}
+
+/// The longest text `extractSkills` reads, in bytes.
+const LONGEST_TEXT: usize = 1024 * 1024;
+
+impl PlainFields for Found {}
 impl PlainFields for GapEntry {}
 impl PlainFields for SkillGap {}
 impl PlainFields for LearningStep {}
@@ -371,6 +422,31 @@ impl AnswersQuery {
         }
         let index = index(ctx).await?;
         Ok(answers::skill_gap(&index, &role, &have).map(|gap| Ordered(SkillGap(gap))))
+    }
+
+    /// The skills, languages, frameworks, tools and roles a text mentions (a job ad, a CV), by
+    /// name or alias, case-insensitively, on word boundaries (`C#`, `.NET`, `Node.js` and
+    /// `CI/CD` included; `Go` is not found in `Google`), leftmost-longest, in the order they
+    /// appear, with UTF-16 offsets.
+    async fn extract_skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The text, up to 1 MiB.")] text: String,
+    ) -> async_graphql::Result<PlainList<Found>> {
+        if text.len() > LONGEST_TEXT {
+            return Err(Error::bad_input(format!(
+                "`text` may be at most {LONGEST_TEXT} bytes, got {}",
+                text.len()
+            ))
+            .into());
+        }
+        let index = index(ctx).await?;
+        let found = index
+            .vocabulary
+            .as_ref()
+            .map(|vocabulary| vocabulary.find(&text))
+            .unwrap_or_default();
+        Ok(PlainList(found.into_iter().map(Found).collect()))
     }
 
     /// What a person in the role `from` lacks for the role `to`, for a career move: `from`'s

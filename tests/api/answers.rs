@@ -16,6 +16,7 @@ backend_tests!(
     roles_near_a_role_and_roles_that_fit_a_person,
     answers_list_their_fields_in_the_query_order,
     answers_in_a_list_cost_no_statement_per_item,
+    mentions_are_found_with_javascript_offsets,
 );
 
 /// Backend Developer's skills, in the catalog's order.
@@ -363,4 +364,54 @@ async fn answers_in_a_list_cost_no_statement_per_item(app: &TestApp) {
         "{ roles(first: 100) { nodes { slug related(first: 4) { role { slug } similarity } } } }";
     app.data(query).await;
     assert_eq!(app.statements_for(query).await, 3);
+}
+
+/// Where `part` starts in `text`, in UTF-16 code units, as JavaScript counts.
+fn utf16_offset(text: &str, part: &str) -> usize {
+    let at = text.find(part).expect("the part is in the text");
+    text[..at].encode_utf16().count()
+}
+
+async fn mentions_are_found_with_javascript_offsets(app: &TestApp) {
+    let text = "We want a Backend Developer: Python or C# (.NET), Node.js and Postgres; 🚀 \
+                REST APIs with caching. Not Google, but ASP.NET Core and Git.";
+    let answer = app
+        .post(json!({"query": "query($t: String!) { extractSkills(text: $t) { start end text kind slug byName node { id } } }",
+                     "variables": {"t": text}}))
+        .await;
+    let found = answer["data"]["extractSkills"]
+        .as_array()
+        .expect("mentions");
+    let expected = [
+        ("Backend Developer", "ROLE", "backend-developer", true),
+        ("Python", "LANGUAGE", "python", true),
+        ("C#", "LANGUAGE", "csharp", true),
+        (".NET", "LANGUAGE", "csharp", false),
+        ("Node.js", "TOOL", "nodejs", true),
+        ("Postgres", "TOOL", "postgresql", false),
+        ("REST APIs", "SKILL", "restful-apis", false),
+        ("caching", "SKILL", "caching", true),
+        ("ASP.NET Core", "FRAMEWORK", "aspnet-core", true),
+        ("Git", "TOOL", "git", true),
+    ];
+    assert_eq!(found.len(), expected.len(), "{answer:#}");
+    for (mention, (written, kind, slug, by_name)) in found.iter().zip(expected) {
+        let start = utf16_offset(text, written);
+        assert_eq!(
+            (
+                &mention["text"],
+                &mention["kind"],
+                &mention["slug"],
+                &mention["byName"]
+            ),
+            (&json!(written), &json!(kind), &json!(slug), &json!(by_name))
+        );
+        assert_eq!(mention["start"], start, "{written}");
+        assert_eq!(
+            mention["end"],
+            start + written.encode_utf16().count(),
+            "{written}"
+        );
+        assert!(mention["node"]["id"].is_string());
+    }
 }
