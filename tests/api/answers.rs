@@ -17,6 +17,7 @@ backend_tests!(
     answers_list_their_fields_in_the_query_order,
     answers_in_a_list_cost_no_statement_per_item,
     mentions_are_found_with_javascript_offsets,
+    oversized_arguments_are_refused,
 );
 
 /// Backend Developer's skills, in the catalog's order.
@@ -414,4 +415,43 @@ async fn mentions_are_found_with_javascript_offsets(app: &TestApp) {
         );
         assert!(mention["node"]["id"].is_string());
     }
+}
+
+async fn oversized_arguments_are_refused(app: &TestApp) {
+    let have: Vec<Value> = (0..1001)
+        .map(|i| json!({"slug": format!("s{i}")}))
+        .collect();
+    let answer = app
+        .post(json!({"query": "query($h: [HaveInput!]!) { skillGap(role: \"backend-developer\", have: $h) { coverage } }",
+                     "variables": {"h": have}}))
+        .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{answer}"
+    );
+    let error = app
+        .error("{ recommendRoles(have: [], first: -1) { coverage } }")
+        .await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+    let admin = app.key("auditor", Scope::Admin).await;
+    let (_, answer) = app
+        .post_as(
+            &admin,
+            json!({"query": "{ changes(first: 101) { edges { cursor } } }"}),
+        )
+        .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{answer}"
+    );
+    let (_, answer) = app
+        .post_as(
+            &admin,
+            json!({"query": "{ changes(after: \"not-a-cursor\") { edges { cursor } } }"}),
+        )
+        .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{answer}"
+    );
 }
