@@ -45,43 +45,14 @@ pub struct GraphIndex {
 
 /// Every node's name and aliases: `(kind, slug, label, is the name)`.
 fn labels(catalog: &Catalog) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
-    fn of<'a>(
-        kind: Kind,
-        slug: &'a str,
-        name: &'a str,
-        aliases: &'a [String],
-    ) -> impl Iterator<Item = (Kind, &'a str, &'a str, bool)> {
-        std::iter::once((kind, slug, name, true)).chain(
-            aliases
+    catalog.nodes().flat_map(|node| {
+        let (kind, slug) = (node.kind, node.slug);
+        std::iter::once((kind, slug, node.name, true)).chain(
+            node.aliases
                 .iter()
                 .map(move |alias| (kind, slug, alias.as_str(), false)),
         )
-    }
-    let skills = catalog
-        .skills
-        .iter()
-        .flat_map(|n| of(Kind::Skill, &n.slug, &n.name, &n.aliases));
-    let languages = catalog
-        .languages
-        .iter()
-        .flat_map(|n| of(Kind::Language, &n.slug, &n.name, &n.aliases));
-    let frameworks = catalog
-        .frameworks
-        .iter()
-        .flat_map(|n| of(Kind::Framework, &n.slug, &n.name, &n.aliases));
-    let tools = catalog
-        .tools
-        .iter()
-        .flat_map(|n| of(Kind::Tool, &n.slug, &n.name, &n.aliases));
-    let roles = catalog
-        .roles
-        .iter()
-        .flat_map(|n| of(Kind::Role, &n.slug, &n.name, &n.aliases));
-    skills
-        .chain(languages)
-        .chain(frameworks)
-        .chain(tools)
-        .chain(roles)
+    })
 }
 
 fn importance(value: &str) -> Importance {
@@ -94,26 +65,10 @@ impl GraphIndex {
             revision,
             ..Default::default()
         };
-        let names = catalog
-            .languages
-            .iter()
-            .map(|n| (Kind::Language, &n.slug, &n.name))
-            .chain(
-                catalog
-                    .frameworks
-                    .iter()
-                    .map(|n| (Kind::Framework, &n.slug, &n.name)),
-            )
-            .chain(catalog.tools.iter().map(|n| (Kind::Tool, &n.slug, &n.name)))
-            .chain(
-                catalog
-                    .skills
-                    .iter()
-                    .map(|n| (Kind::Skill, &n.slug, &n.name)),
-            )
-            .chain(catalog.roles.iter().map(|n| (Kind::Role, &n.slug, &n.name)));
-        for (kind, slug, name) in names {
-            index.names.insert((kind, slug.clone()), name.clone());
+        for node in catalog.nodes() {
+            index
+                .names
+                .insert((node.kind, node.slug.to_owned()), node.name.to_owned());
         }
         for (rank, skill) in catalog.skills.iter().enumerate() {
             index.skill_rank.insert(skill.slug.clone(), rank);

@@ -8,7 +8,7 @@ mod model;
 
 pub use export::export;
 pub use load::{SeedOutcome, seed};
-pub use model::Catalog;
+pub use model::{Catalog, NodeText};
 
 /// The catalog text shipped in the binary.
 pub const BUILT_IN: &str = include_str!("catalog.toml");

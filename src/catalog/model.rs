@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::curation::invariants::{any_cycle, check_list, check_name, check_slug, check_text};
+use crate::data::model::Kind;
 use crate::{Error, Result};
 
 /// A skillgraph catalog: the whole graph of job roles, skills, languages, frameworks and tools.
@@ -136,6 +137,16 @@ pub struct RoleFramework {
 pub struct RoleTool {
     pub tool: String,
     pub importance: String,
+}
+
+/// What every node of a catalog has, whatever its kind.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeText<'a> {
+    pub kind: Kind,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub aliases: &'a [String],
 }
 
 /// Collects every problem instead of stopping at the first, so one run shows them all.
@@ -340,40 +351,66 @@ impl Catalog {
         }
     }
 
-    /// Names, descriptions and lists within the bounds every writer keeps.
-    fn check_texts(&self, p: &mut Problems) {
-        let nodes = self
+    /// Every node of the catalog, skills first, then languages, frameworks, tools and roles.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeText<'_>> {
+        fn of<'a>(
+            kind: Kind,
+            slug: &'a str,
+            name: &'a str,
+            description: &'a str,
+            aliases: &'a [String],
+        ) -> NodeText<'a> {
+            NodeText {
+                kind,
+                slug,
+                name,
+                description,
+                aliases,
+            }
+        }
+        let skills = self
+            .skills
+            .iter()
+            .map(|n| of(Kind::Skill, &n.slug, &n.name, &n.description, &n.aliases));
+        let languages = self
             .languages
             .iter()
-            .map(|n| ("language", &n.slug, &n.name, &n.description, &n.aliases))
-            .chain(
-                self.frameworks
-                    .iter()
-                    .map(|n| ("framework", &n.slug, &n.name, &n.description, &n.aliases)),
+            .map(|n| of(Kind::Language, &n.slug, &n.name, &n.description, &n.aliases));
+        let frameworks = self.frameworks.iter().map(|n| {
+            of(
+                Kind::Framework,
+                &n.slug,
+                &n.name,
+                &n.description,
+                &n.aliases,
             )
-            .chain(
-                self.tools
-                    .iter()
-                    .map(|n| ("tool", &n.slug, &n.name, &n.description, &n.aliases)),
-            )
-            .chain(
-                self.skills
-                    .iter()
-                    .map(|n| ("skill", &n.slug, &n.name, &n.description, &n.aliases)),
-            )
-            .chain(
-                self.roles
-                    .iter()
-                    .map(|n| ("role", &n.slug, &n.name, &n.description, &n.aliases)),
-            );
-        for (kind, slug, name, description, aliases) in nodes {
+        });
+        let tools = self
+            .tools
+            .iter()
+            .map(|n| of(Kind::Tool, &n.slug, &n.name, &n.description, &n.aliases));
+        let roles = self
+            .roles
+            .iter()
+            .map(|n| of(Kind::Role, &n.slug, &n.name, &n.description, &n.aliases));
+        skills
+            .chain(languages)
+            .chain(frameworks)
+            .chain(tools)
+            .chain(roles)
+    }
+
+    /// Names, descriptions and lists within the bounds every writer keeps.
+    fn check_texts(&self, p: &mut Problems) {
+        for node in self.nodes() {
             let checks = [
-                check_name("name", name),
-                check_text("description", description),
-                check_list("aliases", aliases),
+                check_name("name", node.name),
+                check_text("description", node.description),
+                check_list("aliases", node.aliases),
             ];
             for err in checks.into_iter().filter_map(|check| check.err()) {
-                p.0.push(format!("{kind} {slug:?}: {}", err.detail()));
+                let kind = node.kind.name().to_lowercase();
+                p.0.push(format!("{kind} {:?}: {}", node.slug, err.detail()));
             }
         }
         for r in &self.roles {

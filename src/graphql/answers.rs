@@ -48,12 +48,8 @@ fn haves(have: Vec<HaveInput>) -> Result<Vec<Have>> {
 
 /// The graph index at the catalog's revision, looked up once per request.
 pub async fn index(ctx: &Context<'_>) -> Result<Arc<answers::GraphIndex>> {
-    let answers = ctx
-        .data::<Answers>()
-        .map_err(|_| Error::Internal("no answers in the schema data".into()))?;
-    let db = ctx
-        .data::<crate::db::Db>()
-        .map_err(|_| Error::Internal("no database in the schema data".into()))?;
+    let answers: &Answers = super::schema_data(ctx)?;
+    let db: &crate::db::Db = super::schema_data(ctx)?;
     let index = loader(ctx)?
         .index
         .get_or_try_init(|| answers.index(db))

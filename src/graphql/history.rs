@@ -19,11 +19,6 @@ pub fn time(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
-fn database<'a>(ctx: &Context<'a>) -> Result<&'a crate::db::Db> {
-    ctx.data::<crate::db::Db>()
-        .map_err(|_| Error::Internal("no database in the schema data".into()))
-}
-
 /// The catalog as a whole: how far it has changed.
 pub struct Catalog;
 
@@ -33,12 +28,17 @@ impl Catalog {
     /// Grows by one with every change; a client whose copy was read at an older revision
     /// has a stale copy. 0 until the first change through the API.
     async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        Ok(log::state(&database(ctx)?.conn).await?.0)
+        Ok(log::state(&super::schema_data::<crate::db::Db>(ctx)?.conn)
+            .await?
+            .0)
     }
 
     /// When the latest change was made; null until the first change through the API.
     async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-        Ok(log::state(&database(ctx)?.conn).await?.1.map(time))
+        Ok(log::state(&super::schema_data::<crate::db::Db>(ctx)?.conn)
+            .await?
+            .1
+            .map(time))
     }
 }
 
@@ -160,7 +160,12 @@ impl HistoryQuery {
             node,
         };
         let first = u64::try_from(first).unwrap_or_default();
-        let (entries, more) = log::read(&database(ctx)?.conn, &selection, first).await?;
+        let (entries, more) = log::read(
+            &super::schema_data::<crate::db::Db>(ctx)?.conn,
+            &selection,
+            first,
+        )
+        .await?;
         let edges = entries
             .into_iter()
             .map(|entry| {

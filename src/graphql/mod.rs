@@ -34,6 +34,19 @@ pub use subscription::Subscription;
 use crate::curation::Curator;
 use crate::db::Db;
 
+/// A value the schema was built with (the pool, the curator, the answers' index), from a
+/// resolver's context; its absence is a wiring fault, not a client's.
+pub(crate) fn schema_data<'a, T: std::any::Any + Send + Sync>(
+    ctx: &async_graphql::Context<'a>,
+) -> crate::Result<&'a T> {
+    ctx.data::<T>().map_err(|_| {
+        crate::Error::Internal(format!(
+            "no {} in the schema data",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
 /// The schema type served by skillgraph.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -40,8 +40,7 @@ pub fn require<'a>(ctx: &Context<'a>, scope: Scope) -> Result<&'a Principal> {
 }
 
 fn curator<'a>(ctx: &Context<'a>) -> Result<&'a Curator> {
-    ctx.data::<Curator>()
-        .map_err(|_| Error::Internal("no curator in the schema data".into()))
+    super::schema_data(ctx)
 }
 
 /// The mutation's own name, as the change log records it.

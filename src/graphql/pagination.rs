@@ -108,9 +108,7 @@ impl Count {
     pub(crate) async fn resolve(&self, ctx: &Context<'_>) -> Result<i64> {
         match self.parent {
             None => {
-                let db = ctx
-                    .data::<Db>()
-                    .map_err(|_| Error::Internal("no database in the schema data".into()))?;
+                let db: &Db = super::schema_data(ctx)?;
                 lists::root_count(db, self.list, &self.filters, self.up_to.as_ref()).await
             }
             Some(parent) => {

@@ -129,11 +129,6 @@ impl ListFilter for ToolFilter {
     }
 }
 
-fn database<'a>(ctx: &Context<'a>) -> Result<&'a crate::db::Db> {
-    ctx.data::<crate::db::Db>()
-        .map_err(|_| Error::Internal("no database in the schema data".into()))
-}
-
 /// The entry points of the API: any node by global ID, the server's limits, and for each kind
 /// of node one by slug and all of them as a list.
 #[derive(MergedObject, Default)]
@@ -244,7 +239,7 @@ macro_rules! root_fields {
             ) -> async_graphql::Result<Ordered<$connection>> {
                 let filters = filter.unwrap_or_default().filters()?;
                 let args = page_args(ctx, $list, first, after, filters.clone())?;
-                let page = lists::root_page::<$module::Entity>(database(ctx)?, $list, &args).await?;
+                let page = lists::root_page::<$module::Entity>(super::schema_data(ctx)?, $list, &args).await?;
                 Ok($connection::new(page, Count::new($list, None, filters))?)
             }
         }

@@ -14,7 +14,6 @@ use super::fast_lists::{Ordered, PlainFields};
 use super::history::time;
 use super::ids::{decode_id, encode_id};
 use super::types::{Node, node_by_id};
-use crate::Error;
 use crate::curation::{ChangeEvent, Curator};
 use crate::data::model::Kind;
 
@@ -92,11 +91,7 @@ fn changes(
     ctx: &Context<'_>,
     keep: impl Fn(&ChangeEvent) -> bool + Send + Sync + 'static,
 ) -> async_graphql::Result<Changes> {
-    let receiver = ctx
-        .data::<Curator>()
-        .map_err(|_| Error::Internal("no curator in the schema data".into()))?
-        .events()
-        .subscribe();
+    let receiver = super::schema_data::<Curator>(ctx)?.events().subscribe();
     Ok(stream_of(receiver, keep))
 }
 
