@@ -7,6 +7,7 @@ use entity::{Importance, Proficiency};
 use sea_orm::ActiveEnum;
 
 use super::mentions::Vocabulary;
+use super::search::SearchIndex;
 use crate::Result;
 use crate::catalog::Catalog;
 use crate::data::model::Kind;
@@ -41,6 +42,69 @@ pub struct GraphIndex {
     pub names: HashMap<(Kind, String), String>,
     /// Every name and alias, for finding nodes in text; `None` in an empty index.
     pub vocabulary: Option<Vocabulary>,
+    /// Every name and alias, for ranked search.
+    pub search: SearchIndex,
+}
+
+/// A node by kind and slug.
+type NodeKey<'a> = (Kind, &'a str);
+
+/// How many edges each node has, by kind and slug: a role's needs, a skill's parent,
+/// prerequisites, languages and tools, a framework's language, each counted at both ends.
+fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
+    let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
+    for role in &catalog.roles {
+        let me = (Kind::Role, role.slug.as_str());
+        edges.extend(
+            role.skills
+                .iter()
+                .map(|e| (me, (Kind::Skill, e.skill.as_str()))),
+        );
+        edges.extend(
+            role.languages
+                .iter()
+                .map(|e| (me, (Kind::Language, e.language.as_str()))),
+        );
+        edges.extend(
+            role.frameworks
+                .iter()
+                .map(|e| (me, (Kind::Framework, e.framework.as_str()))),
+        );
+        edges.extend(
+            role.tools
+                .iter()
+                .map(|e| (me, (Kind::Tool, e.tool.as_str()))),
+        );
+    }
+    for skill in &catalog.skills {
+        let me = (Kind::Skill, skill.slug.as_str());
+        edges.extend(skill.parent.iter().map(|p| (me, (Kind::Skill, p.as_str()))));
+        edges.extend(
+            skill
+                .prerequisites
+                .iter()
+                .map(|p| (me, (Kind::Skill, p.as_str()))),
+        );
+        edges.extend(
+            skill
+                .languages
+                .iter()
+                .map(|l| (me, (Kind::Language, l.as_str()))),
+        );
+        edges.extend(skill.tools.iter().map(|t| (me, (Kind::Tool, t.as_str()))));
+    }
+    for framework in &catalog.frameworks {
+        edges.push((
+            (Kind::Framework, framework.slug.as_str()),
+            (Kind::Language, framework.language.as_str()),
+        ));
+    }
+    let mut degrees = HashMap::new();
+    for (a, b) in edges {
+        *degrees.entry(a).or_default() += 1;
+        *degrees.entry(b).or_default() += 1;
+    }
+    degrees
 }
 
 /// Every node's name and aliases: `(kind, slug, label, is the name)`.
@@ -117,6 +181,11 @@ impl GraphIndex {
             );
         }
         index.vocabulary = Some(Vocabulary::new(labels(catalog))?);
+        let degrees = degrees(catalog);
+        index.search = SearchIndex::new(labels(catalog).map(|(kind, slug, label, is_name)| {
+            let degree = degrees.get(&(kind, slug)).copied().unwrap_or_default();
+            (kind, slug, label, is_name, degree)
+        }));
         Ok(index)
     }
 

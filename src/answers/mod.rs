@@ -1,6 +1,7 @@
 //! Answers computed from the whole graph: what a person lacks for a role ([`gap`]), in what
 //! order to learn it ([`path`]), and which roles are near a role or fit a person
-//! ([`related`]). They read an in-memory [`index::GraphIndex`] of the catalog,
+//! ([`related`]), which nodes a text mentions ([`mentions`]) and which a search box means
+//! ([`search`]). They read an in-memory [`index::GraphIndex`] of the catalog,
 //! rebuilt when the catalog's revision moves (every write through the API moves it, on any
 //! replica), so an answer costs one cheap statement (the revision) plus the loading of the
 //! nodes it returns.
@@ -9,7 +10,9 @@ pub mod gap;
 pub mod index;
 pub mod mentions;
 pub mod path;
+pub mod posting;
 pub mod related;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -19,7 +22,9 @@ pub use gap::{Gap, GapItem, Have, skill_gap};
 pub use index::GraphIndex;
 pub use mentions::{Mention, Vocabulary};
 pub use path::{LearningPath, Step, learning_path};
+pub use posting::{Posting, analyze};
 pub use related::{Fit, Related, recommend, related, role_gap};
+pub use search::{Hit, MatchedBy, SearchIndex};
 
 use crate::Result;
 use crate::curation::log;

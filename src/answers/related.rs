@@ -30,15 +30,26 @@ fn weights(needs: &[Need]) -> HashMap<(Kind, &str), f64> {
 /// The `first` roles most similar to `role`, most similar first (ties by slug); empty if
 /// there is no such role.
 pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
-    let Some(own) = index.roles.get(role) else {
-        return Vec::new();
-    };
-    let mine = weights(&own.needs);
+    match index.roles.get(role) {
+        Some(own) => nearest(index, &own.needs, Some(role), first),
+        None => Vec::new(),
+    }
+}
+
+/// The `first` roles (but `skip`) most similar to a set of needs, most similar first (ties
+/// by slug); roles that share nothing are left out.
+pub fn nearest(
+    index: &GraphIndex,
+    needs: &[Need],
+    skip: Option<&str>,
+    first: usize,
+) -> Vec<Related> {
+    let mine = weights(needs);
     let mut found: Vec<Related> = index
         .roles
         .iter()
-        .filter(|(slug, _)| slug.as_str() != role)
-        .map(|(slug, other)| {
+        .filter(|(slug, _)| Some(slug.as_str()) != skip)
+        .filter_map(|(slug, other)| {
             let theirs = weights(&other.needs);
             let (mut shared_weight, mut union) = (0.0, 0.0);
             for (key, w) in &mine {
@@ -55,13 +66,13 @@ pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
                 .filter(|(key, _)| !mine.contains_key(*key))
                 .map(|(_, w)| w)
                 .sum::<f64>();
-            let shared = other
+            let shared: Vec<Need> = other
                 .needs
                 .iter()
                 .filter(|need| mine.contains_key(&(need.kind, need.slug.as_str())))
                 .cloned()
                 .collect();
-            Related {
+            (skip.is_some() || !shared.is_empty()).then(|| Related {
                 slug: slug.clone(),
                 similarity: if union > 0.0 {
                     shared_weight / union
@@ -69,7 +80,7 @@ pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
                     0.0
                 },
                 shared,
-            }
+            })
         })
         .collect();
     found.sort_by(|a, b| {

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object};
 use entity::{role, skill};
 
-use super::enums::{Importance, NodeKind, Proficiency};
+use super::enums::{Importance, NodeKind, Proficiency, SearchMatch};
 use super::fast_lists::{Ordered, PlainFields, PlainList};
 use super::loaders::loader;
 use super::types::{Node, NodeObject, Role, Skill, by_slug, node_by_id};
 use crate::answers::{
-    self, Answers, Fit, Gap, GapItem, Have, LearningPath, Mention, Related, Step,
+    self, Answers, Fit, Gap, GapItem, Have, Hit, LearningPath, Mention, Posting, Related, Step,
 };
 use crate::slug::is_slug;
 use crate::{Error, Result};
@@ -32,10 +32,13 @@ const MOST_HAVE: usize = 1_000;
 
 fn haves(have: Vec<HaveInput>) -> Result<Vec<Have>> {
     if have.len() > MOST_HAVE {
-        return Err(Error::bad_input(format!(
-            "`have` takes at most {MOST_HAVE} entries, got {}",
-            have.len()
-        )));
+        return Err(Error::invalid(
+            "have",
+            format!(
+                "`have` takes at most {MOST_HAVE} entries, got {}",
+                have.len()
+            ),
+        ));
     }
     Ok(have
         .into_iter()
@@ -354,6 +357,8 @@ impl PlainFields for LearningStep {}
 impl PlainFields for Path {}
 impl PlainFields for RelatedRole {}
 impl PlainFields for RoleFit {}
+impl PlainFields for SearchHit {}
+impl PlainFields for PostingAnalysis {}
 
 /// The most roles `related` and `recommendRoles` return.
 pub const MOST_ROLES: i32 = 100;
@@ -362,11 +367,29 @@ pub const MOST_ROLES: i32 = 100;
 pub fn roles_first(first: Option<i32>) -> Result<usize> {
     let first = first.unwrap_or(5);
     if !(0..=MOST_ROLES).contains(&first) {
-        return Err(Error::bad_input(format!(
-            "`first` must be between 0 and {MOST_ROLES}, got {first}"
-        )));
+        return Err(Error::invalid(
+            "first",
+            format!("`first` must be between 0 and {MOST_ROLES}, got {first}"),
+        ));
     }
     Ok(usize::try_from(first).unwrap_or_default())
+}
+
+/// A related role with the names of what it shares.
+fn related_role(index: &answers::GraphIndex, related: Related) -> RelatedRole {
+    RelatedRole {
+        shared: related
+            .shared
+            .iter()
+            .map(|need| GapItem {
+                need: need.clone(),
+                name: index.name(need.kind, &need.slug),
+                held: None,
+                credit: 1.0,
+            })
+            .collect(),
+        related,
+    }
 }
 
 /// The `first` roles most similar to `role`.
@@ -380,22 +403,115 @@ pub async fn related_roles(
     Ok(PlainList(
         answers::related(&index, role, first)
             .into_iter()
-            .map(|related| RelatedRole {
-                shared: related
-                    .shared
-                    .iter()
-                    .map(|need| GapItem {
-                        need: need.clone(),
-                        name: index.name(need.kind, &need.slug),
-                        held: None,
-                        credit: 1.0,
-                    })
-                    .collect(),
-                related,
-            })
+            .map(|related| related_role(&index, related))
             .collect(),
     ))
 }
+
+/// A node found by `search`.
+pub struct SearchHit(Hit);
+
+/// A node found by `search`, and why.
+#[Object]
+impl SearchHit {
+    /// The node's kind.
+    async fn kind(&self) -> NodeKind {
+        self.0.kind.into()
+    }
+
+    /// The node's slug.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The node's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The node.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+            .await?
+            .map(Ordered))
+    }
+
+    /// Why it was found (its rank).
+    async fn matched_by(&self) -> SearchMatch {
+        self.0.matched_by.into()
+    }
+
+    /// The slug, name or alias that matched, as written.
+    async fn matched(&self) -> &str {
+        &self.0.matched
+    }
+
+    /// For `TYPO`, how many edits (inserted, deleted, replaced or swapped characters) separate
+    /// the query from the beginning of `matched`; 0 otherwise.
+    async fn distance(&self) -> i32 {
+        i32::from(self.0.distance)
+    }
+}
+
+/// What a job posting asks, which roles it is closest to, and what a person lacks for the
+/// closest.
+pub struct PostingAnalysis {
+    posting: Posting,
+    roles: Vec<RelatedRole>,
+}
+
+/// A job posting read against the graph: a job ad in, a learning plan out.
+#[Object]
+impl PostingAnalysis {
+    /// The nodes the text mentions, as `extractSkills` finds them.
+    async fn mentions(&self) -> PlainList<Found> {
+        PlainList(self.posting.mentions.iter().cloned().map(Found).collect())
+    }
+
+    /// The roles closest to the posting, closest first: the similarity of `Role.related`
+    /// between the role's needs and the skills, languages, frameworks and tools the text
+    /// mentions (each counted essential); roles that share none of them are left out.
+    async fn roles(&self) -> PlainList<RelatedRole> {
+        PlainList(
+            self.roles
+                .iter()
+                .map(|role| RelatedRole {
+                    related: role.related.clone(),
+                    shared: role.shared.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// What a person with `have` lacks for the closest role; null when no role shares
+    /// anything with the posting.
+    async fn gap(&self) -> Option<Ordered<SkillGap>> {
+        self.posting.gap.clone().map(|gap| Ordered(SkillGap(gap)))
+    }
+
+    /// The order in which a person with `have` would learn what the closest role needs; null
+    /// when no role shares anything with the posting.
+    async fn learning_path(&self) -> Option<Ordered<Path>> {
+        self.posting.path.clone().map(|path| Ordered(Path(path)))
+    }
+}
+
+/// A `text` argument, checked against the longest text read.
+fn text_in_bounds(text: &str) -> Result<()> {
+    if text.len() > LONGEST_TEXT {
+        return Err(Error::invalid(
+            "text",
+            format!(
+                "`text` may be at most {LONGEST_TEXT} bytes, got {}",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The most hits `search` returns.
+const MOST_HITS: i32 = 100;
 
 /// The answers computed from the graph.
 #[derive(Default)]
@@ -429,13 +545,7 @@ impl AnswersQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The text, up to 1 MiB.")] text: String,
     ) -> async_graphql::Result<PlainList<Found>> {
-        if text.len() > LONGEST_TEXT {
-            return Err(Error::bad_input(format!(
-                "`text` may be at most {LONGEST_TEXT} bytes, got {}",
-                text.len()
-            ))
-            .into());
-        }
+        text_in_bounds(&text)?;
         let index = index(ctx).await?;
         let found = index
             .vocabulary
@@ -493,5 +603,73 @@ impl AnswersQuery {
         }
         let index = index(ctx).await?;
         Ok(answers::learning_path(&index, &role, &have).map(|path| Ordered(Path(path))))
+    }
+
+    /// What a job posting asks (the nodes it mentions), which roles it is closest to, and
+    /// what a person who has `have` lacks for the closest one, with the order to learn it.
+    async fn analyze_posting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The posting's text, up to 1 MiB.")] text: String,
+        #[graphql(
+            desc = "What the reader has (at most 1,000 entries; none if not given).",
+            default
+        )]
+        have: Vec<HaveInput>,
+        #[graphql(desc = "How many closest roles (0 to 100; 3 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<Ordered<PostingAnalysis>> {
+        text_in_bounds(&text)?;
+        let have = haves(have)?;
+        let first = roles_first(Some(first.unwrap_or(3)))?;
+        let index = index(ctx).await?;
+        let mut posting = answers::analyze(&index, &text, &have, first);
+        let roles = std::mem::take(&mut posting.roles)
+            .into_iter()
+            .map(|related| related_role(&index, related))
+            .collect();
+        Ok(Ordered(PostingAnalysis { posting, roles }))
+    }
+
+    /// Nodes of every kind (or of `kinds`) that match `query`, best first, for a search box
+    /// that answers as the user types: the slug or name itself, then names that begin with
+    /// it, aliases, later words, anywhere in a label, and names within a typo or two; each
+    /// hit says why it matched. Matching ignores case and extra spaces.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the user typed (at most 256 characters).")] query: String,
+        #[graphql(desc = "Only nodes of these kinds (all kinds if not given or empty).")]
+        kinds: Option<Vec<NodeKind>>,
+        #[graphql(desc = "How many hits (0 to 100; 10 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<PlainList<SearchHit>> {
+        let chars = query.chars().count();
+        if chars > answers::search::LONGEST_QUERY {
+            return Err(Error::invalid(
+                "query",
+                format!(
+                    "`query` may be at most {} characters, got {chars}",
+                    answers::search::LONGEST_QUERY
+                ),
+            )
+            .into());
+        }
+        let first = first.unwrap_or(10);
+        if !(0..=MOST_HITS).contains(&first) {
+            return Err(Error::invalid(
+                "first",
+                format!("`first` must be between 0 and {MOST_HITS}, got {first}"),
+            )
+            .into());
+        }
+        let kinds: Vec<crate::data::model::Kind> = kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let index = index(ctx).await?;
+        let hits = index
+            .search
+            .search(&query, &kinds, usize::try_from(first).unwrap_or_default());
+        Ok(PlainList(hits.into_iter().map(SearchHit).collect()))
     }
 }

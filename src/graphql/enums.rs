@@ -72,3 +72,21 @@ pub enum NodeKind {
     /// Any other technology.
     Tool,
 }
+
+/// Why `search` found a node, best first: the ranks of its results.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::answers::MatchedBy")]
+pub enum SearchMatch {
+    /// The query is the node's slug or name.
+    Exact,
+    /// The query begins the node's name.
+    Prefix,
+    /// The query is one of the node's aliases or begins one.
+    Alias,
+    /// The query begins a later word of the name or of an alias (`js` in `Node.js`).
+    WordPrefix,
+    /// The query appears inside the name or an alias.
+    Substring,
+    /// The name or an alias begins with something one or two edits away from the query.
+    Typo,
+}

@@ -18,6 +18,9 @@ backend_tests!(
     answers_in_a_list_cost_no_statement_per_item,
     mentions_are_found_with_javascript_offsets,
     oversized_arguments_are_refused,
+    search_ranks_every_kind_and_says_why,
+    search_sees_a_new_alias_at_once,
+    a_posting_in_a_learning_plan_out,
 );
 
 /// Backend Developer's skills, in the catalog's order.
@@ -453,5 +456,268 @@ async fn oversized_arguments_are_refused(app: &TestApp) {
     assert_eq!(
         answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "{answer}"
+    );
+}
+
+async fn search(app: &TestApp, query: &str, rest: &str) -> Vec<(String, String, String, i64)> {
+    let answer = app
+        .post(json!({"query": format!("query($q: String!) {{ search(query: $q{rest}) {{ kind slug name matchedBy matched distance node {{ id }} }} }}"),
+                     "variables": {"q": query}}))
+        .await;
+    answer["data"]["search"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer:#}"))
+        .iter()
+        .map(|hit| {
+            assert!(hit["node"]["id"].is_string(), "{hit}");
+            (
+                hit["slug"].as_str().unwrap_or_default().to_owned(),
+                hit["matchedBy"].as_str().unwrap_or_default().to_owned(),
+                hit["matched"].as_str().unwrap_or_default().to_owned(),
+                hit["distance"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+fn hit(slug: &str, by: &str, matched: &str, distance: i64) -> (String, String, String, i64) {
+    (slug.into(), by.into(), matched.into(), distance)
+}
+
+async fn search_ranks_every_kind_and_says_why(app: &TestApp) {
+    // The catalog names PostgreSQL (alias Postgres), JavaScript (alias JS), Django.
+    assert_eq!(
+        search(app, "postgres", "").await,
+        [hit("postgresql", "PREFIX", "PostgreSQL", 0)]
+    );
+    assert_eq!(
+        search(app, "  DJANGO ", "").await[0],
+        hit("django", "EXACT", "Django", 0)
+    );
+    assert_eq!(
+        search(app, "dajngo", "").await,
+        [hit("django", "TYPO", "Django", 1)]
+    );
+    assert_eq!(
+        search(app, "javscript", "").await,
+        [hit("javascript", "TYPO", "JavaScript", 1)]
+    );
+    assert_eq!(
+        search(app, "postgress", "").await,
+        [hit("postgresql", "TYPO", "Postgres", 1)]
+    );
+    assert_eq!(
+        search(app, "backend-developer", "").await[0],
+        hit("backend-developer", "EXACT", "backend-developer", 0)
+    );
+    // `js`: the alias JS, then the alias JSON Web Tokens, then the `.js` of the JavaScript
+    // frameworks and tools (better-connected first), then NestJS, where it is inside a word.
+    let js = search(app, "js", "").await;
+    assert_eq!(js[0], hit("javascript", "ALIAS", "JS", 0));
+    assert_eq!(
+        js[1],
+        hit("token-authentication", "ALIAS", "JSON Web Tokens", 0)
+    );
+    let ranks: Vec<&str> = js.iter().map(|h| h.1.as_str()).collect();
+    let mut sorted = ranks.clone();
+    sorted.sort_by_key(|rank| {
+        [
+            "EXACT",
+            "PREFIX",
+            "ALIAS",
+            "WORD_PREFIX",
+            "SUBSTRING",
+            "TYPO",
+        ]
+        .iter()
+        .position(|r| r == rank)
+    });
+    assert_eq!(ranks, sorted, "ranks come in order");
+    assert!(
+        js.contains(&hit("nodejs", "WORD_PREFIX", "Node.js", 0)),
+        "{js:?}"
+    );
+    assert_eq!(js.last(), Some(&hit("nestjs", "SUBSTRING", "NestJS", 0)));
+    // Kinds and first.
+    let frameworks = search(app, "js", ", kinds: [FRAMEWORK], first: 2").await;
+    assert_eq!(frameworks.len(), 2);
+    let kinds = app
+        .data(r#"{ search(query: "js", kinds: [FRAMEWORK]) { kind } }"#)
+        .await;
+    assert!(
+        kinds["search"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .all(|hit| hit["kind"] == "FRAMEWORK")
+    );
+    assert!(search(app, "qqqq", "").await.is_empty());
+    assert!(search(app, "", "").await.is_empty());
+    // Bad arguments name their field.
+    let error = app
+        .error(&format!(
+            "{{ search(query: \"{}\") {{ slug }} }}",
+            "a".repeat(257)
+        ))
+        .await;
+    assert_eq!(
+        (&error["extensions"]["code"], &error["extensions"]["field"]),
+        (&json!("BAD_USER_INPUT"), &json!("query"))
+    );
+    let error = app
+        .error(r#"{ search(query: "a", first: 101) { slug } }"#)
+        .await;
+    assert_eq!(error["extensions"]["field"], "first");
+}
+
+/// The index follows the catalog: an alias added through the API is found by the next search.
+async fn search_sees_a_new_alias_at_once(app: &TestApp) {
+    assert!(search(app, "pgsql", "").await.is_empty());
+    let key = app.key("curator", Scope::Write).await;
+    app.write(
+        &key,
+        r#"mutation { updateTool(input: {tool: "postgresql", aliases: ["Postgres", "pgsql"]}) { tool { slug } } }"#,
+    )
+    .await;
+    assert_eq!(
+        search(app, "pgsql", "").await,
+        [hit("postgresql", "ALIAS", "pgsql", 0)]
+    );
+}
+
+/// Weighted Jaccard of a role's needs against needs that all weigh 2, computed here from the
+/// role's own edges.
+async fn similarity_to(app: &TestApp, role: &str, needs: &HashSet<(String, String)>) -> f64 {
+    let data = app
+        .data(&format!(
+            r#"{{ role(slug: "{role}") {{
+                 skills(first: 100) {{ edges {{ importance node {{ slug }} }} }}
+                 languages(first: 100) {{ edges {{ importance node {{ slug }} }} }}
+                 frameworks(first: 100) {{ edges {{ importance node {{ slug }} }} }}
+                 tools(first: 100) {{ edges {{ importance node {{ slug }} }} }} }} }}"#
+        ))
+        .await;
+    let mut theirs = HashMap::new();
+    for (field, kind) in [
+        ("skills", "SKILL"),
+        ("languages", "LANGUAGE"),
+        ("frameworks", "FRAMEWORK"),
+        ("tools", "TOOL"),
+    ] {
+        for edge in data["role"][field]["edges"].as_array().expect("edges") {
+            let weight = if edge["importance"] == "ESSENTIAL" {
+                2.0
+            } else {
+                1.0
+            };
+            let slug = edge["node"]["slug"].as_str().unwrap_or_default();
+            theirs.insert((kind.to_owned(), slug.to_owned()), weight);
+        }
+    }
+    let shared: f64 = needs.iter().filter_map(|need| theirs.get(need)).sum();
+    let union: f64 = theirs
+        .iter()
+        .map(|(need, w)| if needs.contains(need) { 2.0 } else { *w })
+        .sum::<f64>()
+        + 2.0
+            * needs
+                .iter()
+                .filter(|need| !theirs.contains_key(*need))
+                .count() as f64;
+    shared / union
+}
+
+async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
+    let text = "Backend Developer wanted: REST APIs in Python with Django and PostgreSQL, \
+                shipped with Docker on AWS. Python again; Git required.";
+    let have = r#"[{slug: "python"}, {slug: "git"}]"#;
+    let answer = app
+        .post(json!({"query": format!("query($t: String!) {{ analyzePosting(text: $t, have: {have}, first: 3) {{
+              mentions {{ kind slug text }}
+              roles {{ role {{ slug }} similarity sharedCount }}
+              gap {{ role {{ slug }} coverage missing {{ slug }} }}
+              learningPath {{ role {{ slug }} steps {{ slug reason }} }} }} }}"),
+                     "variables": {"t": text}}))
+        .await;
+    let posting = &answer["data"]["analyzePosting"];
+    let mentioned: Vec<&str> = posting["mentions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer:#}"))
+        .iter()
+        .map(|m| m["slug"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        mentioned,
+        [
+            "backend-developer",
+            "restful-apis",
+            "python",
+            "django",
+            "postgresql",
+            "docker",
+            "aws",
+            "python",
+            "git"
+        ]
+    );
+    // The needs: each node once, roles aside.
+    let needs: HashSet<(String, String)> = posting["mentions"]
+        .as_array()
+        .expect("mentions")
+        .iter()
+        .filter(|m| m["kind"] != "ROLE")
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap_or_default().to_owned(),
+                m["slug"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(needs.len(), 7);
+    let roles = posting["roles"].as_array().expect("roles");
+    assert_eq!(roles.len(), 3);
+    let mut previous = f64::INFINITY;
+    for role in roles {
+        let slug = role["role"]["slug"].as_str().unwrap_or_default();
+        let expected = similarity_to(app, slug, &needs).await;
+        let similarity = role["similarity"].as_f64().unwrap_or(-1.0);
+        assert!(
+            (similarity - expected).abs() < 1e-9,
+            "{slug}: {similarity} vs {expected}"
+        );
+        assert!(similarity <= previous, "closest first");
+        previous = similarity;
+    }
+    // No role outside the three is closer than the third.
+    let all = app.data("{ roles(first: 100) { nodes { slug } } }").await;
+    for role in all["roles"]["nodes"].as_array().expect("roles") {
+        let slug = role["slug"].as_str().unwrap_or_default();
+        if roles.iter().all(|r| r["role"]["slug"] != slug) {
+            assert!(similarity_to(app, slug, &needs).await <= previous, "{slug}");
+        }
+    }
+    // The gap and the path are those of `have` against the closest role.
+    let best = roles[0]["role"]["slug"].as_str().unwrap_or_default();
+    let direct = app
+        .data(&format!(
+            r#"{{ skillGap(role: "{best}", have: {have}) {{ role {{ slug }} coverage missing {{ slug }} }}
+                 learningPath(role: "{best}", have: {have}) {{ role {{ slug }} steps {{ slug reason }} }} }}"#
+        ))
+        .await;
+    assert_eq!(posting["gap"], direct["skillGap"]);
+    assert_eq!(posting["learningPath"], direct["learningPath"]);
+    assert!(
+        !direct["learningPath"]["steps"]
+            .as_array()
+            .expect("steps")
+            .is_empty()
+    );
+    // A text that mentions nothing: no roles, no gap.
+    let nothing = app
+        .data(r#"{ analyzePosting(text: "Friendly team, free coffee.") { mentions { slug } roles { similarity } gap { coverage } learningPath { cycle } } }"#)
+        .await;
+    assert_eq!(
+        nothing["analyzePosting"],
+        json!({"mentions": [], "roles": [], "gap": null, "learningPath": null})
     );
 }
