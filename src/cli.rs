@@ -65,6 +65,13 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Write an ESCO-shaped CSV bundle (ESCO v1.2's size by default) into DIR, for
+    /// `import esco` without the download.
+    GenerateEsco {
+        dir: std::path::PathBuf,
+        #[command(flatten)]
+        size: crate::esco::generate::BundleSize,
+    },
     /// Manage the API keys that may write.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -95,6 +102,16 @@ pub enum ImportCommand {
         /// Delete whatever the database holds and load the file instead (one transaction).
         #[arg(long)]
         replace: bool,
+    },
+    /// Import ESCO's CSV bundle (as downloaded from esco.ec.europa.eu) from DIR: occupations
+    /// become roles, skills and skill groups skills. Importing again updates what changed,
+    /// found by URI; nodes curated by hand are never touched. One transaction: a bundle with
+    /// a mistake is refused with the file, line and column, and nothing is written.
+    Esco {
+        dir: std::path::PathBuf,
+        /// The language of the files to read: `en` reads `occupations_en.csv`, ...
+        #[arg(long, default_value = "en")]
+        language: String,
     },
 }
 
@@ -292,6 +309,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = generator::generate(&db, &size, replace).await?;
             println!("generated {summary} in {:.1?}", started.elapsed());
         }
+        Command::GenerateEsco { dir, size } => {
+            println!("wrote {}", crate::esco::generate::generate(&dir, &size)?);
+        }
         Command::Export {
             format,
             json_schema,
@@ -329,12 +349,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let db = db::connect(&cli.database_url).await?;
             db::migrate(&db).await?;
-            match catalog::seed(&db, &imported, replace).await? {
+            match catalog::import(&db, &imported, replace, "command line").await? {
                 SeedOutcome::Loaded(summary) => println!("imported {summary}"),
                 SeedOutcome::AlreadyHasData(existing) => anyhow::bail!(
                     "the database already holds data ({existing}); nothing was imported. \
                      Pass --replace to replace it with the file."
                 ),
+            }
+        }
+        Command::Import(ImportCommand::Esco { dir, language }) => {
+            let db = db::connect(&cli.database_url).await?;
+            db::migrate(&db).await?;
+            let mut progress = Progress::new(7);
+            let report = crate::esco::import(&db, &dir, &language, "command line", &mut |step| {
+                progress.step(step)
+            })
+            .await?;
+            progress.finish();
+            if report.changes() {
+                println!("imported ESCO from {}: {report}", dir.display());
+            } else {
+                println!("nothing to change: the database already holds this bundle ({report})");
             }
         }
         Command::Keys(command) => {
@@ -425,4 +460,49 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// What a long command is doing: a bar redrawn in place on a terminal, one log line per step
+/// otherwise (a CI log, a file).
+struct Progress {
+    steps: usize,
+    done: usize,
+    terminal: bool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(steps: usize) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            steps,
+            done: 0,
+            terminal: std::io::stderr().is_terminal(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn step(&mut self, what: &str) {
+        self.done = (self.done + 1).min(self.steps);
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if self.terminal {
+            const WIDTH: usize = 30;
+            let filled = WIDTH * self.done / self.steps.max(1);
+            eprint!(
+                "\r\x1b[2K[{}{}] {}/{} {elapsed:5.1}s {what}",
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                self.done,
+                self.steps
+            );
+        } else {
+            eprintln!("[{}/{}] {elapsed:.1}s {what}", self.done, self.steps);
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
 }

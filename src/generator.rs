@@ -102,10 +102,10 @@ impl GraphSize {
 }
 
 /// SplitMix64: tiny, fast, and the same on every platform.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -114,7 +114,7 @@ impl Rng {
     }
 
     /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
@@ -302,7 +302,7 @@ async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng)
                 skill_id: Set(skill_id),
                 position: Set(p as i32),
                 importance: Set(rng.importance()),
-                level: Set(levels[rng.below(levels.len())]),
+                level: Set(Some(levels[rng.below(levels.len())])),
             });
         }
         for (position, language_id, importance) in draw(rng, per_role, size.languages) {

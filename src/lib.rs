@@ -12,6 +12,7 @@ pub mod curation;
 pub mod data;
 pub mod db;
 mod error;
+pub mod esco;
 pub mod generator;
 pub mod graphql;
 pub mod http;

@@ -55,3 +55,29 @@ pub enum ToolCategory {
     #[sea_orm(string_value = "OTHER")]
     Other,
 }
+
+/// What kind of skill concept an imported skill is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SkillType {
+    #[sea_orm(string_value = "KNOWLEDGE")]
+    Knowledge,
+    #[sea_orm(string_value = "SKILL_COMPETENCE")]
+    SkillCompetence,
+    #[sea_orm(string_value = "SKILL_GROUP")]
+    SkillGroup,
+}
+
+/// How widely an imported skill applies across occupations and sectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ReuseLevel {
+    #[sea_orm(string_value = "TRANSVERSAL")]
+    Transversal,
+    #[sea_orm(string_value = "CROSS_SECTOR")]
+    CrossSector,
+    #[sea_orm(string_value = "SECTOR_SPECIFIC")]
+    SectorSpecific,
+    #[sea_orm(string_value = "OCCUPATION_SPECIFIC")]
+    OccupationSpecific,
+}

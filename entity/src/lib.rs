@@ -14,14 +14,16 @@ pub mod enums;
 pub mod framework;
 pub mod language;
 pub mod role;
+pub mod role_external;
 pub mod role_framework;
 pub mod role_language;
 pub mod role_skill;
 pub mod role_tool;
 pub mod skill;
+pub mod skill_external;
 pub mod skill_language;
 pub mod skill_prerequisite;
 pub mod skill_tool;
 pub mod tool;
 
-pub use enums::{Importance, Proficiency, ToolCategory};
+pub use enums::{Importance, Proficiency, ReuseLevel, SkillType, ToolCategory};

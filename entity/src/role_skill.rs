@@ -1,4 +1,4 @@
-//! A role needs a skill, with an importance and a level.
+//! A role needs a skill, with an importance and a level (`None`: the source gives none).
 
 use sea_orm::entity::prelude::*;
 
@@ -12,7 +12,7 @@ pub struct Model {
     /// Order of the edge among the edges of the same `role_id` (unique per `role_id`).
     pub position: i32,
     pub importance: crate::Importance,
-    pub level: crate::Proficiency,
+    pub level: Option<crate::Proficiency>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_catalog;
 mod m20261123_000001_curation;
+mod m20261124_000001_esco;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_catalog::Migration),
             Box::new(m20261123_000001_curation::Migration),
+            Box::new(m20261124_000001_esco::Migration),
         ]
     }
 }

@@ -147,7 +147,10 @@ impl GraphIndex {
                     kind: Kind::Skill,
                     slug: e.skill.clone(),
                     importance: importance(&e.importance),
-                    level: Proficiency::try_from_value(&e.level).ok(),
+                    level: e
+                        .level
+                        .as_ref()
+                        .and_then(|level| Proficiency::try_from_value(level).ok()),
                 });
             }
             let others = role

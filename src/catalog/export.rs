@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use entity::{
-    framework, language, role, role_framework, role_language, role_skill, role_tool, skill,
-    skill_language, skill_prerequisite, skill_tool, tool,
+    framework, language, role, role_external, role_framework, role_language, role_skill, role_tool,
+    skill, skill_external, skill_language, skill_prerequisite, skill_tool, tool,
 };
 use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait, QueryOrder};
 
@@ -112,6 +112,12 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
     });
     // Pre-order of the tree, siblings by position (roots too), so that each skill's rank among
     // its siblings in the list is its position.
+    let mut skill_sources: HashMap<i32, skill_external::Model> = skill_external::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.skill_id, row))
+        .collect();
     let mut children: HashMap<Option<i32>, Vec<&skill::Model>> = HashMap::new();
     for s in &skills {
         children.entry(s.parent_id).or_default().push(s);
@@ -146,6 +152,15 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             tools: skill_tools.get(&s.id).map_or_else(Vec::new, |edges| {
                 edges.iter().map(|e| slug(&tool_slugs, e.tool_id)).collect()
             }),
+            external: match skill_sources.remove(&s.id) {
+                Some(row) => Some(model::SkillSource {
+                    other_broader: list(&row.other_broader)?,
+                    uri: row.uri,
+                    skill_type: row.skill_type.map(|value| value.to_value()),
+                    reuse_level: row.reuse_level.map(|value| value.to_value()),
+                }),
+                None => None,
+            },
         });
     }
 
@@ -161,6 +176,12 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
     let role_tools = grouped(role_tool::Entity::find().all(db).await?, |e| {
         (e.role_id, e.position)
     });
+    let mut role_sources: HashMap<i32, role_external::Model> = role_external::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.role_id, row))
+        .collect();
     for r in roles {
         let id = r.id;
         catalog.roles.push(model::Role {
@@ -176,7 +197,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
                     .map(|e| model::RoleSkill {
                         skill: slug(&skill_slugs, e.skill_id),
                         importance: e.importance.to_value(),
-                        level: e.level.to_value(),
+                        level: e.level.map(|level| level.to_value()),
                     })
                     .collect()
             }),
@@ -206,6 +227,10 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
                         importance: e.importance.to_value(),
                     })
                     .collect()
+            }),
+            external: role_sources.remove(&id).map(|row| model::RoleSource {
+                uri: row.uri,
+                isco_group: row.isco_group,
             }),
         });
     }

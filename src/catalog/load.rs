@@ -4,16 +4,16 @@
 use std::collections::HashMap;
 
 use entity::{
-    Importance, Proficiency, ToolCategory, framework, language, role, role_framework,
-    role_language, role_skill, role_tool, skill, skill_language, skill_prerequisite, skill_tool,
-    tool,
+    Importance, Proficiency, ReuseLevel, SkillType, ToolCategory, framework, language, role,
+    role_external, role_framework, role_language, role_skill, role_tool, skill, skill_external,
+    skill_language, skill_prerequisite, skill_tool, tool,
 };
 use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
 
 use super::Catalog;
 use crate::curation::invariants;
 use crate::data::bulk;
-use crate::data::model::NodeModel;
+use crate::data::model::{Kind, NodeModel};
 use crate::{Error, Result, db::Db};
 
 /// What a call to [`seed`] did.
@@ -39,11 +39,94 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
         }
         bulk::clear(&txn).await?;
     }
-    insert(&txn, catalog).await?;
+    insert(&txn, catalog, &HashMap::new()).await?;
     invariants::check_graph(&txn).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
+}
+
+/// Imports `catalog` as `who`: into an empty database, or, with `replace`, over whatever it
+/// holds (nodes keep their versions where unchanged). One transaction, the graph's rules
+/// checked, one entry in the change log (which moves the revision).
+pub async fn import(db: &Db, catalog: &Catalog, replace: bool, who: &str) -> Result<SeedOutcome> {
+    let txn = db.conn.begin().await?;
+    bulk::lock_for_import(&txn).await?;
+    if let Some(existing) = bulk::existing_data(&txn).await?
+        && !replace
+    {
+        return Ok(SeedOutcome::AlreadyHasData(existing));
+    }
+    let current = super::export(&txn).await?;
+    self::replace(&txn, &current, catalog).await?;
+    let mut summary = serde_json::Map::new();
+    summary.insert("loaded".into(), catalog.summary().into());
+    crate::curation::log::append_import(&txn, who, "importCatalog", summary).await?;
+    txn.commit().await?;
+    bulk::analyze(&db.conn).await?;
+    Ok(SeedOutcome::Loaded(catalog.summary()))
+}
+
+/// Each node's `version`, by kind and slug.
+pub type Versions = HashMap<(Kind, String), i32>;
+
+/// The versions of every node in the database.
+async fn current_versions(txn: &DatabaseTransaction) -> Result<Versions> {
+    let mut versions = Versions::new();
+    macro_rules! read {
+        ($($kind:ident: $module:ident),*) => {$(
+            for row in $module::Entity::find().all(txn).await? {
+                versions.insert((Kind::$kind, row.slug), row.version);
+            }
+        )*};
+    }
+    read!(Role: role, Skill: skill, Language: language, Framework: framework, Tool: tool);
+    Ok(versions)
+}
+
+/// The versions the nodes of `new` get when it replaces `old`: a node whose entry (its
+/// fields and its edges) is unchanged keeps its version, a changed one goes up by one, a new
+/// one starts at 1.
+fn next_versions(old: &Catalog, new: &Catalog, current: &Versions) -> Versions {
+    fn entries<'a, T: serde::Serialize + 'a>(
+        kind: Kind,
+        nodes: &'a [T],
+        slug: impl Fn(&T) -> &str + 'a,
+    ) -> impl Iterator<Item = ((Kind, String), String)> + 'a {
+        nodes.iter().map(move |node| {
+            let text = serde_json::to_string(node).unwrap_or_default();
+            ((kind, slug(node).to_owned()), text)
+        })
+    }
+    fn all(catalog: &Catalog) -> HashMap<(Kind, String), String> {
+        entries(Kind::Role, &catalog.roles, |n| &n.slug)
+            .chain(entries(Kind::Skill, &catalog.skills, |n| &n.slug))
+            .chain(entries(Kind::Language, &catalog.languages, |n| &n.slug))
+            .chain(entries(Kind::Framework, &catalog.frameworks, |n| &n.slug))
+            .chain(entries(Kind::Tool, &catalog.tools, |n| &n.slug))
+            .collect()
+    }
+    let before = all(old);
+    all(new)
+        .into_iter()
+        .map(|(key, text)| {
+            let version = match (current.get(&key), before.get(&key)) {
+                (Some(version), Some(old)) if *old == text => *version,
+                (Some(version), _) => version.saturating_add(1),
+                (None, _) => 1,
+            };
+            (key, version)
+        })
+        .collect()
+}
+
+/// Replaces the whole graph with `catalog` inside `txn`, checking the graph's rules; nodes
+/// keep their versions where unchanged (see [`next_versions`]). The caller commits.
+pub async fn replace(txn: &DatabaseTransaction, old: &Catalog, catalog: &Catalog) -> Result<()> {
+    let versions = next_versions(old, catalog, &current_versions(txn).await?);
+    bulk::clear(txn).await?;
+    insert(txn, catalog, &versions).await?;
+    invariants::check_graph(txn).await
 }
 
 /// `slug -> id` for every row of a node table.
@@ -78,7 +161,16 @@ fn position(index: usize) -> i32 {
     i32::try_from(index).unwrap_or(i32::MAX)
 }
 
-async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
+fn value_of<E: ActiveEnum<Value = String>>(value: &Option<String>) -> Result<Option<E>> {
+    value
+        .as_ref()
+        .map(|value| E::try_from_value(value).map_err(|err| Error::Internal(err.to_string())))
+        .transpose()
+}
+
+async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Versions) -> Result<()> {
+    let version =
+        |kind: Kind, slug: &str| versions.get(&(kind, slug.to_owned())).copied().unwrap_or(1);
     let mut rows = Vec::new();
     for l in &catalog.languages {
         rows.push(language::ActiveModel {
@@ -86,6 +178,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             name: Set(l.name.clone()),
             description: Set(l.description.clone()),
             aliases: Set(json(&l.aliases)?),
+            version: Set(version(Kind::Language, &l.slug)),
             ..Default::default()
         });
     }
@@ -99,6 +192,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             name: Set(f.name.clone()),
             description: Set(f.description.clone()),
             aliases: Set(json(&f.aliases)?),
+            version: Set(version(Kind::Framework, &f.slug)),
             language_id: Set(id(&languages, &f.language)?),
             ..Default::default()
         });
@@ -115,6 +209,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             name: Set(t.name.clone()),
             description: Set(t.description.clone()),
             aliases: Set(json(&t.aliases)?),
+            version: Set(version(Kind::Tool, &t.slug)),
             category: Set(category),
             ..Default::default()
         });
@@ -122,7 +217,20 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
     bulk::insert_all(txn, rows).await?;
     let tools = ids_of::<tool::Entity>(txn).await?;
 
-    let skills = insert_skills(txn, catalog).await?;
+    let skills = insert_skills(txn, catalog, versions).await?;
+    let mut rows = Vec::new();
+    for s in &catalog.skills {
+        if let Some(source) = &s.external {
+            rows.push(skill_external::ActiveModel {
+                skill_id: Set(id(&skills, &s.slug)?),
+                uri: Set(source.uri.clone()),
+                skill_type: Set(value_of::<SkillType>(&source.skill_type)?),
+                reuse_level: Set(value_of::<ReuseLevel>(&source.reuse_level)?),
+                other_broader: Set(json(&source.other_broader)?),
+            });
+        }
+    }
+    bulk::insert_all(txn, rows).await?;
 
     let mut rows = Vec::new();
     for r in &catalog.roles {
@@ -131,6 +239,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
             name: Set(r.name.clone()),
             description: Set(r.description.clone()),
             aliases: Set(json(&r.aliases)?),
+            version: Set(version(Kind::Role, &r.slug)),
             responsibilities: Set(json(&r.responsibilities)?),
             domains: Set(json(&r.domains)?),
             ..Default::default()
@@ -138,13 +247,23 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
     }
     bulk::insert_all(txn, rows).await?;
     let roles = ids_of::<role::Entity>(txn).await?;
+    let mut rows = Vec::new();
+    for r in &catalog.roles {
+        if let Some(source) = &r.external {
+            rows.push(role_external::ActiveModel {
+                role_id: Set(id(&roles, &r.slug)?),
+                uri: Set(source.uri.clone()),
+                isco_group: Set(source.isco_group.clone()),
+            });
+        }
+    }
+    bulk::insert_all(txn, rows).await?;
 
     let (mut rs, mut rl, mut rf, mut rt) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in &catalog.roles {
         let role_id = id(&roles, &r.slug)?;
         for (i, e) in r.skills.iter().enumerate() {
-            let level = Proficiency::try_from_value(&e.level)
-                .map_err(|err| Error::Internal(err.to_string()))?;
+            let level = value_of::<Proficiency>(&e.level)?;
             rs.push(role_skill::ActiveModel {
                 role_id: Set(role_id),
                 skill_id: Set(id(&skills, &e.skill)?),
@@ -219,6 +338,7 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
 async fn insert_skills(
     txn: &DatabaseTransaction,
     catalog: &Catalog,
+    versions: &Versions,
 ) -> Result<HashMap<String, i32>> {
     let mut ids: HashMap<String, i32> = HashMap::new();
     let mut sibling_count: HashMap<Option<&str>, usize> = HashMap::new();
@@ -247,6 +367,10 @@ async fn insert_skills(
                 aliases: Set(json(&s.aliases)?),
                 parent_id: Set(s.parent.as_ref().map(|p| id(&ids, p)).transpose()?),
                 position: Set(positions.get(s.slug.as_str()).copied().unwrap_or_default()),
+                version: Set(versions
+                    .get(&(Kind::Skill, s.slug.clone()))
+                    .copied()
+                    .unwrap_or(1)),
                 ..Default::default()
             });
         }

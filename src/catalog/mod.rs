@@ -4,10 +4,10 @@
 
 mod export;
 mod load;
-mod model;
+pub mod model;
 
 pub use export::export;
-pub use load::{SeedOutcome, seed};
+pub use load::{SeedOutcome, import, replace, seed};
 pub use model::{Catalog, NodeText};
 
 /// The catalog text shipped in the binary.

@@ -81,6 +81,37 @@ pub struct Skill {
     pub languages: Vec<String>,
     #[serde(default)]
     pub tools: Vec<String>,
+    /// Where the skill came from, when an import made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<SkillSource>,
+}
+
+/// The concept of an external taxonomy (ESCO) a skill was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillSource {
+    /// The concept's URI, unique among skills.
+    pub uri: String,
+    /// A `SkillType` value: `KNOWLEDGE`, `SKILL_COMPETENCE` or `SKILL_GROUP`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_type: Option<String>,
+    /// A `ReuseLevel` value, e.g. `CROSS_SECTOR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse_level: Option<String>,
+    /// The URIs of the broader concepts other than the parent's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_broader: Vec<String>,
+}
+
+/// The concept of an external taxonomy (ESCO) a role was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSource {
+    /// The concept's URI, unique among roles.
+    pub uri: String,
+    /// The ISCO-08 unit group of the occupation, e.g. `2512`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isco_group: Option<String>,
 }
 
 /// A job role and what it needs.
@@ -104,15 +135,20 @@ pub struct Role {
     pub frameworks: Vec<RoleFramework>,
     #[serde(default)]
     pub tools: Vec<RoleTool>,
+    /// Where the role came from, when an import made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<RoleSource>,
 }
 
-/// A skill a role needs: how much (`ESSENTIAL`, `OPTIONAL`) and at what level.
+/// A skill a role needs: how much (`ESSENTIAL`, `OPTIONAL`) and at what level (absent when
+/// unknown, as for every skill an ESCO occupation needs).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSkill {
     pub skill: String,
     pub importance: String,
-    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
 }
 
 /// A language a role uses, and how much it needs it.
@@ -232,7 +268,8 @@ impl Catalog {
         Ok(text)
     }
 
-    fn check(&self) -> Result<()> {
+    /// Checks the catalog as a whole (every writer's rules, references, cycles).
+    pub fn check(&self) -> Result<()> {
         use entity::{Importance, Proficiency, ToolCategory};
         use sea_orm::ActiveEnum;
 
@@ -338,16 +375,80 @@ impl Catalog {
                     format!("{owner} has unknown importance {importance:?}")
                 });
             }
-            for e in &r.skills {
-                p.check(Proficiency::try_from_value(&e.level).is_ok(), || {
-                    format!("{owner} has unknown level {:?}", e.level)
+            for level in r.skills.iter().filter_map(|e| e.level.as_ref()) {
+                p.check(Proficiency::try_from_value(level).is_ok(), || {
+                    format!("{owner} has unknown level {level:?}")
                 });
             }
         }
+        self.check_sources(&mut p);
         if p.0.is_empty() {
             Ok(())
         } else {
             Err(Error::bad_input(format!("catalog: {}", p.0.join("; "))))
+        }
+    }
+
+    /// The imported nodes' sources: URIs unique per kind and of a sane length, value sets
+    /// known.
+    fn check_sources(&self, p: &mut Problems) {
+        use entity::{ReuseLevel, SkillType};
+        use sea_orm::ActiveEnum;
+
+        let uri_ok =
+            |uri: &str| !uri.is_empty() && uri.len() <= 512 && !uri.contains(char::is_whitespace);
+        let mut uris = HashSet::new();
+        for (slug, source) in self
+            .skills
+            .iter()
+            .filter_map(|s| Some((&s.slug, s.external.as_ref()?)))
+        {
+            let owner = format!("skill {slug:?}");
+            p.check(uri_ok(&source.uri), || {
+                format!("{owner} has a bad URI {:?}", source.uri)
+            });
+            p.check(uris.insert(source.uri.as_str()), || {
+                format!("{owner} repeats the URI {:?}", source.uri)
+            });
+            if let Some(value) = &source.skill_type {
+                p.check(SkillType::try_from_value(value).is_ok(), || {
+                    format!("{owner} has unknown skill type {value:?}")
+                });
+            }
+            if let Some(value) = &source.reuse_level {
+                p.check(ReuseLevel::try_from_value(value).is_ok(), || {
+                    format!("{owner} has unknown reuse level {value:?}")
+                });
+            }
+            for uri in &source.other_broader {
+                p.check(uri_ok(uri), || {
+                    format!("{owner} has a bad broader URI {uri:?}")
+                });
+            }
+        }
+        let mut uris = HashSet::new();
+        for (slug, source) in self
+            .roles
+            .iter()
+            .filter_map(|r| Some((&r.slug, r.external.as_ref()?)))
+        {
+            let owner = format!("role {slug:?}");
+            p.check(uri_ok(&source.uri), || {
+                format!("{owner} has a bad URI {:?}", source.uri)
+            });
+            p.check(uris.insert(source.uri.as_str()), || {
+                format!("{owner} repeats the URI {:?}", source.uri)
+            });
+            if let Some(group) = &source.isco_group {
+                p.check(
+                    !group.is_empty()
+                        && group.len() <= 16
+                        && group
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'.'),
+                    || format!("{owner} has a bad ISCO group {group:?}"),
+                );
+            }
         }
     }
 

@@ -316,7 +316,7 @@ impl Curator {
             })
         };
         let change = Change {
-            kind: spec.owner,
+            kind: Some(spec.owner),
             slug: owner_slug.to_owned(),
             before: Some(list_change(spec.list, describe(before))),
             after: Some(list_change(spec.list, describe(after))),
@@ -368,7 +368,7 @@ impl Curator {
             position,
         );
         let change = Change {
-            kind: spec.owner,
+            kind: Some(spec.owner),
             slug: owner_slug.to_owned(),
             before: Some(list_change(spec.list, Some(before))),
             after: Some(list_change(spec.list, None)),
@@ -441,7 +441,7 @@ impl Curator {
         }
         bump(txn, Kind::Skill, skill.id).await?;
         let change = Change {
-            kind: Kind::Skill,
+            kind: Some(Kind::Skill),
             slug: skill_slug.to_owned(),
             before: Some(Map::from_iter([
                 ("parent".to_owned(), json!(old_parent_slug)),

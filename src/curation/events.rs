@@ -30,7 +30,8 @@ pub struct ChangeEvent {
     /// Milliseconds since the Unix epoch.
     pub at: i64,
     pub operation: String,
-    pub kind: Kind,
+    /// `None` for an import, which changes the catalog as a whole (its slug is empty).
+    pub kind: Option<Kind>,
     pub slug: String,
     /// The names of the changed fields (for an edge: the list it belongs to, e.g. `skills`).
     pub fields: Vec<String>,
@@ -40,7 +41,10 @@ pub struct ChangeEvent {
 
 impl ChangeEvent {
     fn of(entry: &catalog_change::Model) -> Option<Self> {
-        let kind = Kind::from_name(&entry.kind)?;
+        let kind = match entry.kind.as_str() {
+            "" => None,
+            name => Some(Kind::from_name(name)?),
+        };
         let mut fields: Vec<String> = Vec::new();
         for side in [&entry.before, &entry.after].into_iter().flatten() {
             if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(side) {

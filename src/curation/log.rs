@@ -16,7 +16,8 @@ use crate::{Error, Result};
 /// changed fields before and after.
 #[derive(Clone, Debug)]
 pub struct Change {
-    pub kind: Kind,
+    /// `None` for an import, which changes the catalog as a whole.
+    pub kind: Option<Kind>,
     pub slug: String,
     /// `None` when the write created the node.
     pub before: Option<Map<String, Value>>,
@@ -35,10 +36,28 @@ fn text(map: Option<Map<String, Value>>) -> Option<String> {
     map.map(|map| Value::Object(map).to_string())
 }
 
+/// Appends the entry of an import (one entry for the whole import, its `after` saying what
+/// changed) to the log under the next revision, inside the import's transaction; the caller
+/// commits.
+pub async fn append_import(
+    txn: &impl ConnectionTrait,
+    who: &str,
+    operation: &str,
+    summary: Map<String, Value>,
+) -> Result<Committed> {
+    let change = Change {
+        kind: None,
+        slug: String::new(),
+        before: None,
+        after: Some(summary),
+    };
+    Ok(append(txn, who, operation, change).await?.0)
+}
+
 /// Takes the next revision and writes the entry (on PostgreSQL, and notifies the replicas);
 /// called last in a write's transaction, so the revision row stays locked only for the
 /// commit.
-pub(super) async fn append(
+pub(crate) async fn append(
     txn: &impl ConnectionTrait,
     key_name: &str,
     operation: &str,
@@ -50,7 +69,7 @@ pub(super) async fn append(
         at,
         key_name: key_name.to_owned(),
         operation: operation.to_owned(),
-        kind: change.kind.name().to_owned(),
+        kind: change.kind.map_or("", Kind::name).to_owned(),
         slug: change.slug,
         before: text(change.before),
         after: text(change.after),

@@ -271,7 +271,7 @@ impl Curator {
             after.insert("position".into(), position.into());
         }
         let change = Change {
-            kind,
+            kind: Some(kind),
             slug: slug.clone(),
             before: None,
             after: Some(after),
@@ -308,7 +308,7 @@ impl Curator {
         sql.push("version = version + 1 WHERE id = ").bind(found.id);
         txn.execute_raw(sql.into_statement()).await?;
         let change = Change {
-            kind,
+            kind: Some(kind),
             slug: slug.to_owned(),
             before: Some(before),
             after: Some(after_of(&draft)),
@@ -354,7 +354,7 @@ impl Curator {
             .bind(found.id);
         txn.execute_raw(sql.into_statement()).await?;
         let change = Change {
-            kind,
+            kind: Some(kind),
             slug: slug.to_owned(),
             before: Some(before),
             after: None,

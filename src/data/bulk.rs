@@ -1,8 +1,8 @@
 //! Whole-database chores shared by the catalog loader and the graph generator.
 
 use entity::{
-    framework, language, role, role_framework, role_language, role_skill, role_tool, skill,
-    skill_language, skill_prerequisite, skill_tool, tool,
+    framework, language, role, role_external, role_framework, role_language, role_skill, role_tool,
+    skill, skill_external, skill_language, skill_prerequisite, skill_tool, tool,
 };
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, PaginatorTrait, Statement,
@@ -30,6 +30,8 @@ pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> 
 
 /// Deletes every row of every table (meant to run inside a transaction).
 pub async fn clear(db: &impl ConnectionTrait) -> Result<()> {
+    role_external::Entity::delete_many().exec(db).await?;
+    skill_external::Entity::delete_many().exec(db).await?;
     role_skill::Entity::delete_many().exec(db).await?;
     role_language::Entity::delete_many().exec(db).await?;
     role_framework::Entity::delete_many().exec(db).await?;
@@ -105,6 +107,25 @@ pub async fn analyze(db: &impl ConnectionTrait) -> Result<()> {
         if has_samples {
             db.execute_unprepared("DELETE FROM sqlite_stat4").await?;
         }
+    }
+    Ok(())
+}
+
+/// Takes the database's write lock for a whole-graph write that reads first (an import):
+/// on PostgreSQL the node and edge tables are locked against other writers (readers go on,
+/// seeing the graph as it was until the commit); on SQLite a first write takes the file's
+/// write lock, so that no other writer commits between what the import reads and writes.
+pub async fn lock_for_import(txn: &impl ConnectionTrait) -> Result<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(
+            "LOCK TABLE catalog_state, role, skill, language, framework, tool, role_skill, \
+             role_language, role_framework, role_tool, skill_language, skill_tool, \
+             skill_prerequisite, role_external, skill_external IN SHARE ROW EXCLUSIVE MODE",
+        )
+        .await?;
+    } else {
+        txn.execute_unprepared("UPDATE catalog_state SET revision = revision WHERE id = 1")
+            .await?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod lists;
 pub mod model;
 pub mod nodes;
 pub mod rows;
+pub mod sources;
 pub mod sql;
 pub mod tree;
 

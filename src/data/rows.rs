@@ -53,6 +53,21 @@ impl<'r> Row<'r> {
     }
 }
 
+impl<'r> Row<'r> {
+    /// The value of a nullable column holding an enum's string value.
+    pub fn get_enum_or_null<E: ActiveEnum<Value = String>>(
+        &self,
+        index: usize,
+    ) -> Result<Option<E>> {
+        let text: Option<&str> = self.get(index)?;
+        text.map(|text| {
+            E::try_from_value(&text.to_owned())
+                .map_err(|err| Error::Internal(format!("column {index}: {err}")))
+        })
+        .transpose()
+    }
+}
+
 /// A model read from consecutive columns of a list statement.
 pub trait NodeColumns: Sized {
     /// The table's columns, in the order [`NodeColumns::read`] reads them.

@@ -29,8 +29,9 @@ connection!(
     RoleSkillConnection, RoleSkillEdge, Skill,
     /// How much the role needs the skill.
     importance: Importance,
-    /// The level at which the role needs the skill.
-    level: Proficiency,
+    /// The level at which the role needs the skill; null when the source does not say (no
+    /// ESCO occupation says).
+    level: Option<Proficiency>,
 );
 connection!(
     /// A page of the languages a role uses.
@@ -55,8 +56,9 @@ connection!(
     SkillRoleConnection, SkillRoleEdge, Role,
     /// How much the role needs the skill.
     importance: Importance,
-    /// The level at which the role needs the skill.
-    level: Proficiency,
+    /// The level at which the role needs the skill; null when the source does not say (no
+    /// ESCO occupation says).
+    level: Option<Proficiency>,
 );
 connection!(
     /// A page of the roles that use a language.

@@ -90,3 +90,29 @@ pub enum SearchMatch {
     /// The name or an alias begins with something one or two edits away from the query.
     Typo,
 }
+
+/// What kind of concept an imported skill is (ESCO's skill type).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "entity::SkillType")]
+pub enum SkillType {
+    /// Knowledge: facts, principles, theories (ESCO `knowledge`).
+    Knowledge,
+    /// The ability to apply knowledge to complete tasks (ESCO `skill/competence`).
+    SkillCompetence,
+    /// A group of skills in the hierarchy (ESCO's skill groups).
+    SkillGroup,
+}
+
+/// How widely an imported skill applies (ESCO's reuse level).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "entity::ReuseLevel")]
+pub enum ReuseLevel {
+    /// Relevant to a broad range of occupations and sectors.
+    Transversal,
+    /// Relevant to occupations in several sectors.
+    CrossSector,
+    /// Relevant to one sector, across its occupations.
+    SectorSpecific,
+    /// Relevant to one occupation or a few.
+    OccupationSpecific,
+}

@@ -53,12 +53,13 @@ pub struct Change {
     pub key_name: String,
     /// The mutation, e.g. `updateSkill`.
     pub operation: String,
-    /// The kind of node changed (for an edge: the node it belongs to).
-    pub kind: NodeKind,
-    /// The node's global ID (it may since have been deleted).
-    pub node_id: ID,
-    /// The node's slug.
-    pub slug: String,
+    /// The kind of node changed (for an edge: the node it belongs to); null for an import,
+    /// which changes the catalog as a whole (`after` then says how much of each kind).
+    pub kind: Option<NodeKind>,
+    /// The node's global ID (it may since have been deleted); null for an import.
+    pub node_id: Option<ID>,
+    /// The node's slug; null for an import.
+    pub slug: Option<String>,
     /// The changed fields before the change; null for a creation.
     pub before: Option<Json<serde_json::Value>>,
     /// The changed fields after the change; null for a deletion.
@@ -72,16 +73,21 @@ fn json(text: Option<String>) -> Option<Json<serde_json::Value>> {
 
 impl Change {
     fn of(entry: catalog_change::Model) -> Result<Self> {
-        let kind = Kind::from_name(&entry.kind)
-            .ok_or_else(|| Error::Internal(format!("change of kind {:?}", entry.kind)))?;
+        let kind = match entry.kind.as_str() {
+            "" => None,
+            name => Some(
+                Kind::from_name(name)
+                    .ok_or_else(|| Error::Internal(format!("change of kind {name:?}")))?,
+            ),
+        };
         Ok(Change {
             revision: entry.revision,
             at: time(entry.at),
             key_name: entry.key_name,
             operation: entry.operation,
-            kind: kind.into(),
-            node_id: encode_id(kind, &entry.slug),
-            slug: entry.slug,
+            kind: kind.map(Into::into),
+            node_id: kind.map(|kind| encode_id(kind, &entry.slug)),
+            slug: kind.map(|_| entry.slug),
             before: json(entry.before),
             after: json(entry.after),
         })

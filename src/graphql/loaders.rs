@@ -26,6 +26,7 @@ use sea_orm::EntityTrait;
 
 use crate::data::model::{NodeKey, NodeModel};
 use crate::data::nodes;
+use crate::data::sources::{self, SourceRow};
 use crate::data::tree::{self, TreeEntry};
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
 use crate::db::Db;
@@ -270,6 +271,58 @@ where
         Ok(found
             .into_iter()
             .map(|(key, model)| (Typed::new(key), model))
+            .collect())
+    }
+}
+
+/// The source row (where an imported node came from) of one node, by node id.
+pub struct SourceRequest<M> {
+    pub node: i32,
+    row: PhantomData<fn() -> M>,
+}
+
+impl<M> SourceRequest<M> {
+    pub fn new(node: i32) -> Self {
+        SourceRequest {
+            node,
+            row: PhantomData,
+        }
+    }
+}
+
+impl<M> Clone for SourceRequest<M> {
+    fn clone(&self) -> Self {
+        SourceRequest::new(self.node)
+    }
+}
+
+impl<M> PartialEq for SourceRequest<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<M> Eq for SourceRequest<M> {}
+
+impl<M> Hash for SourceRequest<M> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.node.hash(state);
+    }
+}
+
+impl<M: SourceRow> Loader<SourceRequest<M>> for SqlLoader {
+    type Value = Arc<M>;
+    type Error = Error;
+
+    async fn load(
+        &self,
+        keys: &[SourceRequest<M>],
+    ) -> Result<HashMap<SourceRequest<M>, Self::Value>> {
+        let nodes: Vec<i32> = keys.iter().map(|key| key.node).collect();
+        Ok(sources::by_nodes::<M>(&self.db, &nodes)
+            .await?
+            .into_iter()
+            .map(|(node, row)| (SourceRequest::new(node), row))
             .collect())
     }
 }

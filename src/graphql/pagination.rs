@@ -137,11 +137,9 @@ impl EdgeField for Importance {
     }
 }
 
-impl EdgeField for Proficiency {
+impl EdgeField for Option<Proficiency> {
     fn from_edge(edge: &EdgeData) -> Result<Self> {
-        edge.level
-            .map(Into::into)
-            .ok_or_else(|| Error::Internal("edge without level".into()))
+        Ok(edge.level.map(Into::into))
     }
 }
 

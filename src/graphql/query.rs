@@ -8,7 +8,7 @@ use entity::{framework, language, role, skill, tool};
 use super::connections::{
     FrameworkConnection, LanguageConnection, RoleConnection, SkillConnection, ToolConnection,
 };
-use super::enums::ToolCategory;
+use super::enums::{ReuseLevel, SkillType, ToolCategory};
 use super::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::limits::{self, Limits};
@@ -23,6 +23,10 @@ use crate::{Error, Result};
 pub struct RoleFilter {
     /// Case-insensitive text found in the name, the slug or an alias.
     pub search: Option<String>,
+    /// Only the role imported from the concept with this URI.
+    pub external_uri: Option<String>,
+    /// Only the roles imported from occupations of this ISCO-08 unit group, e.g. `2512`.
+    pub isco_group: Option<String>,
 }
 
 /// Filters of the `skills` list.
@@ -32,6 +36,12 @@ pub struct SkillFilter {
     pub search: Option<String>,
     /// Only the top-level skill areas (skills without a parent).
     pub roots_only: Option<bool>,
+    /// Only the skill imported from the concept with this URI.
+    pub external_uri: Option<String>,
+    /// Only the imported skills of this type.
+    pub skill_type: Option<SkillType>,
+    /// Only the imported skills of this reuse level.
+    pub reuse_level: Option<ReuseLevel>,
 }
 
 /// Filters of the `languages` list.
@@ -91,18 +101,84 @@ trait ListFilter: Default {
     fn filters(self) -> Result<Vec<Filter>>;
 }
 
+/// The longest URI or code a source filter accepts.
+const MAX_SOURCE_VALUE: usize = 512;
+
+/// A filter on the source row of imported nodes (`role_external` or `skill_external`).
+fn source(
+    table: &'static str,
+    (field, column): (&str, &'static str),
+    value: Option<String>,
+) -> Result<Option<Filter>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if value.len() > MAX_SOURCE_VALUE || value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "`{field}` must be at most {MAX_SOURCE_VALUE} bytes without control characters"
+            ),
+        ));
+    }
+    let node_column = if table == "role_external" {
+        "role_id"
+    } else {
+        "skill_id"
+    };
+    Ok(Some(Filter::Source {
+        table,
+        node_column,
+        column,
+        value,
+    }))
+}
+
 impl ListFilter for RoleFilter {
     fn filters(self) -> Result<Vec<Filter>> {
-        Ok(search(self.search)?.into_iter().collect())
+        let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
+        filters.extend(source(
+            "role_external",
+            ("externalUri", "uri"),
+            self.external_uri,
+        )?);
+        filters.extend(source(
+            "role_external",
+            ("iscoGroup", "isco_group"),
+            self.isco_group,
+        )?);
+        Ok(filters)
     }
 }
 
 impl ListFilter for SkillFilter {
     fn filters(self) -> Result<Vec<Filter>> {
+        use sea_orm::ActiveEnum;
         let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
         if self.roots_only == Some(true) {
             filters.push(Filter::RootsOnly);
         }
+        filters.extend(source(
+            "skill_external",
+            ("externalUri", "uri"),
+            self.external_uri,
+        )?);
+        let skill_type = self
+            .skill_type
+            .map(|t| entity::SkillType::from(t).to_value());
+        filters.extend(source(
+            "skill_external",
+            ("skillType", "skill_type"),
+            skill_type,
+        )?);
+        let reuse = self
+            .reuse_level
+            .map(|r| entity::ReuseLevel::from(r).to_value());
+        filters.extend(source(
+            "skill_external",
+            ("reuseLevel", "reuse_level"),
+            reuse,
+        )?);
         Ok(filters)
     }
 }

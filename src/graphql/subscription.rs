@@ -40,19 +40,20 @@ impl CatalogChange {
         &self.0.operation
     }
 
-    /// The kind of node changed (for an edge: the node it belongs to).
-    async fn kind(&self) -> NodeKind {
-        self.0.kind.into()
+    /// The kind of node changed (for an edge: the node it belongs to); null for an import,
+    /// which changes the catalog as a whole.
+    async fn kind(&self) -> Option<NodeKind> {
+        self.0.kind.map(Into::into)
     }
 
-    /// The changed node's global ID.
-    async fn id(&self) -> ID {
-        encode_id(self.0.kind, &self.0.slug)
+    /// The changed node's global ID; null for an import.
+    async fn id(&self) -> Option<ID> {
+        self.0.kind.map(|kind| encode_id(kind, &self.0.slug))
     }
 
-    /// The changed node's slug.
-    async fn slug(&self) -> &str {
-        &self.0.slug
+    /// The changed node's slug; null for an import.
+    async fn slug(&self) -> Option<&str> {
+        self.0.kind.map(|_| self.0.slug.as_str())
     }
 
     /// The names of the changed fields (for an edge: its list, e.g. `skills`).
@@ -72,10 +73,10 @@ impl CatalogChange {
 
     /// The node as it is now (null once deleted). Reading it costs a query per event.
     async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
-        if self.0.deleted {
+        let Some(kind) = self.0.kind.filter(|_| !self.0.deleted) else {
             return Ok(None);
-        }
-        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+        };
+        Ok(node_by_id(ctx, kind, self.0.slug.clone())
             .await?
             .map(Ordered))
     }
@@ -145,11 +146,14 @@ impl Subscription {
         #[graphql(desc = "The node's global ID.")] id: ID,
     ) -> async_graphql::Result<Changes> {
         let (kind, slug) = decode_id(&id)?;
-        changes(ctx, move |event| event.kind == kind && event.slug == slug)
+        changes(ctx, move |event| {
+            event.kind == Some(kind) && event.slug == slug
+        })
     }
 
     /// Every change to the catalog, as it is committed; only those to nodes of `kinds` when
-    /// given.
+    /// given. An import (which may change nodes of every kind) is announced to every
+    /// subscriber, as one event without a node.
     async fn catalog_changed(
         &self,
         ctx: &Context<'_>,
@@ -161,7 +165,7 @@ impl Subscription {
         changes(ctx, move |event| {
             kinds
                 .as_ref()
-                .is_none_or(|kinds| kinds.contains(&event.kind))
+                .is_none_or(|kinds| event.kind.is_none_or(|kind| kinds.contains(&kind)))
         })
     }
 }
@@ -175,7 +179,7 @@ mod tests {
             revision,
             at: 0,
             operation: "updateSkill".into(),
-            kind,
+            kind: Some(kind),
             slug: "caching".into(),
             fields: vec!["name".into()],
             created: false,
@@ -186,7 +190,7 @@ mod tests {
     #[tokio::test]
     async fn a_subscriber_that_falls_behind_is_told_and_the_stream_ends() {
         let (sender, receiver) = tokio::sync::broadcast::channel(2);
-        let mut changes = stream_of(receiver, |event| event.kind == Kind::Skill);
+        let mut changes = stream_of(receiver, |event| event.kind == Some(Kind::Skill));
         sender.send(event(1, Kind::Role)).ok();
         sender.send(event(2, Kind::Skill)).ok();
         match changes.next().await {

@@ -1,6 +1,7 @@
 //! The whole graph out and back in: export → import into an empty database → export gives the
 //! same bytes, in TOML and in JSON, on both backends; and the imported graph answers as the
-//! original did.
+//! original did. The graph includes an imported ESCO bundle, so that sources, other broader
+//! concepts and unknown levels go round too.
 
 use serde_json::json;
 use skillgraph::catalog::{self, Catalog, SeedOutcome};
@@ -17,6 +18,9 @@ const SHAPE: &str = r#"{
     frameworks(first: 100) { edges { importance node { slug language { slug } } } } } }
   skills(first: 100, filter: {rootsOnly: true}) { nodes { slug descendants { depth skill { slug aliases } } } }
   tools(first: 100) { nodes { slug category } }
+  esco: skills(first: 100, filter: {skillType: KNOWLEDGE}) { nodes { slug externalUri reuseLevel otherBroaderUris parent { slug } } }
+  occupations: roles(first: 100, filter: {iscoGroup: "2521"}) { nodes { slug externalUri
+    skills(first: 100) { edges { importance level node { slug } } } } }
 }"#;
 
 fn backend_of(app: &TestApp) -> Backend {
@@ -40,7 +44,15 @@ async fn export_and_import_round_trip(app: &TestApp) {
         }"#,
     )
     .await;
+    let bundle = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco");
+    skillgraph::esco::import(&app.db, &bundle, "en", "test", &mut |_| {})
+        .await
+        .unwrap_or_else(|err| panic!("the ESCO import: {}", err.detail()));
     let original = app.data(SHAPE).await;
+    assert_eq!(
+        original["occupations"]["nodes"][0]["skills"]["edges"][0]["level"],
+        serde_json::Value::Null
+    );
 
     let first = catalog::export(&app.db.conn).await.expect("export");
     let (toml, json_text) = (
@@ -61,7 +73,9 @@ async fn export_and_import_round_trip(app: &TestApp) {
             .await
             .expect("connect");
         skillgraph::db::migrate(&db).await.expect("migrate");
-        let outcome = catalog::seed(&db, &parsed, false).await.expect("import");
+        let outcome = catalog::import(&db, &parsed, false, "test")
+            .await
+            .unwrap_or_else(|err| panic!("import: {}", err.detail()));
         assert!(matches!(outcome, SeedOutcome::Loaded(_)), "{outcome:?}");
         let second = catalog::export(&db.conn).await.expect("export again");
         let again = if format == "json" {

@@ -10,6 +10,7 @@ mod caching;
 mod catalog_queries;
 mod database_faults;
 mod errors;
+mod esco;
 mod export;
 mod generated_graph;
 mod graphql_over_http;

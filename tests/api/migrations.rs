@@ -1,4 +1,5 @@
-//! A database made before the curation migration moves forward with its data intact.
+//! Databases made by earlier releases move forward with their data intact: one from before
+//! the curation migration, one from before the ESCO migration.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
@@ -7,7 +8,10 @@ use skillgraph::keys::Scope;
 
 use crate::helpers::{Backend, ScratchDatabase, per_backend, spawn_app_on};
 
-per_backend!(a_database_of_the_previous_release_migrates_forward);
+per_backend!(
+    a_database_of_the_previous_release_migrates_forward,
+    a_database_of_the_curation_release_migrates_forward,
+);
 
 /// Rows as the previous schema held them (no `version`, no change log).
 const OLD_ROWS: &[&str] = &[
@@ -24,20 +28,23 @@ const OLD_ROWS: &[&str] = &[
     "INSERT INTO skill_prerequisite (skill_id, prerequisite_id, position) VALUES (2, 1, 0)",
 ];
 
-async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
-    let Some(database) = ScratchDatabase::create(backend).await else {
-        return;
-    };
+/// A database at the schema of the first `migrations`, holding `rows` (and `extra`).
+async fn old_database(
+    backend: Backend,
+    migrations: u32,
+    extra: &[&str],
+) -> Option<ScratchDatabase> {
+    let database = ScratchDatabase::create(backend).await?;
     let url = if backend == Backend::Sqlite {
         format!("{}?mode=rwc", database.url)
     } else {
         database.url.clone()
     };
     let conn = Database::connect(&url).await.expect("connect");
-    Migrator::up(&conn, Some(1))
+    Migrator::up(&conn, Some(migrations))
         .await
         .expect("the previous release's schema");
-    for row in OLD_ROWS {
+    for row in OLD_ROWS.iter().chain(extra) {
         conn.execute_unprepared(row).await.expect(row);
     }
     if backend == Backend::Postgres {
@@ -50,7 +57,13 @@ async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
         }
     }
     conn.close().await.expect("close");
+    Some(database)
+}
 
+async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
+    let Some(database) = old_database(backend, 1, &[]).await else {
+        return;
+    };
     let app = spawn_app_on(database).await;
     let data = app
         .data(
@@ -84,5 +97,60 @@ async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
         written,
         json!({"updateRole": {"role": {"version": 2}, "revision": 1},
                "createSkill": {"skill": {"parent": {"slug": "otp"}}}})
+    );
+}
+
+/// The curation release's database: versions moved, a change logged, a key made; the ESCO
+/// migration makes `level` nullable (rebuilding the table on SQLite) and keeps all of it.
+async fn a_database_of_the_curation_release_migrates_forward(backend: Backend) {
+    let extra = [
+        "UPDATE role SET version = 3 WHERE id = 1",
+        "UPDATE catalog_state SET revision = 7, updated_at = 1700000000000 WHERE id = 1",
+        "INSERT INTO catalog_change (revision, at, key_name, operation, kind, slug, before, after) \
+         VALUES (7, 1700000000000, 'curator', 'updateRole', 'Role', 'elixir-developer', '{\"name\":\"Elixir Dev\"}', '{\"name\":\"Elixir Developer\"}')",
+    ];
+    let Some(database) = old_database(backend, 2, &extra).await else {
+        return;
+    };
+    let app = spawn_app_on(database).await;
+    let data = app
+        .data(
+            r#"{ catalog { revision }
+                 role(slug: "elixir-developer") { version externalUri
+                   skills { edges { node { slug externalUri } importance level } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({"catalog": {"revision": 7},
+               "role": {"version": 3, "externalUri": null,
+                 "skills": {"edges": [{"node": {"slug": "genservers", "externalUri": null},
+                                       "importance": "ESSENTIAL", "level": "ADVANCED"}]}}})
+    );
+    let admin = app.key("auditor", Scope::Admin).await;
+    let (_, answer) = app
+        .post_as(
+            &admin,
+            json!({"query": "{ changes { edges { node { revision kind slug after } } } }"}),
+        )
+        .await;
+    assert_eq!(
+        answer["data"]["changes"]["edges"],
+        json!([{"node": {"revision": 7, "kind": "ROLE", "slug": "elixir-developer",
+                         "after": {"name": "Elixir Developer"}}}])
+    );
+    // The rebuilt table takes writes as before: a new edge goes after the old one.
+    let key = app.key("migrated", Scope::Write).await;
+    let written = app
+        .write(
+            &key,
+            r#"mutation { setRoleSkill(input: {role: "elixir-developer", skill: "otp", importance: OPTIONAL, level: BEGINNER}) {
+                            role { skills { edges { node { slug } level } } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        written["setRoleSkill"]["role"]["skills"]["edges"],
+        json!([{"node": {"slug": "genservers"}, "level": "ADVANCED"},
+               {"node": {"slug": "otp"}, "level": "BEGINNER"}])
     );
 }

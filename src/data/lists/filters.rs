@@ -41,6 +41,22 @@ pub(super) fn push_filters(sql: &mut Sql, filters: &[Filter]) {
             Filter::RootsOnly => {
                 sql.push(" AND n.parent_id IS NULL");
             }
+            Filter::Source {
+                table,
+                node_column,
+                column,
+                value,
+            } => {
+                sql.push(" AND n.id IN (SELECT ")
+                    .push(node_column)
+                    .push(" FROM ")
+                    .push(table)
+                    .push(" WHERE ")
+                    .push(column)
+                    .push(" = ")
+                    .bind(value.clone())
+                    .push(")");
+            }
             Filter::LanguageSlug(slug) => {
                 sql.push(" AND n.language_id IN (SELECT id FROM language WHERE slug = ")
                     .bind(slug.clone())

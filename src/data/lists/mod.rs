@@ -205,6 +205,14 @@ pub enum Filter {
     RootsOnly,
     /// Frameworks of the language with this slug.
     LanguageSlug(String),
+    /// Imported nodes whose source row (`table`, joined on `node_column`) has `value` in
+    /// `column`.
+    Source {
+        table: &'static str,
+        node_column: &'static str,
+        column: &'static str,
+        value: String,
+    },
 }
 
 impl Filter {
@@ -228,6 +236,7 @@ pub struct PageArgs {
 #[derive(Clone, Debug, Default)]
 pub struct EdgeData {
     pub importance: Option<Importance>,
+    /// `None` also when the edge's level is unknown.
     pub level: Option<Proficiency>,
 }
 

@@ -45,7 +45,7 @@ fn read_item<M: NodeColumns>(row: &Row<'_>, spec: &Spec, at: usize) -> Result<It
     for (offset, column) in spec.edge_columns.iter().enumerate() {
         match *column {
             "importance" => edge.importance = Some(row.get_enum(at + 1 + offset)?),
-            "level" => edge.level = Some(row.get_enum(at + 1 + offset)?),
+            "level" => edge.level = row.get_enum_or_null(at + 1 + offset)?,
             other => {
                 return Err(crate::Error::Internal(format!(
                     "unknown edge column {other}"

@@ -162,6 +162,17 @@ where
     }
 }
 
+/// Where an imported node came from, through the request's DataLoader (one statement per
+/// level of a query); `None` for a node curated by hand.
+async fn source_of<M: crate::data::sources::SourceRow>(
+    ctx: &Context<'_>,
+    node: i32,
+) -> Result<Option<Arc<M>>> {
+    loader(ctx)?
+        .load_one(super::loaders::SourceRequest::<M>::new(node))
+        .await
+}
+
 /// Reads a list column stored as a JSON array of strings.
 fn string_list(json: &str) -> Result<Vec<String>> {
     serde_json::from_str(json).map_err(|err| Error::Internal(format!("bad string list: {err}")))

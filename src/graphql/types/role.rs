@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object};
-use entity::{framework, language, role, skill, tool};
+use entity::{framework, language, role, role_external, skill, tool};
 
 use super::{nested_connection, string_list};
 use crate::data::{Filter, List};
@@ -36,6 +36,19 @@ impl Role {
     /// Application domains where the role is in demand, as slugs (`e-commerce`, `fintech`, ...).
     async fn domains(&self) -> async_graphql::Result<Vec<String>> {
         Ok(string_list(&self.0.domains)?)
+    }
+
+    /// The URI of the concept this role was imported from (an ESCO occupation, e.g.
+    /// `http://data.europa.eu/esco/occupation/…`); null for a role curated by hand.
+    async fn external_uri(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let source = super::source_of::<role_external::Model>(ctx, self.0.id).await?;
+        Ok(source.map(|row| row.uri.clone()))
+    }
+
+    /// The ISCO-08 unit group of the occupation this role was imported from, e.g. `2512`.
+    async fn isco_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let source = super::source_of::<role_external::Model>(ctx, self.0.id).await?;
+        Ok(source.and_then(|row| row.isco_group.clone()))
     }
 
     /// The roles nearest to this one by the skills, languages, frameworks and tools they

@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object, SimpleObject};
-use entity::{language, role, skill, tool};
+use entity::{language, role, skill, skill_external, tool};
 use std::collections::HashMap;
 
 use super::{load_page, nested_connection};
@@ -8,7 +8,7 @@ use crate::data::{Filter, List, PageArgs};
 use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
-use crate::graphql::enums::Importance;
+use crate::graphql::enums::{Importance, ReuseLevel, SkillType};
 use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
@@ -38,6 +38,36 @@ impl Skill {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<skill::Model> {
         self.shared()
+    }
+
+    /// The URI of the concept this skill was imported from (an ESCO skill or skill group, e.g.
+    /// `http://data.europa.eu/esco/skill/…`); null for a skill curated by hand.
+    async fn external_uri(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let source = super::source_of::<skill_external::Model>(ctx, self.0.id).await?;
+        Ok(source.map(|row| row.uri.clone()))
+    }
+
+    /// What kind of concept the imported skill is; null for a skill curated by hand.
+    async fn skill_type(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SkillType>> {
+        let source = super::source_of::<skill_external::Model>(ctx, self.0.id).await?;
+        Ok(source.and_then(|row| row.skill_type.map(Into::into)))
+    }
+
+    /// How widely the imported skill applies; null when the source does not say.
+    async fn reuse_level(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ReuseLevel>> {
+        let source = super::source_of::<skill_external::Model>(ctx, self.0.id).await?;
+        Ok(source.and_then(|row| row.reuse_level.map(Into::into)))
+    }
+
+    /// The URIs of the source's other broader concepts: a tree gives a skill one `parent`,
+    /// ESCO may give it several (the parent is the one with the smallest URI); the others are
+    /// kept here. Empty for a skill curated by hand.
+    async fn other_broader_uris(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let source = super::source_of::<skill_external::Model>(ctx, self.0.id).await?;
+        match source {
+            Some(row) => Ok(super::string_list(&row.other_broader)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The broader skill this one is part of; null for a top-level skill area.

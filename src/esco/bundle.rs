@@ -1,0 +1,252 @@
+//! An ESCO bundle, read and checked: its occupations, skills and skill groups, the broader
+//! relations of the skill pillar, and which skills each occupation needs.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::files::{Row, Table};
+
+use crate::Result;
+use crate::curation::invariants::{self, LONGEST_ITEM, MOST_ITEMS};
+
+/// What every concept has.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub uri: String,
+    pub name: String,
+    pub description: String,
+    pub aliases: Vec<String>,
+}
+
+/// An ESCO occupation.
+#[derive(Debug, Clone)]
+pub struct Occupation {
+    pub concept: Concept,
+    pub isco_group: Option<String>,
+}
+
+/// An ESCO skill or skill group.
+#[derive(Debug, Clone)]
+pub struct SkillConcept {
+    pub concept: Concept,
+    /// A `SkillType` value.
+    pub skill_type: Option<&'static str>,
+    /// A `ReuseLevel` value.
+    pub reuse_level: Option<&'static str>,
+}
+
+/// The bundle.
+#[derive(Debug, Default)]
+pub struct Bundle {
+    pub occupations: Vec<Occupation>,
+    /// Skills, then skill groups.
+    pub skills: Vec<SkillConcept>,
+    /// Each skill's broader concepts, in the file's order.
+    pub broader: HashMap<String, Vec<String>>,
+    /// Each occupation's skills, in the file's order, and whether each is essential.
+    pub needs: HashMap<String, Vec<(String, bool)>>,
+    /// Concepts with more alternative labels than a node keeps ([`MOST_ITEMS`]), and labels
+    /// longer than one keeps ([`LONGEST_ITEM`]): what was left out.
+    pub aliases_left_out: usize,
+}
+
+/// The files' names for a language: `occupations_en.csv`, ...
+pub fn file(base: &str, language: &str) -> String {
+    format!("{base}_{language}.csv")
+}
+
+fn text(row: &Row<'_>, column: &str) -> Result<String> {
+    let value = row.get(column).trim();
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(row.error(column, "holds control characters"));
+    }
+    Ok(value.to_owned())
+}
+
+/// The common columns of a concept row.
+fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
+    let uri = row.uri("conceptUri")?.to_owned();
+    let name = text(row, "preferredLabel")?;
+    invariants::check_name("preferredLabel", &name)
+        .map_err(|err| row.error("preferredLabel", err.detail()))?;
+    // The description, else the definition, else the scope note.
+    let mut description = String::new();
+    let mut from = "description";
+    for column in ["description", "definition", "scopeNote"] {
+        let value = text(row, column)?;
+        if !value.is_empty() {
+            description = value;
+            from = column;
+            break;
+        }
+    }
+    invariants::check_text(from, &description).map_err(|err| row.error(from, err.detail()))?;
+    let labels = text(row, "altLabels")?;
+    let mut seen: HashSet<String> = HashSet::from([name.to_lowercase()]);
+    let mut aliases = Vec::new();
+    for label in labels.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if label.chars().count() > LONGEST_ITEM || aliases.len() == MOST_ITEMS {
+            *left_out += 1;
+            continue;
+        }
+        if seen.insert(label.to_lowercase()) {
+            aliases.push(label.to_owned());
+        }
+    }
+    Ok(Concept {
+        uri,
+        name,
+        description,
+        aliases,
+    })
+}
+
+fn skill_type(row: &Row<'_>) -> Result<Option<&'static str>> {
+    match row.get("skillType").trim() {
+        "" => Ok(None),
+        "knowledge" => Ok(Some("KNOWLEDGE")),
+        "skill/competence" => Ok(Some("SKILL_COMPETENCE")),
+        other => Err(row.error(
+            "skillType",
+            format!("{other:?} is neither `knowledge` nor `skill/competence`"),
+        )),
+    }
+}
+
+fn reuse_level(row: &Row<'_>) -> Result<Option<&'static str>> {
+    match row.get("reuseLevel").trim() {
+        "" => Ok(None),
+        "transversal" => Ok(Some("TRANSVERSAL")),
+        "cross-sector" => Ok(Some("CROSS_SECTOR")),
+        "sector-specific" => Ok(Some("SECTOR_SPECIFIC")),
+        "occupation-specific" => Ok(Some("OCCUPATION_SPECIFIC")),
+        other => Err(row.error(
+            "reuseLevel",
+            format!(
+                "{other:?} is not one of transversal, cross-sector, sector-specific, occupation-specific"
+            ),
+        )),
+    }
+}
+
+const CONCEPT: [&str; 4] = ["conceptUri", "preferredLabel", "altLabels", "description"];
+
+/// Reads the bundle in `dir`, in `language`, calling `step` after each file.
+pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Result<Bundle> {
+    let mut bundle = Bundle::default();
+    let read = |base: &str, required: &[&str]| Table::read(dir, &file(base, language), required);
+
+    let occupations = read("occupations", &[&CONCEPT[..], &["iscoGroup"]].concat())?;
+    let mut uris: HashSet<String> = HashSet::new();
+    let mut left_out = 0;
+    for row in occupations.rows() {
+        let concept = concept(&row, &mut left_out)?;
+        if !uris.insert(concept.uri.clone()) {
+            return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
+        }
+        let group = row.get("iscoGroup").trim();
+        if !group.is_empty()
+            && (group.len() > 16 || !group.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(row.error("iscoGroup", format!("{group:?} is not an ISCO group code")));
+        }
+        bundle.occupations.push(Occupation {
+            concept,
+            isco_group: (!group.is_empty()).then(|| group.to_owned()),
+        });
+    }
+    step(&occupations.file, occupations.len());
+
+    let skills = read(
+        "skills",
+        &[&CONCEPT[..], &["skillType", "reuseLevel"]].concat(),
+    )?;
+    let mut skill_uris: HashSet<String> = HashSet::new();
+    for row in skills.rows() {
+        let concept = concept(&row, &mut left_out)?;
+        if !skill_uris.insert(concept.uri.clone()) {
+            return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
+        }
+        bundle.skills.push(SkillConcept {
+            skill_type: skill_type(&row)?,
+            reuse_level: reuse_level(&row)?,
+            concept,
+        });
+    }
+    step(&skills.file, skills.len());
+
+    let groups = read("skillGroups", &CONCEPT)?;
+    for row in groups.rows() {
+        let concept = concept(&row, &mut left_out)?;
+        if !skill_uris.insert(concept.uri.clone()) {
+            return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
+        }
+        bundle.skills.push(SkillConcept {
+            concept,
+            skill_type: Some("SKILL_GROUP"),
+            reuse_level: None,
+        });
+    }
+    step(&groups.file, groups.len());
+
+    let broader = read("broaderRelationsSkillPillar", &["conceptUri", "broaderUri"])?;
+    for row in broader.rows() {
+        let (narrower, wider) = (row.uri("conceptUri")?, row.uri("broaderUri")?);
+        for (column, uri) in [("conceptUri", narrower), ("broaderUri", wider)] {
+            if !skill_uris.contains(uri) {
+                return Err(row.error(
+                    column,
+                    format!("{uri} is no skill or skill group of the bundle"),
+                ));
+            }
+        }
+        if narrower == wider {
+            return Err(row.error("broaderUri", "a concept cannot be broader than itself"));
+        }
+        let list = bundle.broader.entry(narrower.to_owned()).or_default();
+        if !list.iter().any(|uri| uri == wider) {
+            list.push(wider.to_owned());
+        }
+    }
+    step(&broader.file, broader.len());
+
+    let relations = read(
+        "occupationSkillRelations",
+        &["occupationUri", "relationType", "skillUri"],
+    )?;
+    for row in relations.rows() {
+        let occupation = row.uri("occupationUri")?;
+        if !uris.contains(occupation) {
+            return Err(row.error(
+                "occupationUri",
+                format!("{occupation} is no occupation of the bundle"),
+            ));
+        }
+        let skill = row.uri("skillUri")?;
+        if !skill_uris.contains(skill) {
+            return Err(row.error("skillUri", format!("{skill} is no skill of the bundle")));
+        }
+        let essential = match row.get("relationType").trim() {
+            "essential" => true,
+            "optional" => false,
+            other => {
+                return Err(row.error(
+                    "relationType",
+                    format!("{other:?} is neither `essential` nor `optional`"),
+                ));
+            }
+        };
+        let needs = bundle.needs.entry(occupation.to_owned()).or_default();
+        match needs.iter_mut().find(|(uri, _)| uri == skill) {
+            // Named twice: the more important relation holds.
+            Some(need) => need.1 |= essential,
+            None => needs.push((skill.to_owned(), essential)),
+        }
+    }
+    step(&relations.file, relations.len());
+    bundle.aliases_left_out = left_out;
+    Ok(bundle)
+}

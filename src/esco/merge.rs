@@ -1,0 +1,415 @@
+//! Merging an ESCO bundle into the catalog: the bundle's concepts become roles and skills,
+//! found again by URI on the next import; curated nodes (without a URI) are left as they are.
+//!
+//! - An occupation is a role; its skills are the bundle's relations, in the file's order,
+//!   `essential`/`optional` as the importance and no level (ESCO gives none), followed by any
+//!   curated skills a curator added to the role. Languages, frameworks, tools,
+//!   responsibilities and domains a curator gave an imported role are kept.
+//! - A skill or skill group is a skill. Of its broader concepts, the one with the smallest URI
+//!   becomes its parent (a deterministic rule: the same bundle always gives the same tree);
+//!   the others are kept as `otherBroaderUris`. Prerequisites, languages and tools a curator
+//!   gave an imported skill are kept.
+//! - A new concept's slug comes from its preferred label (lowercase ASCII words joined by
+//!   hyphens, accents folded); when that slug is taken, by a node already there or by another
+//!   concept of the bundle with a smaller URI, the first 8 characters of the URI's last part
+//!   are added (`manage-staff-3f2a1c0d`), then more of them. A node keeps its slug forever.
+//! - New concepts go after the nodes already there, in the order of their labels, so a first
+//!   import orders siblings alphabetically.
+//! - An imported node whose concept is gone from the bundle is removed, unless a curated node
+//!   still uses it: then the import is refused (`CONFLICT`) and names them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::bundle::Bundle;
+use crate::catalog::Catalog;
+use crate::catalog::model::{Role, RoleSkill, RoleSource, Skill, SkillSource};
+use crate::slug::MAX_SLUG_LEN;
+use crate::{Error, Result};
+
+/// How an import changed the nodes of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+impl Counts {
+    fn json(&self) -> Value {
+        serde_json::json!({
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+        })
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} unchanged, {} removed",
+            self.created, self.updated, self.unchanged, self.removed
+        )
+    }
+}
+
+/// What an import did (or, refused or unchanged, would have done).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub roles: Counts,
+    pub skills: Counts,
+    /// Alternative labels left out (over 100 per concept, or over 256 characters).
+    pub aliases_left_out: usize,
+}
+
+impl Report {
+    /// Whether the import changes anything.
+    pub fn changes(&self) -> bool {
+        [self.roles, self.skills]
+            .iter()
+            .any(|c| c.created + c.updated + c.removed > 0)
+    }
+
+    /// The report as the change log's entry keeps it.
+    pub fn summary(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert("roles".into(), self.roles.json());
+        map.insert("skills".into(), self.skills.json());
+        map
+    }
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "roles: {}; skills: {}", self.roles, self.skills)?;
+        if self.aliases_left_out > 0 {
+            write!(
+                f,
+                "; {} alternative labels left out (over 100 for one concept, or over 256 characters)",
+                self.aliases_left_out
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A letter with its accent taken off (Latin letters; others are left as they are).
+fn fold(c: char) -> char {
+    match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'ì'..='ï' | 'ī' | 'į' | 'ı' => 'i',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'š' | 'ś' => 's',
+        'ž' | 'ź' | 'ż' => 'z',
+        'ł' => 'l',
+        'ř' => 'r',
+        'ď' => 'd',
+        'ť' => 't',
+        other => other,
+    }
+}
+
+/// The longest slug made from a label, leaving room for a suffix.
+const LONGEST_BASE: usize = 80;
+
+/// A slug from a label: lowercase ASCII letters and digits, words joined by single hyphens.
+pub fn slugify(label: &str) -> String {
+    let mut slug = String::new();
+    let mut gap = false;
+    for c in label.chars().flat_map(char::to_lowercase).map(fold) {
+        if c.is_ascii_alphanumeric() {
+            if gap && !slug.is_empty() {
+                slug.push('-');
+            }
+            gap = false;
+            slug.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    if slug.len() > LONGEST_BASE {
+        let cut = slug[..LONGEST_BASE].rfind('-').unwrap_or(LONGEST_BASE);
+        slug.truncate(cut);
+    }
+    if slug.is_empty() {
+        slug.push_str("concept");
+    }
+    slug
+}
+
+/// Gives each new concept `(uri, label)` a slug not in `taken`, by the rule in the module's
+/// documentation; the concepts in the order of their URIs.
+fn new_slugs(concepts: &[(&str, &str)], taken: &mut HashSet<String>) -> HashMap<String, String> {
+    let mut concepts = concepts.to_vec();
+    concepts.sort();
+    let mut slugs = HashMap::new();
+    for (uri, label) in concepts {
+        let base = slugify(label);
+        let tail: String = uri
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        let mut candidates = vec![base.clone()];
+        for len in [8, 12, 16, tail.len()] {
+            if len <= tail.len() && !tail.is_empty() {
+                candidates.push(format!("{base}-{}", &tail[..len]));
+            }
+        }
+        let slug = candidates
+            .into_iter()
+            .chain((2..).map(|n| format!("{base}-{tail}-{n}")))
+            .map(|slug| {
+                let mut slug = slug;
+                slug.truncate(MAX_SLUG_LEN);
+                slug.trim_end_matches('-').to_owned()
+            })
+            .find(|slug| !taken.contains(slug))
+            .unwrap_or_default();
+        taken.insert(slug.clone());
+        slugs.insert(uri.to_owned(), slug);
+    }
+    slugs
+}
+
+fn count<T: PartialEq>(counts: &mut Counts, before: Option<&T>, after: &T) {
+    match before {
+        None => counts.created += 1,
+        Some(before) if before == after => counts.unchanged += 1,
+        Some(_) => counts.updated += 1,
+    }
+}
+
+/// The catalog with `bundle` merged in, and what changed.
+pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
+    let mut report = Report {
+        aliases_left_out: bundle.aliases_left_out,
+        ..Report::default()
+    };
+    let mut merged = current.clone();
+
+    // Skills.
+    let skill_slug_of_uri: HashMap<&str, &str> = current
+        .skills
+        .iter()
+        .filter_map(|s| Some((s.external.as_ref()?.uri.as_str(), s.slug.as_str())))
+        .collect();
+    let bundle_skill_uris: HashSet<&str> = bundle
+        .skills
+        .iter()
+        .map(|s| s.concept.uri.as_str())
+        .collect();
+    let removed_skills: HashSet<String> = skill_slug_of_uri
+        .iter()
+        .filter(|(uri, _)| !bundle_skill_uris.contains(*uri))
+        .map(|(_, slug)| (*slug).to_owned())
+        .collect();
+    let mut taken: HashSet<String> = current.skills.iter().map(|s| s.slug.clone()).collect();
+    let fresh: Vec<(&str, &str)> = bundle
+        .skills
+        .iter()
+        .filter(|s| !skill_slug_of_uri.contains_key(s.concept.uri.as_str()))
+        .map(|s| (s.concept.uri.as_str(), s.concept.name.as_str()))
+        .collect();
+    let fresh_slugs = new_slugs(&fresh, &mut taken);
+    let slug_of = |uri: &str| -> String {
+        skill_slug_of_uri
+            .get(uri)
+            .map(|slug| (*slug).to_owned())
+            .or_else(|| fresh_slugs.get(uri).cloned())
+            .unwrap_or_default()
+    };
+    let old_skills: HashMap<&str, &Skill> = current
+        .skills
+        .iter()
+        .map(|s| (s.slug.as_str(), s))
+        .collect();
+    let mut imported: BTreeMap<String, Skill> = BTreeMap::new();
+    for s in &bundle.skills {
+        let slug = slug_of(&s.concept.uri);
+        let mut broader: Vec<&String> = bundle
+            .broader
+            .get(&s.concept.uri)
+            .map(|list| list.iter().collect())
+            .unwrap_or_default();
+        broader.sort();
+        let parent = broader.first().map(|uri| slug_of(uri));
+        let old = old_skills.get(slug.as_str()).copied();
+        let skill = Skill {
+            slug: slug.clone(),
+            name: s.concept.name.clone(),
+            description: s.concept.description.clone(),
+            aliases: s.concept.aliases.clone(),
+            parent,
+            prerequisites: old.map(|o| o.prerequisites.clone()).unwrap_or_default(),
+            languages: old.map(|o| o.languages.clone()).unwrap_or_default(),
+            tools: old.map(|o| o.tools.clone()).unwrap_or_default(),
+            external: Some(SkillSource {
+                uri: s.concept.uri.clone(),
+                skill_type: s.skill_type.map(str::to_owned),
+                reuse_level: s.reuse_level.map(str::to_owned),
+                other_broader: broader.iter().skip(1).map(|uri| (*uri).clone()).collect(),
+            }),
+        };
+        count(&mut report.skills, old, &skill);
+        imported.insert(slug, skill);
+    }
+    report.skills.removed = removed_skills.len();
+    let mut skills = Vec::with_capacity(current.skills.len() + fresh.len());
+    for s in &current.skills {
+        if removed_skills.contains(&s.slug) {
+            continue;
+        }
+        skills.push(imported.remove(&s.slug).unwrap_or_else(|| s.clone()));
+    }
+    let mut fresh_skills: Vec<Skill> = imported.into_values().collect();
+    fresh_skills.sort_by(|a, b| {
+        let uri = |s: &Skill| s.external.as_ref().map(|e| e.uri.clone());
+        (a.name.to_lowercase(), uri(a)).cmp(&(b.name.to_lowercase(), uri(b)))
+    });
+    skills.extend(fresh_skills);
+    merged.skills = skills;
+
+    // Roles.
+    let role_slug_of_uri: HashMap<&str, &str> = current
+        .roles
+        .iter()
+        .filter_map(|r| Some((r.external.as_ref()?.uri.as_str(), r.slug.as_str())))
+        .collect();
+    let bundle_role_uris: HashSet<&str> = bundle
+        .occupations
+        .iter()
+        .map(|o| o.concept.uri.as_str())
+        .collect();
+    let removed_roles: HashSet<String> = role_slug_of_uri
+        .iter()
+        .filter(|(uri, _)| !bundle_role_uris.contains(*uri))
+        .map(|(_, slug)| (*slug).to_owned())
+        .collect();
+    let mut taken: HashSet<String> = current.roles.iter().map(|r| r.slug.clone()).collect();
+    let fresh: Vec<(&str, &str)> = bundle
+        .occupations
+        .iter()
+        .filter(|o| !role_slug_of_uri.contains_key(o.concept.uri.as_str()))
+        .map(|o| (o.concept.uri.as_str(), o.concept.name.as_str()))
+        .collect();
+    let fresh_role_slugs = new_slugs(&fresh, &mut taken);
+    let curated_skills: HashSet<&str> = merged
+        .skills
+        .iter()
+        .filter(|s| s.external.is_none())
+        .map(|s| s.slug.as_str())
+        .collect();
+    let old_roles: HashMap<&str, &Role> =
+        current.roles.iter().map(|r| (r.slug.as_str(), r)).collect();
+    let mut imported: BTreeMap<String, Role> = BTreeMap::new();
+    for o in &bundle.occupations {
+        let uri = o.concept.uri.as_str();
+        let slug = role_slug_of_uri
+            .get(uri)
+            .map(|slug| (*slug).to_owned())
+            .or_else(|| fresh_role_slugs.get(uri).cloned())
+            .unwrap_or_default();
+        let old = old_roles.get(slug.as_str()).copied();
+        let mut needs: Vec<RoleSkill> = bundle
+            .needs
+            .get(uri)
+            .into_iter()
+            .flatten()
+            .map(|(skill, essential)| RoleSkill {
+                skill: slug_of(skill),
+                importance: if *essential { "ESSENTIAL" } else { "OPTIONAL" }.to_owned(),
+                level: None,
+            })
+            .collect();
+        let named: HashSet<String> = needs.iter().map(|n| n.skill.clone()).collect();
+        needs.extend(
+            old.into_iter()
+                .flat_map(|o| &o.skills)
+                .filter(|e| curated_skills.contains(e.skill.as_str()) && !named.contains(&e.skill))
+                .cloned(),
+        );
+        let role = Role {
+            slug: slug.clone(),
+            name: o.concept.name.clone(),
+            description: o.concept.description.clone(),
+            aliases: o.concept.aliases.clone(),
+            responsibilities: old.map(|r| r.responsibilities.clone()).unwrap_or_default(),
+            domains: old.map(|r| r.domains.clone()).unwrap_or_default(),
+            skills: needs,
+            languages: old.map(|r| r.languages.clone()).unwrap_or_default(),
+            frameworks: old.map(|r| r.frameworks.clone()).unwrap_or_default(),
+            tools: old.map(|r| r.tools.clone()).unwrap_or_default(),
+            external: Some(RoleSource {
+                uri: uri.to_owned(),
+                isco_group: o.isco_group.clone(),
+            }),
+        };
+        count(&mut report.roles, old, &role);
+        imported.insert(slug, role);
+    }
+    report.roles.removed = removed_roles.len();
+    let mut roles = Vec::with_capacity(current.roles.len() + fresh.len());
+    for r in &current.roles {
+        if removed_roles.contains(&r.slug) {
+            continue;
+        }
+        roles.push(imported.remove(&r.slug).unwrap_or_else(|| r.clone()));
+    }
+    roles.extend(imported.into_values());
+    merged.roles = roles;
+
+    refuse_dangling(&merged, &removed_skills)?;
+    Ok((merged, report))
+}
+
+/// Refuses the merge when a node left in the catalog still uses a removed skill.
+fn refuse_dangling(merged: &Catalog, removed: &HashSet<String>) -> Result<()> {
+    if removed.is_empty() {
+        return Ok(());
+    }
+    let mut users: Vec<String> = Vec::new();
+    for s in &merged.skills {
+        let uses = s
+            .parent
+            .iter()
+            .chain(&s.prerequisites)
+            .any(|p| removed.contains(p));
+        if uses {
+            users.push(format!("skill {:?}", s.slug));
+        }
+    }
+    for r in &merged.roles {
+        if r.skills.iter().any(|e| removed.contains(&e.skill)) {
+            users.push(format!("role {:?}", r.slug));
+        }
+    }
+    if users.is_empty() {
+        return Ok(());
+    }
+    users.truncate(20);
+    let mut gone: Vec<&String> = removed.iter().collect();
+    gone.sort();
+    gone.truncate(20);
+    Err(Error::conflict(
+        "bundle",
+        format!(
+            "the bundle no longer has skills that curated nodes use (skills {gone:?}; used by {}); \
+             change those nodes first",
+            users.join(", ")
+        ),
+    ))
+}

@@ -1,0 +1,51 @@
+//! Importing ESCO, the European Commission's classification of occupations and skills, from
+//! its CSV bundle as it is downloaded: [`files`] reads the CSV files, [`bundle`] checks them
+//! and makes a bundle of concepts, [`merge`] merges it into the catalog. The import then
+//! replaces the graph with the merged catalog in one transaction, through the catalog loader
+//! (the graph's rules are checked there, as for every writer), and records one entry in the
+//! change log, which moves the catalog's revision.
+
+pub mod bundle;
+pub mod files;
+pub mod generate;
+pub mod merge;
+
+use std::path::Path;
+
+use sea_orm::TransactionTrait;
+
+pub use merge::{Counts, Report};
+
+use crate::curation::log;
+use crate::data::bulk;
+use crate::db::Db;
+use crate::{Result, catalog};
+
+/// Imports the bundle in `dir` (files of `language`, e.g. `en`), as `who` in the change log;
+/// `progress` hears what is being done. Nothing is written when the bundle changes nothing,
+/// or when anything is wrong with it.
+pub async fn import(
+    db: &Db,
+    dir: &Path,
+    language: &str,
+    who: &str,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report> {
+    let mut read_step = |file: &str, rows: usize| progress(&format!("read {file}: {rows} rows"));
+    let bundle = bundle::read(dir, language, &mut read_step)?;
+    let txn = db.conn.begin().await?;
+    bulk::lock_for_import(&txn).await?;
+    let current = catalog::export(&txn).await?;
+    let (merged, report) = merge::merge(&current, &bundle)?;
+    merged.check()?;
+    progress(&format!("merged: {report}"));
+    if !report.changes() {
+        return Ok(report);
+    }
+    catalog::replace(&txn, &current, &merged).await?;
+    progress("written and checked");
+    log::append_import(&txn, who, "importEsco", report.summary()).await?;
+    txn.commit().await?;
+    bulk::analyze(&db.conn).await?;
+    Ok(report)
+}

@@ -1,0 +1,415 @@
+//! Importing ESCO's CSV bundle: the small bundle in `tests/fixtures/esco`, written by hand in
+//! ESCO's layout (multi-line alternative labels, a skill with two broader concepts, an
+//! occupation with essential and optional skills), checked through GraphQL.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use skillgraph::esco::{self, Counts, Report};
+use skillgraph::keys::Scope;
+
+use crate::helpers::{TestApp, backend_tests};
+
+backend_tests!(
+    a_bundle_becomes_roles_and_skills_with_their_sources,
+    importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri,
+    a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes,
+    alternative_labels_are_searchable,
+    a_generated_bundle_imports_whole,
+);
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco")
+}
+
+async fn import(app: &TestApp, dir: &Path) -> skillgraph::Result<Report> {
+    esco::import(&app.db, dir, "en", "test", &mut |_| {}).await
+}
+
+/// A copy of the fixture bundle, with `edit` applied to the text of some of its files.
+fn edited(edit: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in std::fs::read_dir(fixture()).expect("the fixture") {
+        let path = entry.expect("an entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let mut text = std::fs::read_to_string(&path).expect("a fixture file");
+        for (file, from, to) in edit {
+            if *file == name {
+                assert!(text.contains(from), "{from:?} is in {file}");
+                text = text.replacen(from, to, 1);
+            }
+        }
+        std::fs::write(dir.path().join(&name), text).expect("write a file");
+    }
+    dir
+}
+
+const E: &str = "http://data.europa.eu/esco";
+
+async fn a_bundle_becomes_roles_and_skills_with_their_sources(app: &TestApp) {
+    let before = app
+        .data("{ catalog { revision } role(slug: \"backend-developer\") { version } }")
+        .await;
+    let report = import(app, &fixture()).await.expect("the import");
+    assert_eq!(
+        (report.roles, report.skills),
+        (
+            Counts {
+                created: 2,
+                ..Counts::default()
+            },
+            Counts {
+                created: 9,
+                ..Counts::default()
+            }
+        )
+    );
+    let data = app
+        .data(
+            r#"{ role(slug: "database-developer") { name aliases description externalUri iscoGroup
+                   skills(first: 10) { edges { importance level node { slug } } } }
+                 postgres: skill(slug: "postgresql") { name aliases skillType reuseLevel externalUri
+                   parent { slug skillType } otherBroaderUris }
+                 teamwork: skill(slug: "work-in-teams") { description reuseLevel parent { slug } }
+                 caching: skill(slug: "caching-a0b1c2d3") { name externalUri }
+                 curated: skill(slug: "caching") { externalUri skillType otherBroaderUris }
+                 groups: skills(first: 10, filter: {skillType: SKILL_GROUP}) { nodes { slug } }
+                 ict: skills(first: 10, filter: {rootsOnly: true, reuseLevel: TRANSVERSAL}) { nodes { slug } }
+                 byIsco: roles(filter: {iscoGroup: "2513"}) { nodes { slug } }
+                 byUri: roles(filter: {externalUri: "http://data.europa.eu/esco/occupation/b1c2d3e4-7777-4000-8111-000000000od1"}) { nodes { slug } }
+                 ictChildren: skill(slug: "ict-skills") { descendants { depth skill { slug } } }
+                 catalog { revision }
+                 backend: role(slug: "backend-developer") { version externalUri } }"#,
+        )
+        .await;
+    assert_eq!(
+        data["role"],
+        json!({
+            "name": "database developer",
+            "aliases": ["database programmer", "DB developer"],
+            "description": "Database developers program, modify and test computer databases.",
+            "externalUri": format!("{E}/occupation/b1c2d3e4-7777-4000-8111-000000000od1"),
+            "iscoGroup": "2521",
+            "skills": {"edges": [
+                {"importance": "ESSENTIAL", "level": null, "node": {"slug": "sql"}},
+                {"importance": "ESSENTIAL", "level": null, "node": {"slug": "design-database-scheme"}},
+                {"importance": "OPTIONAL", "level": null, "node": {"slug": "postgresql"}},
+                {"importance": "OPTIONAL", "level": null, "node": {"slug": "work-in-teams"}},
+            ]}
+        })
+    );
+    // Two broader concepts: the smaller URI (`…/isced-f/0613` < `…/skill/…`) is the parent.
+    assert_eq!(
+        data["postgres"],
+        json!({
+            "name": "PostgreSQL",
+            "aliases": ["Postgres", "postgres database"],
+            "skillType": "KNOWLEDGE",
+            "reuseLevel": "SECTOR_SPECIFIC",
+            "externalUri": format!("{E}/skill/6c7d8e9f-2222-4bbb-8ccc-000000000pg1"),
+            "parent": {"slug": "software-and-applications-development-and-analysis", "skillType": "SKILL_GROUP"},
+            "otherBroaderUris": [format!("{E}/skill/5b6a1d2e-1111-4aaa-8bbb-000000000sq1")],
+        })
+    );
+    assert_eq!(
+        data["teamwork"],
+        json!({"description": "Work confidently within a group, each doing their part.",
+               "reuseLevel": "TRANSVERSAL", "parent": null})
+    );
+    // `caching` is a curated skill: the concept's slug takes the URI's first characters.
+    assert_eq!(data["caching"]["name"], "caching");
+    assert_eq!(
+        data["curated"],
+        json!({"externalUri": null, "skillType": null, "otherBroaderUris": []})
+    );
+    assert_eq!(
+        data["groups"]["nodes"],
+        json!([{"slug": "databases"}, {"slug": "ict-skills"},
+               {"slug": "software-and-applications-development-and-analysis"}])
+    );
+    assert_eq!(data["ict"]["nodes"], json!([{"slug": "work-in-teams"}]));
+    assert_eq!(data["byIsco"]["nodes"], json!([{"slug": "web-developer"}]));
+    assert_eq!(
+        data["byUri"]["nodes"],
+        json!([{"slug": "database-developer"}])
+    );
+    assert_eq!(
+        data["ictChildren"]["descendants"],
+        json!([
+            {"depth": 1, "skill": {"slug": "caching-a0b1c2d3"}},
+            {"depth": 1, "skill": {"slug": "databases"}},
+            {"depth": 2, "skill": {"slug": "design-database-scheme"}},
+            {"depth": 2, "skill": {"slug": "sql"}},
+        ])
+    );
+    // One entry in the change log, one revision; curated nodes untouched.
+    let revision = before["catalog"]["revision"].as_i64().unwrap_or(-1);
+    assert_eq!(data["catalog"]["revision"], revision + 1);
+    assert_eq!(data["backend"]["version"], before["role"]["version"]);
+    assert_eq!(data["backend"]["externalUri"], Value::Null);
+    let admin = app.key("auditor", Scope::Admin).await;
+    let (_, answer) = app
+        .post_as(&admin, json!({"query": "{ changes(first: 5) { edges { node { operation kind slug nodeId after } } } }"}))
+        .await;
+    assert_eq!(
+        answer["data"]["changes"]["edges"],
+        json!([{"node": {"operation": "importEsco", "kind": null, "slug": null, "nodeId": null,
+                "after": {"roles": {"created": 2, "updated": 0, "unchanged": 0, "removed": 0},
+                          "skills": {"created": 9, "updated": 0, "unchanged": 0, "removed": 0}}}}]),
+        "{answer:#}"
+    );
+}
+
+async fn importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri(app: &TestApp) {
+    import(app, &fixture()).await.expect("the first import");
+    let before = app
+        .data("{ catalog { revision } skill(slug: \"sql\") { version } }")
+        .await;
+    let again = import(app, &fixture())
+        .await
+        .expect("the same bundle again");
+    assert!(!again.changes());
+    assert_eq!(
+        (again.roles, again.skills),
+        (
+            Counts {
+                unchanged: 2,
+                ..Counts::default()
+            },
+            Counts {
+                unchanged: 9,
+                ..Counts::default()
+            }
+        )
+    );
+    let after = app
+        .data("{ catalog { revision } skill(slug: \"sql\") { version } }")
+        .await;
+    assert_eq!(after, before, "nothing written, the revision did not move");
+
+    // A newer bundle: SQL's description changes, the web developer is gone.
+    let newer = edited(&[
+        (
+            "skills_en.csv",
+            "for retrieving information",
+            "for reading information",
+        ),
+        (
+            "occupations_en.csv",
+            "Occupation,http://data.europa.eu/esco/occupation/c2d3e4f5",
+            "Gone,http://data.europa.eu/esco/occupation/c2d3e4f5",
+        ),
+    ]);
+    // Dropping an occupation: its line and its relations go.
+    let occupations =
+        std::fs::read_to_string(newer.path().join("occupations_en.csv")).expect("read");
+    let kept: Vec<&str> = occupations
+        .lines()
+        .filter(|l| !l.starts_with("Gone,"))
+        .collect();
+    std::fs::write(
+        newer.path().join("occupations_en.csv"),
+        kept.join("\n") + "\n",
+    )
+    .expect("write");
+    let relations = std::fs::read_to_string(newer.path().join("occupationSkillRelations_en.csv"))
+        .expect("read");
+    let kept: Vec<&str> = relations
+        .lines()
+        .filter(|l| !l.contains("c2d3e4f5"))
+        .collect();
+    std::fs::write(
+        newer.path().join("occupationSkillRelations_en.csv"),
+        kept.join("\n") + "\n",
+    )
+    .expect("write");
+
+    let report = import(app, newer.path()).await.expect("the newer bundle");
+    assert_eq!(
+        (report.roles, report.skills),
+        (
+            Counts {
+                unchanged: 1,
+                removed: 1,
+                ..Counts::default()
+            },
+            Counts {
+                updated: 1,
+                unchanged: 8,
+                ..Counts::default()
+            }
+        )
+    );
+    let data = app
+        .data(r#"{ catalog { revision } skill(slug: "sql") { version description } web: role(slug: "web-developer") { slug } }"#)
+        .await;
+    assert_eq!(
+        data["catalog"]["revision"],
+        before["catalog"]["revision"].as_i64().unwrap_or(-1) + 1
+    );
+    assert_eq!(
+        data["skill"]["version"],
+        before["skill"]["version"].as_i64().unwrap_or(-1) + 1
+    );
+    assert!(
+        data["skill"]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("for reading")
+    );
+    assert_eq!(data["web"], Value::Null);
+}
+
+async fn a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes(app: &TestApp) {
+    let snapshot = || async {
+        app.data("{ catalog { revision } roles { totalCount } skills { totalCount } }")
+            .await
+    };
+    let before = snapshot().await;
+    let unknown = format!("{E}/skill/ffffffff-0000-4000-8000-00000000none");
+    let cases: Vec<(tempfile::TempDir, String)> = vec![
+        (
+            // A relation to a concept the bundle does not have (line 4, column 4).
+            edited(&[(
+                "occupationSkillRelations_en.csv",
+                &format!("{E}/skill/6c7d8e9f-2222-4bbb-8ccc-000000000pg1"),
+                &unknown,
+            )]),
+            "occupationSkillRelations_en.csv:4:4: skillUri".into(),
+        ),
+        (
+            // A missing column.
+            edited(&[(
+                "occupationSkillRelations_en.csv",
+                "occupationUri,",
+                "occupation,",
+            )]),
+            "occupationSkillRelations_en.csv:1:5: the header has no column \"occupationUri\""
+                .into(),
+        ),
+        (
+            // A bad URI, on its own line (the rows before it span five lines).
+            edited(&[(
+                "skills_en.csv",
+                &format!("{E}/skill/7d8e9f0a"),
+                "https://example.com/7d8e9f0a",
+            )]),
+            "skills_en.csv:7:2: conceptUri".into(),
+        ),
+        (
+            // A quote left open: the rest of the file is one cell.
+            edited(&[(
+                "skills_en.csv",
+                "\"draft database scheme",
+                "draft \"database scheme",
+            )]),
+            "skills_en.csv:".into(),
+        ),
+        (
+            // A skill type ESCO does not have.
+            edited(&[(
+                "skills_en.csv",
+                "knowledge,cross-sector,SQL",
+                "wisdom,cross-sector,SQL",
+            )]),
+            "skills_en.csv:2:3: skillType".into(),
+        ),
+    ];
+    for (dir, expected) in cases {
+        let err = import(app, dir.path()).await.expect_err("a refused bundle");
+        let detail = err.detail();
+        assert!(
+            detail.starts_with(&expected),
+            "{detail:?} starts with {expected:?}"
+        );
+        assert_eq!(snapshot().await, before, "nothing changed after {detail}");
+    }
+}
+
+async fn alternative_labels_are_searchable(app: &TestApp) {
+    import(app, &fixture()).await.expect("the import");
+    let data = app
+        .data(
+            r#"{ a: search(query: "postgres database", kinds: [SKILL]) { slug matchedBy matched }
+                   b: search(query: "ecmascript") { slug kind matchedBy }
+                   c: skills(filter: {search: "teamwork"}) { nodes { slug } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data["a"][0],
+        json!({"slug": "postgresql", "matchedBy": "ALIAS", "matched": "postgres database"})
+    );
+    // The built-in language JavaScript has the alias too, and more edges.
+    assert_eq!(
+        data["b"],
+        json!([{"slug": "javascript", "kind": "LANGUAGE", "matchedBy": "ALIAS"},
+               {"slug": "javascript", "kind": "SKILL", "matchedBy": "ALIAS"}])
+    );
+    // The built-in catalog names teamwork too (in an alias of its own skill).
+    assert_eq!(
+        data["c"]["nodes"],
+        json!([{"slug": "collaboration-and-problem-solving"}, {"slug": "work-in-teams"}])
+    );
+}
+
+/// A generated bundle (a tenth of ESCO's size) imports whole: every concept and relation.
+async fn a_generated_bundle_imports_whole(app: &TestApp) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let size = esco::generate::BundleSize {
+        occupations: 304,
+        skills: 1_394,
+        skill_groups: 64,
+        relations: 12_900,
+        broader: 2_082,
+        seed: 7,
+    };
+    esco::generate::generate(dir.path(), &size).expect("the bundle");
+    let before = app
+        .data("{ roles { totalCount } skills { totalCount } }")
+        .await;
+    let report = import(app, dir.path()).await.expect("the import");
+    assert_eq!(report.roles.created, 304);
+    assert_eq!(report.skills.created, 1_394 + 64);
+    let after = app
+        .data("{ roles { totalCount } skills { totalCount } groups: skills(filter: {skillType: SKILL_GROUP}) { totalCount } }")
+        .await;
+    let count = |data: &Value, list: &str| data[list]["totalCount"].as_i64().unwrap_or(-1);
+    assert_eq!(count(&after, "roles"), count(&before, "roles") + 304);
+    assert_eq!(
+        count(&after, "skills"),
+        count(&before, "skills") + 1_394 + 64
+    );
+    assert_eq!(count(&after, "groups"), 64);
+    let catalog = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    let relations: usize = catalog
+        .roles
+        .iter()
+        .filter(|r| r.external.is_some())
+        .map(|r| r.skills.len())
+        .sum();
+    assert_eq!(relations, 12_900, "every relation became an edge");
+    let broader: usize = catalog
+        .skills
+        .iter()
+        .filter_map(|s| {
+            s.external
+                .as_ref()
+                .map(|e| usize::from(s.parent.is_some()) + e.other_broader.len())
+        })
+        .sum();
+    let written = std::fs::read_to_string(dir.path().join("broaderRelationsSkillPillar_en.csv"))
+        .expect("read")
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(
+        broader, written,
+        "every broader relation kept, as parent or as data"
+    );
+}
