@@ -50,9 +50,13 @@ struct Options {
     /// Seconds of measurement per query.
     #[arg(long, default_value_t = 10)]
     duration: u64,
-    /// Only these queries (N, D, F); all by default.
+    /// Only these queries (N, D, F, W, T, G, P, R, M, X, A, S1-S4); all by default.
     #[arg(long, value_delimiter = ',')]
     queries: Vec<String>,
+    /// Load an ESCO-shaped bundle of ESCO's full size (through `import esco`) instead of the
+    /// synthetic graph.
+    #[arg(long)]
+    esco: bool,
     #[command(flatten)]
     size: GraphSize,
     /// Passed by `cargo bench`; ignored.
@@ -79,21 +83,151 @@ struct Options {
     fan_out: Option<String>,
 }
 
-const QUERIES: [(&str, &str); 4] = [
-    (
-        "N",
-        "{ roles(first: 50) { nodes { id name skills(first: 10) { edges { importance level node { id name slug } } } } } }",
-    ),
-    (
-        "D",
-        r#"{ role(slug: "role-1") { name skills(first: 10) { nodes { name languages(first: 5) { nodes { name frameworks(first: 5) { nodes { name } } } } } } } }"#,
-    ),
-    ("F", "{ roles(first: 10) { nodes { id name } } }"),
-    (
-        "W",
-        r#"mutation { updateSkill(input: {skill: "skill-1", description: "Measured."}) { revision } }"#,
-    ),
+/// What the queries name, found in the loaded graph: its first role and skill by slug, the
+/// root of its deepest subtree, what a person has, and texts to read.
+struct Targets {
+    role: String,
+    skill: String,
+    deep_root: String,
+    have: String,
+    posting: String,
+    long_text: String,
+}
+
+/// Separates the queries a client sends in turn.
+const TURNS: char = '\u{1e}';
+
+/// Prefixes a search box sends as it is typed into, 1 to 4 letters.
+const PREFIXES: [&str; 10] = [
+    "mana", "desi", "anal", "supe", "prog", "conf", "inst", "eval", "oper", "test",
 ];
+
+/// The benchmark's queries: N, D and F read lists (N: 50 roles × 10 skills with edge data;
+/// D: four levels deep under one role; F: a flat page), W writes, T reads the deepest
+/// subtree, the answers (G gap, P learning path, R related roles, M recommendations, X
+/// extraction from 100 KB, A posting analysis) and S1-S4 search as a user types 1 to 4
+/// letters (ten prefixes in turn).
+fn queries(t: &Targets) -> Vec<(String, String)> {
+    let (role, skill, have) = (&t.role, &t.skill, &t.have);
+    let mut queries = vec![
+        ("N", "{ roles(first: 50) { nodes { id name skills(first: 10) { edges { importance level node { id name slug } } } } } }".to_owned()),
+        ("D", format!(r#"{{ role(slug: "{role}") {{ name skills(first: 10) {{ nodes {{ name languages(first: 5) {{ nodes {{ name frameworks(first: 5) {{ nodes {{ name }} }} }} }} }} }} }} }}"#)),
+        ("F", "{ roles(first: 10) { nodes { id name } } }".to_owned()),
+        ("W", format!(r#"mutation {{ updateSkill(input: {{skill: "{skill}", description: "Measured."}}) {{ revision }} }}"#)),
+        ("T", format!(r#"{{ skill(slug: "{}") {{ descendants {{ depth skill {{ slug name }} }} }} }}"#, t.deep_root)),
+        ("G", format!(r#"{{ skillGap(role: "{role}", have: {have}) {{ coverage missing {{ slug importance }} }} }}"#)),
+        ("P", format!(r#"{{ learningPath(role: "{role}", have: {have}) {{ steps {{ slug reason }} }} }}"#)),
+        ("R", format!(r#"{{ role(slug: "{role}") {{ related(first: 5) {{ role {{ slug }} similarity }} }} }}"#)),
+        ("M", format!(r#"{{ recommendRoles(have: {have}, first: 5) {{ role {{ slug }} coverage missingEssentials }} }}"#)),
+        // The texts go as variables, as a client sends them.
+        ("X", serde_json::json!({"query": "query($t: String!) { extractSkills(text: $t) { slug start end } }",
+                                 "variables": {"t": t.long_text}}).to_string()),
+        ("A", serde_json::json!({"query": "query($t: String!) { analyzePosting(text: $t) { roles { role { slug } similarity } learningPath { steps { slug } } } }",
+                                 "variables": {"t": t.posting}}).to_string()),
+    ];
+    let search = |len: usize| {
+        PREFIXES
+            .iter()
+            .map(|p| {
+                format!(
+                    r#"{{ search(query: "{}") {{ kind slug name matchedBy }} }}"#,
+                    &p[..len]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(&TURNS.to_string())
+    };
+    let names = ["S1", "S2", "S3", "S4"];
+    for (len, name) in (1..=4).zip(names) {
+        queries.push((name, search(len)));
+    }
+    queries
+        .into_iter()
+        .map(|(n, q)| (n.to_owned(), q))
+        .collect()
+}
+
+/// Asks the server for the graph's [`Targets`].
+async fn targets(endpoint: &str) -> Targets {
+    let client = reqwest::Client::new();
+    let ask = |query: &str| {
+        let request = client
+            .post(endpoint)
+            .json(&serde_json::json!({ "query": query }));
+        async move {
+            let answer: serde_json::Value = request
+                .send()
+                .await
+                .expect("ask")
+                .json()
+                .await
+                .expect("JSON");
+            answer["data"].clone()
+        }
+    };
+    let data = ask("{ roles(first: 1) { nodes { slug skills(first: 5) { nodes { slug } } } } skills(first: 1) { nodes { slug } } }").await;
+    let role = data["roles"]["nodes"][0]["slug"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let skill = data["skills"]["nodes"][0]["slug"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let have: Vec<String> = data["roles"]["nodes"][0]["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(3)
+        .map(|n| format!(r#"{{slug: "{}"}}"#, n["slug"].as_str().unwrap_or_default()))
+        .collect();
+    let roots = ask("{ skills(first: 100, filter: {rootsOnly: true}) { nodes { slug descendants { depth } } } }").await;
+    let deep_root = roots["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .max_by_key(|n| {
+            n["descendants"].as_array().map_or(0, |d| {
+                d.iter()
+                    .filter_map(|e| e["depth"].as_i64())
+                    .max()
+                    .unwrap_or(0)
+                    * 1_000_000
+                    + d.len() as i64
+            })
+        })
+        .and_then(|n| n["slug"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let names = ask("{ skills(first: 100) { nodes { name } } }").await;
+    let names: Vec<&str> = names["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    let mut posting = String::from("We are hiring. ");
+    for name in names.iter().take(12) {
+        posting.push_str(&format!("You know {name}, and you like to learn. "));
+    }
+    let mut long_text = String::new();
+    while long_text.len() < 100_000 {
+        for name in &names {
+            long_text.push_str(&format!("Experience with {name} is a plus; "));
+        }
+    }
+    long_text.truncate(100_000);
+    let cut = long_text.rfind(' ').unwrap_or(0);
+    long_text.truncate(cut);
+    Targets {
+        role,
+        skill,
+        deep_root,
+        have: format!("[{}]", have.join(", ")),
+        posting,
+        long_text,
+    }
+}
 
 /// Where the scratch database lives, to remove it at the end.
 enum Scratch {
@@ -220,24 +354,39 @@ async fn drive(
     duration: Duration,
 ) -> (Vec<Duration>, u64) {
     let authorization = key.map(|key| format!("Bearer {key}")).unwrap_or_default();
-    let body = serde_json::to_vec(&serde_json::json!({ "query": query })).expect("JSON");
+    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
+        query
+            .split(TURNS)
+            .map(|query| {
+                // A whole request body (with variables), or a query alone.
+                if query.starts_with("{\"") {
+                    query.as_bytes().to_vec()
+                } else {
+                    serde_json::to_vec(&serde_json::json!({ "query": query })).expect("JSON")
+                }
+            })
+            .collect(),
+    );
     let stop = Arc::new(AtomicBool::new(false));
     let failures = Arc::new(AtomicU64::new(0));
     // One client: its pool keeps one keep-alive connection per concurrent task.
     let client = reqwest::Client::new();
     let mut clients = Vec::new();
     for _ in 0..concurrency {
-        let (client, endpoint, body, stop, failures, authorization) = (
+        let (client, endpoint, bodies, stop, failures, authorization) = (
             client.clone(),
             endpoint.to_owned(),
-            body.clone(),
+            bodies.clone(),
             stop.clone(),
             failures.clone(),
             authorization.clone(),
         );
         clients.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let mut turn = 0;
             while !stop.load(Ordering::Relaxed) {
+                let body = &bodies[turn % bodies.len()];
+                turn += 1;
                 let started = Instant::now();
                 let mut request = client
                     .post(&endpoint)
@@ -358,7 +507,36 @@ async fn main() {
         return drive_and_report(endpoint, query, key, options.concurrency, duration).await;
     }
     if let (Some(endpoint), Some(key)) = (&options.fan_out, &options.key) {
-        return fan_out(endpoint, key, options.subscribers).await;
+        let write = options.query.clone().unwrap_or_default();
+        return fan_out(endpoint, key, &write, options.subscribers).await;
+    }
+    if let (Some(url), true) = (&options.generate_into, options.esco) {
+        let db = skillgraph::db::connect(url).await.expect("connect");
+        skillgraph::db::migrate(&db).await.expect("migrate");
+        let built_in = skillgraph::catalog::built_in().expect("the built-in catalog");
+        skillgraph::catalog::seed(&db, &built_in, false)
+            .await
+            .unwrap_or_else(|err| panic!("seed: {}", err.detail()));
+        let dir = std::env::temp_dir().join(format!("skillgraph-esco-{}", std::process::id()));
+        let size = skillgraph::esco::generate::BundleSize {
+            occupations: 3_039,
+            skills: 13_939,
+            skill_groups: 640,
+            relations: 129_004,
+            broader: 20_822,
+            seed: 42,
+        };
+        skillgraph::esco::generate::generate(&dir, &size).expect("the bundle");
+        let started = Instant::now();
+        let report = skillgraph::esco::import(&db, &dir, "en", "benchmark", &mut |_| {})
+            .await
+            .unwrap_or_else(|err| panic!("import: {}", err.detail()));
+        let _ = std::fs::remove_dir_all(&dir);
+        println!(
+            "built-in catalog + ESCO-size bundle ({report}), imported in {:.1?}",
+            started.elapsed()
+        );
+        return;
     }
     if let Some(url) = &options.generate_into {
         let db = skillgraph::db::connect(url).await.expect("connect");
@@ -397,6 +575,8 @@ async fn main() {
     let mut options = options;
     options.key = Some(key.clone());
     tokio::spawn(async move { app.serve(std::future::pending()).await.expect("serve") });
+    let targets = targets(&endpoint).await;
+    let queries = queries(&targets);
 
     println!(
         "{} clients (a separate process), {}s warm-up, {}s measured per query\n",
@@ -415,7 +595,7 @@ async fn main() {
         "peak MiB",
         "errors"
     );
-    for (name, query) in QUERIES {
+    for (name, query) in &queries {
         if !options.queries.is_empty() && !options.queries.iter().any(|q| q == name) {
             continue;
         }
@@ -450,9 +630,16 @@ async fn main() {
         );
     }
     if options.subscribers > 0 {
+        let write = queries
+            .iter()
+            .find(|(name, _)| name == "W")
+            .map(|(_, query)| query.clone())
+            .unwrap_or_default();
         let args = vec![
             "--fan-out".to_owned(),
             endpoint.clone(),
+            "--query".to_owned(),
+            write,
             "--key".to_owned(),
             key,
             "--subscribers".to_owned(),
@@ -480,7 +667,7 @@ struct FanOut {
 
 /// The child side of `--fan-out`: `subscribers` sockets subscribe to `catalogChanged`, one
 /// mutation is sent, and each socket's time from sending it to the event is measured.
-async fn fan_out(endpoint: &str, key: &str, subscribers: usize) {
+async fn fan_out(endpoint: &str, key: &str, write: &str, subscribers: usize) {
     use async_graphql::futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -530,7 +717,7 @@ async fn fan_out(endpoint: &str, key: &str, subscribers: usize) {
             })
         })
         .collect();
-    let body = serde_json::json!({"query": QUERIES[3].1});
+    let body = serde_json::json!({ "query": write });
     let response = reqwest::Client::new()
         .post(endpoint)
         .bearer_auth(key)

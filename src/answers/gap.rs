@@ -61,7 +61,7 @@ pub fn weight(importance: Importance) -> f64 {
 
 /// What meeting `need` with `held` (`None`: not held; `Some(None)`: held, level unsaid)
 /// counts, from 0 to 1.
-fn credit(need: &Need, held: Option<Option<Proficiency>>) -> f64 {
+pub(super) fn credit(need: &Need, held: Option<Option<Proficiency>>) -> f64 {
     match (held, need.level) {
         (None, _) => 0.0,
         (Some(Some(held)), Some(asked)) if rank(held) < rank(asked) => {

@@ -7,6 +7,7 @@ use entity::{Importance, Proficiency};
 use sea_orm::ActiveEnum;
 
 use super::mentions::Vocabulary;
+use super::related::Postings;
 use super::search::SearchIndex;
 use crate::Result;
 use crate::catalog::Catalog;
@@ -44,6 +45,8 @@ pub struct GraphIndex {
     pub vocabulary: Option<Vocabulary>,
     /// Every name and alias, for ranked search.
     pub search: SearchIndex,
+    /// The roles' needs, inverted: which roles need each node.
+    pub postings: Postings,
 }
 
 /// A node by kind and slug.
@@ -183,6 +186,7 @@ impl GraphIndex {
                 },
             );
         }
+        index.postings = Postings::new(&index.roles);
         index.vocabulary = Some(Vocabulary::new(labels(catalog))?);
         let degrees = degrees(catalog);
         index.search = SearchIndex::new(labels(catalog).map(|(kind, slug, label, is_name)| {

@@ -6,8 +6,14 @@
 //! in `ASP.NET` (where `ASP.NET` itself is). Among the labels that match at one place the
 //! longest wins (`REST APIs` over `REST`), then a name over an alias; matches do not overlap.
 //! Offsets are in UTF-16 code units, as JavaScript strings count them.
+//!
+//! The automaton runs anchored, leftmost-longest, only where a mention may start (after a
+//! character that is not part of a word): at each such place it finds the longest label
+//! there, and if that one ends inside a word, the longest shorter one, and so on. Labels that
+//! are the same text are ordered at build time (names first, then by kind and slug), so the
+//! automaton's choice among them is the documented one.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::data::model::Kind;
 use crate::{Error, Result};
@@ -56,23 +62,29 @@ fn kind_rank(kind: Kind) -> usize {
 impl Vocabulary {
     /// The vocabulary of `(kind, slug, label, is the name)` entries; blank labels are skipped.
     pub fn new<'a>(entries: impl Iterator<Item = (Kind, &'a str, &'a str, bool)>) -> Result<Self> {
-        let mut texts = Vec::new();
-        let mut labels = Vec::new();
-        for (kind, slug, label, is_name) in entries {
-            let label = label.trim();
-            if label.is_empty() {
-                continue;
-            }
-            texts.push(label.to_owned());
-            labels.push(Label {
-                kind,
-                slug: slug.to_owned(),
-                is_name,
-            });
-        }
+        let mut entries: Vec<(&str, Label)> = entries
+            .map(|(kind, slug, label, is_name)| {
+                let label = label.trim();
+                let entry = Label {
+                    kind,
+                    slug: slug.to_owned(),
+                    is_name,
+                };
+                (label, entry)
+            })
+            .filter(|(label, _)| !label.is_empty())
+            .collect();
+        entries.sort_by(|(_, a), (_, b)| {
+            b.is_name
+                .cmp(&a.is_name)
+                .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
+                .then(a.slug.cmp(&b.slug))
+        });
+        let (texts, labels): (Vec<&str>, Vec<Label>) = entries.into_iter().unzip();
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&texts)
             .map_err(|err| Error::Internal(format!("the label automaton: {err}")))?;
         Ok(Vocabulary { automaton, labels })
@@ -80,47 +92,47 @@ impl Vocabulary {
 
     /// The mentions of nodes in `text`, in the order they appear.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let on_boundary = |start: usize, end: usize| {
-            let before = text[..start].chars().next_back();
-            let after = text[end..].chars().next();
-            !before.is_some_and(is_word) && !after.is_some_and(is_word)
-        };
-        let mut found: Vec<(usize, usize, &Label)> = self
-            .automaton
-            .find_overlapping_iter(text)
-            .filter(|m| on_boundary(m.start(), m.end()))
-            .map(|m| (m.start(), m.end(), &self.labels[m.pattern().as_usize()]))
-            .collect();
-        found.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(b.1.cmp(&a.1))
-                .then(b.2.is_name.cmp(&a.2.is_name))
-                .then(kind_rank(a.2.kind).cmp(&kind_rank(b.2.kind)))
-                .then(a.2.slug.cmp(&b.2.slug))
-        });
-        // Leftmost-longest, without overlaps; offsets converted to UTF-16 as we go.
+        let ends_a_word = |end: usize| !text[end..].chars().next().is_some_and(is_word);
         let mut mentions = Vec::new();
-        let (mut taken_until, mut byte_at, mut utf16_at) = (0, 0, 0);
+        let (mut byte_at, mut utf16_at) = (0, 0);
         let mut advance = |to: usize| {
             utf16_at += text[byte_at..to].encode_utf16().count();
             byte_at = to;
             utf16_at
         };
-        for (start, end, label) in found {
-            if start < taken_until {
+        let mut previous: Option<char> = None;
+        let mut skip_to = 0;
+        for (start, c) in text.char_indices() {
+            let may_start = start >= skip_to && !previous.is_some_and(is_word);
+            previous = Some(c);
+            if !may_start {
                 continue;
             }
-            taken_until = end;
-            let start16 = advance(start);
-            let end16 = advance(end);
+            // The longest label here that ends where a word ends.
+            let mut limit = text.len();
+            let found = loop {
+                let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
+                match self.automaton.find(input) {
+                    Some(m) if ends_a_word(m.end()) => break Some(m),
+                    Some(m) if m.end() > start + 1 => limit = m.end() - 1,
+                    _ => break None,
+                }
+            };
+            let Some(m) = found else {
+                continue;
+            };
+            let label = &self.labels[m.pattern().as_usize()];
+            let start16 = advance(m.start());
+            let end16 = advance(m.end());
             mentions.push(Mention {
                 start: start16,
                 end: end16,
-                text: text[start..end].to_owned(),
+                text: text[m.start()..m.end()].to_owned(),
                 kind: label.kind,
                 slug: label.slug.clone(),
                 by_name: label.is_name,
             });
+            skip_to = m.end();
         }
         mentions
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::gap::{Gap, Have, skill_gap, weight};
+use super::gap::{Gap, Have, credit, skill_gap, weight};
 use super::index::{GraphIndex, Need};
 use crate::data::model::Kind;
 
@@ -27,6 +27,68 @@ fn weights(needs: &[Need]) -> HashMap<(Kind, &str), f64> {
         .collect()
 }
 
+/// A role's need, as the inverted index lists it under the needed node.
+#[derive(Clone, Copy, Debug)]
+struct Posting {
+    /// The role, by its place in [`Postings::roles`].
+    role: u32,
+    /// The need, by its place in the role's needs.
+    need: u32,
+    weight: f64,
+}
+
+/// The roles' needs inverted: for each node, the roles that need it. With it, comparing one
+/// role (or one person) with every role costs what the shared needs cost, not a pass over
+/// every need of every role.
+#[derive(Debug, Default)]
+pub struct Postings {
+    /// Every role's slug, sorted.
+    roles: Vec<String>,
+    /// Each role's total weight and its number of essential needs.
+    totals: Vec<(f64, usize)>,
+    by_node: HashMap<Kind, HashMap<String, Vec<Posting>>>,
+}
+
+impl Postings {
+    pub fn new(roles: &HashMap<String, super::index::RoleNeeds>) -> Self {
+        let mut slugs: Vec<&String> = roles.keys().collect();
+        slugs.sort();
+        let mut postings = Postings::default();
+        for (at, slug) in slugs.into_iter().enumerate() {
+            let role = &roles[slug];
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let mut total = 0.0;
+            let mut essentials = 0;
+            for (need_at, need) in role.needs.iter().enumerate() {
+                let w = weight(need.importance);
+                total += w;
+                essentials += usize::from(need.importance == entity::Importance::Essential);
+                postings
+                    .by_node
+                    .entry(need.kind)
+                    .or_default()
+                    .entry(need.slug.clone())
+                    .or_default()
+                    .push(Posting {
+                        role: at,
+                        need: u32::try_from(need_at).unwrap_or(u32::MAX),
+                        weight: w,
+                    });
+            }
+            postings.roles.push(slug.clone());
+            postings.totals.push((total, essentials));
+        }
+        postings
+    }
+
+    fn of(&self, kind: Kind, slug: &str) -> &[Posting] {
+        self.by_node
+            .get(&kind)
+            .and_then(|nodes| nodes.get(slug))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The `first` roles most similar to `role`, most similar first (ties by slug); empty if
 /// there is no such role.
 pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
@@ -37,59 +99,67 @@ pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
 }
 
 /// The `first` roles (but `skip`) most similar to a set of needs, most similar first (ties
-/// by slug); roles that share nothing are left out.
+/// by slug). With `skip` (a role's related roles) roles that share nothing fill the list up
+/// at similarity 0; without it (a posting's closest roles) they are left out.
 pub fn nearest(
     index: &GraphIndex,
     needs: &[Need],
     skip: Option<&str>,
     first: usize,
 ) -> Vec<Related> {
+    let postings = &index.postings;
     let mine = weights(needs);
-    let mut found: Vec<Related> = index
-        .roles
+    let my_total: f64 = mine.values().sum();
+    // Σ over shared needs of the smaller weight, per role.
+    let mut shared_weight: HashMap<u32, f64> = HashMap::new();
+    for ((kind, slug), w) in &mine {
+        for posting in postings.of(*kind, slug) {
+            *shared_weight.entry(posting.role).or_default() += w.min(posting.weight);
+        }
+    }
+    let similarity = |role: u32, shared: f64| {
+        let union = my_total + postings.totals[role as usize].0 - shared;
+        if union > 0.0 { shared / union } else { 0.0 }
+    };
+    let skipped = |role: u32| Some(postings.roles[role as usize].as_str()) == skip;
+    let mut ranked: Vec<(f64, u32)> = shared_weight
         .iter()
-        .filter(|(slug, _)| Some(slug.as_str()) != skip)
-        .filter_map(|(slug, other)| {
-            let theirs = weights(&other.needs);
-            let (mut shared_weight, mut union) = (0.0, 0.0);
-            for (key, w) in &mine {
-                match theirs.get(key) {
-                    Some(t) => {
-                        shared_weight += w.min(*t);
-                        union += w.max(*t);
-                    }
-                    None => union += w,
-                }
-            }
-            union += theirs
-                .iter()
-                .filter(|(key, _)| !mine.contains_key(*key))
-                .map(|(_, w)| w)
-                .sum::<f64>();
-            let shared: Vec<Need> = other
-                .needs
-                .iter()
-                .filter(|need| mine.contains_key(&(need.kind, need.slug.as_str())))
-                .cloned()
-                .collect();
-            (skip.is_some() || !shared.is_empty()).then(|| Related {
-                slug: slug.clone(),
-                similarity: if union > 0.0 {
-                    shared_weight / union
-                } else {
-                    0.0
-                },
-                shared,
-            })
-        })
+        .filter(|(role, _)| !skipped(**role))
+        .map(|(role, shared)| (similarity(*role, *shared), *role))
         .collect();
-    found.sort_by(|a, b| {
-        b.similarity
-            .total_cmp(&a.similarity)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    found.truncate(first);
-    found
+    if skip.is_some() && ranked.len() < first {
+        // Roles that share nothing, by slug, after those that share something.
+        let zero = (0..postings.roles.len() as u32)
+            .filter(|role| !shared_weight.contains_key(role) && !skipped(*role))
+            .take(first - ranked.len())
+            .map(|role| (0.0, role));
+        ranked.extend(zero.collect::<Vec<_>>());
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked.truncate(first);
+    ranked
+        .into_iter()
+        .map(|(similarity, role)| {
+            let slug = postings.roles[role as usize].clone();
+            let shared = index
+                .roles
+                .get(&slug)
+                .map(|other| {
+                    other
+                        .needs
+                        .iter()
+                        .filter(|need| mine.contains_key(&(need.kind, need.slug.as_str())))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            Related {
+                slug,
+                similarity,
+                shared,
+            }
+        })
+        .collect()
 }
 
 /// How a role fits a person.
@@ -102,11 +172,55 @@ pub struct Fit {
 
 /// The `first` roles that fit `have` best: highest coverage first, then fewer missing
 /// essentials, then by slug.
+///
+/// Every role is scored from the inverted index (the roles that need each thing held); the
+/// gaps are then computed in full for the best ones only, and ranked by those exact figures.
 pub fn recommend(index: &GraphIndex, have: &[Have], first: usize) -> Vec<Fit> {
-    let mut fits: Vec<Fit> = index
-        .roles
-        .keys()
-        .filter_map(|role| skill_gap(index, role, have))
+    let postings = &index.postings;
+    let held: HashMap<&str, Option<entity::Proficiency>> = have
+        .iter()
+        .map(|have| (have.slug.as_str(), have.level))
+        .collect();
+    let mut earned = vec![0.0; postings.roles.len()];
+    let mut essentials_held = vec![0usize; postings.roles.len()];
+    for (slug, level) in &held {
+        for kind in Kind::ALL {
+            for posting in postings.of(*kind, slug) {
+                let role = &index.roles[&postings.roles[posting.role as usize]];
+                let need = &role.needs[posting.need as usize];
+                earned[posting.role as usize] += posting.weight * credit(need, Some(*level));
+                if need.importance == entity::Importance::Essential {
+                    essentials_held[posting.role as usize] += 1;
+                }
+            }
+        }
+    }
+    let mut scored: Vec<(f64, usize, usize)> = (0..postings.roles.len())
+        .map(|role| {
+            let (total, essentials) = postings.totals[role];
+            let coverage = if total > 0.0 {
+                earned[role] / total
+            } else {
+                1.0
+            };
+            (
+                coverage,
+                essentials.saturating_sub(essentials_held[role]),
+                role,
+            )
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // The exact gaps of the best, and of any role whose score is within rounding of the last
+    // one taken, so that rounding cannot change the order.
+    let cutoff = scored
+        .get(first.saturating_sub(1))
+        .map_or(f64::INFINITY, |s| s.0);
+    let mut fits: Vec<Fit> = scored
+        .iter()
+        .enumerate()
+        .take_while(|(at, s)| *at < first || s.0 >= cutoff - 1e-9)
+        .filter_map(|(_, s)| skill_gap(index, &postings.roles[s.2], have))
         .map(|gap| Fit {
             missing_essentials: gap
                 .missing

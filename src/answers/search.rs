@@ -24,9 +24,11 @@
 //! prefixes let the typo walk reuse rows of its edit-distance table from one label to the
 //! next), one text of all labels for `memchr`'s substring search, and a static order of the
 //! labels for the ties. The later ranks are only computed when the earlier ones found fewer
-//! nodes than asked.
+//! nodes than asked. The hits of one- to three-letter queries, the most asked and the
+//! longest to rank, are remembered with the index (which is rebuilt when the catalog changes).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
@@ -97,7 +99,24 @@ pub struct SearchIndex {
     text: String,
     /// Where each label starts in `text`.
     text_starts: Vec<u32>,
+    /// The best [`MOST_HITS`] hits of short queries (by query and kinds), kept once asked:
+    /// a search box asks for the same few one- to three-letter prefixes over and over, and
+    /// theirs are the longest candidate lists. The index is rebuilt when the catalog
+    /// changes, and this with it.
+    memo: Mutex<HashMap<MemoKey, Arc<Vec<Hit>>>>,
 }
+
+/// A remembered query: its normalised text and a bit per kind asked for.
+type MemoKey = (String, u8);
+
+/// The most hits one search returns.
+pub const MOST_HITS: usize = 100;
+
+/// Queries of at most this many characters are remembered.
+const MEMO_QUERY: usize = 3;
+
+/// The most remembered queries.
+const MEMO_SIZE: usize = 10_000;
 
 /// Trimmed, lowercased, one space between words.
 pub fn normalise(text: &str) -> String {
@@ -234,12 +253,45 @@ impl SearchIndex {
         &self.labels[label as usize].text[at as usize..]
     }
 
-    /// The `first` nodes that best match `query`, of the given kinds (all if empty).
+    /// The `first` nodes (at most [`MOST_HITS`]) that best match `query`, of the given kinds
+    /// (all if empty).
     pub fn search(&self, query: &str, kinds: &[Kind], first: usize) -> Vec<Hit> {
         let query = normalise(query);
+        let first = first.min(MOST_HITS);
         if query.is_empty() || first == 0 {
             return Vec::new();
         }
+        if query.chars().count() > MEMO_QUERY {
+            return self.rank(&query, kinds, first);
+        }
+        let mask = kinds
+            .iter()
+            .map(|kind| 1u8 << kind_rank(*kind).min(7))
+            .fold(0, |mask, bit| mask | bit);
+        let key = (query, mask);
+        let remembered = self
+            .memo
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(&key).cloned());
+        let hits = match remembered {
+            Some(hits) => hits,
+            None => {
+                let hits = Arc::new(self.rank(&key.0, kinds, MOST_HITS));
+                if let Ok(mut memo) = self.memo.lock()
+                    && memo.len() < MEMO_SIZE
+                {
+                    memo.insert(key, hits.clone());
+                }
+                hits
+            }
+        };
+        hits.iter().take(first).cloned().collect()
+    }
+
+    /// The `first` nodes that best match the normalised `query`.
+    fn rank(&self, query: &str, kinds: &[Kind], first: usize) -> Vec<Hit> {
+        let query = query.to_owned();
         let allowed =
             |node: u32| kinds.is_empty() || kinds.contains(&self.nodes[node as usize].kind);
         let chars: Vec<char> = query.chars().collect();

@@ -511,7 +511,7 @@ fn text_in_bounds(text: &str) -> Result<()> {
 }
 
 /// The most hits `search` returns.
-const MOST_HITS: i32 = 100;
+const MOST_HITS: i32 = answers::search::MOST_HITS as i32;
 
 /// The answers computed from the graph.
 #[derive(Default)]
