@@ -78,4 +78,31 @@ backend_tests!(
     four_levels_cost_four_statements,
     total_count_costs_one_statement_per_level_only_when_selected,
     edges_and_reverse_edges_are_batched,
+    sources_of_imported_nodes_cost_one_statement_per_level,
 );
+
+/// Where imported nodes came from is read for a whole level at once: every role's source in
+/// one statement, every skill's in one, however many fields of it are selected.
+async fn sources_of_imported_nodes_cost_one_statement_per_level(app: &TestApp) {
+    let bundle = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco");
+    skillgraph::esco::import(&app.db, &bundle, "en", "test", &mut |_| {})
+        .await
+        .unwrap_or_else(|err| panic!("the import: {}", err.detail()));
+    let plain = app
+        .statements_for(
+            "{ roles(first: 100) { nodes { slug skills(first: 100) { nodes { slug } } } } }",
+        )
+        .await;
+    let query = "{ roles(first: 100) { nodes { externalUri iscoGroup
+        skills(first: 100) { nodes { externalUri skillType reuseLevel otherBroaderUris } } } } }";
+    assert_eq!(app.statements_for(query).await, plain + 2);
+    let data = app.data(query).await;
+    let sourced = data["roles"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["skills"]["nodes"].as_array().unwrap())
+        .filter(|s| s["externalUri"].is_string())
+        .count();
+    assert!(sourced >= 6, "imported skills answered, got {sourced}");
+}
