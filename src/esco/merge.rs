@@ -193,6 +193,53 @@ fn count<T: PartialEq>(counts: &mut Counts, before: Option<&T>, after: &T) {
     }
 }
 
+/// The slugs of one kind's concepts: a node already imported keeps its slug (found by URI),
+/// a new concept gets one by [`new_slugs`]; and the imported nodes whose concept is gone.
+struct Slugs {
+    by_uri: HashMap<String, String>,
+    removed: HashSet<String>,
+}
+
+impl Slugs {
+    /// From the kind's nodes now, `(slug, source URI if imported)`, and the bundle's concepts,
+    /// `(URI, preferred label)`.
+    fn new<'a>(
+        nodes: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+        concepts: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let mut taken = HashSet::new();
+        let mut imported: HashMap<&str, &str> = HashMap::new();
+        for (slug, uri) in nodes {
+            taken.insert(slug.to_owned());
+            if let Some(uri) = uri {
+                imported.insert(uri, slug);
+            }
+        }
+        let concepts: Vec<(&str, &str)> = concepts.collect();
+        let in_bundle: HashSet<&str> = concepts.iter().map(|(uri, _)| *uri).collect();
+        let removed = imported
+            .iter()
+            .filter(|(uri, _)| !in_bundle.contains(*uri))
+            .map(|(_, slug)| (*slug).to_owned())
+            .collect();
+        let fresh: Vec<(&str, &str)> = concepts
+            .into_iter()
+            .filter(|(uri, _)| !imported.contains_key(uri))
+            .collect();
+        let mut by_uri = new_slugs(&fresh, &mut taken);
+        by_uri.extend(
+            imported
+                .into_iter()
+                .map(|(uri, slug)| (uri.to_owned(), slug.to_owned())),
+        );
+        Slugs { by_uri, removed }
+    }
+
+    fn of(&self, uri: &str) -> String {
+        self.by_uri.get(uri).cloned().unwrap_or_default()
+    }
+}
+
 /// The catalog with `bundle` merged in, and what changed.
 pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
     let mut report = Report {
@@ -202,36 +249,18 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
     let mut merged = current.clone();
 
     // Skills.
-    let skill_slug_of_uri: HashMap<&str, &str> = current
-        .skills
-        .iter()
-        .filter_map(|s| Some((s.external.as_ref()?.uri.as_str(), s.slug.as_str())))
-        .collect();
-    let bundle_skill_uris: HashSet<&str> = bundle
-        .skills
-        .iter()
-        .map(|s| s.concept.uri.as_str())
-        .collect();
-    let removed_skills: HashSet<String> = skill_slug_of_uri
-        .iter()
-        .filter(|(uri, _)| !bundle_skill_uris.contains(*uri))
-        .map(|(_, slug)| (*slug).to_owned())
-        .collect();
-    let mut taken: HashSet<String> = current.skills.iter().map(|s| s.slug.clone()).collect();
-    let fresh: Vec<(&str, &str)> = bundle
-        .skills
-        .iter()
-        .filter(|s| !skill_slug_of_uri.contains_key(s.concept.uri.as_str()))
-        .map(|s| (s.concept.uri.as_str(), s.concept.name.as_str()))
-        .collect();
-    let fresh_slugs = new_slugs(&fresh, &mut taken);
-    let slug_of = |uri: &str| -> String {
-        skill_slug_of_uri
-            .get(uri)
-            .map(|slug| (*slug).to_owned())
-            .or_else(|| fresh_slugs.get(uri).cloned())
-            .unwrap_or_default()
-    };
+    let skill_slugs = Slugs::new(
+        current
+            .skills
+            .iter()
+            .map(|s| (s.slug.as_str(), s.external.as_ref().map(|e| e.uri.as_str()))),
+        bundle
+            .skills
+            .iter()
+            .map(|s| (s.concept.uri.as_str(), s.concept.name.as_str())),
+    );
+    let removed_skills = &skill_slugs.removed;
+    let slug_of = |uri: &str| skill_slugs.of(uri);
     let old_skills: HashMap<&str, &Skill> = current
         .skills
         .iter()
@@ -268,7 +297,7 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
         imported.insert(slug, skill);
     }
     report.skills.removed = removed_skills.len();
-    let mut skills = Vec::with_capacity(current.skills.len() + fresh.len());
+    let mut skills = Vec::with_capacity(current.skills.len() + imported.len());
     for s in &current.skills {
         if removed_skills.contains(&s.slug) {
             continue;
@@ -284,29 +313,17 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
     merged.skills = skills;
 
     // Roles.
-    let role_slug_of_uri: HashMap<&str, &str> = current
-        .roles
-        .iter()
-        .filter_map(|r| Some((r.external.as_ref()?.uri.as_str(), r.slug.as_str())))
-        .collect();
-    let bundle_role_uris: HashSet<&str> = bundle
-        .occupations
-        .iter()
-        .map(|o| o.concept.uri.as_str())
-        .collect();
-    let removed_roles: HashSet<String> = role_slug_of_uri
-        .iter()
-        .filter(|(uri, _)| !bundle_role_uris.contains(*uri))
-        .map(|(_, slug)| (*slug).to_owned())
-        .collect();
-    let mut taken: HashSet<String> = current.roles.iter().map(|r| r.slug.clone()).collect();
-    let fresh: Vec<(&str, &str)> = bundle
-        .occupations
-        .iter()
-        .filter(|o| !role_slug_of_uri.contains_key(o.concept.uri.as_str()))
-        .map(|o| (o.concept.uri.as_str(), o.concept.name.as_str()))
-        .collect();
-    let fresh_role_slugs = new_slugs(&fresh, &mut taken);
+    let role_slugs = Slugs::new(
+        current
+            .roles
+            .iter()
+            .map(|r| (r.slug.as_str(), r.external.as_ref().map(|e| e.uri.as_str()))),
+        bundle
+            .occupations
+            .iter()
+            .map(|o| (o.concept.uri.as_str(), o.concept.name.as_str())),
+    );
+    let removed_roles = &role_slugs.removed;
     let curated_skills: HashSet<&str> = merged
         .skills
         .iter()
@@ -318,11 +335,7 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
     let mut imported: BTreeMap<String, Role> = BTreeMap::new();
     for o in &bundle.occupations {
         let uri = o.concept.uri.as_str();
-        let slug = role_slug_of_uri
-            .get(uri)
-            .map(|slug| (*slug).to_owned())
-            .or_else(|| fresh_role_slugs.get(uri).cloned())
-            .unwrap_or_default();
+        let slug = role_slugs.of(uri);
         let old = old_roles.get(slug.as_str()).copied();
         let mut needs: Vec<RoleSkill> = bundle
             .needs
@@ -362,7 +375,7 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
         imported.insert(slug, role);
     }
     report.roles.removed = removed_roles.len();
-    let mut roles = Vec::with_capacity(current.roles.len() + fresh.len());
+    let mut roles = Vec::with_capacity(current.roles.len() + imported.len());
     for r in &current.roles {
         if removed_roles.contains(&r.slug) {
             continue;
@@ -372,7 +385,7 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
     roles.extend(imported.into_values());
     merged.roles = roles;
 
-    refuse_dangling(&merged, &removed_skills)?;
+    refuse_dangling(&merged, removed_skills)?;
     Ok((merged, report))
 }
 
