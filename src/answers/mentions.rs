@@ -90,6 +90,11 @@ impl Vocabulary {
         Ok(Vocabulary { automaton, labels })
     }
 
+    /// The heap memory of the automaton, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage()
+    }
+
     /// The mentions of nodes in `text`, in the order they appear.
     pub fn find(&self, text: &str) -> Vec<Mention> {
         let ends_a_word = |end: usize| !text[end..].chars().next().is_some_and(is_word);

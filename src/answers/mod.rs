@@ -49,8 +49,20 @@ impl Answers {
         if let Some(index) = self.fresh(revision).await {
             return Ok(index);
         }
+        let started = std::time::Instant::now();
         let catalog = crate::catalog::export(&db.conn).await?;
         let index = Arc::new(GraphIndex::new(revision, &catalog)?);
+        drop(catalog);
+        tracing::info!(
+            revision,
+            roles = index.roles.len(),
+            automaton_bytes = index
+                .vocabulary
+                .as_ref()
+                .map_or(0, Vocabulary::memory_usage),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "answers index built"
+        );
         *self.current.write().await = Some(index.clone());
         Ok(index)
     }
