@@ -186,8 +186,13 @@ pub fn recommend(index: &GraphIndex, have: &[Have], first: usize) -> Vec<Fit> {
     for (slug, level) in &held {
         for kind in Kind::ALL {
             for posting in postings.of(*kind, slug) {
-                let role = &index.roles[&postings.roles[posting.role as usize]];
-                let need = &role.needs[posting.need as usize];
+                let need = index
+                    .roles
+                    .get(&postings.roles[posting.role as usize])
+                    .and_then(|role| role.needs.get(posting.need as usize));
+                let Some(need) = need else {
+                    continue;
+                };
                 earned[posting.role as usize] += posting.weight * credit(need, Some(*level));
                 if need.importance == entity::Importance::Essential {
                     essentials_held[posting.role as usize] += 1;
