@@ -32,14 +32,40 @@
   var http = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
   var socketUrl = window.location.origin.replace(/^http/, 'ws') + '/graphql';
 
-  // The type of the operation GraphiQL is about to run.
-  function operationType(params, opts) {
-    var definitions = (opts && opts.documentAST && opts.documentAST.definitions) || [];
-    var operations = definitions.filter(function (d) { return d.kind === 'OperationDefinition'; });
-    var chosen = operations.find(function (d) {
-      return !params.operationName || (d.name && d.name.value === params.operationName);
+  // The type of the operation GraphiQL is about to run, read from the text it sends (the
+  // parsed document GraphiQL passes along can still be the previous one's right after an
+  // edit): the top-level operations, outside strings and comments, and the one named by
+  // `operationName` or else the first.
+  function operationType(params) {
+    var text = (params.query || '').replace(/"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|#[^\n]*/g, ' ');
+    var tokens = /[{}]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var operations = [];
+    var current = null;
+    var depth = 0;
+    var token;
+    while ((token = tokens.exec(text))) {
+      var word = token[0];
+      if (word === '{') {
+        if (depth === 0) {
+          operations.push(current || { type: 'query', name: null });
+          current = null;
+        }
+        depth += 1;
+      } else if (word === '}') {
+        depth = Math.max(0, depth - 1);
+      } else if (depth === 0) {
+        if (/^(query|mutation|subscription|fragment)$/.test(word)) {
+          current = { type: word, name: null };
+        } else if (current && current.name === null) {
+          current.name = word;
+        }
+      }
+    }
+    var runnable = operations.filter(function (o) { return o.type !== 'fragment'; });
+    var chosen = runnable.find(function (o) {
+      return !params.operationName || o.name === params.operationName;
     });
-    return chosen ? chosen.operation : 'query';
+    return chosen ? chosen.type : 'query';
   }
 
   // One subscription over its own socket, as an async iterator of results; GraphiQL closes it
@@ -96,7 +122,7 @@
   }
 
   function fetcher(params, opts) {
-    if (operationType(params, opts) === 'subscription') {
+    if (operationType(params) === 'subscription') {
       return subscribe(params, opts && opts.headers);
     }
     return http(params, opts);
