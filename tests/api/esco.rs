@@ -349,6 +349,17 @@ async fn alternative_labels_are_searchable(app: &TestApp) {
         json!([{"slug": "javascript", "kind": "LANGUAGE", "matchedBy": "ALIAS"},
                {"slug": "javascript", "kind": "SKILL", "matchedBy": "ALIAS"}])
     );
+    // A source filter that could be no URI is refused, naming its field.
+    let error = app
+        .error(&format!(
+            r#"{{ skills(filter: {{externalUri: "{}"}}) {{ totalCount }} }}"#,
+            "x".repeat(600)
+        ))
+        .await;
+    assert_eq!(
+        (&error["extensions"]["code"], &error["extensions"]["field"]),
+        (&json!("BAD_USER_INPUT"), &json!("externalUri"))
+    );
     // The built-in catalog names teamwork too (in an alias of its own skill).
     assert_eq!(
         data["c"]["nodes"],
