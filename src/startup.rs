@@ -111,6 +111,9 @@ impl Application {
                 prepare_with_retry(&db).await;
                 refresh_list_sizes(&api, &db).await;
                 prepared.store(true, Ordering::Release);
+                // Said once GraphQL answers (not when the database is merely migrated), so
+                // that whoever waits for this line can send queries at once.
+                tracing::info!("database ready");
             }))
         });
         let _refreshing = {
@@ -165,10 +168,7 @@ async fn prepare_with_retry(db: &Db) {
     let mut pause = Duration::from_millis(250);
     loop {
         match prepare_database(db).await {
-            Ok(()) => {
-                tracing::info!("database ready");
-                return;
-            }
+            Ok(()) => return,
             Err(err) => {
                 tracing::warn!(detail = %err.detail(), "database not ready; retrying in {pause:?}");
                 tokio::time::sleep(pause).await;
