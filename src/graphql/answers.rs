@@ -244,6 +244,7 @@ impl Path {
 }
 
 /// A role near another, with the needs they share named.
+#[derive(Clone)]
 pub struct RelatedRole {
     related: Related,
     shared: Vec<GapItem>,
@@ -472,15 +473,7 @@ impl PostingAnalysis {
     /// between the role's needs and the skills, languages, frameworks and tools the text
     /// mentions (each counted essential); roles that share none of them are left out.
     async fn roles(&self) -> PlainList<RelatedRole> {
-        PlainList(
-            self.roles
-                .iter()
-                .map(|role| RelatedRole {
-                    related: role.related.clone(),
-                    shared: role.shared.clone(),
-                })
-                .collect(),
-        )
+        PlainList(self.roles.clone())
     }
 
     /// What a person with `have` lacks for the closest role; null when no role shares

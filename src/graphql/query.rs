@@ -104,9 +104,13 @@ trait ListFilter: Default {
 /// The longest URI or code a source filter accepts.
 const MAX_SOURCE_VALUE: usize = 512;
 
+/// The source tables of imported roles and skills, with the column naming their node.
+const ROLE_SOURCE: (&str, &str) = ("role_external", "role_id");
+const SKILL_SOURCE: (&str, &str) = ("skill_external", "skill_id");
+
 /// A filter on the source row of imported nodes (`role_external` or `skill_external`).
 fn source(
-    table: &'static str,
+    (table, node_column): (&'static str, &'static str),
     (field, column): (&str, &'static str),
     value: Option<String>,
 ) -> Result<Option<Filter>> {
@@ -121,11 +125,6 @@ fn source(
             ),
         ));
     }
-    let node_column = if table == "role_external" {
-        "role_id"
-    } else {
-        "skill_id"
-    };
     Ok(Some(Filter::Source {
         table,
         node_column,
@@ -138,12 +137,12 @@ impl ListFilter for RoleFilter {
     fn filters(self) -> Result<Vec<Filter>> {
         let mut filters: Vec<Filter> = search(self.search)?.into_iter().collect();
         filters.extend(source(
-            "role_external",
+            ROLE_SOURCE,
             ("externalUri", "uri"),
             self.external_uri,
         )?);
         filters.extend(source(
-            "role_external",
+            ROLE_SOURCE,
             ("iscoGroup", "isco_group"),
             self.isco_group,
         )?);
@@ -159,7 +158,7 @@ impl ListFilter for SkillFilter {
             filters.push(Filter::RootsOnly);
         }
         filters.extend(source(
-            "skill_external",
+            SKILL_SOURCE,
             ("externalUri", "uri"),
             self.external_uri,
         )?);
@@ -167,18 +166,14 @@ impl ListFilter for SkillFilter {
             .skill_type
             .map(|t| entity::SkillType::from(t).to_value());
         filters.extend(source(
-            "skill_external",
+            SKILL_SOURCE,
             ("skillType", "skill_type"),
             skill_type,
         )?);
         let reuse = self
             .reuse_level
             .map(|r| entity::ReuseLevel::from(r).to_value());
-        filters.extend(source(
-            "skill_external",
-            ("reuseLevel", "reuse_level"),
-            reuse,
-        )?);
+        filters.extend(source(SKILL_SOURCE, ("reuseLevel", "reuse_level"), reuse)?);
         Ok(filters)
     }
 }
