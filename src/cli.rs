@@ -163,6 +163,27 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
 
+    /// The longest query document accepted, in bytes (longer: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes)]
+    pub max_document_bytes: usize,
+
+    /// The most lexical tokens a query document may have (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_TOKENS", default_value_t = Limits::default().max_tokens)]
+    pub max_tokens: usize,
+
+    /// The most field selections a document may expand to, each fragment spread counted in
+    /// full (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_SELECTIONS", default_value_t = Limits::default().max_selections)]
+    pub max_selections: usize,
+
+    /// The most aliased fields a document may expand to (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
+    pub max_aliases: usize,
+
+    /// The most directives a document may expand to (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
+    pub max_directives: usize,
+
     /// Milliseconds a statement may run on PostgreSQL before it is cancelled (reported to the
     /// client as `SERVICE_UNAVAILABLE`).
     #[arg(long, env = "SKILLGRAPH_STATEMENT_TIMEOUT_MS", default_value_t = db::DEFAULT_STATEMENT_TIMEOUT.as_millis() as u64)]
@@ -273,6 +294,11 @@ impl ServeArgs {
             max_query_depth: self.max_query_depth,
             max_complexity: self.max_complexity,
             introspection: self.introspection,
+            max_document_bytes: self.max_document_bytes,
+            max_tokens: self.max_tokens,
+            max_selections: self.max_selections,
+            max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
         })
     }
 }

@@ -32,6 +32,16 @@ pub struct Limits {
     /// Whether clients may read the schema by introspection (GraphiQL, codegen). Production
     /// deployments that publish `schema.graphql` may turn it off.
     pub introspection: bool,
+    /// The longest query document accepted, in bytes (see [`super::budget`]).
+    pub max_document_bytes: usize,
+    /// The most lexical tokens a document may have.
+    pub max_tokens: usize,
+    /// The most field selections a document may expand to, fragments spread out.
+    pub max_selections: usize,
+    /// The most aliased fields a document may expand to.
+    pub max_aliases: usize,
+    /// The most directives a document may expand to.
+    pub max_directives: usize,
 }
 
 impl Default for Limits {
@@ -43,6 +53,11 @@ impl Default for Limits {
             max_query_depth: 20,
             max_complexity: 200_000,
             introspection: true,
+            max_document_bytes: 100_000,
+            max_tokens: 20_000,
+            max_selections: 5_000,
+            max_aliases: 200,
+            max_directives: 200,
         }
     }
 }
@@ -81,6 +96,33 @@ impl Limits {
     /// 100 for its own statement.
     async fn max_complexity(&self) -> i32 {
         int(self.max_complexity)
+    }
+
+    /// The longest query document accepted, in bytes (longer: `QUERY_TOO_LARGE`, with
+    /// `extensions.measure` saying which of these limits was passed).
+    async fn max_document_bytes(&self) -> i32 {
+        int(self.max_document_bytes)
+    }
+
+    /// The most lexical tokens (names, punctuators, values) a document may have.
+    async fn max_tokens(&self) -> i32 {
+        int(self.max_tokens)
+    }
+
+    /// The most field selections a document may come to with its fragments spread out, each
+    /// spread counted in full; `__typename` and introspection fields count.
+    async fn max_selections(&self) -> i32 {
+        int(self.max_selections)
+    }
+
+    /// The most aliased fields a document may come to with its fragments spread out.
+    async fn max_aliases(&self) -> i32 {
+        int(self.max_aliases)
+    }
+
+    /// The most directives a document may come to with its fragments spread out.
+    async fn max_directives(&self) -> i32 {
+        int(self.max_directives)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http/`).
 
 pub(crate) mod answers;
+mod budget;
 mod connections;
 mod enums;
 mod error_codes;
@@ -106,6 +107,26 @@ impl Api {
         Ok(())
     }
 
+    /// Measures the request's document against the document limits (see [`budget`]) before
+    /// async-graphql walks it: its text first, then its parse (the one the request keeps).
+    /// Every way in — POST, GET, batches, persisted queries, WebSocket — runs through here.
+    fn check_budget(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<(), Box<async_graphql::Response>> {
+        let refuse = |too_large: budget::TooLarge| {
+            Box::new(async_graphql::Response::from_errors(vec![
+                too_large.to_server_error(),
+            ]))
+        };
+        budget::check_text(&request.query, &self.limits).map_err(refuse)?;
+        // A document that does not parse is left to execution, which says why.
+        if let Ok(document) = request.parsed_query() {
+            budget::check_document(document, &self.limits).map_err(refuse)?;
+        }
+        Ok(())
+    }
+
     fn list_sizes(&self) -> ListSizes {
         self.sizes
             .read()
@@ -118,6 +139,9 @@ impl Api {
     /// parsed again, only for an answer with field errors. A query refused for its depth or
     /// cost is measured, so that the client learns by how much (see [`measure`]).
     pub async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        if let Err(refused) = self.check_budget(&mut request) {
+            return *refused;
+        }
         let root_keys = operation::root_keys(&mut request);
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
@@ -156,10 +180,13 @@ impl Api {
     /// [`Api::execute`].
     pub fn execute_stream(
         &self,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         session: Option<Arc<async_graphql::Data>>,
     ) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
-        use async_graphql::futures_util::StreamExt;
+        use async_graphql::futures_util::{StreamExt, stream};
+        if let Err(refused) = self.check_budget(&mut request) {
+            return stream::once(async move { *refused }).boxed();
+        }
         let stream = match session {
             Some(session) => self
                 .schema

@@ -9,6 +9,7 @@ mod answers;
 mod caching;
 mod catalog_queries;
 mod database_faults;
+mod document_limits;
 mod errors;
 mod esco;
 mod export;
