@@ -236,6 +236,15 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_WRITE_BURST", default_value_t = HttpConfig::default().write_burst)]
     pub write_burst: u32,
 
+    /// Read operations per second each API key and each client address may make on average
+    /// (0, the default: no limit); more get 429 with `Retry-After`.
+    #[arg(long, env = "SKILLGRAPH_READ_RATE", default_value_t = HttpConfig::default().read_rate)]
+    pub read_rate: u32,
+
+    /// Read operations each key and each address may make at once, above the rate.
+    #[arg(long, env = "SKILLGRAPH_READ_BURST", default_value_t = HttpConfig::default().read_burst)]
+    pub read_burst: u32,
+
     /// The most WebSocket connections this server holds open (more: 503).
     #[arg(long, env = "SKILLGRAPH_MAX_WEBSOCKETS", default_value_t = HttpConfig::default().max_websockets)]
     pub max_websockets: usize,
@@ -243,6 +252,11 @@ pub struct ServeArgs {
     /// The most subscriptions one WebSocket connection may run at once.
     #[arg(long, env = "SKILLGRAPH_MAX_SUBSCRIPTIONS", default_value_t = HttpConfig::default().max_subscriptions)]
     pub max_subscriptions: usize,
+
+    /// The most bytes of persisted-query documents a server remembers (the least recently
+    /// used are forgotten first).
+    #[arg(long, env = "SKILLGRAPH_PERSISTED_QUERY_BYTES", default_value_t = HttpConfig::default().persisted_query_bytes)]
+    pub persisted_query_bytes: usize,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -275,8 +289,11 @@ impl ServeArgs {
                 require_key_for_reads: self.require_key_for_reads,
                 write_rate: self.write_rate,
                 write_burst: self.write_burst,
+                read_rate: self.read_rate,
+                read_burst: self.read_burst,
                 max_websockets: self.max_websockets,
                 max_subscriptions: self.max_subscriptions,
+                persisted_query_bytes: self.persisted_query_bytes,
             },
         })
     }

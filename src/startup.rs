@@ -12,7 +12,7 @@ use crate::catalog::{self, SeedOutcome};
 use crate::curation::{Curator, Events};
 use crate::db::{self, Db};
 use crate::graphql::{Api, Limits, ListResolution};
-use crate::http::{AppState, HttpConfig, RateLimiter, router};
+use crate::http::{AppState, HttpConfig, PersistedQueries, RateLimiter, router};
 use crate::metrics::{self, RequestMetrics};
 use crate::{Error, Result};
 
@@ -69,8 +69,9 @@ impl Application {
             http: settings.http.clone(),
             prepared: Arc::new(AtomicBool::new(false)),
             metrics: RequestMetrics::default(),
-            persisted: Default::default(),
+            persisted: PersistedQueries::with_capacity(settings.http.persisted_query_bytes),
             write_limiter: RateLimiter::new(settings.http.write_rate, settings.http.write_burst),
+            read_limiter: RateLimiter::new(settings.http.read_rate, settings.http.read_burst),
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.http.max_websockets)),
         };
         Ok(Application { listener, state })

@@ -22,6 +22,33 @@ pub struct Operation {
     /// The selected operation's type; `None` when the document does not parse or names no
     /// single operation to run (execution then reports why).
     pub kind: Option<OperationType>,
+    /// How many root fields the selected operation runs, fragments at the root followed
+    /// (each fragment once): a mutation's count of writes, for the rate limit. At least 1.
+    pub root_fields: usize,
+}
+
+/// The root fields of `operation`, fragments at the root level followed once each.
+fn count_root_fields(document: &ExecutableDocument, operation: &OperationDefinition) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut sets = vec![&operation.selection_set.node];
+    let mut count = 0_usize;
+    while let Some(set) = sets.pop() {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(_) => count += 1,
+                Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if seen.insert(name.as_str())
+                        && let Some(fragment) = document.fragments.get(name)
+                    {
+                        sets.push(&fragment.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    count.max(1)
 }
 
 /// The operation a request runs, as async-graphql selects it, with its name.
@@ -93,6 +120,7 @@ impl Operation {
                 parses: false,
                 name: wanted,
                 kind: None,
+                root_fields: 1,
             };
         };
         let selected = selected(document, wanted.as_deref());
@@ -101,11 +129,13 @@ impl Operation {
                 parses: true,
                 name,
                 kind: Some(operation.node.ty),
+                root_fields: count_root_fields(document, &operation.node),
             },
             None => Operation {
                 parses: true,
                 name: wanted,
                 kind: None,
+                root_fields: 1,
             },
         }
     }
@@ -147,5 +177,20 @@ mod tests {
             Some("RoleTree")
         );
         assert!(!of("{ x", None).parses);
+    }
+
+    #[test]
+    fn root_fields_count_every_write() {
+        assert_eq!(of("mutation { a b c }", None).root_fields, 3);
+        let spread = "mutation { ...W ...W ... on Mutation { d } } fragment W on Mutation { a b }";
+        assert_eq!(
+            of(spread, None).root_fields,
+            3,
+            "a fragment's fields run once"
+        );
+        let cyclic =
+            "mutation { ...A } fragment A on Mutation { a ...B } fragment B on Mutation { b ...A }";
+        assert_eq!(of(cyclic, None).root_fields, 2);
+        assert_eq!(of("{ x", None).root_fields, 1);
     }
 }

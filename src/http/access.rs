@@ -1,5 +1,6 @@
-//! Who may do what over HTTP: the API key of the `Authorization` header, and the rate limit on
-//! writes.
+//! Who may do what over HTTP: the API key of the `Authorization` header, and the rate limits
+//! on writes (one token per root mutation field) and, when configured, on reads (one per
+//! operation).
 //!
 //! Keys come only from `Authorization: Bearer <key>` (or, on a WebSocket, the
 //! `connection_init` payload), never from cookies or the query string: a page on another
@@ -74,6 +75,40 @@ pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Call
     presented(state, key).await
 }
 
+/// For what is served beside GraphQL — the roadmap diagrams, the SDL, the metrics — on a
+/// server that needs keys for reads: the request must carry a valid key (with `needed` scope,
+/// when given), or it is refused as GraphQL would refuse it. On other servers, anyone may.
+pub(super) async fn gate(
+    state: &AppState,
+    headers: &HeaderMap,
+    needed: Option<keys::Scope>,
+) -> Result<(), Box<Response>> {
+    if !state.http.require_key_for_reads {
+        return Ok(());
+    }
+    let media = MediaType::Json;
+    let caller = caller(state, headers)
+        .await
+        .map_err(|refused| Box::new(refused.response(media)))?;
+    let Some(principal) = caller.0 else {
+        let message =
+            "this server needs an API key for every request: send `Authorization: Bearer <key>`";
+        return Err(Box::new(unauthenticated(message, media)));
+    };
+    if let Some(needed) = needed
+        && principal.require(needed).is_err()
+    {
+        let message = format!("this needs a key with the `{}` scope", needed.name());
+        return Err(Box::new(protocol::error(
+            StatusCode::FORBIDDEN,
+            &message,
+            "FORBIDDEN",
+            media,
+        )));
+    }
+    Ok(())
+}
+
 /// The holder of a presented key.
 pub(super) async fn presented(state: &AppState, key: &str) -> Result<Caller, Refused> {
     match keys::authenticate(&state.db, key).await {
@@ -104,10 +139,14 @@ pub(super) fn admit(
     address: IpAddr,
     media: MediaType,
 ) -> Result<(), Box<Response>> {
-    let writes = operations
+    // A write costs one token per root mutation field: 300 aliased writes in one document
+    // are 300 writes.
+    let writes: usize = operations
         .iter()
         .filter(|operation| !operation.is_query())
-        .count();
+        .map(|operation| operation.root_fields)
+        .sum();
+    let reads = operations.len() - operations.iter().filter(|o| !o.is_query()).count();
     let anonymous = caller.0.is_none();
     if anonymous && writes > 0 {
         let message = "mutations need an API key: send `Authorization: Bearer <key>`";
@@ -118,17 +157,46 @@ pub(super) fn admit(
             "this server needs an API key for every request: send `Authorization: Bearer <key>`";
         return Err(Box::new(unauthenticated(message, media)));
     }
-    if writes == 0 {
-        return Ok(());
-    }
     let mut buckets = vec![format!("address:{address}")];
     if let Some(principal) = &caller.0 {
         buckets.push(format!("key:{}", principal.name));
     }
+    let limits = [
+        (&state.write_limiter, writes, "writes"),
+        (&state.read_limiter, reads, "reads"),
+    ];
+    for (limiter, count, what) in limits {
+        if count > 0 {
+            take(limiter, &buckets, count, what, media)?;
+        }
+    }
+    Ok(())
+}
+
+/// Takes `count` tokens from each bucket of `limiter`, or refuses with `429`.
+fn take(
+    limiter: &RateLimiter,
+    buckets: &[String],
+    count: usize,
+    what: &str,
+    media: MediaType,
+) -> Result<(), Box<Response>> {
+    if let Some(burst) = limiter.burst()
+        && count > burst
+    {
+        let message =
+            format!("one request may make at most {burst} {what}; send them in smaller requests");
+        return Err(Box::new(protocol::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &message,
+            "RATE_LIMITED",
+            media,
+        )));
+    }
     for bucket in buckets {
-        if let Err(wait) = state.write_limiter.take(&bucket, writes) {
+        if let Err(wait) = limiter.take(bucket, count) {
             let message = format!(
-                "too many writes from this {}; retry in {} s",
+                "too many {what} from this {}; retry in {} s",
                 bucket.split(':').next().unwrap_or("client"),
                 wait.as_secs().max(1)
             );
@@ -168,6 +236,11 @@ impl RateLimiter {
             burst: f64::from(burst.max(1)),
             buckets: Arc::default(),
         }
+    }
+
+    /// The most tokens one request can take, `None` when the limit is off.
+    pub fn burst(&self) -> Option<usize> {
+        (self.per_second > 0.0).then_some(self.burst as usize)
     }
 
     /// Takes `n` tokens from `bucket`, or says how long until they are there.

@@ -2,7 +2,7 @@
 //! errors says how long it may be kept (`Cache-Control`) and carries an `ETag` derived from its
 //! bytes, which therefore changes exactly when the answer does; a client that sends the ETag
 //! back in `If-None-Match` gets `304 Not Modified` without the body. POST answers, and answers
-//! with errors, are not to be stored.
+//! with errors, are not to be stored; answers to keyed requests are `private`.
 
 use std::time::Duration;
 
@@ -41,15 +41,35 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
-/// Makes a successful GET answer cacheable for `max_age`, with an ETag; `304` when the client
-/// already holds it.
-pub async fn cacheable(answer: Response, request: &HeaderMap, max_age: Duration) -> Response {
+/// Who may keep an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Any cache, shared ones (CDNs, proxies) included.
+    Public,
+    /// The client's own cache only: the answer depends on the key the request carried.
+    Private,
+}
+
+/// Makes a successful GET answer cacheable for `max_age` by `audience`, with an ETag; `304`
+/// when the client already holds it. `Vary` names what the answer depends on: `Accept`
+/// always (its media type follows it), and `Authorization`, so that even a cache that
+/// ignores `private` does not hand one client's answer to another.
+pub async fn cacheable(
+    answer: Response,
+    request: &HeaderMap,
+    max_age: Duration,
+    audience: Audience,
+) -> Response {
     let (mut parts, body) = answer.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "answer too large").into_response();
     };
     let tag = etag(&bytes);
-    let cache_control = format!("public, max-age={}", max_age.as_secs());
+    let scope = match audience {
+        Audience::Public => "public",
+        Audience::Private => "private",
+    };
+    let cache_control = format!("{scope}, max-age={}", max_age.as_secs());
     let headers = &mut parts.headers;
     if let Ok(value) = HeaderValue::from_str(&tag) {
         headers.insert(header::ETAG, value);
@@ -57,8 +77,10 @@ pub async fn cacheable(answer: Response, request: &HeaderMap, max_age: Duration)
     if let Ok(value) = HeaderValue::from_str(&cache_control) {
         headers.insert(header::CACHE_CONTROL, value);
     }
-    // The answer's media type follows `Accept`.
-    headers.insert(header::VARY, HeaderValue::from_static("accept"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept, authorization"),
+    );
     let held = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())

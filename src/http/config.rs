@@ -30,10 +30,17 @@ pub struct HttpConfig {
     pub write_rate: u32,
     /// ...and at once.
     pub write_burst: u32,
+    /// Read operations per second each key and each address may make on average (0, the
+    /// default: no limit)...
+    pub read_rate: u32,
+    /// ...and at once.
+    pub read_burst: u32,
     /// The most WebSocket connections this replica holds open.
     pub max_websockets: usize,
     /// The most subscriptions one WebSocket connection runs at once.
     pub max_subscriptions: usize,
+    /// The most bytes of persisted-query documents this replica remembers.
+    pub persisted_query_bytes: usize,
 }
 
 impl Default for HttpConfig {
@@ -48,8 +55,11 @@ impl Default for HttpConfig {
             require_key_for_reads: false,
             write_rate: 20,
             write_burst: 40,
+            read_rate: 0,
+            read_burst: 100,
             max_websockets: 10_000,
             max_subscriptions: 100,
+            persisted_query_bytes: super::persisted::DEFAULT_CAPACITY_BYTES,
         }
     }
 }

@@ -2,10 +2,10 @@
 //! on their own for embedding (`/roles/{slug}/roadmap.svg`).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::AppState;
+use super::{AppState, access, caching};
 use crate::roadmap;
 use crate::slug::is_slug;
 
@@ -21,13 +21,22 @@ pub(super) async fn page() -> impl IntoResponse {
 pub(super) async fn roadmap_svg(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
+    if let Err(refused) = access::gate(&state, &headers, None).await {
+        return caching::no_store(*refused);
+    }
     if !is_slug(&slug) {
         return (StatusCode::NOT_FOUND, "no such role").into_response();
     }
     match roadmap::role_svg(&state.db, &slug).await {
         Ok(Some(svg)) => {
-            let cache = format!("public, max-age={}", state.http.cache_max_age.as_secs());
+            let scope = if state.http.require_key_for_reads {
+                "private"
+            } else {
+                "public"
+            };
+            let cache = format!("{scope}, max-age={}", state.http.cache_max_age.as_secs());
             let mut response = ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response();
             if let Ok(value) = HeaderValue::from_str(&cache) {
                 response.headers_mut().insert(header::CACHE_CONTROL, value);

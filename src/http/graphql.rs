@@ -18,7 +18,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::persisted::PersistedError;
+use super::persisted::{PersistedError, Registration};
 use super::protocol::{self, BadRequest, MediaType, Operations};
 use super::{AppState, access, caching, ides, websocket};
 use crate::graphql::{Caller, Operation, add_codes, request_loader};
@@ -49,6 +49,8 @@ fn unavailable<'a>(
 struct Ready {
     request: async_graphql::Request,
     operation: Operation,
+    /// A persisted query's document to remember once it has run past validation.
+    registration: Option<(Registration, String)>,
 }
 
 /// Resolves a request's persisted document and reads its operation; an unusable persisted
@@ -57,20 +59,34 @@ fn ready(
     state: &AppState,
     mut request: async_graphql::Request,
 ) -> Result<Ready, Box<async_graphql::Response>> {
-    if let Err(error) = state.persisted.resolve(&mut request) {
-        return Err(Box::new(persisted_error(&error)));
-    }
+    let registration = match state.persisted.resolve(&mut request) {
+        Ok(registration) => registration.map(|registration| (registration, request.query.clone())),
+        Err(error) => return Err(Box::new(persisted_error(&error))),
+    };
     let operation = Operation::of(&mut request);
-    Ok(Ready { request, operation })
+    Ok(Ready {
+        request,
+        operation,
+        registration,
+    })
 }
 
 /// Runs one operation, as `caller`, with a DataLoader of its own, and gives every error a
 /// code.
 async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async_graphql::Response {
-    let Ready { request, operation } = ready;
+    let Ready {
+        request,
+        operation,
+        registration,
+    } = ready;
     let started = std::time::Instant::now();
     let request = request.data(request_loader(state.db.clone())).data(caller);
     let mut response = state.api.execute(request).await;
+    if let Some((registration, document)) = registration
+        && !protocol::is_request_error(&response)
+    {
+        state.persisted.register(registration, &document);
+    }
     if response.is_err() {
         add_codes(&mut response, &operation);
     }
@@ -203,15 +219,17 @@ pub(super) async fn graphql_get(
         return ides::graphiql().await.into_response();
     }
     let Some(media) = protocol::negotiate(&headers) else {
-        return not_acceptable();
+        return caching::no_store(not_acceptable());
     };
     let request = match protocol::from_query_string(uri.query().unwrap_or_default()) {
         Ok(request) => request,
-        Err(bad) => return bad_request(bad, media),
+        Err(bad) => return caching::no_store(bad_request(bad, media)),
     };
+    // A miss must not be kept: the client sends the document next, and the same URL then
+    // has an answer.
     let ready = match ready(&state, request) {
         Ok(ready) => ready,
-        Err(response) => return protocol::answer(&response, media),
+        Err(response) => return caching::no_store(protocol::answer(&response, media)),
     };
     if !ready.operation.is_query() {
         let message = "only queries may be sent over GET; send mutations with POST";
@@ -224,10 +242,10 @@ pub(super) async fn graphql_get(
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
+        return caching::no_store(response);
     }
     if !state.is_prepared() {
-        return unavailable(&state, [&ready.request], media);
+        return caching::no_store(unavailable(&state, [&ready.request], media));
     }
     let caller = match access::caller(&state, &headers).await {
         Ok(caller) => caller,
@@ -236,10 +254,17 @@ pub(super) async fn graphql_get(
     if let Err(refused) = access::admit(&state, &caller, &[&ready.operation], peer.ip(), media) {
         return caching::no_store(*refused);
     }
-    let response = execute_parsed(&state, ready, caller).await;
+    let response = execute_parsed(&state, ready, caller.clone()).await;
     let answer = protocol::answer(&response, media);
     if response.is_ok() {
-        caching::cacheable(answer, &headers, state.http.cache_max_age).await
+        // An answer to a keyed request (the admin's change log, or any read of a server that
+        // needs keys) is for that client alone: no shared cache may keep it.
+        let audience = if caller.0.is_some() || state.http.require_key_for_reads {
+            caching::Audience::Private
+        } else {
+            caching::Audience::Public
+        };
+        caching::cacheable(answer, &headers, state.http.cache_max_age, audience).await
     } else {
         caching::no_store(answer)
     }

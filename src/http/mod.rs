@@ -33,6 +33,7 @@ use tower_http::trace::TraceLayer;
 
 pub use access::RateLimiter;
 pub use config::HttpConfig;
+pub use persisted::PersistedQueries;
 
 use crate::curation::Curator;
 use crate::db::Db;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub persisted: persisted::PersistedQueries,
     /// Writes per key and per address.
     pub write_limiter: access::RateLimiter,
+    /// Reads per key and per address (off unless configured).
+    pub read_limiter: access::RateLimiter,
     /// The WebSocket connections this replica may still take.
     pub websockets: Arc<tokio::sync::Semaphore>,
 }

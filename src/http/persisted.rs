@@ -8,14 +8,18 @@
 //! small store of our own. Each replica keeps its own store; a client that meets a replica
 //! which has not seen its document is told so and sends the document once more.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::Request;
 use sha2::{Digest, Sha256};
 
-/// How many documents a server remembers; the oldest is forgotten first.
-const CAPACITY: usize = 10_000;
+/// How many bytes of documents a server remembers unless configured otherwise; the least
+/// recently used are forgotten first.
+pub const DEFAULT_CAPACITY_BYTES: usize = 16 * 1024 * 1024;
+
+/// What one remembered document counts for, beyond its text: its hash and bookkeeping.
+const ENTRY_OVERHEAD: usize = 128;
 
 /// Why a persisted query could not be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,16 +47,73 @@ impl PersistedError {
 }
 
 /// The documents seen with a hash, shared by a server's handlers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PersistedQueries {
     inner: Arc<Mutex<Store>>,
 }
 
-#[derive(Debug, Default)]
+impl Default for PersistedQueries {
+    fn default() -> Self {
+        PersistedQueries::with_capacity(DEFAULT_CAPACITY_BYTES)
+    }
+}
+
+/// The remembered documents, and the order they were last used in, both bounded by bytes.
+#[derive(Debug)]
 struct Store {
-    documents: HashMap<String, Arc<str>>,
-    /// Hashes in the order they were stored, for forgetting the oldest.
-    order: VecDeque<String>,
+    capacity: usize,
+    bytes: usize,
+    /// Each hash's document and the tick of its last use.
+    documents: HashMap<String, (Arc<str>, u64)>,
+    /// Hashes by the tick of their last use: the first is the least recently used.
+    by_use: BTreeMap<u64, String>,
+    tick: u64,
+}
+
+impl Store {
+    fn size(document: &str) -> usize {
+        document.len() + ENTRY_OVERHEAD
+    }
+
+    /// The document of `hash`, marked as just used.
+    fn get(&mut self, hash: &str) -> Option<Arc<str>> {
+        self.tick += 1;
+        let tick = self.tick;
+        let (document, used) = self.documents.get_mut(hash)?;
+        self.by_use.remove(used);
+        *used = tick;
+        self.by_use.insert(tick, hash.to_owned());
+        Some(document.clone())
+    }
+
+    /// Remembers `document` under `hash`, forgetting the least recently used documents until
+    /// it fits. A document larger than the whole store is not kept.
+    fn insert(&mut self, hash: String, document: &str) {
+        let size = Self::size(document);
+        if size > self.capacity || self.get(&hash).is_some() {
+            return;
+        }
+        while self.bytes + size > self.capacity {
+            let Some((_, oldest)) = self.by_use.pop_first() else {
+                break;
+            };
+            if let Some((forgotten, _)) = self.documents.remove(&oldest) {
+                self.bytes -= Self::size(&forgotten);
+            }
+        }
+        self.tick += 1;
+        self.by_use.insert(self.tick, hash.clone());
+        self.documents
+            .insert(hash, (Arc::from(document), self.tick));
+        self.bytes += size;
+    }
+}
+
+/// A document to remember once its request has been admitted and has run past validation:
+/// a client cannot fill the store with documents it may not run or that do not validate.
+#[derive(Debug)]
+pub struct Registration {
+    hash: String,
 }
 
 /// The hash a request names, if it uses a persisted query.
@@ -92,37 +153,50 @@ fn sha256_hex(document: &str) -> String {
 }
 
 impl PersistedQueries {
+    /// A store of at most `capacity` bytes of documents.
+    pub fn with_capacity(capacity: usize) -> Self {
+        PersistedQueries {
+            inner: Arc::new(Mutex::new(Store {
+                capacity,
+                bytes: 0,
+                documents: HashMap::new(),
+                by_use: BTreeMap::new(),
+                tick: 0,
+            })),
+        }
+    }
+
     /// Completes a request that uses a persisted query: a request with only the hash gets the
-    /// document remembered for it; a request with both has its hash checked and its document
-    /// remembered. Other requests are left as they are.
-    pub fn resolve(&self, request: &mut Request) -> Result<(), PersistedError> {
+    /// document remembered for it; a request with both has its hash checked, and is given
+    /// back a [`Registration`] to [`PersistedQueries::register`] once it has run. Other
+    /// requests are left as they are.
+    pub fn resolve(&self, request: &mut Request) -> Result<Option<Registration>, PersistedError> {
         let Some(hash) = named_hash(request)? else {
-            return Ok(());
+            return Ok(None);
         };
-        let mut store = self
-            .inner
-            .lock()
-            .map_err(|_| PersistedError::Malformed("the persisted query store is unusable"))?;
         if request.query.is_empty() {
-            let document = store.documents.get(&hash).ok_or(PersistedError::NotFound)?;
+            let mut store = self.store()?;
+            let document = store.get(&hash).ok_or(PersistedError::NotFound)?;
             request.query = document.to_string();
-            return Ok(());
+            return Ok(None);
         }
         if sha256_hex(&request.query) != hash {
             return Err(PersistedError::HashMismatch);
         }
-        if !store.documents.contains_key(&hash) {
-            if store.order.len() >= CAPACITY
-                && let Some(oldest) = store.order.pop_front()
-            {
-                store.documents.remove(&oldest);
-            }
-            store.order.push_back(hash.clone());
-            store
-                .documents
-                .insert(hash, Arc::from(request.query.as_str()));
+        Ok(Some(Registration { hash }))
+    }
+
+    /// Remembers the document of a request that was admitted and validated.
+    pub fn register(&self, registration: Registration, document: &str) {
+        if let Ok(mut store) = self.store() {
+            store.insert(registration.hash, document);
         }
-        Ok(())
+    }
+
+    fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>, PersistedError> {
+        self.inner
+            .lock()
+            .map_err(|_| PersistedError::Malformed("the persisted query store is unusable"))
     }
 }
 
@@ -144,19 +218,73 @@ mod tests {
         let document = "{ roles { totalCount } }";
         let hash = sha256_hex(document);
         let mut only_hash = with_hash("", &hash);
-        assert_eq!(store.resolve(&mut only_hash), Err(PersistedError::NotFound));
+        assert_eq!(
+            store.resolve(&mut only_hash).err(),
+            Some(PersistedError::NotFound)
+        );
         let mut both = with_hash(document, &hash);
-        assert_eq!(store.resolve(&mut both), Ok(()));
+        let registration = store.resolve(&mut both).expect("the hash matches");
+        let mut only_hash = with_hash("", &hash);
+        assert_eq!(
+            store.resolve(&mut only_hash).err(),
+            Some(PersistedError::NotFound),
+            "nothing is remembered before the request is registered"
+        );
+        store.register(registration.expect("a registration"), &both.query);
         let mut only_hash = with_hash("", &hash.to_uppercase());
-        assert_eq!(store.resolve(&mut only_hash), Ok(()));
+        assert!(store.resolve(&mut only_hash).expect("found").is_none());
         assert_eq!(only_hash.query, document);
         let mut wrong = with_hash("{ skills { totalCount } }", &hash);
-        assert_eq!(store.resolve(&mut wrong), Err(PersistedError::HashMismatch));
+        assert_eq!(
+            store.resolve(&mut wrong).err(),
+            Some(PersistedError::HashMismatch)
+        );
         let mut malformed = with_hash("", "abc");
         assert!(matches!(
             store.resolve(&mut malformed),
             Err(PersistedError::Malformed(_))
         ));
+    }
+
+    /// Registers `documents` in turn, each under its own hash.
+    fn remember(store: &PersistedQueries, documents: &[&str]) {
+        for document in documents {
+            let mut request = with_hash(document, &sha256_hex(document));
+            let registration = store.resolve(&mut request).expect("valid").expect("both");
+            store.register(registration, document);
+        }
+    }
+
+    fn knows(store: &PersistedQueries, document: &str) -> bool {
+        store
+            .resolve(&mut with_hash("", &sha256_hex(document)))
+            .is_ok()
+    }
+
+    #[test]
+    fn the_store_is_bounded_in_bytes_and_forgets_the_least_recently_used() {
+        let document = |n: usize| format!("{{ a{n}: __typename {} }}", " ".repeat(300));
+        let (a, b, c) = (document(1), document(2), document(3));
+        let each = Store::size(&a);
+        let store = PersistedQueries::with_capacity(2 * each);
+        remember(&store, &[&a, &b]);
+        assert!(
+            knows(&store, &a),
+            "a used, so b is now the least recently used"
+        );
+        remember(&store, &[&c]);
+        assert!(knows(&store, &a) && knows(&store, &c));
+        assert!(!knows(&store, &b), "b was forgotten to make room");
+        let bytes = store.inner.lock().map(|store| store.bytes).unwrap_or(0);
+        assert_eq!(bytes, 2 * each);
+        // A document larger than the whole store is not kept, and forgets nothing.
+        let huge = format!("{{ __typename {} }}", " ".repeat(3 * each));
+        remember(&store, &[&huge]);
+        assert!(!knows(&store, &huge) && knows(&store, &a) && knows(&store, &c));
+        // Registering a known document again changes nothing.
+        remember(&store, &[&a]);
+        let bytes = store.inner.lock().map(|store| store.bytes).unwrap_or(0);
+        assert_eq!(bytes, 2 * each);
     }
 
     #[test]

@@ -1,16 +1,22 @@
 //! What operators and their tools ask: liveness, readiness, and Prometheus metrics.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Json};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 
-use super::AppState;
+use super::{AppState, access, caching};
 use crate::db;
+use crate::keys::Scope;
 use crate::metrics;
 
-/// Prometheus metrics.
-pub(super) async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus metrics. On a server that needs keys for reads they need an `admin` key
+/// (Prometheus sends one with `authorization: { credentials: ... }` in its scrape config):
+/// operation names and error counts are the operator's business.
+pub(super) async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(refused) = access::gate(&state, &headers, Some(Scope::Admin)).await {
+        return caching::no_store(*refused);
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -18,6 +24,7 @@ pub(super) async fn metrics_text(State(state): State<AppState>) -> impl IntoResp
         )],
         metrics::render(&state.db),
     )
+        .into_response()
 }
 
 /// Liveness: the process answers.

@@ -22,6 +22,7 @@ mod list_items;
 mod migrations;
 mod mutations;
 mod pagination;
+mod private_access;
 mod rows;
 mod schema_file;
 mod seeding;

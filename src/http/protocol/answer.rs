@@ -9,7 +9,7 @@ use super::MediaType;
 
 /// Whether an answer is a request error: nothing was executed, every error is about the
 /// request as a whole (no `path`).
-fn is_request_error(response: &async_graphql::Response) -> bool {
+pub fn is_request_error(response: &async_graphql::Response) -> bool {
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty())

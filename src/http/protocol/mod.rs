@@ -14,7 +14,7 @@
 mod answer;
 mod params;
 
-pub use answer::{answer, answer_batch, error, refusal};
+pub use answer::{answer, answer_batch, error, is_request_error, refusal};
 pub use params::{BadRequest, Operations, from_json_body, from_query_string};
 
 use std::cmp::Reverse;
