@@ -2,6 +2,7 @@
 //! `generate`, `keys create|list|revoke`, `export` and `import catalog`.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -253,6 +254,26 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_MAX_SUBSCRIPTIONS", default_value_t = HttpConfig::default().max_subscriptions)]
     pub max_subscriptions: usize,
 
+    /// The most operations (queries included) one WebSocket connection may run at once.
+    #[arg(long, env = "SKILLGRAPH_MAX_SOCKET_OPERATIONS", default_value_t = HttpConfig::default().max_socket_operations)]
+    pub max_socket_operations: usize,
+
+    /// The most WebSocket connections one client address may hold (more: 429).
+    #[arg(long, env = "SKILLGRAPH_MAX_WEBSOCKETS_PER_ADDRESS", default_value_t = HttpConfig::default().max_websockets_per_address)]
+    pub max_websockets_per_address: usize,
+
+    /// Seconds a new WebSocket has to send `connection_init` (then: close 4408).
+    #[arg(long, env = "SKILLGRAPH_WEBSOCKET_INIT_TIMEOUT", default_value_t = HttpConfig::default().websocket_init_timeout.as_secs())]
+    pub websocket_init_timeout: u64,
+
+    /// Seconds between the server's pings on each WebSocket.
+    #[arg(long, env = "SKILLGRAPH_WEBSOCKET_KEEPALIVE", default_value_t = HttpConfig::default().websocket_keepalive.as_secs())]
+    pub websocket_keepalive: u64,
+
+    /// Seconds a WebSocket may stay silent, answering no ping, before it is closed (1001).
+    #[arg(long, env = "SKILLGRAPH_WEBSOCKET_IDLE_TIMEOUT", default_value_t = HttpConfig::default().websocket_idle_timeout.as_secs())]
+    pub websocket_idle_timeout: u64,
+
     /// The most bytes of persisted-query documents a server remembers (the least recently
     /// used are forgotten first).
     #[arg(long, env = "SKILLGRAPH_PERSISTED_QUERY_BYTES", default_value_t = HttpConfig::default().persisted_query_bytes)]
@@ -294,6 +315,11 @@ impl ServeArgs {
                 max_websockets: self.max_websockets,
                 max_subscriptions: self.max_subscriptions,
                 persisted_query_bytes: self.persisted_query_bytes,
+                max_socket_operations: self.max_socket_operations,
+                max_websockets_per_address: self.max_websockets_per_address,
+                websocket_init_timeout: Duration::from_secs(self.websocket_init_timeout),
+                websocket_keepalive: Duration::from_secs(self.websocket_keepalive.max(1)),
+                websocket_idle_timeout: Duration::from_secs(self.websocket_idle_timeout),
             },
         })
     }

@@ -12,7 +12,7 @@ use crate::catalog::{self, SeedOutcome};
 use crate::curation::{Curator, Events};
 use crate::db::{self, Db};
 use crate::graphql::{Api, Limits, ListResolution};
-use crate::http::{AppState, HttpConfig, PersistedQueries, RateLimiter, router};
+use crate::http::{AppState, HttpConfig, PersistedQueries, RateLimiter, SocketAddresses, router};
 use crate::metrics::{self, RequestMetrics};
 use crate::{Error, Result};
 
@@ -73,6 +73,7 @@ impl Application {
             write_limiter: RateLimiter::new(settings.http.write_rate, settings.http.write_burst),
             read_limiter: RateLimiter::new(settings.http.read_rate, settings.http.read_burst),
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.http.max_websockets)),
+            socket_addresses: SocketAddresses::new(settings.http.max_websockets_per_address),
         };
         Ok(Application { listener, state })
     }

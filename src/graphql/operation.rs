@@ -140,6 +140,12 @@ impl Operation {
         }
     }
 
+    /// Whether the operation writes: a mutation (what needs a key and counts for the write
+    /// limit).
+    pub fn is_mutation(&self) -> bool {
+        self.kind == Some(OperationType::Mutation)
+    }
+
     /// Whether the operation only reads (what GET may run).
     pub fn is_query(&self) -> bool {
         self.kind.is_none_or(|kind| kind == OperationType::Query)

@@ -131,31 +131,73 @@ pub(super) fn unauthenticated(message: &str, media: MediaType) -> Response {
     response
 }
 
-/// Whether operations may run as this caller: refuses with the response to send when not.
-pub(super) fn admit(
+/// Why operations may not run: what HTTP answers (status, `Retry-After`) and what a
+/// WebSocket operation gets (the same message and code, as a GraphQL error).
+pub(super) struct Refusal {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// Seconds to wait before retrying, for `429`.
+    pub retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn unauthenticated(message: &str) -> Self {
+        Refusal {
+            status: StatusCode::UNAUTHORIZED,
+            code: "UNAUTHENTICATED",
+            message: message.to_owned(),
+            retry_after: None,
+        }
+    }
+
+    /// The HTTP answer.
+    pub(super) fn response(&self, media: MediaType) -> Response {
+        if self.status == StatusCode::UNAUTHORIZED {
+            return unauthenticated(&self.message, media);
+        }
+        let mut response = protocol::error(self.status, &self.message, self.code, media);
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
+        response
+    }
+
+    /// The answer to one operation of a WebSocket.
+    pub(super) fn graphql(&self) -> async_graphql::Response {
+        protocol::refusal(self.message.clone(), self.code)
+    }
+}
+
+/// Whether operations may run as this caller from `address`, on any transport: keys where
+/// they are needed, then the rate limits. A write costs one token per root mutation field
+/// (300 aliased writes in one document are 300 writes), a read one per operation.
+pub(super) fn check(
     state: &AppState,
     caller: &Caller,
     operations: &[&Operation],
     address: IpAddr,
-    media: MediaType,
-) -> Result<(), Box<Response>> {
-    // A write costs one token per root mutation field: 300 aliased writes in one document
-    // are 300 writes.
+) -> Result<(), Refusal> {
     let writes: usize = operations
         .iter()
-        .filter(|operation| !operation.is_query())
+        .filter(|operation| operation.is_mutation())
         .map(|operation| operation.root_fields)
         .sum();
-    let reads = operations.len() - operations.iter().filter(|o| !o.is_query()).count();
+    let reads = operations
+        .iter()
+        .filter(|operation| !operation.is_mutation())
+        .count();
     let anonymous = caller.0.is_none();
     if anonymous && writes > 0 {
         let message = "mutations need an API key: send `Authorization: Bearer <key>`";
-        return Err(Box::new(unauthenticated(message, media)));
+        return Err(Refusal::unauthenticated(message));
     }
     if anonymous && state.http.require_key_for_reads {
         let message =
             "this server needs an API key for every request: send `Authorization: Bearer <key>`";
-        return Err(Box::new(unauthenticated(message, media)));
+        return Err(Refusal::unauthenticated(message));
     }
     let mut buckets = vec![format!("address:{address}")];
     if let Some(principal) = &caller.0 {
@@ -167,10 +209,21 @@ pub(super) fn admit(
     ];
     for (limiter, count, what) in limits {
         if count > 0 {
-            take(limiter, &buckets, count, what, media)?;
+            take(limiter, &buckets, count, what)?;
         }
     }
     Ok(())
+}
+
+/// [`check`] over HTTP: refuses with the response to send.
+pub(super) fn admit(
+    state: &AppState,
+    caller: &Caller,
+    operations: &[&Operation],
+    address: IpAddr,
+    media: MediaType,
+) -> Result<(), Box<Response>> {
+    check(state, caller, operations, address).map_err(|refusal| Box::new(refusal.response(media)))
 }
 
 /// Takes `count` tokens from each bucket of `limiter`, or refuses with `429`.
@@ -179,38 +232,28 @@ fn take(
     buckets: &[String],
     count: usize,
     what: &str,
-    media: MediaType,
-) -> Result<(), Box<Response>> {
+) -> Result<(), Refusal> {
+    let limited = |message: String, retry_after: Option<u64>| Refusal {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: "RATE_LIMITED",
+        message,
+        retry_after,
+    };
     if let Some(burst) = limiter.burst()
         && count > burst
     {
         let message =
             format!("one request may make at most {burst} {what}; send them in smaller requests");
-        return Err(Box::new(protocol::error(
-            StatusCode::TOO_MANY_REQUESTS,
-            &message,
-            "RATE_LIMITED",
-            media,
-        )));
+        return Err(limited(message, None));
     }
     for bucket in buckets {
         if let Err(wait) = limiter.take(bucket, count) {
+            let wait = wait.as_secs().max(1);
             let message = format!(
-                "too many {what} from this {}; retry in {} s",
+                "too many {what} from this {}; retry in {wait} s",
                 bucket.split(':').next().unwrap_or("client"),
-                wait.as_secs().max(1)
             );
-            let mut response = protocol::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                &message,
-                "RATE_LIMITED",
-                media,
-            );
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(wait.as_secs().max(1)),
-            );
-            return Err(Box::new(response));
+            return Err(limited(message, Some(wait)));
         }
     }
     Ok(())

@@ -39,6 +39,16 @@ pub struct HttpConfig {
     pub max_websockets: usize,
     /// The most subscriptions one WebSocket connection runs at once.
     pub max_subscriptions: usize,
+    /// The most operations of any kind (queries included) one connection runs at once.
+    pub max_socket_operations: usize,
+    /// The most WebSocket connections one client address may hold on this replica.
+    pub max_websockets_per_address: usize,
+    /// How long a new connection has to send `connection_init`.
+    pub websocket_init_timeout: Duration,
+    /// How often the server pings each connection.
+    pub websocket_keepalive: Duration,
+    /// How long a connection may stay silent (no message, no pong) before it is closed.
+    pub websocket_idle_timeout: Duration,
     /// The most bytes of persisted-query documents this replica remembers.
     pub persisted_query_bytes: usize,
 }
@@ -59,6 +69,11 @@ impl Default for HttpConfig {
             read_burst: 100,
             max_websockets: 10_000,
             max_subscriptions: 100,
+            max_socket_operations: 100,
+            max_websockets_per_address: 100,
+            websocket_init_timeout: Duration::from_secs(10),
+            websocket_keepalive: Duration::from_secs(15),
+            websocket_idle_timeout: Duration::from_secs(60),
             persisted_query_bytes: super::persisted::DEFAULT_CAPACITY_BYTES,
         }
     }

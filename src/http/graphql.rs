@@ -208,7 +208,7 @@ pub(super) async fn graphql_get(
 ) -> Response {
     let (mut parts, _) = request.into_parts();
     if parts.headers.contains_key(header::UPGRADE) {
-        return websocket::upgrade(state, &mut parts).await;
+        return websocket::upgrade(state, &mut parts, peer.ip()).await;
     }
     let (headers, uri) = (parts.headers, parts.uri);
     let wants_html = headers

@@ -34,6 +34,7 @@ use tower_http::trace::TraceLayer;
 pub use access::RateLimiter;
 pub use config::HttpConfig;
 pub use persisted::PersistedQueries;
+pub use websocket::SocketAddresses;
 
 use crate::curation::Curator;
 use crate::db::Db;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub read_limiter: access::RateLimiter,
     /// The WebSocket connections this replica may still take.
     pub websockets: Arc<tokio::sync::Semaphore>,
+    /// The WebSocket connections each client address holds.
+    pub socket_addresses: websocket::SocketAddresses,
 }
 
 impl AppState {

@@ -29,4 +29,5 @@ mod seeding;
 mod shutdown;
 mod statement_counts;
 mod subscriptions;
+mod websocket_limits;
 mod writers;
