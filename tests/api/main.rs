@@ -21,6 +21,7 @@ mod list_items;
 mod migrations;
 mod mutations;
 mod pagination;
+mod races;
 mod rows;
 mod schema_file;
 mod seeding;
