@@ -2,7 +2,8 @@
 //! at the same moment, one to each server. Of two writes that would close a cycle together,
 //! one is refused and the graph stays acyclic; nothing is answered `INTERNAL_SERVER_ERROR`.
 //! Imports and catalog loads wait for the same lock as mutations, and a write the database
-//! undoes for concurrency is run again, then answered `CONFLICT`.
+//! undoes for concurrency is run again, then answered `CONFLICT`. Then a graph corrupted
+//! behind the API's back: walks over it stay bounded, and the graph's check names the cycle.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -26,11 +27,16 @@ per_backend!(
     two_prerequisites_added_at_once_close_no_cycle,
     three_prerequisites_added_at_once_close_no_cycle,
     racing_creates_and_deletes_leave_no_duplicate_and_no_dangling_edge,
+    a_tree_cycle_made_behind_the_api_is_walked_promptly_and_reported,
+    a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reported,
     imports_and_catalog_loads_wait_for_the_write_lock_of_mutations,
 );
 
 /// Trials per race.
 const TRIALS: usize = 50;
+
+/// How long a walk over a corrupted graph may take before the test calls it a spin.
+const PROMPT: Duration = Duration::from_secs(5);
 
 /// Two servers over one database, without the write rate limit, and a key for both.
 struct Replicas {
@@ -474,12 +480,179 @@ async fn racing_creates_and_deletes_leave_no_duplicate_and_no_dangling_edge(back
     assert_graph_sound(&r.first).await;
 }
 
+/// Runs `query` and says how long it took; panics if it takes longer than [`PROMPT`].
+async fn promptly(app: &TestApp, key: &str, query: &str) -> (Value, Duration) {
+    let started = Instant::now();
+    let (_, answer) = tokio::time::timeout(PROMPT, app.post_as(key, json!({ "query": query })))
+        .await
+        .unwrap_or_else(|_| panic!("no answer within {PROMPT:?}: {query}"));
+    (answer, started.elapsed())
+}
+
 async fn raw(app: &TestApp, statement: &str) {
     app.db
         .conn
         .execute_unprepared(statement)
         .await
         .unwrap_or_else(|err| panic!("{statement}: {err}"));
+}
+
+/// W → Y → X in the tree, then W's parent set to X in SQL: a cycle the API would refuse.
+/// `descendants` lists each skill of it once, a move under it is refused at once with the
+/// cycle, the graph's check reports it, and making W a root again repairs it.
+async fn a_tree_cycle_made_behind_the_api_is_walked_promptly_and_reported(backend: Backend) {
+    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, unlimited).await else {
+        return;
+    };
+    let key = app.key("repair", Scope::Write).await;
+    app.write(
+        &key,
+        r#"mutation {
+          w: createSkill(input: {slug: "loop-w", name: "W"}) { revision }
+          y: createSkill(input: {slug: "loop-y", name: "Y", parent: "loop-w"}) { revision }
+          x: createSkill(input: {slug: "loop-x", name: "X", parent: "loop-y"}) { revision }
+          z: createSkill(input: {slug: "loop-z", name: "Z"}) { revision } }"#,
+    )
+    .await;
+    raw(
+        &app,
+        "UPDATE skill SET parent_id = (SELECT id FROM skill WHERE slug = 'loop-x') \
+         WHERE slug = 'loop-w'",
+    )
+    .await;
+
+    let (answer, took) = promptly(
+        &app,
+        &key,
+        r#"{ skill(slug: "loop-w") { descendants { depth skill { slug } } } }"#,
+    )
+    .await;
+    assert!(answer.get("errors").is_none(), "{answer}");
+    assert_eq!(
+        answer["data"]["skill"]["descendants"],
+        json!([
+            {"depth": 1, "skill": {"slug": "loop-y"}},
+            {"depth": 2, "skill": {"slug": "loop-x"}},
+        ]),
+        "each skill of the cycle once, the skill asked about not among its descendants"
+    );
+    eprintln!("{backend:?}: descendants over a cycle in {took:.2?}");
+
+    let (answer, took) = promptly(
+        &app,
+        &key,
+        r#"mutation { moveSkill(input: {skill: "loop-z", parent: "loop-y"}) { revision } }"#,
+    )
+    .await;
+    let error = &answer["errors"][0];
+    assert_eq!(error["extensions"]["code"], "CONFLICT", "{answer}");
+    assert_eq!(error["extensions"]["field"], "parent", "{answer}");
+    let cycle = error["extensions"]["cycle"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for slug in ["loop-w", "loop-x", "loop-y"] {
+        assert!(cycle.contains(&json!(slug)), "{slug} in {answer}");
+    }
+    assert_eq!(cycle.first(), cycle.last(), "{answer}");
+    eprintln!("{backend:?}: a move under a cycle refused in {took:.2?}");
+
+    match check_graph(&app.db.conn).await {
+        Err(skillgraph::Error::Rejected(rejection)) => {
+            assert_eq!(rejection.code, "CONFLICT");
+            assert_eq!(rejection.field.as_deref(), Some("parent"));
+            for slug in ["loop-w", "loop-x", "loop-y"] {
+                assert!(
+                    rejection.cycle.iter().any(|s| s == slug),
+                    "{slug}: {rejection:?}"
+                );
+            }
+        }
+        other => panic!("the check reports the cycle: {other:?}"),
+    }
+
+    let (answer, _) = promptly(
+        &app,
+        &key,
+        r#"mutation { moveSkill(input: {skill: "loop-w"}) { revision } }"#,
+    )
+    .await;
+    assert!(answer.get("errors").is_none(), "{answer}");
+    assert!(check_graph(&app.db.conn).await.is_ok(), "repaired");
+    let tree = tree_of(&app, &["loop-w"]).await;
+    assert_eq!(
+        tree["loop-w"],
+        (None, vec!["loop-y".to_owned(), "loop-x".to_owned()])
+    );
+}
+
+/// A needs B and B needs A, written in SQL: adding and reading prerequisites near the cycle
+/// answers at once, and the graph's check reports it.
+async fn a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reported(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, unlimited).await else {
+        return;
+    };
+    let key = app.key("repair", Scope::Write).await;
+    app.write(
+        &key,
+        r#"mutation {
+          a: createSkill(input: {slug: "loop-a", name: "A"}) { revision }
+          b: createSkill(input: {slug: "loop-b", name: "B"}) { revision }
+          c: createSkill(input: {slug: "loop-c", name: "C"}) { revision } }"#,
+    )
+    .await;
+    raw(
+        &app,
+        "INSERT INTO skill_prerequisite (skill_id, prerequisite_id, position) \
+         SELECT a.id, b.id, 0 FROM skill a, skill b \
+         WHERE (a.slug = 'loop-a' AND b.slug = 'loop-b') OR (a.slug = 'loop-b' AND b.slug = 'loop-a')",
+    )
+    .await;
+
+    // C needs A: A's prerequisites go round, but C is not among them.
+    let (answer, took) = promptly(
+        &app,
+        &key,
+        r#"mutation { addSkillPrerequisite(input: {skill: "loop-c", prerequisite: "loop-a"}) { revision } }"#,
+    )
+    .await;
+    assert!(answer.get("errors").is_none(), "{answer}");
+    eprintln!("{backend:?}: a prerequisite next to a cycle added in {took:.2?}");
+    // A needs C: C reaches A, through the cycle or not, so this would close another.
+    let (answer, _) = promptly(
+        &app,
+        &key,
+        r#"mutation { addSkillPrerequisite(input: {skill: "loop-a", prerequisite: "loop-c"}) { revision } }"#,
+    )
+    .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{answer}"
+    );
+    assert_eq!(
+        answer["errors"][0]["extensions"]["cycle"],
+        json!(["loop-a", "loop-c", "loop-a"]),
+        "{answer}"
+    );
+    let served = prerequisites_of(&app, &["loop-a", "loop-b", "loop-c"]).await;
+    assert_eq!(served["loop-a"], vec!["loop-b".to_owned()]);
+    assert_eq!(served["loop-b"], vec!["loop-a".to_owned()]);
+
+    match check_graph(&app.db.conn).await {
+        Err(skillgraph::Error::Rejected(rejection)) => {
+            assert_eq!(rejection.code, "CONFLICT");
+            assert_eq!(rejection.field.as_deref(), Some("prerequisites"));
+            for slug in ["loop-a", "loop-b"] {
+                assert!(
+                    rejection.cycle.iter().any(|s| s == slug),
+                    "{slug}: {rejection:?}"
+                );
+            }
+        }
+        other => panic!("the check reports the cycle: {other:?}"),
+    }
 }
 
 /// While a transaction holds the write lock, a mutation, a catalog import, an ESCO import
