@@ -24,6 +24,11 @@ pub enum Error {
     Unavailable(String),
     /// The database cancelled a statement that ran too long.
     TimedOut(String),
+    /// The database undid a write because it collided with concurrent ones (a deadlock, a
+    /// serialization failure, a busy SQLite file); the same write may well succeed when
+    /// tried again. The curator retries it a few times ([`crate::curation::serial`]) before
+    /// a client sees it, as `CONFLICT` with a hint to retry.
+    Contended(String),
     /// A fault on our side. The detail is for the log, never for the client.
     Internal(String),
 }
@@ -106,6 +111,7 @@ impl Error {
             Self::Rejected(rejection) => rejection.message.clone(),
             Self::Unavailable(detail) => format!("database unavailable: {detail}"),
             Self::TimedOut(detail) => format!("statement timed out: {detail}"),
+            Self::Contended(detail) => format!("collided with concurrent writes: {detail}"),
             Self::Internal(detail) => format!("internal error: {detail}"),
         }
     }
@@ -116,6 +122,7 @@ impl Error {
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::Rejected(rejection) => rejection.code,
             Self::Unavailable(_) | Self::TimedOut(_) => "SERVICE_UNAVAILABLE",
+            Self::Contended(_) => "CONFLICT",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -163,10 +170,33 @@ fn is_cancelled(err: &DbErr) -> bool {
 /// PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`.
 const QUERY_CANCELED: &str = "57014";
 
+/// Whether the database undid the statement's transaction because of concurrent ones, so
+/// that running the transaction again may succeed.
+fn is_contended(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
+            sqlx.as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| is_contended_state(&code))
+        }
+        _ => false,
+    }
+}
+
+/// Whether an error code says "collided with concurrent transactions": PostgreSQL's
+/// SQLSTATE `40001` (serialization_failure) and `40P01` (deadlock_detected), SQLite's
+/// `SQLITE_BUSY` (5, another connection held the write lock past the busy timeout) and
+/// `SQLITE_BUSY_SNAPSHOT` (517, a reader's snapshot went stale before it could write).
+fn is_contended_state(code: &str) -> bool {
+    matches!(code, "40001" | "40P01" | "5" | "517")
+}
+
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
         if is_cancelled(&err) {
             Self::TimedOut(err.to_string())
+        } else if is_contended(&err) {
+            Self::Contended(err.to_string())
         } else if is_unreachable(&err) {
             Self::Unavailable(err.to_string())
         } else {
@@ -215,6 +245,12 @@ impl From<Error> for async_graphql::Error {
                 tracing::warn!(%detail, "statement cancelled by the statement timeout");
                 "the query took too long and was cancelled; ask for less, or retry later".to_owned()
             }
+            Error::Contended(detail) => {
+                tracing::warn!(%detail, "write undone by concurrent writes");
+                "the write collided with concurrent writes and nothing was changed; \
+                 retry it (after reading again if it depends on what it read)"
+                    .to_owned()
+            }
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 "internal server error".to_owned()
@@ -232,7 +268,18 @@ impl From<Error> for anyhow::Error {
 
 #[cfg(test)]
 mod tests {
-    use super::is_unavailable_state;
+    use super::{is_contended_state, is_unavailable_state};
+
+    #[test]
+    fn deadlocks_and_serialization_failures_mean_contended() {
+        for code in ["40001", "40P01", "5", "517"] {
+            assert!(is_contended_state(code), "{code}");
+            assert!(!is_unavailable_state(code), "{code}");
+        }
+        for code in ["23505", "23503", "57014", "40002", "2067"] {
+            assert!(!is_contended_state(code), "{code}");
+        }
+    }
 
     #[test]
     fn connection_and_shutdown_states_mean_unavailable() {

@@ -12,9 +12,9 @@ use entity::{
     role_language, role_skill, role_tool, skill, skill_language, skill_prerequisite, skill_tool,
     tool,
 };
-use sea_orm::{DatabaseTransaction, Iterable, Set, TransactionTrait};
+use sea_orm::{DatabaseTransaction, Iterable, Set};
 
-use crate::curation::invariants;
+use crate::curation::{invariants, serial};
 use crate::data::bulk;
 use crate::db::Db;
 use crate::{Error, Result};
@@ -152,7 +152,7 @@ fn json(values: &[String]) -> String {
 /// graph, in one transaction. Returns a summary of what it wrote.
 pub async fn generate(db: &Db, size: &GraphSize, replace: bool) -> Result<String> {
     size.check()?;
-    let txn = db.conn.begin().await?;
+    let txn = serial::begin_write(&db.conn).await?;
     if let Some(existing) = bulk::existing_data(&txn).await? {
         if !replace {
             return Err(Error::bad_input(format!(

@@ -8,10 +8,10 @@ use entity::{
     role_external, role_framework, role_language, role_skill, role_tool, skill, skill_external,
     skill_language, skill_prerequisite, skill_tool, tool,
 };
-use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set};
 
 use super::Catalog;
-use crate::curation::invariants;
+use crate::curation::{invariants, serial};
 use crate::data::bulk;
 use crate::data::model::{Kind, NodeModel};
 use crate::{Error, Result, db::Db};
@@ -30,9 +30,11 @@ pub enum SeedOutcome {
 ///
 /// Into an empty database it loads everything in one transaction. When the database already
 /// has data it writes nothing and says so, unless `replace` is set, in which case the old data
-/// is deleted and the catalog loaded in the same transaction (all or nothing).
+/// is deleted and the catalog loaded in the same transaction (all or nothing). The transaction
+/// holds the write lock of every writer ([`serial::begin_write`]), so that replicas starting
+/// together over an empty database load it once.
 pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutcome> {
-    let txn = db.conn.begin().await?;
+    let txn = serial::begin_write(&db.conn).await?;
     if let Some(existing) = bulk::existing_data(&txn).await? {
         if !replace {
             return Ok(SeedOutcome::AlreadyHasData(existing));
@@ -48,10 +50,10 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
 
 /// Imports `catalog` as `who`: into an empty database, or, with `replace`, over whatever it
 /// holds (nodes keep their versions where unchanged). One transaction, the graph's rules
-/// checked, one entry in the change log (which moves the revision).
+/// checked, one entry in the change log (which moves the revision). Holds the write lock of
+/// every writer ([`serial::begin_write`]) from what it reads to its commit.
 pub async fn import(db: &Db, catalog: &Catalog, replace: bool, who: &str) -> Result<SeedOutcome> {
-    let txn = db.conn.begin().await?;
-    bulk::lock_for_import(&txn).await?;
+    let txn = serial::begin_write(&db.conn).await?;
     if let Some(existing) = bulk::existing_data(&txn).await?
         && !replace
     {

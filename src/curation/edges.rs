@@ -8,7 +8,7 @@ use super::invariants::{prerequisite_cycle, tree_cycle};
 use super::log::Change;
 use super::nodes::{Found, bump, check_version, find};
 use super::places::Siblings;
-use super::{Committed, Curator};
+use super::{Committed, Curator, serial};
 use crate::data::model::Kind;
 use crate::data::sql::Sql;
 use crate::keys::Principal;
@@ -233,6 +233,21 @@ impl Curator {
         target_slug: &str,
         values: EdgeValues,
     ) -> Result<Committed> {
+        serial::retrying(operation, || {
+            self.set_edge_once(who, operation, edge, owner_slug, target_slug, values)
+        })
+        .await
+    }
+
+    async fn set_edge_once(
+        &self,
+        who: &Principal,
+        operation: &str,
+        edge: EdgeKind,
+        owner_slug: &str,
+        target_slug: &str,
+        values: EdgeValues,
+    ) -> Result<Committed> {
         let spec = edge.spec();
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
@@ -333,6 +348,20 @@ impl Curator {
         owner_slug: &str,
         target_slug: &str,
     ) -> Result<Committed> {
+        serial::retrying(operation, || {
+            self.remove_edge_once(who, operation, edge, owner_slug, target_slug)
+        })
+        .await
+    }
+
+    async fn remove_edge_once(
+        &self,
+        who: &Principal,
+        operation: &str,
+        edge: EdgeKind,
+        owner_slug: &str,
+        target_slug: &str,
+    ) -> Result<Committed> {
         let spec = edge.spec();
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
@@ -380,6 +409,28 @@ impl Curator {
     /// siblings (`None`: at the end, or where it is if the parent stays). Refused with
     /// `CONFLICT` and the cycle if `parent` is the skill or one of its descendants.
     pub async fn move_skill(
+        &self,
+        who: &Principal,
+        operation: &str,
+        skill_slug: &str,
+        parent_slug: Option<&str>,
+        position: Option<i32>,
+        expected_version: Option<i32>,
+    ) -> Result<Committed> {
+        serial::retrying(operation, || {
+            self.move_skill_once(
+                who,
+                operation,
+                skill_slug,
+                parent_slug,
+                position,
+                expected_version,
+            )
+        })
+        .await
+    }
+
+    async fn move_skill_once(
         &self,
         who: &Principal,
         operation: &str,

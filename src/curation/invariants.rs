@@ -147,8 +147,16 @@ async fn as_slugs(db: &impl ConnectionTrait, path: &[i32]) -> Result<Vec<String>
         .collect())
 }
 
+/// The most levels [`tree_cycle`] walks up from a new parent. Real trees are far shallower; a
+/// walk that gets this far went round a cycle written behind the API's back, and stops here
+/// rather than run until the statement timeout (or, on SQLite, for ever).
+pub const MAX_TREE_WALK: i32 = 10_000;
+
 /// The cycle that putting `skill` under `parent` would make, as slugs from `skill` back to
-/// itself; `None` when the tree stays a tree. One statement: the parent's ancestors.
+/// itself; `None` when the tree stays a tree. One statement: the parent's ancestors, at most
+/// [`MAX_TREE_WALK`] levels of them. A tree above `parent` that already goes round (it can
+/// only have been written behind the API's back) or is deeper than that is refused with
+/// `CONFLICT`, naming the cycle: moving one of its skills to be a root repairs it.
 pub async fn tree_cycle(
     db: &impl ConnectionTrait,
     skill: i32,
@@ -160,21 +168,50 @@ pub async fn tree_cycle(
     )
     .bind(parent)
     .push(
-        " UNION ALL SELECT s.id, s.parent_id, up.depth + 1 FROM skill s JOIN up ON s.id = up.parent_id) \
-         SELECT id FROM up ORDER BY depth",
-    );
+        " UNION ALL SELECT s.id, s.parent_id, up.depth + 1 FROM skill s JOIN up ON s.id = up.parent_id \
+         WHERE up.depth < ",
+    )
+    .bind(MAX_TREE_WALK)
+    .push(") SELECT id FROM up ORDER BY depth");
     let rows = db.query_all_raw(sql.into_statement()).await?;
     let ancestors: Vec<i32> = rows
         .iter()
         .map(|row| row.try_get_by_index(0))
         .collect::<std::result::Result<_, _>>()?;
     let Some(at) = ancestors.iter().position(|&id| id == skill) else {
-        return Ok(None);
+        return corrupted_above(db, &ancestors).await.map(|()| None);
     };
     // skill → parent → ... → skill: the parent's chain up to the skill, read downwards.
     let mut path: Vec<i32> = ancestors[..=at].iter().rev().copied().collect();
     path.push(skill);
     Ok(Some(as_slugs(db, &path).await?))
+}
+
+/// Refuses a move under a chain of `ancestors` (from the new parent up) that repeats a skill
+/// or was cut short at [`MAX_TREE_WALK`].
+async fn corrupted_above(db: &impl ConnectionTrait, ancestors: &[i32]) -> Result<()> {
+    let mut seen: HashMap<i32, usize> = HashMap::new();
+    for (depth, &id) in ancestors.iter().enumerate() {
+        if let Some(&first) = seen.get(&id) {
+            // Read downwards, like the cycle a move would close.
+            let cycle: Vec<i32> = ancestors[first..=depth].iter().rev().copied().collect();
+            return Err(Error::conflict(
+                "parent",
+                "the skill tree above the new parent already goes round in a cycle, which \
+                 no write through the API makes; move one of its skills to be a root to \
+                 repair it",
+            )
+            .with_cycle(as_slugs(db, &cycle).await?));
+        }
+        seen.insert(id, depth);
+    }
+    if ancestors.len() > usize::try_from(MAX_TREE_WALK).unwrap_or(usize::MAX) {
+        return Err(Error::conflict(
+            "parent",
+            format!("the skill tree above the new parent is deeper than {MAX_TREE_WALK} levels"),
+        ));
+    }
+    Ok(())
 }
 
 /// The cycle that making `prerequisite` a prerequisite of `skill` would close, as slugs from

@@ -1,7 +1,7 @@
 //! Curating the graph: every write the API makes goes through here. Each write is one
-//! transaction that checks the graph's rules ([`invariants`]), changes the rows, appends one
-//! entry to the change log with the catalog's next revision ([`log`]) and announces the
-//! change to subscribers ([`events`]).
+//! transaction that holds the one write lock ([`serial`]), checks the graph's rules
+//! ([`invariants`]), changes the rows, appends one entry to the change log with the catalog's
+//! next revision ([`log`]) and announces the change to subscribers ([`events`]).
 
 pub mod edges;
 pub mod events;
@@ -10,10 +10,11 @@ pub mod invariants;
 pub mod log;
 pub mod nodes;
 mod places;
+pub mod serial;
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use events::{ChangeEvent, Events};
@@ -23,15 +24,18 @@ use crate::Result;
 use crate::db::Db;
 use crate::keys::Principal;
 
-/// Runs writes against one database and tells subscribers about them.
+/// Runs writes against one database and tells subscribers about them. Each public write runs
+/// in its own transaction, and again when the database undoes it for concurrency
+/// ([`serial::retrying`]).
 #[derive(Clone)]
 pub struct Curator {
     db: Db,
     events: Events,
-    /// On SQLite, one writer at a time in this process: SQLite has one writer anyway, and a
-    /// transaction that read before it writes cannot wait for another writer (it fails with
-    /// `SQLITE_BUSY` instead), so writers queue here rather than fail.
-    serial: Option<Arc<Mutex<()>>>,
+    /// One writer at a time in this process. The database lets one writer in at a time
+    /// anyway ([`serial::begin_write`]); queueing here first keeps the writers that wait from
+    /// each holding a pooled connection, which the readers need, and on SQLite from polling
+    /// the file's lock.
+    serial: Arc<Mutex<()>>,
 }
 
 /// What a committed write made: the catalog's revision after it, and when.
@@ -48,27 +52,27 @@ pub struct Write<'c> {
     curator: &'c Curator,
     key_name: String,
     operation: String,
-    _serial: Option<OwnedMutexGuard<()>>,
+    _serial: OwnedMutexGuard<()>,
 }
 
 impl Curator {
     pub fn new(db: Db, events: Events) -> Self {
-        let serial =
-            (db.conn.get_database_backend() == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Curator { db, events, serial }
+        Curator {
+            db,
+            events,
+            serial: Arc::new(Mutex::new(())),
+        }
     }
 
     pub fn events(&self) -> &Events {
         &self.events
     }
 
-    /// Starts a write by `who`, recorded in the change log as `operation`.
+    /// Starts a write by `who`, recorded in the change log as `operation`: waits for its turn
+    /// in this process, then opens the transaction with the write lock ([`serial`]).
     pub async fn begin(&self, who: &Principal, operation: &str) -> Result<Write<'_>> {
-        let serial = match &self.serial {
-            Some(serial) => Some(serial.clone().lock_owned().await),
-            None => None,
-        };
-        let txn = self.db.conn.begin().await?;
+        let serial = self.serial.clone().lock_owned().await;
+        let txn = serial::begin_write(&self.db.conn).await?;
         Ok(Write {
             txn,
             curator: self,

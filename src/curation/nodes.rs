@@ -10,7 +10,7 @@ use super::fields::{self, Draft, FieldSpec, Given, Shape};
 use super::invariants::check_value;
 use super::log::Change;
 use super::places::Siblings;
-use super::{Committed, Curator};
+use super::{Committed, Curator, serial};
 use crate::data::model::Kind;
 use crate::data::sql::Sql;
 use crate::error::is_unique_violation;
@@ -200,6 +200,20 @@ impl Curator {
         who: &Principal,
         operation: &str,
         kind: Kind,
+        draft: Draft,
+        placement: Option<Placement>,
+    ) -> Result<(Committed, String)> {
+        serial::retrying(operation, || {
+            self.create_node_once(who, operation, kind, draft.clone(), placement.clone())
+        })
+        .await
+    }
+
+    async fn create_node_once(
+        &self,
+        who: &Principal,
+        operation: &str,
+        kind: Kind,
         mut draft: Draft,
         placement: Option<Placement>,
     ) -> Result<(Committed, String)> {
@@ -290,7 +304,22 @@ impl Curator {
         expected_version: Option<i32>,
         draft: Draft,
     ) -> Result<Committed> {
-        let given = checked(kind, &draft)?;
+        serial::retrying(operation, || {
+            self.update_node_once(who, operation, kind, slug, expected_version, &draft)
+        })
+        .await
+    }
+
+    async fn update_node_once(
+        &self,
+        who: &Principal,
+        operation: &str,
+        kind: Kind,
+        slug: &str,
+        expected_version: Option<i32>,
+        draft: &Draft,
+    ) -> Result<Committed> {
+        let given = checked(kind, draft)?;
         if draft.get("slug").is_some() {
             return Err(Error::invalid("slug", "slugs are stable forever"));
         }
@@ -311,7 +340,7 @@ impl Curator {
             kind: Some(kind),
             slug: slug.to_owned(),
             before: Some(before),
-            after: Some(after_of(&draft)),
+            after: Some(after_of(draft)),
         };
         write.commit(change).await
     }
@@ -319,6 +348,21 @@ impl Curator {
     /// Deletes the node `slug`. What depends on it (a skill's children, the roles that need
     /// it, ...) is refused with `CONFLICT` unless `cascade`, which deletes that too.
     pub async fn delete_node(
+        &self,
+        who: &Principal,
+        operation: &str,
+        kind: Kind,
+        slug: &str,
+        expected_version: Option<i32>,
+        cascade: bool,
+    ) -> Result<Committed> {
+        serial::retrying(operation, || {
+            self.delete_node_once(who, operation, kind, slug, expected_version, cascade)
+        })
+        .await
+    }
+
+    async fn delete_node_once(
         &self,
         who: &Principal,
         operation: &str,

@@ -110,22 +110,3 @@ pub async fn analyze(db: &impl ConnectionTrait) -> Result<()> {
     }
     Ok(())
 }
-
-/// Takes the database's write lock for a whole-graph write that reads first (an import):
-/// on PostgreSQL the node and edge tables are locked against other writers (readers go on,
-/// seeing the graph as it was until the commit); on SQLite a first write takes the file's
-/// write lock, so that no other writer commits between what the import reads and writes.
-pub async fn lock_for_import(txn: &impl ConnectionTrait) -> Result<()> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(
-            "LOCK TABLE catalog_state, role, skill, language, framework, tool, role_skill, \
-             role_language, role_framework, role_tool, skill_language, skill_tool, \
-             skill_prerequisite, role_external, skill_external IN SHARE ROW EXCLUSIVE MODE",
-        )
-        .await?;
-    } else {
-        txn.execute_unprepared("UPDATE catalog_state SET revision = revision WHERE id = 1")
-            .await?;
-    }
-    Ok(())
-}

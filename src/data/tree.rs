@@ -23,6 +23,12 @@ pub struct TreeEntry {
 ///
 /// One statement for the whole batch: a `WITH RECURSIVE` walk that remembers which root each
 /// row descends from. The pre-order is put together here, which keeps the SQL portable.
+///
+/// The walk is bounded twice over: by `max_depth`, and by never stepping onto its own root.
+/// The API keeps the tree acyclic, but a cycle written behind its back would otherwise list
+/// its skills again on every lap: as each skill has one parent, a walk down from a root can
+/// only come back to a skill it has seen by coming back to the root, so stopping there lists
+/// every skill below it once.
 pub async fn descendants(
     db: &Db,
     roots: &[i32],
@@ -36,13 +42,13 @@ pub async fn descendants(
     let mut sql = Sql::new(db.conn.get_database_backend());
     sql.push(
         "WITH RECURSIVE tree (sg_root, id, sg_depth) AS ( \
-           SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.parent_id IN (",
+           SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.id <> s.parent_id AND s.parent_id IN (",
     );
     sql.bind_all(roots.iter().copied());
     sql.push(
         ") UNION ALL \
            SELECT tree.sg_root, s.id, tree.sg_depth + 1 FROM skill s \
-           JOIN tree ON s.parent_id = tree.id WHERE tree.sg_depth < ",
+           JOIN tree ON s.parent_id = tree.id WHERE s.id <> tree.sg_root AND tree.sg_depth < ",
     );
     sql.bind(i64::from(max_depth));
     sql.push(&format!(

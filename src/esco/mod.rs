@@ -12,18 +12,17 @@ pub mod merge;
 
 use std::path::Path;
 
-use sea_orm::TransactionTrait;
-
 pub use merge::{Counts, Report};
 
-use crate::curation::log;
+use crate::curation::{log, serial};
 use crate::data::bulk;
 use crate::db::Db;
 use crate::{Result, catalog};
 
 /// Imports the bundle in `dir` (files of `language`, e.g. `en`), as `who` in the change log;
 /// `progress` hears what is being done. Nothing is written when the bundle changes nothing,
-/// or when anything is wrong with it.
+/// or when anything is wrong with it. Holds the write lock of every writer
+/// ([`serial::begin_write`]) from reading the graph to the commit.
 pub async fn import(
     db: &Db,
     dir: &Path,
@@ -33,8 +32,7 @@ pub async fn import(
 ) -> Result<Report> {
     let mut read_step = |file: &str, rows: usize| progress(&format!("read {file}: {rows} rows"));
     let bundle = bundle::read(dir, language, &mut read_step)?;
-    let txn = db.conn.begin().await?;
-    bulk::lock_for_import(&txn).await?;
+    let txn = serial::begin_write(&db.conn).await?;
     let current = catalog::export(&txn).await?;
     let (merged, report) = merge::merge(&current, &bundle)?;
     merged.check()?;

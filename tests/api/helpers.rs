@@ -152,7 +152,17 @@ pub async fn spawn_app_on(database: ScratchDatabase) -> TestApp {
 
 /// A second server over the database of `app`, as another replica would be.
 pub async fn spawn_replica(app: &TestApp) -> TestApp {
-    start(Settings::new(&app.url), None).await
+    spawn_replica_with_settings(app, |_| {}).await
+}
+
+/// Like [`spawn_replica`], with settings adjusted by `configure`.
+pub async fn spawn_replica_with_settings(
+    app: &TestApp,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = Settings::new(&app.url);
+    configure(&mut settings);
+    start(settings, None).await
 }
 
 async fn start(settings: Settings, database: Option<ScratchDatabase>) -> TestApp {

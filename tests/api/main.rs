@@ -23,6 +23,7 @@ mod migrations;
 mod mutations;
 mod pagination;
 mod private_access;
+mod races;
 mod rows;
 mod schema_file;
 mod seeding;
