@@ -68,6 +68,11 @@ impl Error {
         Self::rejected("BAD_USER_INPUT", Some(field), message.into())
     }
 
+    /// The server cannot take this now; retrying later may work (`SERVICE_UNAVAILABLE`).
+    pub fn busy(message: String) -> Self {
+        Self::rejected("SERVICE_UNAVAILABLE", None, message)
+    }
+
     /// The node an input field names does not exist (`NOT_FOUND`).
     pub fn not_found(field: &str, message: impl Into<String>) -> Self {
         Self::rejected("NOT_FOUND", Some(field), message.into())

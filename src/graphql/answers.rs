@@ -3,13 +3,17 @@
 //! when selected.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::{Context, InputObject, Object};
 use entity::{role, skill};
 
 use super::enums::{Importance, NodeKind, Proficiency, SearchMatch};
 use super::fast_lists::{Ordered, PlainFields, PlainList};
+use super::heavy::HeavyWork;
+use super::limits::MOST_MENTIONS;
 use super::loaders::loader;
+use super::schema_data;
 use super::types::{Node, NodeObject, Role, Skill, by_slug, node_by_id};
 use crate::answers::{
     self, Answers, Fit, Gap, GapItem, Have, Hit, LearningPath, Mention, Posting, Related, Step,
@@ -489,14 +493,54 @@ impl PostingAnalysis {
     }
 }
 
-/// A `text` argument, checked against the longest text read.
-fn text_in_bounds(text: &str) -> Result<()> {
+/// What one request may still send to the answers that read a text, in bytes: a variable
+/// used under several aliases is read once for each, so the body limit alone does not bound
+/// the work. Each request gets its own (see `Api::execute`).
+pub struct TextBudget(AtomicUsize);
+
+impl Default for TextBudget {
+    fn default() -> Self {
+        TextBudget(AtomicUsize::new(LONGEST_TEXT))
+    }
+}
+
+/// A `text` argument, checked against the longest text read, and taken from the request's
+/// [`TextBudget`].
+fn text_in_bounds(ctx: &Context<'_>, text: &str) -> Result<()> {
     if text.len() > LONGEST_TEXT {
         return Err(Error::invalid(
             "text",
             format!(
                 "`text` may be at most {LONGEST_TEXT} bytes, got {}",
                 text.len()
+            ),
+        ));
+    }
+    if let Some(TextBudget(left)) = ctx.data_opt::<TextBudget>() {
+        let taken = left.fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+            left.checked_sub(text.len())
+        });
+        if taken.is_err() {
+            return Err(Error::invalid(
+                "text",
+                format!(
+                    "one request may send at most {LONGEST_TEXT} bytes of text to \
+                     `extractSkills` and `analyzePosting` together"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an answer of more mentions than [`MOST_MENTIONS`]: never cut short in silence.
+fn mentions_in_bounds(count: usize) -> Result<()> {
+    if count > MOST_MENTIONS {
+        return Err(Error::invalid(
+            "text",
+            format!(
+                "the text mentions {count} nodes, more than the {MOST_MENTIONS} one answer \
+                 lists; send a shorter text"
             ),
         ));
     }
@@ -515,6 +559,7 @@ impl AnswersQuery {
     /// What a person who has `have` lacks for the role `role` (a slug): what they cover, what
     /// they hold below the level asked, what is missing, and a coverage score. Null when
     /// there is no such role.
+    #[graphql(complexity = "crate::graphql::limits::role_needs_cost(child_complexity)")]
     async fn skill_gap(
         &self,
         ctx: &Context<'_>,
@@ -533,23 +578,30 @@ impl AnswersQuery {
     /// name or alias, case-insensitively, on word boundaries (`C#`, `.NET`, `Node.js` and
     /// `CI/CD` included; `Go` is not found in `Google`), leftmost-longest, in the order they
     /// appear, with UTF-16 offsets.
+    #[graphql(complexity = "crate::graphql::limits::text_cost(text.len(), child_complexity)")]
     async fn extract_skills(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The text, up to 1 MiB.")] text: String,
     ) -> async_graphql::Result<PlainList<Found>> {
-        text_in_bounds(&text)?;
+        text_in_bounds(ctx, &text)?;
         let index = index(ctx).await?;
-        let found = index
-            .vocabulary
-            .as_ref()
-            .map(|vocabulary| vocabulary.find(&text))
-            .unwrap_or_default();
+        let found = schema_data::<HeavyWork>(ctx)?
+            .run(move || {
+                index
+                    .vocabulary
+                    .as_ref()
+                    .map(|vocabulary| vocabulary.find(&text))
+                    .unwrap_or_default()
+            })
+            .await?;
+        mentions_in_bounds(found.len())?;
         Ok(PlainList(found.into_iter().map(Found).collect()))
     }
 
     /// What a person in the role `from` lacks for the role `to`, for a career move: `from`'s
     /// needs count as held at the levels `from` asks. Null when either role does not exist.
+    #[graphql(complexity = "crate::graphql::limits::role_needs_cost(child_complexity)")]
     async fn role_gap(
         &self,
         ctx: &Context<'_>,
@@ -565,6 +617,7 @@ impl AnswersQuery {
 
     /// The roles that fit a person who has `have` best: highest coverage first, then fewest
     /// missing essentials.
+    #[graphql(complexity = "crate::graphql::limits::ranked_cost(first, 5, child_complexity)")]
     async fn recommend_roles(
         &self,
         ctx: &Context<'_>,
@@ -584,6 +637,7 @@ impl AnswersQuery {
 
     /// The skills a person who has `have` should learn for the role `role`, in an order to
     /// learn them, each with the reason it is there. Null when there is no such role.
+    #[graphql(complexity = "crate::graphql::limits::role_needs_cost(child_complexity)")]
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
@@ -600,6 +654,7 @@ impl AnswersQuery {
 
     /// What a job posting asks (the nodes it mentions), which roles it is closest to, and
     /// what a person who has `have` lacks for the closest one, with the order to learn it.
+    #[graphql(complexity = "crate::graphql::limits::text_cost(text.len(), child_complexity)")]
     async fn analyze_posting(
         &self,
         ctx: &Context<'_>,
@@ -611,11 +666,15 @@ impl AnswersQuery {
         have: Vec<HaveInput>,
         #[graphql(desc = "How many closest roles (0 to 100; 3 if not given).")] first: Option<i32>,
     ) -> async_graphql::Result<Ordered<PostingAnalysis>> {
-        text_in_bounds(&text)?;
+        text_in_bounds(ctx, &text)?;
         let have = haves(have)?;
         let first = roles_first(Some(first.unwrap_or(3)))?;
         let index = index(ctx).await?;
-        let mut posting = answers::analyze(&index, &text, &have, first);
+        let reading = index.clone();
+        let mut posting = schema_data::<HeavyWork>(ctx)?
+            .run(move || answers::analyze(&reading, &text, &have, first))
+            .await?;
+        mentions_in_bounds(posting.mentions.len())?;
         let roles = std::mem::take(&mut posting.roles)
             .into_iter()
             .map(|related| related_role(&index, related))
@@ -627,6 +686,7 @@ impl AnswersQuery {
     /// that answers as the user types: the slug or name itself, then names that begin with
     /// it, aliases, later words, anywhere in a label, and names within a typo or two; each
     /// hit says why it matched. Matching ignores case and extra spaces.
+    #[graphql(complexity = "crate::graphql::limits::ranked_cost(first, 10, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

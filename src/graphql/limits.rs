@@ -236,6 +236,56 @@ pub fn tree_cost(max_depth: Option<i32>, child_complexity: usize) -> usize {
     multiplied(items, child_complexity)
 }
 
+/// The most mentions `extractSkills` and `analyzePosting` return for one text; a text that
+/// mentions more is refused (`BAD_USER_INPUT` on `text`), never cut short in silence.
+pub const MOST_MENTIONS: usize = 25_000;
+
+/// The fewest bytes a mention and what separates it from the next take: what a text's answer
+/// is priced by.
+const BYTES_PER_MENTION: usize = 8;
+
+/// The cost of an answer read from a text (`extractSkills`, `analyzePosting`): its selection
+/// once for every mention the text could hold, up to [`MOST_MENTIONS`], plus a statement's
+/// worth, so that a megabyte under a few aliases is refused before it is read.
+pub fn text_cost(text_bytes: usize, child_complexity: usize) -> usize {
+    let mentions = (text_bytes / BYTES_PER_MENTION + 1).min(MOST_MENTIONS);
+    multiplied(mentions, child_complexity)
+        .saturating_add(ROOT_STATEMENT_COST)
+        .min(MAX_FIELD_COST)
+}
+
+/// The cost of an answer of up to `first` items (`default` when absent), such as `search`'s
+/// hits or `recommendRoles`' roles: its selection once per item, plus a statement's worth.
+pub fn ranked_cost(first: Option<i32>, default: usize, child_complexity: usize) -> usize {
+    let items = first.map_or(default, |first| usize::try_from(first).unwrap_or(0));
+    multiplied(items.max(1), child_complexity)
+        .saturating_add(ROOT_STATEMENT_COST)
+        .min(MAX_FIELD_COST)
+}
+
+/// The cost of an answer about one role's needs (`skillGap`, `learningPath`, `roleGap`): its
+/// selection once for every need the largest role has (its skills, languages, frameworks and
+/// tools), plus a statement's worth.
+pub fn role_needs_cost(child_complexity: usize) -> usize {
+    let lists = [
+        List::RoleSkills,
+        List::RoleLanguages,
+        List::RoleFrameworks,
+        List::RoleTools,
+    ];
+    let needs = CURRENT
+        .try_with(|pricing| {
+            lists
+                .iter()
+                .map(|list| pricing.sizes.get(list).copied().unwrap_or(0) as usize)
+                .sum::<usize>()
+        })
+        .unwrap_or(0);
+    multiplied(needs.max(SHORT_LIST_ITEMS), child_complexity)
+        .saturating_add(ROOT_STATEMENT_COST)
+        .min(MAX_FIELD_COST)
+}
+
 /// A stream whose every step runs with `pricing` in force, as [`with_pricing`] does for a
 /// future: over a WebSocket, validation and execution happen inside the stream.
 pub struct PricedStream<S> {
@@ -310,6 +360,23 @@ mod tests {
         assert_eq!(cost.await, 101);
         let cost = priced(limits, sizes, || root_connection_cost(List::Roles, None, 9));
         assert_eq!(cost.await, 101);
+    }
+
+    #[tokio::test]
+    async fn answers_are_priced_by_what_they_may_return() {
+        let limits = Limits::default();
+        // A megabyte of text may hold the most mentions; the selection counts once each.
+        assert_eq!(
+            text_cost(1 << 20, 4),
+            4 * MOST_MENTIONS + 1 + ROOT_STATEMENT_COST
+        );
+        assert_eq!(text_cost(80, 4), 4 * 11 + 1 + ROOT_STATEMENT_COST);
+        assert!(3 * text_cost(1 << 20, 7) > limits.max_complexity);
+        assert_eq!(ranked_cost(None, 10, 3), 31 + ROOT_STATEMENT_COST);
+        assert_eq!(ranked_cost(Some(100), 10, 3), 301 + ROOT_STATEMENT_COST);
+        let sizes: ListSizes = Arc::new([(List::RoleSkills, 40), (List::RoleTools, 5)].into());
+        let cost = priced(limits, sizes, || role_needs_cost(2)).await;
+        assert_eq!(cost, 2 * 45 + 1 + ROOT_STATEMENT_COST);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod connections;
 mod enums;
 mod error_codes;
 mod fast_lists;
+mod heavy;
 mod history;
 mod ids;
 mod limits;
@@ -63,6 +64,7 @@ fn build_schema(db: Db, curator: Curator, limits: Limits, lists: ListResolution)
         .data(db)
         .data(curator)
         .data(crate::answers::Answers::default())
+        .data(heavy::HeavyWork::default())
         .data(limits)
         .data(lists)
         .limit_depth(limits.max_query_depth)
@@ -142,6 +144,7 @@ impl Api {
         if let Err(refused) = self.check_budget(&mut request) {
             return *refused;
         }
+        let mut request = request.data(answers::TextBudget::default());
         let root_keys = operation::root_keys(&mut request);
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
@@ -187,6 +190,7 @@ impl Api {
         if let Err(refused) = self.check_budget(&mut request) {
             return stream::once(async move { *refused }).boxed();
         }
+        let request = request.data(answers::TextBudget::default());
         let stream = match session {
             Some(session) => self
                 .schema

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod answer_limits;
 mod answers;
 mod caching;
 mod catalog_queries;

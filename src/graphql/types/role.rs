@@ -53,6 +53,9 @@ impl Role {
 
     /// The roles nearest to this one by the skills, languages, frameworks and tools they
     /// share (see `RelatedRole.similarity`), most similar first.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(usize::try_from(first.unwrap_or(5)).unwrap_or(0), child_complexity)"
+    )]
     async fn related(
         &self,
         ctx: &Context<'_>,

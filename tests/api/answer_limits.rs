@@ -1,0 +1,84 @@
+//! The answers that read a text are priced by what they may return and bounded per request:
+//! a megabyte under many aliases is refused before it is read, one request reads at most a
+//! megabyte of text in all, and a text that mentions more nodes than one answer lists is
+//! refused by name, never cut short.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, spawn_app};
+
+const MEBIBYTE: usize = 1024 * 1024;
+
+async fn post(app: &TestApp, query: &str, text: &str) -> Value {
+    app.post(json!({ "query": query, "variables": { "t": text } }))
+        .await
+}
+
+#[tokio::test]
+async fn large_texts_are_priced_and_bounded_per_request() {
+    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    // As much as a body of the default limit holds beside the query.
+    let megabyte = "lorem ipsum ".repeat((MEBIBYTE - 4096) / 12);
+
+    // Three aliases of a megabyte each cost more than the limit: refused before anything runs.
+    let three = "query($t: String!) { a: extractSkills(text: $t) { start end slug } \
+                 b: extractSkills(text: $t) { start end slug } c: extractSkills(text: $t) { start end slug } }";
+    let answer = post(&app, three, &megabyte).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+        "{}",
+        answer["errors"]
+    );
+    assert!(answer.get("data").is_none());
+
+    // Two fit the cost, but together they read two megabytes: the second is refused.
+    let two = "query($t: String!) { a: extractSkills(text: $t) { start } \
+               b: analyzePosting(text: $t) { mentions { start } } }";
+    let answer = post(&app, two, &megabyte).await;
+    let errors = answer["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(errors[0]["extensions"]["field"], "text");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("together"))
+    );
+
+    // One megabyte alone is read.
+    let one = "query($t: String!) { extractSkills(text: $t) { start } }";
+    let answer = post(&app, one, &megabyte).await;
+    assert!(answer.get("errors").is_none(), "{}", answer["errors"]);
+    assert_eq!(answer["data"]["extractSkills"], json!([]));
+}
+
+#[tokio::test]
+async fn a_text_with_more_mentions_than_an_answer_lists_is_refused() {
+    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let query = "query($t: String!) { extractSkills(text: $t) { slug } }";
+    let many = "Python ".repeat(25_001);
+    let answer = post(&app, query, &many).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{}",
+        answer["errors"]
+    );
+    assert!(
+        answer["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("25000"))
+    );
+    let enough = "Python ".repeat(25_000);
+    let answer = post(&app, query, &enough).await;
+    assert_eq!(
+        answer["data"]["extractSkills"].as_array().map(Vec::len),
+        Some(25_000)
+    );
+    let posting = "query($t: String!) { analyzePosting(text: $t) { mentions { slug } } }";
+    let answer = post(&app, posting, &many).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{}",
+        answer["errors"]
+    );
+}
