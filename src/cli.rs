@@ -198,6 +198,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = HttpConfig::default().max_body_bytes)]
     pub max_body_bytes: usize,
 
+    /// The largest answer sent, in bytes (larger: an `ANSWER_TOO_LARGE` error instead).
+    #[arg(long, env = "SKILLGRAPH_MAX_ANSWER_BYTES", default_value_t = HttpConfig::default().max_answer_bytes)]
+    pub max_answer_bytes: usize,
+
     /// Seconds a request may take before it is abandoned (503).
     #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT", default_value_t = HttpConfig::default().request_timeout.as_secs())]
     pub request_timeout: u64,
@@ -302,6 +306,7 @@ impl ServeArgs {
             },
             http: HttpConfig {
                 max_body_bytes: self.max_body_bytes,
+                max_answer_bytes: self.max_answer_bytes,
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
                 max_batch_size: self.max_batch_size,
                 cors_origins: self.cors_origins.clone(),

@@ -13,6 +13,8 @@ use super::REQUEST_ID;
 pub struct HttpConfig {
     /// The largest request body accepted; larger ones get `413 Payload Too Large`.
     pub max_body_bytes: usize,
+    /// The largest answer sent; a larger one is replaced by an `ANSWER_TOO_LARGE` error.
+    pub max_answer_bytes: usize,
     /// How long a request may take; slower ones are abandoned with `503 Service Unavailable`.
     pub request_timeout: Duration,
     /// The most operations a batch (a JSON array of requests) may hold.
@@ -57,6 +59,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             max_body_bytes: 1024 * 1024,
+            max_answer_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             max_batch_size: 10,
             cors_origins: Vec::new(),

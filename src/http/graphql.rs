@@ -141,8 +141,8 @@ async fn answer_posted(
         .map(|(_, response)| response)
         .collect();
     match (batch, responses.first()) {
-        (false, Some(response)) => protocol::answer(response, media),
-        _ => protocol::answer_batch(&responses, media),
+        (false, Some(response)) => protocol::answer(response, media, state.http.max_answer_bytes),
+        _ => protocol::answer_batch(&responses, media, state.http.max_answer_bytes),
     }
 }
 
@@ -229,7 +229,10 @@ pub(super) async fn graphql_get(
     // has an answer.
     let ready = match ready(&state, request) {
         Ok(ready) => ready,
-        Err(response) => return caching::no_store(protocol::answer(&response, media)),
+        Err(response) => {
+            let answer = protocol::answer(&response, media, state.http.max_answer_bytes);
+            return caching::no_store(answer);
+        }
     };
     if !ready.operation.is_query() {
         let message = "only queries may be sent over GET; send mutations with POST";
@@ -255,7 +258,7 @@ pub(super) async fn graphql_get(
         return caching::no_store(*refused);
     }
     let response = execute_parsed(&state, ready, caller.clone()).await;
-    let answer = protocol::answer(&response, media);
+    let answer = protocol::answer(&response, media, state.http.max_answer_bytes);
     if response.is_ok() {
         // An answer to a keyed request (the admin's change log, or any read of a server that
         // needs keys) is for that client alone: no shared cache may keep it.

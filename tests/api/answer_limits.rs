@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, Content, TestApp, spawn_app, spawn_app_with_settings};
 
 const MEBIBYTE: usize = 1024 * 1024;
 
@@ -81,4 +81,24 @@ async fn a_text_with_more_mentions_than_an_answer_lists_is_refused() {
         "{}",
         answer["errors"]
     );
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_limit_is_refused_with_a_code() {
+    let app = spawn_app_with_settings(Backend::Sqlite, Content::Catalog, |settings| {
+        settings.http.max_answer_bytes = 2_000;
+    })
+    .await
+    .expect("SQLite");
+    let answer = app
+        .post(json!({ "query": "{ skills(first: 100) { nodes { slug name description } } }" }))
+        .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "ANSWER_TOO_LARGE",
+        "{answer}"
+    );
+    assert_eq!(answer["errors"][0]["extensions"]["limit"], 2_000);
+    assert!(answer["data"].is_null());
+    let small = app.data("{ roles(first: 1) { nodes { slug } } }").await;
+    assert!(small["roles"]["nodes"][0]["slug"].is_string());
 }

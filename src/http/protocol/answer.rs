@@ -36,8 +36,9 @@ impl<'a> Body<'a> {
     }
 }
 
-/// Sends an executed (or refused) GraphQL answer as `media`.
-pub fn answer(response: &async_graphql::Response, media: MediaType) -> Response {
+/// Sends an executed (or refused) GraphQL answer as `media`, if it takes at most
+/// `most_bytes` (see [`send`]).
+pub fn answer(response: &async_graphql::Response, media: MediaType, most_bytes: usize) -> Response {
     let body = Body::of(response);
     let executed = body.data.is_some();
     let status = if media == MediaType::GraphQLResponseJson && !executed {
@@ -45,19 +46,78 @@ pub fn answer(response: &async_graphql::Response, media: MediaType) -> Response 
     } else {
         StatusCode::OK
     };
-    send(status, &body, media)
+    send(status, &body, media, most_bytes)
 }
 
 /// Sends the answers to a batch, in the order of its operations. The status is `200`: each
 /// operation's errors are in its own answer.
-pub fn answer_batch(responses: &[async_graphql::Response], media: MediaType) -> Response {
+pub fn answer_batch(
+    responses: &[async_graphql::Response],
+    media: MediaType,
+    most_bytes: usize,
+) -> Response {
     let bodies: Vec<Body> = responses.iter().map(Body::of).collect();
-    send(StatusCode::OK, &bodies, media)
+    send(StatusCode::OK, &bodies, media, most_bytes)
 }
 
-fn send(status: StatusCode, body: &impl Serialize, media: MediaType) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+/// A buffer that refuses to grow past its limit, so that an answer over the limit stops being
+/// written the moment it passes it rather than once it is whole.
+struct Bounded {
+    bytes: Vec<u8>,
+    most: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.most {
+            return Err(std::io::Error::other("the answer is over its limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `body` as JSON, unless it would take more than `most_bytes`: the cost limit keeps
+/// answers far below that, so this is the last guard, answered `ANSWER_TOO_LARGE`.
+fn send(
+    status: StatusCode,
+    body: &impl Serialize,
+    media: MediaType,
+    most_bytes: usize,
+) -> Response {
+    let mut bounded = Bounded {
+        bytes: Vec::new(),
+        most: most_bytes,
+    };
+    match serde_json::to_writer(&mut bounded, body) {
+        Ok(()) => (
+            status,
+            [(header::CONTENT_TYPE, media.content_type())],
+            bounded.bytes,
+        )
+            .into_response(),
+        Err(err) if err.is_io() => {
+            let body = json!({
+                "data": null,
+                "errors": [{
+                    "message": format!(
+                        "the answer would be larger than {most_bytes} bytes; ask for fewer or \
+                         smaller pages"
+                    ),
+                    "extensions": { "code": "ANSWER_TOO_LARGE", "limit": most_bytes },
+                }],
+            });
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, media.content_type())],
+                body.to_string(),
+            )
+                .into_response()
+        }
         Err(err) => {
             tracing::error!(%err, "could not serialize a response");
             error(
