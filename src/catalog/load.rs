@@ -335,14 +335,16 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
     Ok(())
 }
 
-/// Inserts the skill tree one level at a time, so that every parent has its id before its
-/// children are written. A skill's position is its rank among its siblings in the file.
+/// Inserts the skills, then gives them their parents. The rows are written parents first, by
+/// depth and in the catalog's order within a depth ([`Catalog::skills_by_depth`]), which is
+/// the order their ids follow; each row is written without its parent, the ids are read once,
+/// and the parents are set in bulk, so that a tree costs the same few statements however deep
+/// it is. A skill's position is its rank among its siblings in the file.
 async fn insert_skills(
     txn: &DatabaseTransaction,
     catalog: &Catalog,
     versions: &Versions,
 ) -> Result<HashMap<String, i32>> {
-    let mut ids: HashMap<String, i32> = HashMap::new();
     let mut sibling_count: HashMap<Option<&str>, usize> = HashMap::new();
     let mut positions: HashMap<&str, i32> = HashMap::new();
     for s in &catalog.skills {
@@ -350,35 +352,33 @@ async fn insert_skills(
         positions.insert(&s.slug, position(*count));
         *count += 1;
     }
-    let mut remaining: Vec<&super::model::Skill> = catalog.skills.iter().collect();
-    while !remaining.is_empty() {
-        let (ready, waiting): (Vec<_>, Vec<_>) = remaining
-            .into_iter()
-            .partition(|s| s.parent.as_ref().is_none_or(|p| ids.contains_key(p)));
-        if ready.is_empty() {
-            return Err(Error::Internal(
-                "catalog: skill parents form a cycle".into(),
-            ));
-        }
-        let mut rows = Vec::new();
-        for s in &ready {
-            rows.push(skill::ActiveModel {
-                slug: Set(s.slug.clone()),
-                name: Set(s.name.clone()),
-                description: Set(s.description.clone()),
-                aliases: Set(json(&s.aliases)?),
-                parent_id: Set(s.parent.as_ref().map(|p| id(&ids, p)).transpose()?),
-                position: Set(positions.get(s.slug.as_str()).copied().unwrap_or_default()),
-                version: Set(versions
-                    .get(&(Kind::Skill, s.slug.clone()))
-                    .copied()
-                    .unwrap_or(1)),
-                ..Default::default()
-            });
-        }
-        bulk::insert_all(txn, rows).await?;
-        ids = ids_of::<skill::Entity>(txn).await?;
-        remaining = waiting;
+    let ordered = catalog
+        .skills_by_depth()
+        .ok_or_else(|| Error::Internal("catalog: skill parents form a cycle".into()))?;
+    let mut rows = Vec::with_capacity(ordered.len());
+    for s in &ordered {
+        rows.push(skill::ActiveModel {
+            slug: Set(s.slug.clone()),
+            name: Set(s.name.clone()),
+            description: Set(s.description.clone()),
+            aliases: Set(json(&s.aliases)?),
+            parent_id: Set(None),
+            position: Set(positions.get(s.slug.as_str()).copied().unwrap_or_default()),
+            version: Set(versions
+                .get(&(Kind::Skill, s.slug.clone()))
+                .copied()
+                .unwrap_or(1)),
+            ..Default::default()
+        });
     }
+    bulk::insert_all(txn, rows).await?;
+    let ids = ids_of::<skill::Entity>(txn).await?;
+    let mut parents = Vec::new();
+    for s in &ordered {
+        if let Some(parent) = &s.parent {
+            parents.push((id(&ids, &s.slug)?, id(&ids, parent)?));
+        }
+    }
+    bulk::set_parents(txn, &parents).await?;
     Ok(ids)
 }

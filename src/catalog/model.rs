@@ -526,6 +526,55 @@ impl Catalog {
         }
     }
 
+    /// The skills in the order the loader writes them: by their depth in the tree (the roots,
+    /// then their children, then theirs, ...), in the catalog's order within a depth, so that
+    /// every parent comes before its children. Each skill's depth is found in one walk up its
+    /// unvisited ancestors, so the whole takes time linear in the number of skills, however
+    /// deep the tree. `None` when a parent is no skill of the catalog or parents form a cycle.
+    pub fn skills_by_depth(&self) -> Option<Vec<&Skill>> {
+        const UNKNOWN: usize = usize::MAX;
+        let at: HashMap<&str, usize> = self
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.as_str(), i))
+            .collect();
+        let parent = |i: usize| -> Option<Option<usize>> {
+            match &self.skills[i].parent {
+                None => Some(None),
+                Some(slug) => at.get(slug.as_str()).map(|&p| Some(p)),
+            }
+        };
+        let mut depth = vec![UNKNOWN; self.skills.len()];
+        let mut on_walk = vec![false; self.skills.len()];
+        let mut walk: Vec<usize> = Vec::new();
+        for start in 0..self.skills.len() {
+            // Up from `start` to a root or to a skill whose depth is known...
+            let mut next = Some(start);
+            while let Some(i) = next {
+                if depth[i] != UNKNOWN {
+                    break;
+                }
+                if on_walk[i] {
+                    return None;
+                }
+                on_walk[i] = true;
+                walk.push(i);
+                next = parent(i)?;
+            }
+            // ...then down again, each depth one more than its parent's.
+            while let Some(i) = walk.pop() {
+                depth[i] = match parent(i)? {
+                    None => 0,
+                    Some(p) => depth[p].saturating_add(1),
+                };
+            }
+        }
+        let mut order: Vec<usize> = (0..self.skills.len()).collect();
+        order.sort_by_key(|&i| depth[i]);
+        Some(order.into_iter().map(|i| &self.skills[i]).collect())
+    }
+
     /// The role with this slug.
     pub fn role(&self, slug: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.slug == slug)
@@ -569,6 +618,90 @@ mod tests {
         let catalog = crate::catalog::built_in().expect("built-in catalog");
         assert!(catalog.roles.len() >= 5);
         assert!(catalog.roles.iter().any(|r| r.slug == "backend-developer"));
+    }
+
+    fn skill(slug: &str, parent: Option<&str>) -> Skill {
+        Skill {
+            slug: slug.to_owned(),
+            name: slug.to_owned(),
+            description: String::new(),
+            aliases: Vec::new(),
+            parent: parent.map(str::to_owned),
+            prerequisites: Vec::new(),
+            languages: Vec::new(),
+            tools: Vec::new(),
+            external: None,
+        }
+    }
+
+    fn of_skills(skills: Vec<Skill>) -> Catalog {
+        Catalog {
+            languages: Vec::new(),
+            frameworks: Vec::new(),
+            tools: Vec::new(),
+            skills,
+            roles: Vec::new(),
+        }
+    }
+
+    fn slugs_by_depth(catalog: &Catalog) -> Option<Vec<&str>> {
+        let skills = catalog.skills_by_depth()?;
+        Some(skills.into_iter().map(|s| s.slug.as_str()).collect())
+    }
+
+    #[test]
+    fn skills_come_by_depth_in_the_catalogs_order_within_a_depth() {
+        let catalog = of_skills(vec![
+            skill("c1", Some("b")),
+            skill("b", Some("a")),
+            skill("x", None),
+            skill("a1", Some("a")),
+            skill("c2", Some("b")),
+            skill("a", None),
+            skill("y", Some("x")),
+        ]);
+        assert_eq!(
+            slugs_by_depth(&catalog),
+            Some(vec!["x", "a", "b", "a1", "y", "c1", "c2"])
+        );
+    }
+
+    #[test]
+    fn unknown_parents_and_cycles_have_no_order() {
+        let unknown = of_skills(vec![skill("a", None), skill("b", Some("nowhere"))]);
+        assert_eq!(slugs_by_depth(&unknown), None);
+        let cycle = of_skills(vec![
+            skill("root", None),
+            skill("a", Some("c")),
+            skill("b", Some("a")),
+            skill("c", Some("b")),
+        ]);
+        assert_eq!(slugs_by_depth(&cycle), None);
+        let own = of_skills(vec![skill("a", Some("a"))]);
+        assert_eq!(slugs_by_depth(&own), None);
+    }
+
+    #[test]
+    fn a_deep_chain_listed_leaf_first_is_ordered_root_first() {
+        // 200,000 levels, the deepest skill first: one walk up, then every other skill's
+        // depth is found at its parent.
+        let n = 200_000;
+        let name = |i: usize| format!("s{i}");
+        let skills = (0..n)
+            .rev()
+            .map(|i| {
+                let parent = (i > 0).then(|| name(i - 1));
+                skill(&name(i), parent.as_deref())
+            })
+            .collect();
+        let catalog = of_skills(skills);
+        let ordered = catalog.skills_by_depth().unwrap_or_default();
+        assert_eq!(ordered.len(), n);
+        assert!(
+            ordered.iter().enumerate().all(|(i, s)| s.slug == name(i)),
+            "root first, then each level"
+        );
+        assert_eq!(catalog.check().map_err(|err| err.detail()), Ok(()));
     }
 
     #[test]

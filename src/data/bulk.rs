@@ -4,10 +4,13 @@ use entity::{
     framework, language, role, role_external, role_framework, role_language, role_skill, role_tool,
     skill, skill_external, skill_language, skill_prerequisite, skill_tool, tool,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, PaginatorTrait, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable,
+    PaginatorTrait, QueryFilter, Statement,
 };
 
+use super::sql::Sql;
 use crate::Result;
 
 /// How many nodes of each kind the database holds, or `None` when it holds none.
@@ -40,7 +43,14 @@ pub async fn clear(db: &impl ConnectionTrait) -> Result<()> {
     skill_tool::Entity::delete_many().exec(db).await?;
     skill_prerequisite::Entity::delete_many().exec(db).await?;
     role::Entity::delete_many().exec(db).await?;
-    // One statement removes the whole tree, so the parent references never dangle.
+    // The tree is taken apart first: deleting a parent deletes its children, and on SQLite each
+    // level of that is one level of trigger recursion, refused past 1,000 levels. Without
+    // parents, one statement removes every skill, whatever the depth of the tree.
+    skill::Entity::update_many()
+        .col_expr(skill::Column::ParentId, Expr::value(Option::<i32>::None))
+        .filter(skill::Column::ParentId.is_not_null())
+        .exec(db)
+        .await?;
     skill::Entity::delete_many().exec(db).await?;
     framework::Entity::delete_many().exec(db).await?;
     language::Entity::delete_many().exec(db).await?;
@@ -64,6 +74,26 @@ where
         A::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
+    }
+    Ok(())
+}
+
+/// Sets the parent of each skill of `parents`, `(skill id, parent id)`: a few statements of
+/// thousands of rows each (a join with the given pairs), whatever the shape of the tree.
+pub async fn set_parents(db: &impl ConnectionTrait, parents: &[(i32, i32)]) -> Result<()> {
+    for chunk in parents.chunks(VALUES_PER_STATEMENT / 2) {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push("WITH given (id, parent_id) AS (VALUES ");
+        for (at, &(skill, parent)) in chunk.iter().enumerate() {
+            if at > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").bind(skill).push(", ").bind(parent).push(")");
+        }
+        sql.push(
+            ") UPDATE skill SET parent_id = given.parent_id FROM given WHERE skill.id = given.id",
+        );
+        db.execute_raw(sql.into_statement()).await?;
     }
     Ok(())
 }

@@ -193,6 +193,8 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
     step(&groups.file, groups.len());
 
     let broader = read("broaderRelationsSkillPillar", &["conceptUri", "broaderUri"])?;
+    // The relations already read, so that a repeated one is found without scanning a list.
+    let mut pairs: HashSet<(&str, &str)> = HashSet::new();
     for row in broader.rows() {
         let (narrower, wider) = (row.uri("conceptUri")?, row.uri("broaderUri")?);
         for (column, uri) in [("conceptUri", narrower), ("broaderUri", wider)] {
@@ -206,8 +208,8 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
         if narrower == wider {
             return Err(row.error("broaderUri", "a concept cannot be broader than itself"));
         }
-        let list = bundle.broader.entry(narrower.to_owned()).or_default();
-        if !list.iter().any(|uri| uri == wider) {
+        if pairs.insert((narrower, wider)) {
+            let list = bundle.broader.entry(narrower.to_owned()).or_default();
             list.push(wider.to_owned());
         }
     }
@@ -217,6 +219,8 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
         "occupationSkillRelations",
         &["occupationUri", "relationType", "skillUri"],
     )?;
+    // Where each relation read so far is in its occupation's list.
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for row in relations.rows() {
         let occupation = row.uri("occupationUri")?;
         if !uris.contains(occupation) {
@@ -240,10 +244,16 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
             }
         };
         let needs = bundle.needs.entry(occupation.to_owned()).or_default();
-        match needs.iter_mut().find(|(uri, _)| uri == skill) {
+        match seen
+            .get(&(occupation, skill))
+            .and_then(|&at| needs.get_mut(at))
+        {
             // Named twice: the more important relation holds.
             Some(need) => need.1 |= essential,
-            None => needs.push((skill.to_owned(), essential)),
+            None => {
+                seen.insert((occupation, skill), needs.len());
+                needs.push((skill.to_owned(), essential));
+            }
         }
     }
     step(&relations.file, relations.len());

@@ -93,9 +93,9 @@ impl Table {
     }
 }
 
-impl Row<'_> {
+impl<'t> Row<'t> {
     /// The cell of `column` (empty when the column is absent from the file).
-    pub fn get(&self, column: &str) -> &str {
+    pub fn get(&self, column: &str) -> &'t str {
         self.table
             .columns
             .get(column)
@@ -121,7 +121,7 @@ impl Row<'_> {
     }
 
     /// The cell of `column`, which must be an ESCO concept URI.
-    pub fn uri(&self, column: &str) -> Result<&str> {
+    pub fn uri(&self, column: &str) -> Result<&'t str> {
         let uri = self.get(column).trim();
         let rest = uri.strip_prefix(ESCO_URI).unwrap_or("");
         let sane = !rest.is_empty()

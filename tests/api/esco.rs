@@ -2,6 +2,7 @@
 //! ESCO's layout (multi-line alternative labels, a skill with two broader concepts, an
 //! occupation with essential and optional skills), checked through GraphQL.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -16,6 +17,8 @@ backend_tests!(
     a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes,
     alternative_labels_are_searchable,
     a_generated_bundle_imports_whole,
+    a_twenty_thousand_deep_broader_chain_imports_and_imports_again,
+    a_group_of_fifty_thousand_skills_imports,
 );
 
 fn fixture() -> PathBuf {
@@ -423,4 +426,261 @@ async fn a_generated_bundle_imports_whole(app: &TestApp) {
         broader, written,
         "every broader relation kept, as parent or as data"
     );
+}
+
+/// A bundle of one skill group (`tree top`) and `skills` under it, `(label, broader skill)`:
+/// the index in `skills` of the skill's broader concept, or `None` for the group. The skills
+/// are written in the order given, and one occupation (`tree worker`) needs `needs`:
+/// `(index in skills, essential)`, in that order.
+fn tree_bundle(skills: &[(String, Option<usize>)], needs: &[(usize, bool)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let top = format!("{E}/skill/tree-top");
+    let uri = |at: usize| format!("{E}/skill/tree-{at:06}");
+    let occupation = format!("{E}/occupation/tree-worker");
+    let mut files: Vec<(&str, String)> = vec![
+        (
+            "skillGroups_en.csv",
+            format!(
+                "conceptUri,preferredLabel,altLabels,description\n{top},tree top,,The top of the tree.\n"
+            ),
+        ),
+        (
+            "occupations_en.csv",
+            format!(
+                "conceptUri,iscoGroup,preferredLabel,altLabels,description\n\
+                 {occupation},2512,tree worker,,Works the whole tree.\n"
+            ),
+        ),
+    ];
+    let mut text =
+        String::from("conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description\n");
+    let mut broader = String::from("conceptUri,broaderUri\n");
+    for (at, (label, parent)) in skills.iter().enumerate() {
+        text.push_str(&format!(
+            "{},knowledge,transversal,{label},,The skill {label}.\n",
+            uri(at)
+        ));
+        let wider = parent.map_or_else(|| top.clone(), uri);
+        broader.push_str(&format!("{},{wider}\n", uri(at)));
+    }
+    files.push(("skills_en.csv", text));
+    files.push(("broaderRelationsSkillPillar_en.csv", broader));
+    let mut relations = String::from("occupationUri,relationType,skillUri\n");
+    for (at, essential) in needs {
+        let kind = if *essential { "essential" } else { "optional" };
+        relations.push_str(&format!("{occupation},{kind},{}\n", uri(*at)));
+    }
+    files.push(("occupationSkillRelations_en.csv", relations));
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write a file");
+    }
+    dir
+}
+
+/// Each skill's parent, by slug, in an export of the graph.
+fn parents(catalog: &skillgraph::catalog::Catalog) -> HashMap<&str, Option<&str>> {
+    catalog
+        .skills
+        .iter()
+        .map(|s| (s.slug.as_str(), s.parent.as_deref()))
+        .collect()
+}
+
+/// How many ancestors `slug` has, and the root it reaches; walked without recursion.
+fn ancestors<'a>(parents: &HashMap<&'a str, Option<&'a str>>, slug: &'a str) -> (usize, &'a str) {
+    let (mut count, mut at) = (0, slug);
+    while let Some(Some(parent)) = parents.get(at) {
+        count += 1;
+        at = parent;
+        assert!(count <= parents.len(), "the parents of {slug} form a cycle");
+    }
+    (count, at)
+}
+
+/// How many skills have a parent whose id is not smaller than theirs (the loader writes
+/// parents first).
+async fn parents_after_children(app: &TestApp) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM skill c JOIN skill p ON p.id = c.parent_id WHERE p.id >= c.id",
+        ))
+        .await
+        .expect("the count")
+        .expect("a row");
+    row.try_get("", "n").expect("a number")
+}
+
+/// A chain of 20,000 broader relations (`link 1` under the group, `link 2` under `link 1`,
+/// ...), written deepest first: it imports, a newer bundle updates it (which replaces the
+/// whole tree), and the exported graph loads back through the catalog format.
+async fn a_twenty_thousand_deep_broader_chain_imports_and_imports_again(app: &TestApp) {
+    const DEPTH: usize = 20_000;
+    // skills[at] is `link DEPTH - at`, under the next one; the last, `link 1`, under the group.
+    let chain = |description_of_5: &str| {
+        let skills: Vec<(String, Option<usize>)> = (0..DEPTH)
+            .map(|at| {
+                let link = DEPTH - at;
+                let label = if link == 5 {
+                    description_of_5.to_owned()
+                } else {
+                    format!("link {link}")
+                };
+                (label, (at + 1 < DEPTH).then_some(at + 1))
+            })
+            .collect();
+        tree_bundle(&skills, &[(0, true), (DEPTH - 1, false)])
+    };
+    let first = chain("link 5");
+    let report = import(app, first.path()).await.expect("the deep chain");
+    assert_eq!(
+        (report.roles, report.skills),
+        (
+            Counts {
+                created: 1,
+                ..Counts::default()
+            },
+            Counts {
+                created: DEPTH + 1,
+                ..Counts::default()
+            }
+        )
+    );
+    let query = r#"{ deepest: skill(slug: "link-20000") { parent { slug parent { slug } } roles { totalCount } }
+                     first: skill(slug: "link-1") { parent { slug } children { nodes { slug } } }
+                     top: skill(slug: "tree-top") { parent { slug } skillType
+                       descendants(maxDepth: 3) { depth skill { slug } } }
+                     worker: role(slug: "tree-worker") { skills { edges { importance node { slug } } } } }"#;
+    let expected = json!({
+        "deepest": {"parent": {"slug": "link-19999", "parent": {"slug": "link-19998"}},
+                    "roles": {"totalCount": 1}},
+        "first": {"parent": {"slug": "tree-top"}, "children": {"nodes": [{"slug": "link-2"}]}},
+        "top": {"parent": null, "skillType": "SKILL_GROUP", "descendants": [
+            {"depth": 1, "skill": {"slug": "link-1"}},
+            {"depth": 2, "skill": {"slug": "link-2"}},
+            {"depth": 3, "skill": {"slug": "link-3"}},
+        ]},
+        "worker": {"skills": {"edges": [
+            {"importance": "ESSENTIAL", "node": {"slug": "link-20000"}},
+            {"importance": "OPTIONAL", "node": {"slug": "link-1"}},
+        ]}},
+    });
+    assert_eq!(app.data(query).await, expected);
+    let exported = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    assert_eq!(
+        ancestors(&parents(&exported), "link-20000"),
+        (DEPTH, "tree-top"),
+        "the deepest skill is 20,000 levels below the group"
+    );
+    assert_eq!(parents_after_children(app).await, 0);
+
+    // A newer bundle changes one label near the top: the tree is written again.
+    let newer = chain("link five");
+    let report = import(app, newer.path()).await.expect("the newer chain");
+    assert_eq!(
+        (report.roles, report.skills),
+        (
+            Counts {
+                unchanged: 1,
+                ..Counts::default()
+            },
+            Counts {
+                updated: 1,
+                unchanged: DEPTH,
+                ..Counts::default()
+            }
+        )
+    );
+    assert_eq!(app.data(query).await, expected);
+    let data = app
+        .data(r#"{ skill(slug: "link-5") { name version parent { slug } children { nodes { slug } } } }"#)
+        .await;
+    assert_eq!(
+        data["skill"],
+        json!({"name": "link five", "version": 2, "parent": {"slug": "link-4"},
+               "children": {"nodes": [{"slug": "link-6"}]}})
+    );
+    let exported = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    assert_eq!(
+        ancestors(&parents(&exported), "link-20000"),
+        (DEPTH, "tree-top")
+    );
+    assert_eq!(parents_after_children(app).await, 0);
+
+    // The catalog format loads the same graph back over it.
+    skillgraph::catalog::import(&app.db, &exported, true, "test")
+        .await
+        .expect("the exported catalog");
+    let again = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    assert!(again == exported, "the catalog came back as it was");
+    assert_eq!(app.data(query).await, expected);
+}
+
+/// One group with 50,000 skills under it (written last first), all of them needed by one
+/// occupation, the first twice.
+async fn a_group_of_fifty_thousand_skills_imports(app: &TestApp) {
+    const WIDTH: usize = 50_000;
+    // skills[at] is `leaf WIDTH - at`.
+    let skills: Vec<(String, Option<usize>)> = (0..WIDTH)
+        .map(|at| (format!("leaf {:05}", WIDTH - at), None))
+        .collect();
+    // Leaf n is essential when n is even; leaf 1 comes again as essential at the end.
+    let mut needs: Vec<(usize, bool)> = (1..=WIDTH).map(|n| (WIDTH - n, n % 2 == 0)).collect();
+    needs.push((WIDTH - 1, true));
+    let dir = tree_bundle(&skills, &needs);
+    let report = import(app, dir.path()).await.expect("the wide group");
+    assert_eq!(
+        (report.roles, report.skills),
+        (
+            Counts {
+                created: 1,
+                ..Counts::default()
+            },
+            Counts {
+                created: WIDTH + 1,
+                ..Counts::default()
+            }
+        )
+    );
+    let data = app
+        .data(
+            r#"{ top: skill(slug: "tree-top") { parent { slug } children(first: 3) { totalCount nodes { slug } } }
+                 last: skill(slug: "leaf-50000") { parent { slug } children { totalCount } }
+                 worker: role(slug: "tree-worker") {
+                   skills(first: 3) { totalCount edges { importance node { slug } } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({
+            "top": {"parent": null, "children": {"totalCount": WIDTH, "nodes": [
+                {"slug": "leaf-00001"}, {"slug": "leaf-00002"}, {"slug": "leaf-00003"}]}},
+            "last": {"parent": {"slug": "tree-top"}, "children": {"totalCount": 0}},
+            "worker": {"skills": {"totalCount": WIDTH, "edges": [
+                {"importance": "ESSENTIAL", "node": {"slug": "leaf-00001"}},
+                {"importance": "ESSENTIAL", "node": {"slug": "leaf-00002"}},
+                {"importance": "OPTIONAL", "node": {"slug": "leaf-00003"}},
+            ]}},
+        })
+    );
+    let exported = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    let parents = parents(&exported);
+    let under_top = parents
+        .values()
+        .filter(|parent| **parent == Some("tree-top"))
+        .count();
+    assert_eq!(under_top, WIDTH);
+    assert_eq!(ancestors(&parents, "leaf-25000"), (1, "tree-top"));
+    assert_eq!(parents_after_children(app).await, 0);
 }
