@@ -14,6 +14,7 @@ mod document_limits;
 mod errors;
 mod esco;
 mod export;
+mod fuzz;
 mod generated_graph;
 mod graphql_over_http;
 mod hostile_input;
