@@ -199,18 +199,24 @@ pub(super) fn check(
             "this server needs an API key for every request: send `Authorization: Bearer <key>`";
         return Err(Refusal::unauthenticated(message));
     }
-    let mut buckets = vec![format!("address:{address}")];
-    if let Some(principal) = &caller.0 {
-        buckets.push(format!("key:{}", principal.name));
-    }
     let limits = [
         (&state.write_limiter, writes, "writes"),
         (&state.read_limiter, reads, "reads"),
     ];
+    // The buckets' names are made only when a limit applies: reads are not limited unless
+    // configured, and most requests are reads.
+    let mut buckets = Vec::new();
     for (limiter, count, what) in limits {
-        if count > 0 {
-            take(limiter, &buckets, count, what)?;
+        if count == 0 || limiter.burst().is_none() {
+            continue;
         }
+        if buckets.is_empty() {
+            buckets.push(format!("address:{address}"));
+            if let Some(principal) = &caller.0 {
+                buckets.push(format!("key:{}", principal.name));
+            }
+        }
+        take(limiter, &buckets, count, what)?;
     }
     Ok(())
 }
