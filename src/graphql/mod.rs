@@ -178,15 +178,22 @@ impl Api {
 }
 
 impl Api {
-    /// Runs one operation of a WebSocket connection (a subscription's events, or a query or
-    /// mutation sent over the socket), with the connection's `session` data, priced like
-    /// [`Api::execute`].
+    /// Runs one operation of a WebSocket connection: a subscription's events, with the
+    /// connection's `session` data, priced like [`Api::execute`]; a query or mutation sent
+    /// over the socket through [`Api::execute`] itself.
     pub fn execute_stream(
         &self,
         mut request: async_graphql::Request,
         session: Option<Arc<async_graphql::Data>>,
     ) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
         use async_graphql::futures_util::{StreamExt, stream};
+        // A query or a mutation over a socket has one answer: it runs as over HTTP, with the
+        // same explanations of refusals, null propagation and root order.
+        let subscription = async_graphql::parser::types::OperationType::Subscription;
+        if operation::Operation::of(&mut request).kind != Some(subscription) {
+            let api = self.clone();
+            return stream::once(async move { api.execute(request).await }).boxed();
+        }
         if let Err(refused) = self.check_budget(&mut request) {
             return stream::once(async move { *refused }).boxed();
         }

@@ -3122,9 +3122,10 @@ impl Target {
                         "next" | "data" => {
                             check_answer(&value["payload"], false)
                                 .map_err(|problem| format!("{problem}:\n{}", heard()))?;
-                            // Known bug, excluded until fixed: over a WebSocket, answers skip
-                            // the null propagation HTTP answers get: a failed field's key is
-                            // missing, and a failed non-null field leaves its parent in place.
+                            // Left out: subscription events skip the null propagation HTTP
+                            // answers get (a failed field's key is missing, a failed non-null
+                            // field leaves its parent in place); queries and mutations over a
+                            // socket run as over HTTP.
                             let field_errors =
                                 value["payload"]["errors"].as_array().is_some_and(|errors| {
                                     errors.iter().any(|error| error.get("path").is_some())

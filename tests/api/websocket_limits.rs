@@ -240,3 +240,43 @@ async fn close_codes_follow_graphql_transport_ws() {
         assert_eq!(closed_after(&app, init, &messages).await, code, "{case}");
     }
 }
+
+/// A query over a socket is answered as over HTTP: a refused cost says by how much, a failed
+/// field nulls what the specification says, the root fields come in the query's order.
+#[tokio::test]
+async fn queries_over_a_socket_are_answered_as_over_http() {
+    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let (mut socket, _) = open(&app, "graphql-transport-ws", json!({})).await;
+    let costly = "{ roles(first: 50) { nodes { skills(first: 50) { nodes { roles(first: 50) { nodes { \
+                  skills(first: 50) { nodes { roles(first: 50) { nodes { slug } } } } } } } } } } }";
+    let over_http = app.post(json!({ "query": costly })).await;
+    send(
+        &mut socket,
+        json!({"id": "1", "type": "subscribe", "payload": {"query": costly}}),
+    )
+    .await;
+    let answer = next(&mut socket).await;
+    let error = if answer["type"] == "error" {
+        answer["payload"][0].clone()
+    } else {
+        answer["payload"]["errors"][0].clone()
+    };
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+    assert!(error["extensions"]["cost"].as_u64().is_some(), "{error}");
+    assert_eq!(error["extensions"], over_http["errors"][0]["extensions"]);
+
+    let failing = "{ b: catalog { revision } a: roles(first: 1000) { totalCount } }";
+    let over_http = app.post(json!({ "query": failing })).await;
+    send(
+        &mut socket,
+        json!({"id": "2", "type": "subscribe", "payload": {"query": failing}}),
+    )
+    .await;
+    let answer = loop {
+        let answer = next(&mut socket).await;
+        if answer["id"] == "2" && answer["type"] == "next" {
+            break answer;
+        }
+    };
+    assert_eq!(answer["payload"]["data"], over_http["data"], "{answer}");
+}
