@@ -20,16 +20,16 @@
 //! requests per second, p50/p99 latency, SQL statements per request, the server's CPU time per
 //! request and its resident memory (now and at its peak).
 
-use std::process::Command;
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use common::{child, cpu_time, memory, percentile, postgres_cpu_time, remove, scratch_database};
 use mimalloc::MiMalloc;
-use sea_orm::{ConnectionTrait, Database};
 use serde::{Deserialize, Serialize};
-use skillgraph::generator::{self, GraphSize};
 use skillgraph::startup::{Application, Settings};
 
 /// The same allocator as the `skillgraph` binary, so that the figures are the server's.
@@ -53,18 +53,11 @@ struct Options {
     /// Only these queries (N, D, F, W, T, G, P, R, M, X, A, S1-S4); all by default.
     #[arg(long, value_delimiter = ',')]
     queries: Vec<String>,
-    /// Load an ESCO-shaped bundle of ESCO's full size (through `import esco`) instead of the
-    /// synthetic graph.
-    #[arg(long)]
-    esco: bool,
     #[command(flatten)]
-    size: GraphSize,
+    graph: common::GraphArgs,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
-    /// Child process: generate the graph into this database, then exit.
-    #[arg(long, hide = true)]
-    generate_into: Option<String>,
     /// Child process: drive this endpoint with `--query` for `--duration`, print the figures
     /// as one JSON line, then exit.
     #[arg(long, hide = true, requires = "query")]
@@ -229,121 +222,6 @@ async fn targets(endpoint: &str) -> Targets {
     }
 }
 
-/// Where the scratch database lives, to remove it at the end.
-enum Scratch {
-    File(std::path::PathBuf),
-    Postgres { server: String, name: String },
-}
-
-async fn scratch_database(url: Option<&str>) -> (String, Scratch) {
-    match url {
-        Some(url) if url.starts_with("postgres") => {
-            let name = format!("skillgraph_bench_{}", std::process::id());
-            let admin = Database::connect(url).await.expect("connect to PostgreSQL");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                .await
-                .expect("drop an old scratch database");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create the scratch database");
-            let mut scratch = url::Url::parse(url).expect("a PostgreSQL URL");
-            scratch.set_path(&name);
-            let server = url.to_owned();
-            (scratch.to_string(), Scratch::Postgres { server, name })
-        }
-        _ => {
-            let path =
-                std::env::temp_dir().join(format!("skillgraph-bench-{}.db", std::process::id()));
-            let _ = std::fs::remove_file(&path);
-            (format!("sqlite://{}", path.display()), Scratch::File(path))
-        }
-    }
-}
-
-async fn remove(scratch: Scratch) {
-    match scratch {
-        Scratch::File(path) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-        }
-        Scratch::Postgres { server, name } => {
-            if let Ok(admin) = Database::connect(&server).await {
-                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _ = admin.execute_unprepared(&drop).await;
-            }
-        }
-    }
-}
-
-/// CPU time (user + system) this process has used so far.
-fn cpu_time() -> Duration {
-    process_cpu("/proc/self/stat").map_or(Duration::ZERO, |(_, cpu)| cpu)
-}
-
-/// CPU time (user + system) the PostgreSQL processes of this machine have used so far, when
-/// the database runs here: the database's share of each request, which the server's own CPU
-/// time does not include. (On SQLite the engine runs inside the server.)
-fn postgres_cpu_time() -> Duration {
-    let Ok(processes) = std::fs::read_dir("/proc") else {
-        return Duration::ZERO;
-    };
-    processes
-        .flatten()
-        .filter_map(|entry| process_cpu(&format!("{}/stat", entry.path().display())))
-        .filter(|(command, _)| command == "postgres")
-        .map(|(_, cpu)| cpu)
-        .sum()
-}
-
-/// The command name and the CPU time (user + system) of the process whose `stat` file is at
-/// `path`.
-fn process_cpu(path: &str) -> Option<(String, Duration)> {
-    let stat = std::fs::read_to_string(path).ok()?;
-    // The command name is in parentheses and may hold spaces; the fields follow the last ')'.
-    let (head, rest) = stat.rsplit_once(')')?;
-    let command = head.split_once('(').map_or("", |(_, name)| name).to_owned();
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<u64>().ok());
-    // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
-    let total = ticks(11)? + ticks(12)?;
-    Some((
-        command,
-        Duration::from_secs_f64(total as f64 / clock_ticks_per_second()),
-    ))
-}
-
-/// The kernel's clock tick (`getconf CLK_TCK`), 100 on Linux unless configured otherwise;
-/// asked once.
-fn clock_ticks_per_second() -> f64 {
-    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-    *TICKS.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|out| String::from_utf8(out.stdout).ok())
-            .and_then(|text| text.trim().parse().ok())
-            .unwrap_or(100.0)
-    })
-}
-
-/// `VmRSS` and `VmHWM` (peak) of this process, in MiB.
-fn memory() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 /// Sends `query` from `concurrency` clients for `duration`; returns the latencies of the
 /// successful requests and the number of failed ones.
 async fn drive(
@@ -448,22 +326,6 @@ async fn drive_and_report(
     println!("{}", serde_json::to_string(&figures).expect("JSON"));
 }
 
-/// Runs this binary as a child with `args` and returns what it printed.
-async fn child(args: Vec<String>) -> String {
-    let exe = std::env::current_exe().expect("the benchmark's own path");
-    let output = tokio::task::spawn_blocking(move || Command::new(exe).args(args).output())
-        .await
-        .expect("child task")
-        .expect("start a child process");
-    if !output.status.success() {
-        panic!(
-            "child process failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// Drives `query` from a child process for `seconds`.
 async fn drive_from_child(options: &Options, endpoint: &str, query: &str, seconds: u64) -> Figures {
     let args = vec![
@@ -490,14 +352,6 @@ async fn drive_from_child(options: &Options, endpoint: &str, query: &str, second
     serde_json::from_str(printed.trim()).expect("the child's figures")
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let options = Options::parse();
@@ -510,43 +364,8 @@ async fn main() {
         let write = options.query.clone().unwrap_or_default();
         return fan_out(endpoint, key, &write, options.subscribers).await;
     }
-    if let (Some(url), true) = (&options.generate_into, options.esco) {
-        let db = skillgraph::db::connect(url).await.expect("connect");
-        skillgraph::db::migrate(&db).await.expect("migrate");
-        let built_in = skillgraph::catalog::built_in().expect("the built-in catalog");
-        skillgraph::catalog::seed(&db, &built_in, false)
-            .await
-            .unwrap_or_else(|err| panic!("seed: {}", err.detail()));
-        let dir = std::env::temp_dir().join(format!("skillgraph-esco-{}", std::process::id()));
-        let size = skillgraph::esco::generate::BundleSize {
-            occupations: 3_039,
-            skills: 13_939,
-            skill_groups: 640,
-            relations: 129_004,
-            broader: 20_822,
-            seed: 42,
-        };
-        skillgraph::esco::generate::generate(&dir, &size).expect("the bundle");
-        let started = Instant::now();
-        let report = skillgraph::esco::import(&db, &dir, "en", "benchmark", &mut |_| {})
-            .await
-            .unwrap_or_else(|err| panic!("import: {}", err.detail()));
-        let _ = std::fs::remove_dir_all(&dir);
-        println!(
-            "built-in catalog + ESCO-size bundle ({report}), imported in {:.1?}",
-            started.elapsed()
-        );
-        return;
-    }
-    if let Some(url) = &options.generate_into {
-        let db = skillgraph::db::connect(url).await.expect("connect");
-        skillgraph::db::migrate(&db).await.expect("migrate");
-        let started = Instant::now();
-        let summary = generator::generate(&db, &options.size, true)
-            .await
-            .unwrap_or_else(|err| panic!("generate: {}", err.detail()));
-        println!("{summary}, generated in {:.1?}", started.elapsed());
-        return;
+    if let Some(url) = &options.graph.generate_into {
+        return common::generate_into(url, &options.graph).await;
     }
 
     let (url, scratch) = scratch_database(options.database_url.as_deref()).await;
@@ -555,10 +374,8 @@ async fn main() {
     } else {
         "SQLite"
     };
-    let mut generate = vec!["--generate-into".to_owned(), url.clone()];
-    generate.extend(std::env::args().skip(1).filter(|arg| arg != "--bench"));
-    let summary = child(generate).await;
-    println!("graph: {} ({backend})", summary.trim());
+    let summary = common::generate(&url).await;
+    println!("graph: {summary} ({backend})");
 
     let mut settings = Settings::new(&url);
     // The benchmark measures how fast writes can go, not the per-client limit.
