@@ -686,7 +686,7 @@ impl AnswersQuery {
     /// that answers as the user types: the slug or name itself, then names that begin with
     /// it, aliases, later words, anywhere in a label, and names within a typo or two; each
     /// hit says why it matched. Matching ignores case and extra spaces.
-    #[graphql(complexity = "crate::graphql::limits::ranked_cost(first, 10, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::limits::search_cost(first, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -254,6 +254,18 @@ pub fn text_cost(text_bytes: usize, child_complexity: usize) -> usize {
         .min(MAX_FIELD_COST)
 }
 
+/// What one `search` counts for beyond its hits: it walks the whole index (prefixes, words,
+/// typos), milliseconds of CPU on a large graph, so a document of a few hundred aliased
+/// searches is refused.
+pub const SEARCH_COST: usize = 2_000;
+
+/// The cost of one `search`: its hits' (see [`ranked_cost`]) and [`SEARCH_COST`].
+pub fn search_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    ranked_cost(first, 10, child_complexity)
+        .saturating_add(SEARCH_COST)
+        .min(MAX_FIELD_COST)
+}
+
 /// The cost of an answer of up to `first` items (`default` when absent), such as `search`'s
 /// hits or `recommendRoles`' roles: its selection once per item, plus a statement's worth.
 pub fn ranked_cost(first: Option<i32>, default: usize, child_complexity: usize) -> usize {
@@ -374,6 +386,7 @@ mod tests {
         assert!(3 * text_cost(1 << 20, 7) > limits.max_complexity);
         assert_eq!(ranked_cost(None, 10, 3), 31 + ROOT_STATEMENT_COST);
         assert_eq!(ranked_cost(Some(100), 10, 3), 301 + ROOT_STATEMENT_COST);
+        assert_eq!(search_cost(None, 3), 31 + ROOT_STATEMENT_COST + SEARCH_COST);
         let sizes: ListSizes = Arc::new([(List::RoleSkills, 40), (List::RoleTools, 5)].into());
         let cost = priced(limits, sizes, || role_needs_cost(2)).await;
         assert_eq!(cost, 2 * 45 + 1 + ROOT_STATEMENT_COST);
