@@ -322,20 +322,32 @@ impl Answer {
         errors(&self.head) || errors(&self.tail)
     }
 
-    /// Whether the server refused the request instead of running it.
-    fn refused(&self) -> bool {
-        matches!(self.status, Some(400 | 413 | 415))
-            || self
-                .code()
-                .is_some_and(|code| REFUSALS.contains(&code.as_str()))
+    /// Whether anything of the request ran: an answer with `data` (a refusal has none; in a
+    /// batch, the operations refused for the batch's shared cost have none, the others do).
+    fn ran(&self) -> bool {
+        self.head.windows(7).any(|w| w == br#""data":"#)
     }
 
-    /// `ok`, `errors: CODE`, `refused: CODE`, `HTTP 503`, `cut off`, `no answer`.
+    fn refusal_code(&self) -> bool {
+        self.code()
+            .is_some_and(|code| REFUSALS.contains(&code.as_str()))
+    }
+
+    /// Whether the server refused the request instead of running it.
+    fn refused(&self) -> bool {
+        matches!(self.status, Some(400 | 413 | 415)) || (self.refusal_code() && !self.ran())
+    }
+
+    /// `ok`, `errors: CODE`, `refused: CODE`, `partly refused: CODE` (a batch of which some
+    /// operations ran), `HTTP 503`, `cut off`, `no answer`.
     fn outcome(&self) -> String {
         let code = self.code().unwrap_or_default();
         match self.status {
             None => "no answer".to_owned(),
             Some(_) if self.refused() => format!("refused: {code}"),
+            Some(200) if self.failure.is_none() && self.refusal_code() => {
+                format!("partly refused: {code}")
+            }
             Some(200) if self.failure.is_some() => "cut off".to_owned(),
             Some(200) if self.has_errors() => format!("errors: {code}"),
             Some(200) => "ok".to_owned(),

@@ -11,6 +11,8 @@
 # warm-up requests are not. With ENCODING=gzip or br set, answers are asked for compressed
 # (the size printed is then the compressed one). The database's own work (PostgreSQL's
 # processes) is not counted; on SQLite it is, since the engine runs inside the server.
+# The server is this checkout's release build (in CARGO_TARGET_DIR when set), or the binary
+# SKILLGRAPH_BIN names, to count another build on the same database.
 set -euo pipefail
 
 database_url=${1:?usage: benches/instructions.sh DATABASE_URL [N|D|F] [REQUESTS]}
@@ -24,12 +26,15 @@ case $query_name in
 esac
 
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
+if [ -z "${SKILLGRAPH_BIN:-}" ]; then
+  cargo build --release --quiet
+  SKILLGRAPH_BIN="${CARGO_TARGET_DIR:-target}/release/skillgraph"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/out.%p" \
-  target/release/skillgraph serve --database-url "$database_url" --listen "127.0.0.1:$port" \
+  "$SKILLGRAPH_BIN" serve --database-url "$database_url" --listen "127.0.0.1:$port" \
   > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do

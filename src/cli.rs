@@ -190,6 +190,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_STATEMENT_TIMEOUT_MS", default_value_t = db::DEFAULT_STATEMENT_TIMEOUT.as_millis() as u64)]
     pub statement_timeout_ms: u64,
 
+    /// The most database connections this server opens (default: 2 on a SQLite file, 10 on
+    /// PostgreSQL, where replicas × this must stay below the server's `max_connections`).
+    #[arg(long, env = "SKILLGRAPH_DATABASE_CONNECTIONS")]
+    pub database_connections: Option<u32>,
+
     /// Whether clients may introspect the schema (`--introspection false` to turn it off).
     #[arg(long, env = "SKILLGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
@@ -298,6 +303,7 @@ impl ServeArgs {
             database_url: database_url.to_owned(),
             listen: self.listen,
             statement_timeout: std::time::Duration::from_millis(self.statement_timeout_ms),
+            database_connections: self.database_connections,
             limits: self.limits()?,
             lists: if self.fast_lists {
                 ListResolution::Fast

@@ -5,7 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::Result;
 
@@ -59,22 +62,46 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// trip per statement under load.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
 
+/// How many connections a pool on a SQLite file opens at most unless told: two. SeaORM's
+/// default for SQLite is a single connection, so a small read would queue behind every
+/// statement of a large one; a second lets it pass while a large read (they take turns, see
+/// `graphql::heavy`) holds the first. In WAL mode readers run side by side, each on its
+/// connection's own thread, and writers still go one at a time (every write to the graph
+/// takes the file's write lock first, see `curation::serial`; the others are single
+/// statements, which wait for the lock up to the busy timeout). Each connection keeps a page
+/// cache and a thread whose freed memory the allocator holds, so more cost memory for
+/// little: the engine's work is CPU-bound on a few cores. An in-memory database keeps the
+/// single connection: each connection would open a database of its own.
+pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 2;
+
 /// How long one statement may run on PostgreSQL before the database cancels it.
 pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Opens a pool on `url` with the default statement timeout; see [`connect_with`].
+/// Opens a pool on `url` with the default statement timeout and size; see [`connect_with`].
 pub async fn connect(url: &str) -> Result<Db> {
-    connect_with(url, DEFAULT_STATEMENT_TIMEOUT).await
+    connect_with(url, DEFAULT_STATEMENT_TIMEOUT, None).await
 }
 
-/// Opens a pool on `url` and installs the statement counter. On PostgreSQL every statement
-/// that runs longer than `statement_timeout` is cancelled by the database and reported.
+/// Opens a pool on `url` of at most `connections` (absent: [`DEFAULT_SQLITE_CONNECTIONS`] on
+/// a SQLite file, sqlx's 10 on PostgreSQL) and installs the statement counter. On PostgreSQL
+/// every statement that runs longer than `statement_timeout` is cancelled by the database and
+/// reported.
 ///
 /// The pool connects lazily: a server can start while its database is still down, report
 /// itself unready, and serve as soon as the database answers; later outages heal the same way,
 /// as the pool replaces broken connections.
-pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> {
+pub async fn connect_with(
+    url: &str,
+    statement_timeout: Duration,
+    connections: Option<u32>,
+) -> Result<Db> {
     let mut options = ConnectOptions::new(with_create_mode(url));
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if url.starts_with("sqlite:") && !in_memory {
+        options.max_connections(connections.unwrap_or(DEFAULT_SQLITE_CONNECTIONS).max(1));
+    } else if let Some(connections) = connections.filter(|_| !in_memory) {
+        options.max_connections(connections.max(1));
+    }
     let timeout_ms = statement_timeout.as_millis().to_string();
     options
         .sqlx_logging(false)
@@ -99,9 +126,22 @@ pub async fn connect_with(url: &str, statement_timeout: Duration) -> Result<Db> 
     })
 }
 
-/// Brings the schema up to date.
+/// Brings the schema up to date. On SQLite the migrations run in one transaction, which
+/// holds the file's write lock from the start: on one connection, since a migration that
+/// rebuilds a table runs several statements that must see each other's schema, and the pool
+/// has several; and all or nothing, since SQLite's DDL is transactional.
 pub async fn migrate(db: &Db) -> Result<()> {
-    Migrator::up(&db.conn, None).await?;
+    if db.conn.get_database_backend() == DbBackend::Sqlite {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let txn = db.conn.begin_with_options(options).await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
+    } else {
+        Migrator::up(&db.conn, None).await?;
+    }
     Ok(())
 }
 

@@ -25,6 +25,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// How long PostgreSQL lets one statement run.
     pub statement_timeout: Duration,
+    /// The most connections the pool opens (absent: the backend's default, see `db`).
+    pub database_connections: Option<u32>,
     pub limits: Limits,
     pub lists: ListResolution,
     pub http: HttpConfig,
@@ -37,6 +39,7 @@ impl Settings {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             statement_timeout: db::DEFAULT_STATEMENT_TIMEOUT,
+            database_connections: None,
             limits: Limits::default(),
             lists: ListResolution::default(),
             http: HttpConfig::default(),
@@ -55,7 +58,12 @@ impl Application {
     /// router, installs the metrics recorder and binds the listener. The database is not
     /// touched: see [`Application::prepare`] and [`Application::serve`].
     pub async fn build(settings: &Settings) -> Result<Self> {
-        let db = db::connect_with(&settings.database_url, settings.statement_timeout).await?;
+        let db = db::connect_with(
+            &settings.database_url,
+            settings.statement_timeout,
+            settings.database_connections,
+        )
+        .await?;
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
             .map_err(|err| Error::Internal(format!("bind {}: {err}", settings.listen)))?;

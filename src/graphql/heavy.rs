@@ -1,15 +1,21 @@
-//! Where answers that cost CPU in proportion to their input run (`extractSkills`,
-//! `analyzePosting` on up to a megabyte of text): on tokio's blocking threads, at most a few at
-//! once, so that the runtime's workers stay free for `/health`, `/ready` and small queries
-//! however many such requests arrive. A request that finds the pool and its queue full is
-//! answered `SERVICE_UNAVAILABLE` at once rather than queued without bound. When a request
-//! times out, the work it started finishes on its blocking thread (it is bounded by the text
-//! limits) and its result is dropped.
+//! The places for heavy work, a few at once, so that the runtime's workers and the database
+//! stay free for `/health`, `/ready` and small queries however many large requests arrive:
+//!
+//! - answers that cost CPU in proportion to their input (`extractSkills`, `analyzePosting` on
+//!   up to a megabyte of text) run on tokio's blocking threads, each holding a place
+//!   ([`HeavyWork::run`]); when a request times out, the work it started finishes on its
+//!   blocking thread (it is bounded by the text limits) and its result is dropped;
+//! - large reads (see [`super::limits::is_large_read`]) take a place before their first nested
+//!   statement and keep it until their answer is built ([`HeavyWork::place`], held by the
+//!   request's loader).
+//!
+//! A request that finds the places and their queue full is answered `SERVICE_UNAVAILABLE` at
+//! once rather than queued without bound.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::{Error, Result};
 
@@ -39,6 +45,11 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// The refusal of a request that found the places and their queue full.
+pub fn busy() -> Error {
+    Error::busy("the server is busy with other large requests; retry in a second".to_owned())
+}
+
 impl HeavyWork {
     pub fn new(places: usize, most_waiting: usize) -> Self {
         HeavyWork {
@@ -48,14 +59,12 @@ impl HeavyWork {
         }
     }
 
-    /// Runs `work` on a blocking thread once a place is free.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T> {
-        let busy = || {
-            Error::busy("the server is busy with other large texts; retry in a second".to_owned())
-        };
+    /// Waits for a place, which is the caller's until it drops it; refused at once when the
+    /// queue is full.
+    pub async fn place(&self) -> Result<OwnedSemaphorePermit> {
+        if let Ok(place) = self.places.clone().try_acquire_owned() {
+            return Ok(place);
+        }
         if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.most_waiting {
             self.waiting.fetch_sub(1, Ordering::AcqRel);
             return Err(busy());
@@ -68,6 +77,15 @@ impl HeavyWork {
             .await
             .map_err(|_| busy())?;
         drop(waiting);
+        Ok(place)
+    }
+
+    /// Runs `work` on a blocking thread once a place is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let place = self.place().await?;
         tokio::task::spawn_blocking(move || {
             let result = work();
             drop(place);

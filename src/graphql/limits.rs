@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::futures_util::Stream;
 
@@ -130,11 +131,25 @@ impl Limits {
 /// priced by page size alone.
 pub type ListSizes = Arc<HashMap<List, u32>>;
 
-/// What a query is priced with: the server's limits and the lengths of its lists.
+/// What a query is priced with: the server's limits and the lengths of its lists; and what
+/// its priced fields came to.
 #[derive(Clone, Debug, Default)]
 struct Pricing {
     limits: Limits,
     sizes: ListSizes,
+    /// The costs of every priced field of the request, added up as validation computes them
+    /// (see [`is_large_read`]).
+    priced: Arc<AtomicUsize>,
+}
+
+impl Pricing {
+    fn new(limits: Limits, sizes: ListSizes) -> Self {
+        Pricing {
+            limits,
+            sizes,
+            priced: Arc::default(),
+        }
+    }
 }
 
 tokio::task_local! {
@@ -145,7 +160,7 @@ tokio::task_local! {
 /// Runs `future` (a query's validation and execution) with `limits` and `sizes` as what its
 /// cost functions price with.
 pub async fn with_pricing<F: Future>(limits: Limits, sizes: ListSizes, future: F) -> F::Output {
-    CURRENT.scope(Pricing { limits, sizes }, future).await
+    CURRENT.scope(Pricing::new(limits, sizes), future).await
 }
 
 /// The server's limits, from a resolver's context.
@@ -183,12 +198,39 @@ fn items(list: List, first: Option<i32>) -> usize {
 /// `usize::MAX / MAX_FIELD_COST` (over 16 million) fields.
 pub const MAX_FIELD_COST: usize = 1 << 40;
 
-/// `1 + items × child`, saturating at [`MAX_FIELD_COST`].
+/// `1 + items × child`, saturating at [`MAX_FIELD_COST`]; every priced field's cost is one of
+/// these, and is added to the request's priced total here.
 fn multiplied(items: usize, child_complexity: usize) -> usize {
-    items
+    let cost = items
         .saturating_mul(child_complexity)
         .saturating_add(1)
-        .min(MAX_FIELD_COST)
+        .min(MAX_FIELD_COST);
+    let _outside_a_request =
+        CURRENT.try_with(|pricing| pricing.priced.fetch_add(cost, Ordering::Relaxed));
+    cost
+}
+
+/// The share of the complexity limit from which a request is a large read: one in ten.
+const LARGE_READ_SHARE: usize = 10;
+
+/// Whether the request being run is a large read: its priced fields add up to a tenth of the
+/// complexity limit or more. Such a request reads its nested lists only while it holds a
+/// place for heavy work (see [`super::heavy`]), so that two clients sending the largest pages
+/// the limits admit share one core between them and leave the others, and the database's
+/// connections, to everyone else.
+///
+/// The total is what validation computed, so it is known before the first resolver runs. It
+/// adds the cost of each nested field to its parent's, which holds it already, so it is
+/// larger than the query's cost (by at most the number of nested priced levels); for telling
+/// large from small that errs on the safe side, and it costs one addition per priced field
+/// instead of a second walk of the document. Outside a request: false.
+pub fn is_large_read() -> bool {
+    CURRENT
+        .try_with(|pricing| {
+            let threshold = pricing.limits.max_complexity / LARGE_READ_SHARE;
+            pricing.priced.load(Ordering::Relaxed) >= threshold.max(1)
+        })
+        .unwrap_or(false)
 }
 
 /// The cost of a connection field for the complexity limit: its selection's cost times the
@@ -326,7 +368,7 @@ pub fn stream_with_pricing<S: Stream + Unpin>(
     stream: S,
 ) -> PricedStream<S> {
     PricedStream {
-        pricing: Pricing { limits, sizes },
+        pricing: Pricing::new(limits, sizes),
         inner: stream,
     }
 }
@@ -390,6 +432,34 @@ mod tests {
         let sizes: ListSizes = Arc::new([(List::RoleSkills, 40), (List::RoleTools, 5)].into());
         let cost = priced(limits, sizes, || role_needs_cost(2)).await;
         assert_eq!(cost, 2 * 45 + 1 + ROOT_STATEMENT_COST);
+    }
+
+    #[tokio::test]
+    async fn a_request_is_a_large_read_from_a_tenth_of_the_limit() {
+        let limits = Limits {
+            max_complexity: 1_000,
+            ..Limits::default()
+        };
+        let none = ListSizes::default;
+        // 1 + 9 × 10 = 91, then 1 + 10 × 10 = 101 in all, when counted on its own.
+        let small = || {
+            connection_cost(List::Roles, Some(9), 10);
+            is_large_read()
+        };
+        assert!(!with_pricing(limits, none(), async move { small() }).await);
+        let large = || {
+            connection_cost(List::Roles, Some(10), 10);
+            is_large_read()
+        };
+        assert!(with_pricing(limits, none(), async move { large() }).await);
+        // Every priced field of the request counts, nested ones too.
+        let two = || {
+            let nested = connection_cost(List::RoleSkills, Some(5), 10);
+            connection_cost(List::Roles, Some(1), nested);
+            is_large_read()
+        };
+        assert!(with_pricing(limits, none(), async move { two() }).await);
+        assert!(!is_large_read(), "outside a request nothing is large");
     }
 
     #[test]

@@ -29,6 +29,9 @@ use crate::data::nodes;
 use crate::data::sources::{self, SourceRow};
 use crate::data::tree::{self, TreeEntry};
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::heavy::{self, HeavyWork};
 use crate::db::Db;
 use crate::{Error, Result};
 
@@ -42,6 +45,10 @@ pub struct RequestLoader {
     loader: DataLoader<SqlLoader>,
     /// How many keys the request's resolvers have asked for so far.
     asked: Arc<AtomicU64>,
+    /// The places for heavy work (none for a subscription), and the one a large read holds
+    /// from its first nested statement until its answer is built (none if it was refused one).
+    heavy: Option<HeavyWork>,
+    place: tokio::sync::OnceCell<Option<OwnedSemaphorePermit>>,
     /// The graph index the request's answers read, checked against the catalog's revision
     /// once per request (so that `roles { nodes { related } }` is one statement, not one
     /// per role).
@@ -67,8 +74,9 @@ async fn settle(asked: &AtomicU64) {
     }
 }
 
-/// A new loader for one request.
-pub fn request_loader(db: Db) -> RequestLoader {
+/// A new loader for one request, whose large reads take their place among `heavy`'s (if
+/// given).
+pub fn request_loader(db: Db, heavy: Option<HeavyWork>) -> RequestLoader {
     let asked = Arc::new(AtomicU64::new(0));
     let watched = asked.clone();
     let spawn = move |batch: async_graphql::futures_util::future::BoxFuture<'static, ()>| {
@@ -84,6 +92,8 @@ pub fn request_loader(db: Db) -> RequestLoader {
     RequestLoader {
         loader,
         asked,
+        heavy,
+        place: tokio::sync::OnceCell::new(),
         index: tokio::sync::OnceCell::new(),
     }
 }
@@ -96,7 +106,26 @@ impl RequestLoader {
         SqlLoader: Loader<K, Error = Error>,
     {
         self.asked.fetch_add(1, Ordering::Release);
+        if self.heavy.is_some() && crate::graphql::limits::is_large_read() {
+            self.hold_place().await?;
+        }
         self.loader.load_one(key).await
+    }
+
+    /// Takes a place for heavy work, once per request: every field of a large read waits for
+    /// the same one, and a refusal (the queue is full) is every field's.
+    async fn hold_place(&self) -> Result<()> {
+        let Some(heavy) = &self.heavy else {
+            return Ok(());
+        };
+        let place = self
+            .place
+            .get_or_init(|| async { heavy.place().await.ok() })
+            .await;
+        match place {
+            Some(_) => Ok(()),
+            None => Err(heavy::busy()),
+        }
     }
 }
 
@@ -324,5 +353,37 @@ impl<M: SourceRow> Loader<SourceRequest<M>> for SqlLoader {
             .into_iter()
             .map(|(node, row)| (SourceRequest::new(node), row))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_large_read_holds_one_place_or_is_refused_when_none_is_free() -> Result<()> {
+        let db = crate::db::connect("sqlite::memory:").await?;
+        let heavy = HeavyWork::new(1, 0);
+        let taken = heavy.place().await?;
+        let refused = request_loader(db.clone(), Some(heavy.clone()));
+        let outcome = refused.hold_place().await.map_err(|err| err.code());
+        assert_eq!(outcome, Err("SERVICE_UNAVAILABLE"));
+        drop(taken);
+        // The refusal is the request's for good; a new request finds the place free.
+        let outcome = refused.hold_place().await.map_err(|err| err.code());
+        assert_eq!(outcome, Err("SERVICE_UNAVAILABLE"));
+        let holding = request_loader(db.clone(), Some(heavy.clone()));
+        holding.hold_place().await?;
+        holding.hold_place().await?;
+        assert!(
+            heavy.place().await.is_err(),
+            "one place, held by the request"
+        );
+        drop(holding);
+        assert!(heavy.place().await.is_ok(), "given back with the request");
+        let _all_taken = heavy.place().await?;
+        let ungated = request_loader(db, None);
+        ungated.hold_place().await?;
+        Ok(())
     }
 }

@@ -58,6 +58,44 @@ pub fn is_refused_for_limits(response: &Response) -> bool {
     })
 }
 
+/// Validates `query` on the measuring schema: its cost and depth, or none if it does not
+/// validate (execution says why).
+pub async fn measure(
+    measuring: &AppSchema,
+    (limits, sizes): (Limits, ListSizes),
+    query: &str,
+    operation_name: Option<&str>,
+    variables: Variables,
+) -> Option<(usize, usize)> {
+    let measured = Measured::default();
+    let mut request = async_graphql::Request::new(query)
+        .variables(variables)
+        .data(measured.clone());
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    limits::with_pricing(limits, sizes, measuring.execute(request)).await;
+    measured.0.lock().ok().and_then(|slot| *slot)
+}
+
+/// The refusal of one operation of a batch whose operations together cost more than the
+/// complexity limit: the batch shares one allowance, as one request.
+pub fn refuse_in_batch(cost: usize, spent: usize, limit: usize) -> Response {
+    let message = format!(
+        "the operations of a batch share one allowance of {limit}: this one costs {cost}, \
+         and the operations before it {spent}; send it in a request of its own or ask for \
+         smaller pages"
+    );
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", QUERY_TOO_COMPLEX);
+    extensions.set("cost", cost as u64);
+    extensions.set("batchCost", spent as u64);
+    extensions.set("limit", limit as u64);
+    let mut error = ServerError::new(message, None);
+    error.extensions = Some(extensions);
+    Response::from_errors(vec![error])
+}
+
 /// Measures the query of a refused request and says, in its errors, how deep or costly it is
 /// and what the limits are.
 pub async fn explain(
@@ -68,15 +106,9 @@ pub async fn explain(
     operation_name: Option<&str>,
     variables: Variables,
 ) {
-    let measured = Measured::default();
-    let mut request = async_graphql::Request::new(query)
-        .variables(variables)
-        .data(measured.clone());
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
-    }
-    limits::with_pricing(limits, sizes, measuring.execute(request)).await;
-    let Some((cost, depth)) = measured.0.lock().ok().and_then(|slot| *slot) else {
+    let Some((cost, depth)) =
+        measure(measuring, (limits, sizes), query, operation_name, variables).await
+    else {
         return;
     };
     for error in &mut response.errors {

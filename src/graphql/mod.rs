@@ -27,7 +27,7 @@ use async_graphql::{Schema, SchemaBuilder};
 pub use error_codes::add_codes;
 pub use fast_lists::ListResolution;
 pub use limits::{Limits, ListSizes};
-pub use loaders::{RequestLoader, request_loader};
+pub use loaders::RequestLoader;
 pub use mutation::{Caller, Mutation};
 pub use operation::Operation;
 pub use query::Query;
@@ -58,13 +58,18 @@ fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 }
 
 /// Builds the schema over a database. The pool and the limits live in the schema data; the
-/// DataLoader does not: each request brings its own (see [`request_loader`]).
-fn build_schema(db: Db, curator: Curator, limits: Limits, lists: ListResolution) -> AppSchema {
+/// DataLoader does not: [`Api`] gives each request its own.
+fn build_schema(
+    (db, heavy): (Db, heavy::HeavyWork),
+    curator: Curator,
+    limits: Limits,
+    lists: ListResolution,
+) -> AppSchema {
     let schema = schema_builder()
         .data(db)
         .data(curator)
         .data(crate::answers::Answers::default())
-        .data(heavy::HeavyWork::default())
+        .data(heavy)
         .data(limits)
         .data(lists)
         .limit_depth(limits.max_query_depth)
@@ -86,16 +91,31 @@ pub struct Api {
     limits: Limits,
     /// How long each list is, for pricing; replaced whole by [`Api::refresh_list_sizes`].
     sizes: Arc<RwLock<ListSizes>>,
+    /// What each request's DataLoader reads from, and where its large reads take turns.
+    db: Db,
+    heavy: heavy::HeavyWork,
 }
 
 impl Api {
     pub fn new(db: Db, curator: Curator, limits: Limits, lists: ListResolution) -> Self {
+        let heavy = heavy::HeavyWork::default();
         Api {
-            schema: build_schema(db, curator, limits, lists),
+            schema: build_schema((db.clone(), heavy.clone()), curator, limits, lists),
             measuring: measure::measuring_schema(),
             limits,
             sizes: Arc::default(),
+            db,
+            heavy,
         }
+    }
+
+    /// A request with a DataLoader of its own, so that nothing read for one request is
+    /// served to another. A query's or a mutation's large reads take turns for the places of
+    /// heavy work; a subscription's do not (`gated` false): it would hold its place for as
+    /// long as it runs, and its events come from writes, which are keyed and rate-limited.
+    fn with_loader(&self, request: async_graphql::Request, gated: bool) -> async_graphql::Request {
+        let heavy = gated.then(|| self.heavy.clone());
+        request.data(loaders::request_loader(self.db.clone(), heavy))
     }
 
     /// Reads how long each list is now (one statement per list), so that queries are priced
@@ -129,6 +149,47 @@ impl Api {
         Ok(())
     }
 
+    /// Makes the operations of a batch share one cost allowance, as one request would: each
+    /// is measured in its turn (once within the document limits), and one that would take the
+    /// batch's total past the complexity limit is refused (`QUERY_TOO_COMPLEX`, with its cost
+    /// and the batch's so far), so that a batch of ten costs no more than one request. The
+    /// answer holds a refusal for each refused operation, in the batch's order. An operation
+    /// over the limit on its own, or one that does not validate, is left to
+    /// [`Api::execute`], which refuses it and says why.
+    ///
+    /// Measuring validates each operation a second time; only batches pay for it.
+    pub async fn share_allowance(
+        &self,
+        requests: Vec<&mut async_graphql::Request>,
+    ) -> Vec<Option<async_graphql::Response>> {
+        let limit = self.limits.max_complexity;
+        let sizes = self.list_sizes();
+        let mut spent = 0usize;
+        let mut refusals = Vec::new();
+        for request in requests {
+            let mut refusal = None;
+            if self.check_budget(request).is_ok() {
+                let measured = measure::measure(
+                    &self.measuring,
+                    (self.limits, sizes.clone()),
+                    &request.query,
+                    request.operation_name.as_deref(),
+                    request.variables.clone(),
+                )
+                .await;
+                if let Some((cost, _)) = measured.filter(|(cost, _)| *cost <= limit) {
+                    if spent.saturating_add(cost) > limit {
+                        refusal = Some(measure::refuse_in_batch(cost, spent, limit));
+                    } else {
+                        spent += cost;
+                    }
+                }
+            }
+            refusals.push(refusal);
+        }
+        refusals
+    }
+
     fn list_sizes(&self) -> ListSizes {
         self.sizes
             .read()
@@ -144,7 +205,9 @@ impl Api {
         if let Err(refused) = self.check_budget(&mut request) {
             return *refused;
         }
-        let mut request = request.data(answers::TextBudget::default());
+        let mut request = self
+            .with_loader(request, true)
+            .data(answers::TextBudget::default());
         let root_keys = operation::root_keys(&mut request);
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
@@ -197,7 +260,9 @@ impl Api {
         if let Err(refused) = self.check_budget(&mut request) {
             return stream::once(async move { *refused }).boxed();
         }
-        let request = request.data(answers::TextBudget::default());
+        let request = self
+            .with_loader(request, false)
+            .data(answers::TextBudget::default());
         let stream = match session {
             Some(session) => self
                 .schema

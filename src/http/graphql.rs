@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use super::persisted::{PersistedError, Registration};
 use super::protocol::{self, BadRequest, MediaType, Operations};
 use super::{AppState, access, caching, ides, websocket};
-use crate::graphql::{Caller, Operation, add_codes, request_loader};
+use crate::graphql::{Caller, Operation, add_codes};
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
 fn unavailable<'a>(
@@ -71,8 +71,7 @@ fn ready(
     })
 }
 
-/// Runs one operation, as `caller`, with a DataLoader of its own, and gives every error a
-/// code.
+/// Runs one operation, as `caller`, and gives every error a code.
 async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async_graphql::Response {
     let Ready {
         request,
@@ -80,7 +79,7 @@ async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async
         registration,
     } = ready;
     let started = std::time::Instant::now();
-    let request = request.data(request_loader(state.db.clone())).data(caller);
+    let request = request.data(caller);
     let mut response = state.api.execute(request).await;
     if let Some((registration, document)) = registration
         && !protocol::is_request_error(&response)
@@ -117,7 +116,7 @@ async fn answer_posted(
     if !state.is_prepared() {
         return unavailable(state, &requests, media);
     }
-    let mut runs = Vec::with_capacity(requests.len());
+    let mut runs: Vec<(usize, Ready)> = Vec::with_capacity(requests.len());
     let mut answered = Vec::new();
     for (at, request) in requests.into_iter().enumerate() {
         match ready(state, request) {
@@ -128,6 +127,21 @@ async fn answer_posted(
     let operations: Vec<&Operation> = runs.iter().map(|(_, ready)| &ready.operation).collect();
     if let Err(refused) = access::admit(state, &caller, &operations, address, media) {
         return *refused;
+    }
+    if runs.len() > 1 {
+        let requests = runs
+            .iter_mut()
+            .map(|(_, ready)| &mut ready.request)
+            .collect();
+        let refusals = state.api.share_allowance(requests).await;
+        let mut admitted = Vec::with_capacity(runs.len());
+        for ((at, ready), refusal) in runs.into_iter().zip(refusals) {
+            match refusal {
+                Some(refused) => answered.push((at, refused)),
+                None => admitted.push((at, ready)),
+            }
+        }
+        runs = admitted;
     }
     let futures = runs.into_iter().map(|(at, ready)| {
         let caller = caller.clone();

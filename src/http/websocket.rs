@@ -41,7 +41,7 @@ use tokio::time::Instant;
 
 use super::access::Refusal;
 use super::{AppState, access, protocol};
-use crate::graphql::{Caller, Operation, add_codes, request_loader};
+use crate::graphql::{Caller, Operation, add_codes};
 
 /// The answer to a refused upgrade.
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -524,9 +524,7 @@ impl SocketExecutor {
         if let Err(refusal) = access::check(&self.state, &caller, &[&operation], self.address) {
             return refused(Refusal::graphql(&refusal));
         }
-        let request = request
-            .data(request_loader(self.state.db.clone()))
-            .data(caller);
+        let request = request.data(caller);
         self.state
             .api
             .execute_stream(request, session)
@@ -543,7 +541,6 @@ impl SocketExecutor {
 
 impl Executor for SocketExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        let request = request.data(request_loader(self.state.db.clone()));
         self.state.api.execute(request).await
     }
 

@@ -183,7 +183,7 @@ async fn slow_statements_are_cancelled_and_reported() {
     let Some(database) = ScratchDatabase::create(Backend::Postgres).await else {
         return;
     };
-    let db = skillgraph::db::connect_with(&database.url, Duration::from_millis(200))
+    let db = skillgraph::db::connect_with(&database.url, Duration::from_millis(200), None)
         .await
         .unwrap();
     let started = Instant::now();

@@ -7,6 +7,7 @@ mod helpers;
 mod access;
 mod answer_limits;
 mod answers;
+mod batch_allowance;
 mod caching;
 mod catalog_queries;
 mod database_faults;
