@@ -190,7 +190,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_STATEMENT_TIMEOUT_MS", default_value_t = db::DEFAULT_STATEMENT_TIMEOUT.as_millis() as u64)]
     pub statement_timeout_ms: u64,
 
-    /// The most database connections this server opens (default: 2 on a SQLite file, 10 on
+    /// The most database connections this server opens (default: 1 on a SQLite file, 10 on
     /// PostgreSQL, where replicas × this must stay below the server's `max_connections`).
     #[arg(long, env = "SKILLGRAPH_DATABASE_CONNECTIONS")]
     pub database_connections: Option<u32>,
@@ -355,6 +355,30 @@ impl ServeArgs {
             max_directives: self.max_directives,
         })
     }
+}
+
+impl Cli {
+    /// Whether the command is `serve` (also the default).
+    pub fn serves(&self) -> bool {
+        matches!(self.command, None | Some(Command::Serve(_)))
+    }
+}
+
+/// What a failed command prints: the error and its causes on one line (`a: b: c`), whatever
+/// `RUST_BACKTRACE` says. A parser's excerpt of the offending line (TOML's `3 | name =` and
+/// its caret) is left out; the position it gives in words stays.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let text = format!("{err:#}");
+    let excerpt = |line: &str| {
+        let before_bar = line.split_once('|').map(|(head, _)| head.trim());
+        before_bar.is_some_and(|head| head.chars().all(|c| c.is_ascii_digit()))
+    };
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !excerpt(line))
+        .collect();
+    parts.join(": ").replace(":: ", ": ")
 }
 
 /// Runs the command line.
@@ -584,5 +608,33 @@ impl Progress {
         if self.terminal {
             eprintln!();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_one_line_with_its_position() {
+        let toml = "TOML parse error at line 3, column 8\n  |\n3 | name = \n  |        ^\n\
+                    string values must be quoted, expected literal string\n";
+        let err = anyhow::anyhow!(toml.to_owned()).context("catalog");
+        assert_eq!(
+            one_line(&err),
+            "catalog: TOML parse error at line 3, column 8: string values must be quoted, \
+             expected literal string"
+        );
+        let err = anyhow::anyhow!("no active key is named \"x\"");
+        assert_eq!(one_line(&err), "no active key is named \"x\"");
+    }
+
+    #[test]
+    fn only_serve_logs_what_it_does() {
+        let serves = |args: &[&str]| Cli::parse_from(args).serves();
+        assert!(serves(&["skillgraph"]));
+        assert!(serves(&["skillgraph", "serve"]));
+        assert!(!serves(&["skillgraph", "migrate"]));
+        assert!(!serves(&["skillgraph", "keys", "list"]));
     }
 }

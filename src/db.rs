@@ -62,17 +62,17 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// trip per statement under load.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
 
-/// How many connections a pool on a SQLite file opens at most unless told: two. SeaORM's
-/// default for SQLite is a single connection, so a small read would queue behind every
-/// statement of a large one; a second lets it pass while a large read (they take turns, see
-/// `graphql::heavy`) holds the first. In WAL mode readers run side by side, each on its
-/// connection's own thread, and writers still go one at a time (every write to the graph
-/// takes the file's write lock first, see `curation::serial`; the others are single
-/// statements, which wait for the lock up to the busy timeout). Each connection keeps a page
-/// cache and a thread whose freed memory the allocator holds, so more cost memory for
-/// little: the engine's work is CPU-bound on a few cores. An in-memory database keeps the
-/// single connection: each connection would open a database of its own.
-pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 2;
+/// How many connections a pool on a SQLite file opens at most unless told: one, as SeaORM
+/// would. More let a small read pass while a large read's statement runs (in WAL mode readers
+/// run side by side, each on its connection's own thread; writers still go one at a time:
+/// every write to the graph takes the file's write lock first, see `curation::serial`, and
+/// the others are single statements, which wait for the lock up to the busy timeout). But
+/// each connection keeps a page cache of its own and a thread whose freed memory the
+/// allocator holds: with two, the benchmark's nested read costs 10–15 % more instructions and
+/// the hostile benchmark's peak is 30 MB higher, while large reads already take turns (see
+/// `graphql::heavy`), so one is the default and `--database-connections` the choice. An
+/// in-memory database always has one: each connection would open a database of its own.
+pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 1;
 
 /// How long one statement may run on PostgreSQL before the database cancels it.
 pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,4 +1,5 @@
 use std::io::IsTerminal;
+use std::process::ExitCode;
 
 use clap::Parser;
 use mimalloc::MiMalloc;
@@ -11,9 +12,16 @@ use tracing_subscriber::EnvFilter;
 static GLOBAL: MiMalloc = MiMalloc;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    // `serve` says what it does; the other commands print their own output and progress, and
+    // log only what went wrong.
+    let quiet = if cli.serves() {
+        "info,sqlx=warn"
+    } else {
+        "warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| quiet.into());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -23,5 +31,11 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
-    skillgraph::cli::run(cli).await
+    match skillgraph::cli::run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", skillgraph::cli::one_line(&err));
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -112,3 +112,53 @@ async fn keys_are_made_listed_revoked_and_never_logged() {
     assert!(listing.contains("revoked"), "{listing}");
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// A user's mistake is one line, `error: …`, and a failed exit, whatever `RUST_BACKTRACE`
+/// says; commands other than `serve` log nothing at the default level.
+#[tokio::test]
+async fn commands_fail_in_one_line_and_are_otherwise_quiet() {
+    let scratch = std::env::temp_dir().join(format!("skillgraph-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let database = scratch.join("skillgraph.db");
+    let bad = scratch.join("bad.toml");
+    std::fs::write(&bad, "[[roles]]\nslug = \"x\"\nname = \n").expect("write the file");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", database.display()))
+            .args(args)
+            .env("RUST_BACKTRACE", "1")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run skillgraph")
+    };
+
+    let migrated = run(&["migrate"]);
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    assert_eq!(text(&migrated.stderr), "", "no log lines");
+    assert_eq!(text(&migrated.stdout), "database is up to date\n");
+
+    let path = bad.display().to_string();
+    let cases: [(&[&str], &str); 3] = [
+        (&["import", "catalog", &path], "line 3, column 8"),
+        (
+            &["keys", "revoke", "nobody"],
+            "no active key is named \"nobody\"",
+        ),
+        (
+            &["import", "catalog", "/no/such/file.toml"],
+            "/no/such/file.toml",
+        ),
+    ];
+    for (args, said) in cases {
+        let failed = run(args);
+        let stderr = text(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(said),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&scratch).ok();
+}
