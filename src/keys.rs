@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::curation::log::now_ms;
+use crate::clock::now_ms;
 use crate::db::Db;
 use crate::{Error, Result};
 

@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod curation;
 pub mod data;
 pub mod db;

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde_json::{Map, Value};
 
 use super::{Committed, events};
+use crate::clock::now_ms;
 use crate::data::model::Kind;
 use crate::data::sql::Sql;
 use crate::{Error, Result};
@@ -23,13 +24,6 @@ pub struct Change {
     pub before: Option<Map<String, Value>>,
     /// `None` when the write deleted the node.
     pub after: Option<Map<String, Value>>,
-}
-
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
 fn text(map: Option<Map<String, Value>>) -> Option<String> {

@@ -21,6 +21,7 @@ mod graphql_over_http;
 mod hostile_input;
 mod http_endpoints;
 mod key_commands;
+mod layers;
 mod list_items;
 mod migrations;
 mod mutations;
