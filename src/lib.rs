@@ -6,6 +6,7 @@
 //! service, and [`cli`] wires it to the command line.
 
 pub mod answers;
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -28,7 +28,7 @@ pub use error_codes::add_codes;
 pub use fast_lists::ListResolution;
 pub use limits::{Limits, ListSizes};
 pub use loaders::RequestLoader;
-pub use mutation::{Caller, Mutation};
+pub use mutation::Mutation;
 pub use operation::Operation;
 pub use query::Query;
 pub use subscription::Subscription;
@@ -47,6 +47,16 @@ pub(crate) fn schema_data<'a, T: std::any::Any + Send + Sync>(
             std::any::type_name::<T>()
         ))
     })
+}
+
+/// The holder of the request's key, if it has `scope` (see [`crate::auth`]); a request with
+/// no caller in its data carried no key.
+pub(crate) fn require<'a>(
+    ctx: &async_graphql::Context<'a>,
+    scope: crate::keys::Scope,
+) -> crate::Result<&'a crate::keys::Principal> {
+    let caller = ctx.data_opt::<crate::auth::Caller>();
+    caller.unwrap_or(&crate::auth::ANONYMOUS).require(scope)
 }
 
 /// The schema type served by skillgraph.

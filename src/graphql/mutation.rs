@@ -12,32 +12,16 @@ use sea_orm::EntityTrait;
 use super::enums::{Importance, Proficiency, ToolCategory};
 use super::fast_lists::{Ordered, PlainFields};
 use super::ids::decode_id;
+use super::require;
 use super::types::{Framework, Language, NodeObject, Role, Skill, Tool, by_slug};
 use crate::curation::Curator;
 use crate::curation::edges::{EdgeKind, EdgeValues};
 use crate::curation::fields::Draft;
 use crate::curation::nodes::Placement;
 use crate::data::model::{Kind, NodeModel};
-use crate::keys::{Principal, Scope};
+use crate::keys::Scope;
 use crate::slug::is_slug;
 use crate::{Error, Result};
-
-/// Who sent the request: the holder of the key it carried, if it carried one.
-#[derive(Clone, Debug, Default)]
-pub struct Caller(pub Option<Principal>);
-
-/// The holder of the request's key, if it has `scope`.
-pub fn require<'a>(ctx: &Context<'a>, scope: Scope) -> Result<&'a Principal> {
-    match ctx.data_opt::<Caller>() {
-        Some(Caller(Some(principal))) => {
-            principal.require(scope)?;
-            Ok(principal)
-        }
-        _ => Err(Error::unauthenticated(
-            "this needs an API key: send `Authorization: Bearer <key>`",
-        )),
-    }
-}
 
 fn curator<'a>(ctx: &Context<'a>) -> Result<&'a Curator> {
     super::schema_data(ctx)

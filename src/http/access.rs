@@ -24,7 +24,8 @@ use axum::response::Response;
 
 use super::AppState;
 use super::protocol::{self, MediaType};
-use crate::graphql::{Caller, Operation};
+use crate::auth::Caller;
+use crate::graphql::Operation;
 use crate::keys;
 
 /// Why a presented key was not taken.

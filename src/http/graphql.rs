@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use super::persisted::{PersistedError, Registration};
 use super::protocol::{self, BadRequest, MediaType, Operations};
 use super::{AppState, access, caching, ides, websocket};
-use crate::graphql::{Caller, Operation, add_codes};
+use crate::auth::Caller;
+use crate::graphql::{Operation, add_codes};
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
 fn unavailable<'a>(

@@ -41,7 +41,8 @@ use tokio::time::Instant;
 
 use super::access::Refusal;
 use super::{AppState, access, protocol};
-use crate::graphql::{Caller, Operation, add_codes};
+use crate::auth::Caller;
+use crate::graphql::{Operation, add_codes};
 
 /// The answer to a refused upgrade.
 fn refuse(status: StatusCode, message: &str) -> Response {

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["db"],
     &["data"],
     &["keys"],
-    &["curation"],
+    &["curation", "auth"],
     &["catalog", "generator"],
     &["esco", "answers"],
     &["graphql", "roadmap", "metrics"],
