@@ -11,8 +11,9 @@
 # warm-up requests are not. With ENCODING=gzip or br set, answers are asked for compressed
 # (the size printed is then the compressed one). The database's own work (PostgreSQL's
 # processes) is not counted; on SQLite it is, since the engine runs inside the server.
-# The server is this checkout's release build (in CARGO_TARGET_DIR when set), or the binary
-# SKILLGRAPH_BIN names, to count another build on the same database.
+# The server is this checkout's `profiling` build (the release build with line tables; in
+# CARGO_TARGET_DIR when set), or the binary SKILLGRAPH_BIN names, to count another build on
+# the same database.
 set -euo pipefail
 
 database_url=${1:?usage: benches/instructions.sh DATABASE_URL [N|D|F] [REQUESTS]}
@@ -27,8 +28,8 @@ esac
 
 cd "$(dirname "$0")/.."
 if [ -z "${SKILLGRAPH_BIN:-}" ]; then
-  cargo build --release --quiet
-  SKILLGRAPH_BIN="${CARGO_TARGET_DIR:-target}/release/skillgraph"
+  cargo build --profile profiling --quiet
+  SKILLGRAPH_BIN="${CARGO_TARGET_DIR:-target}/profiling/skillgraph"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
