@@ -1,3 +1,6 @@
+//! The `skillgraph` binary: logging, then the command line (`cli::run`); a failure is one line
+//! on standard error and a failed exit.
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

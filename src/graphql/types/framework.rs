@@ -1,3 +1,5 @@
+//! The GraphQL type `Framework`: a framework row, its language, and the roles that need it.
+
 use async_graphql::{Context, Object};
 use entity::{framework, language, role};
 

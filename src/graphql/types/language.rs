@@ -1,3 +1,6 @@
+//! The GraphQL type `Language`: a programming language row, its frameworks, the skills that
+//! use it and the roles that need it.
+
 use async_graphql::{Context, Object};
 use entity::{framework, language, role, skill};
 

@@ -1,3 +1,6 @@
+//! The `Node` interface (Relay object identification) over every kind of node, and finding a
+//! node again by its global ID.
+
 use async_graphql::{Context, ID, Interface};
 
 use super::{Framework, Language, Role, Skill, Tool, by_slug};

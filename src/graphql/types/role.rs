@@ -1,3 +1,6 @@
+//! The GraphQL type `Role`: a role row, the skills, languages, frameworks and tools it
+//! needs (each a connection whose edges say how much), its ESCO data and the roles related to it.
+
 use async_graphql::{Context, Object};
 use entity::{framework, language, role, role_external, skill, tool};
 

@@ -1,3 +1,6 @@
+//! The GraphQL type `Skill`: a skill row, its place in the skill tree (parent, children,
+//! descendants), its prerequisites, the languages and tools it uses and the roles that need it.
+
 use async_graphql::{Context, Object, SimpleObject};
 use entity::{language, role, skill, skill_external, tool};
 use std::collections::HashMap;

@@ -1,3 +1,5 @@
+//! The GraphQL type `Tool`: a tool row and the roles that need it.
+
 use async_graphql::{Context, Object};
 use entity::{role, tool};
 
