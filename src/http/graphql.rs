@@ -134,7 +134,9 @@ async fn answer_posted(
             .iter_mut()
             .map(|(_, ready)| &mut ready.request)
             .collect();
-        let refusals = state.api.share_allowance(requests).await;
+        // Boxed: a batch's measuring is a large future, and kept inline it would make every
+        // request's handler future as large, which is copied as a whole when it is boxed.
+        let refusals = Box::pin(state.api.share_allowance(requests)).await;
         let mut admitted = Vec::with_capacity(runs.len());
         for ((at, ready), refusal) in runs.into_iter().zip(refusals) {
             match refusal {
