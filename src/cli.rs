@@ -190,7 +190,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_STATEMENT_TIMEOUT_MS", default_value_t = db::DEFAULT_STATEMENT_TIMEOUT.as_millis() as u64)]
     pub statement_timeout_ms: u64,
 
-    /// The most database connections this server opens (default: 1 on a SQLite file, 10 on
+    /// The most database connections this server opens (default: 2 on a SQLite file, 10 on
     /// PostgreSQL, where replicas × this must stay below the server's `max_connections`).
     #[arg(long, env = "SKILLGRAPH_DATABASE_CONNECTIONS")]
     pub database_connections: Option<u32>,

@@ -62,17 +62,25 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// trip per statement under load.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
 
-/// How many connections a pool on a SQLite file opens at most unless told: one, as SeaORM
-/// would. More let a small read pass while a large read's statement runs (in WAL mode readers
-/// run side by side, each on its connection's own thread; writers still go one at a time:
-/// every write to the graph takes the file's write lock first, see `curation::serial`, and
-/// the others are single statements, which wait for the lock up to the busy timeout). But
-/// each connection keeps a page cache of its own and a thread whose freed memory the
-/// allocator holds: with two, the benchmark's nested read costs 10–15 % more instructions and
-/// the hostile benchmark's peak is 30 MB higher, while large reads already take turns (see
-/// `graphql::heavy`), so one is the default and `--database-connections` the choice. An
-/// in-memory database always has one: each connection would open a database of its own.
-pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 1;
+/// How many connections a pool on a SQLite file opens at most unless told: two. SeaORM's
+/// default for SQLite is a single connection, so a small read would queue behind every
+/// statement of a large one (with one, the hostile benchmark's small query has a p99 of
+/// 170 ms); a second lets it pass while a large read, which takes turns with the others (see
+/// `graphql::heavy`), holds the first. In WAL mode readers run side by side, each on its
+/// connection's own thread; writers still go one at a time (every write to the graph takes
+/// the file's write lock first, see `curation::serial`; the others are single statements,
+/// which wait for the lock up to the busy timeout). More connections cost memory (each
+/// keeps a page cache and a thread) for little, as the engine's work is CPU-bound on a few
+/// cores. An in-memory database always has one: each connection would open a database of its
+/// own.
+pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 2;
+
+/// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB):
+/// 8 MiB rather than the default 2. The bundled SQLite puts every connection's cache in one
+/// group that recycles pages past their sum, and two connections cache the same pages: at
+/// 2 MiB each, a nested read of the benchmark re-read some 500 pages a request (12 % more
+/// instructions, varying with which connection ran which statement); at 8 MiB it reads none.
+const SQLITE_CACHE_KIB: i64 = -8192;
 
 /// How long one statement may run on PostgreSQL before the database cancels it.
 pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -109,7 +117,8 @@ pub async fn connect_with(
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
-        .map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", timeout_ms.clone())]));
+        .map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", timeout_ms.clone())]))
+        .map_sqlx_sqlite_opts(|sqlite| sqlite.pragma("cache_size", SQLITE_CACHE_KIB.to_string()));
     let mut conn = Database::connect(options).await?;
     if conn.get_database_backend() == DbBackend::Sqlite {
         // Readers do not wait for the writer. (WAL is a property of the file, so once is enough;
