@@ -352,6 +352,20 @@ impl Found {
     }
 }
 
+/// Runs `work` (a large text's reading) as heavy work: in the place the request holds already
+/// when it is a large read that has read (a second place would wait for the request itself),
+/// or once one is free.
+async fn heavy<T: Send + 'static>(
+    ctx: &Context<'_>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    if loader(ctx)?.holds_place() {
+        HeavyWork::run_placed(work).await
+    } else {
+        schema_data::<HeavyWork>(ctx)?.run(work).await
+    }
+}
+
 /// The longest text `extractSkills` reads, in bytes.
 const LONGEST_TEXT: usize = 1024 * 1024;
 
@@ -586,15 +600,14 @@ impl AnswersQuery {
     ) -> async_graphql::Result<PlainList<Found>> {
         text_in_bounds(ctx, &text)?;
         let index = index(ctx).await?;
-        let found = schema_data::<HeavyWork>(ctx)?
-            .run(move || {
-                index
-                    .vocabulary
-                    .as_ref()
-                    .map(|vocabulary| vocabulary.find(&text))
-                    .unwrap_or_default()
-            })
-            .await?;
+        let found = heavy(ctx, move || {
+            index
+                .vocabulary
+                .as_ref()
+                .map(|vocabulary| vocabulary.find(&text))
+                .unwrap_or_default()
+        })
+        .await?;
         mentions_in_bounds(found.len())?;
         Ok(PlainList(found.into_iter().map(Found).collect()))
     }
@@ -671,9 +684,8 @@ impl AnswersQuery {
         let first = roles_first(Some(first.unwrap_or(3)))?;
         let index = index(ctx).await?;
         let reading = index.clone();
-        let mut posting = schema_data::<HeavyWork>(ctx)?
-            .run(move || answers::analyze(&reading, &text, &have, first))
-            .await?;
+        let mut posting =
+            heavy(ctx, move || answers::analyze(&reading, &text, &have, first)).await?;
         mentions_in_bounds(posting.mentions.len())?;
         let roles = std::mem::take(&mut posting.roles)
             .into_iter()

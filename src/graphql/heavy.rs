@@ -86,13 +86,22 @@ impl HeavyWork {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T> {
         let place = self.place().await?;
-        tokio::task::spawn_blocking(move || {
+        HeavyWork::run_placed(move || {
             let result = work();
             drop(place);
             result
         })
         .await
-        .map_err(|err| Error::Internal(format!("heavy work failed: {err}")))
+    }
+
+    /// Runs `work` on a blocking thread in a place its request holds already (a large read's,
+    /// see [`super::loaders::RequestLoader`]): asking for a second would wait for itself.
+    pub async fn run_placed<T: Send + 'static>(
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|err| Error::Internal(format!("heavy work failed: {err}")))
     }
 }
 

@@ -112,6 +112,11 @@ impl RequestLoader {
         self.loader.load_one(key).await
     }
 
+    /// Whether the request holds a place for heavy work (it is a large read that has read).
+    pub fn holds_place(&self) -> bool {
+        matches!(self.place.get(), Some(Some(_)))
+    }
+
     /// Takes a place for heavy work, once per request: every field of a large read waits for
     /// the same one, and a refusal (the queue is full) is every field's.
     async fn hold_place(&self) -> Result<()> {

@@ -102,3 +102,36 @@ async fn an_answer_over_the_size_limit_is_refused_with_a_code() {
     let small = app.data("{ roles(first: 1) { nodes { slug } } }").await;
     assert!(small["roles"]["nodes"][0]["slug"].is_string());
 }
+
+/// A large read holds a place for heavy work from its first nested statement; a text it reads
+/// as well runs in that place, since waiting for a second one would wait for the request
+/// itself (on two cores there is one place). A write just before makes this very request
+/// rebuild the answers' index, so the text is read after the nested lists took the place.
+#[tokio::test]
+async fn a_large_read_that_reads_a_text_does_not_wait_for_itself() {
+    let app = spawn_app_with_settings(Backend::Sqlite, Content::Catalog, |settings| {
+        // A tenth of this makes the query below a large read.
+        settings.limits.max_complexity = 1_000;
+        settings.http.request_timeout = std::time::Duration::from_secs(5);
+    })
+    .await
+    .expect("SQLite");
+    let key = app.key("curator", skillgraph::keys::Scope::Write).await;
+    let write = "mutation { createTool(input: {slug: \"bun\", name: \"Bun\", category: RUNTIME}) \
+                 { revision } }";
+    let (status, written) = app.post_as(&key, json!({ "query": write })).await;
+    assert!(
+        status.is_success() && written.get("errors").is_none(),
+        "{written}"
+    );
+    let query = "{ roles(first: 5) { nodes { skills(first: 20) { nodes { slug } } } } \
+                 extractSkills(text: \"Python and PostgreSQL\") { slug } }";
+    let started = std::time::Instant::now();
+    let answer = app.post(json!({ "query": query })).await;
+    assert!(answer.get("errors").is_none(), "{answer}");
+    let found = answer["data"]["extractSkills"].as_array().map(Vec::len);
+    assert!(found.is_some_and(|found| found >= 2), "{answer}");
+    let roles = answer["data"]["roles"]["nodes"].as_array().map(Vec::len);
+    assert_eq!(roles, Some(5), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}
