@@ -1,0 +1,56 @@
+//! The GraphQL type of a node found in a text (`extractSkills`, a posting's mentions); over
+//! [`crate::answers::mentions`].
+
+use async_graphql::{Context, Object};
+
+use crate::answers::Mention;
+use crate::graphql::enums::NodeKind;
+use crate::graphql::fast_lists::{Ordered, PlainFields};
+use crate::graphql::types::{Node, node_by_id};
+
+/// A node found in a text.
+pub struct Found(pub(super) Mention);
+
+/// A node found in a text, and where.
+#[Object(name = "Mention")]
+impl Found {
+    /// Where the mention starts, in UTF-16 code units: what JavaScript's
+    /// `text.slice(start, end)` takes.
+    async fn start(&self) -> usize {
+        self.0.start
+    }
+
+    /// Where the mention ends (exclusive), in UTF-16 code units.
+    async fn end(&self) -> usize {
+        self.0.end
+    }
+
+    /// The mention as written.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Whether the text is the node's name (otherwise one of its aliases).
+    async fn by_name(&self) -> bool {
+        self.0.by_name
+    }
+
+    /// The kind of node mentioned.
+    async fn kind(&self) -> NodeKind {
+        self.0.kind.into()
+    }
+
+    /// The slug of the node mentioned.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The node mentioned.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+            .await?
+            .map(Ordered))
+    }
+}
+
+impl PlainFields for Found {}

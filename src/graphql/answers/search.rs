@@ -1,0 +1,55 @@
+//! The GraphQL type of a search hit (`search`); over [`crate::answers::search`].
+
+use async_graphql::{Context, Object};
+
+use crate::answers::Hit;
+use crate::graphql::enums::{NodeKind, SearchMatch};
+use crate::graphql::fast_lists::{Ordered, PlainFields};
+use crate::graphql::types::{Node, node_by_id};
+
+/// A node found by `search`.
+pub struct SearchHit(pub(super) Hit);
+
+/// A node found by `search`, and why.
+#[Object]
+impl SearchHit {
+    /// The node's kind.
+    async fn kind(&self) -> NodeKind {
+        self.0.kind.into()
+    }
+
+    /// The node's slug.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The node's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The node.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Node>>> {
+        Ok(node_by_id(ctx, self.0.kind, self.0.slug.clone())
+            .await?
+            .map(Ordered))
+    }
+
+    /// Why it was found (its rank).
+    async fn matched_by(&self) -> SearchMatch {
+        self.0.matched_by.into()
+    }
+
+    /// The slug, name or alias that matched, as written.
+    async fn matched(&self) -> &str {
+        &self.0.matched
+    }
+
+    /// For `TYPO`, how many edits (inserted, deleted, replaced or swapped characters) separate
+    /// the query from the beginning of `matched`; 0 otherwise.
+    async fn distance(&self) -> i32 {
+        i32::from(self.0.distance)
+    }
+}
+
+impl PlainFields for SearchHit {}
