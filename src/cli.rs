@@ -389,13 +389,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match command {
         Command::Schema => print!("{}", graphql::sdl()),
         Command::Migrate => {
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            prepared(&cli.database_url).await?;
             println!("database is up to date");
         }
         Command::Seed { replace } => {
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            let db = prepared(&cli.database_url).await?;
             match catalog::seed(&db, &catalog::built_in()?, replace).await? {
                 SeedOutcome::Loaded(summary) => println!("loaded the catalog: {summary}"),
                 SeedOutcome::AlreadyHasData(existing) => {
@@ -407,8 +405,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Generate { size, replace } => {
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            let db = prepared(&cli.database_url).await?;
             let started = std::time::Instant::now();
             let summary = generator::generate(&db, &size, replace).await?;
             println!("generated {summary} in {:.1?}", started.elapsed());
@@ -424,8 +421,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = if json_schema {
                 catalog::Catalog::json_schema()?
             } else {
-                let db = db::connect(&cli.database_url).await?;
-                db::migrate(&db).await?;
+                let db = prepared(&cli.database_url).await?;
                 let exported = catalog::export(&db.conn).await?;
                 let json = match format.as_deref() {
                     Some(format) => format == "json",
@@ -451,8 +447,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 catalog::Catalog::parse(&text)?
             };
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            let db = prepared(&cli.database_url).await?;
             match catalog::import(&db, &imported, replace, "command line").await? {
                 SeedOutcome::Loaded(summary) => println!("imported {summary}"),
                 SeedOutcome::AlreadyHasData(existing) => anyhow::bail!(
@@ -462,8 +457,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Import(ImportCommand::Esco { dir, language }) => {
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            let db = prepared(&cli.database_url).await?;
             let mut progress = Progress::new(7);
             let report = crate::esco::import(&db, &dir, &language, "command line", &mut |step| {
                 progress.step(step)
@@ -477,13 +471,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Keys(command) => {
-            let db = db::connect(&cli.database_url).await?;
-            db::migrate(&db).await?;
+            let db = prepared(&cli.database_url).await?;
             manage_keys(&db, command).await?;
         }
         Command::Serve(args) => serve(&cli.database_url, &args).await?,
     }
     Ok(())
+}
+
+/// The database at `url`, connected and migrated: what every command but `serve` (which
+/// prepares it in the background) and `schema` starts with.
+async fn prepared(url: &str) -> Result<db::Db> {
+    let db = db::connect(url).await?;
+    db::migrate(&db).await?;
+    Ok(db)
 }
 
 /// Whether a catalog file is JSON (by its extension; TOML otherwise).
