@@ -5,7 +5,7 @@
 //! database, [`http::router`] mounts it on HTTP, [`startup::Application`] builds the whole
 //! service, and [`cli`] wires it to the command line.
 
-pub mod answers;
+pub mod analysis;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

@@ -75,7 +75,7 @@ pub enum NodeKind {
 
 /// Why `search` found a node, best first: the ranks of its results.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[graphql(remote = "crate::answers::MatchedBy")]
+#[graphql(remote = "crate::analysis::MatchedBy")]
 pub enum SearchMatch {
     /// The query is the node's slug or name.
     Exact,

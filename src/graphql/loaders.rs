@@ -52,7 +52,7 @@ pub struct RequestLoader {
     /// The graph index the request's answers read, checked against the catalog's revision
     /// once per request (so that `roles { nodes { related } }` is one statement, not one
     /// per role).
-    pub index: tokio::sync::OnceCell<Arc<crate::answers::GraphIndex>>,
+    pub index: tokio::sync::OnceCell<Arc<crate::analysis::GraphIndex>>,
 }
 
 /// How long the loader waits for sibling fields to add their keys, once the request settled.

@@ -1,6 +1,6 @@
 //! The GraphQL schema: object types, loaders and resolvers. HTTP only mounts it (`http/`).
 
-pub(crate) mod answers;
+pub(crate) mod analysis;
 mod budget;
 mod connections;
 mod enums;
@@ -78,7 +78,7 @@ fn build_schema(
     let schema = schema_builder()
         .data(db)
         .data(curator)
-        .data(crate::answers::Answers::default())
+        .data(crate::analysis::CurrentIndex::default())
         .data(heavy)
         .data(limits)
         .data(lists)
@@ -217,7 +217,7 @@ impl Api {
         }
         let mut request = self
             .with_loader(request, true)
-            .data(answers::TextBudget::default());
+            .data(analysis::TextBudget::default());
         let root_keys = operation::root_keys(&mut request);
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
@@ -272,7 +272,7 @@ impl Api {
         }
         let request = self
             .with_loader(request, false)
-            .data(answers::TextBudget::default());
+            .data(analysis::TextBudget::default());
         let stream = match session {
             Some(session) => self
                 .schema

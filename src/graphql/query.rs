@@ -211,7 +211,7 @@ pub struct Query(
     FrameworkQuery,
     ToolQuery,
     super::history::HistoryQuery,
-    super::answers::AnswersQuery,
+    super::analysis::AnalysisQuery,
 );
 
 /// The root fields that are not about one kind of node.

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["keys"],
     &["curation", "auth"],
     &["catalog", "generator"],
-    &["esco", "answers"],
+    &["esco", "analysis"],
     &["graphql", "roadmap", "metrics"],
     &["http"],
     &["startup"],

@@ -64,9 +64,9 @@ impl Role {
         ctx: &Context<'_>,
         #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
     ) -> async_graphql::Result<
-        crate::graphql::fast_lists::PlainList<crate::graphql::answers::RelatedRole>,
+        crate::graphql::fast_lists::PlainList<crate::graphql::analysis::RelatedRole>,
     > {
-        Ok(crate::graphql::answers::related_roles(ctx, &self.0.slug, first).await?)
+        Ok(crate::graphql::analysis::related_roles(ctx, &self.0.slug, first).await?)
     }
 
     /// The skills the role needs, with importance and level, in the catalog's order (broad

@@ -1,8 +1,8 @@
-//! The GraphQL type of a search hit (`search`); over [`crate::answers::search`].
+//! The GraphQL type of a search hit (`search`); over [`crate::analysis::search`].
 
 use async_graphql::{Context, Object};
 
-use crate::answers::Hit;
+use crate::analysis::Hit;
 use crate::graphql::enums::{NodeKind, SearchMatch};
 use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::types::{Node, node_by_id};

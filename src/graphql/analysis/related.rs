@@ -1,10 +1,10 @@
 //! The GraphQL types of related and recommended roles (`Role.related`, `recommendRoles`);
-//! over [`crate::answers::related`].
+//! over [`crate::analysis::related`].
 
 use async_graphql::{Context, Object};
 
 use crate::Result;
-use crate::answers::{self, Fit, GapItem, Related};
+use crate::analysis::{self, Fit, GapItem, Related};
 use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::Role;
 
@@ -74,7 +74,7 @@ impl PlainFields for RelatedRole {}
 impl PlainFields for RoleFit {}
 
 /// A related role with the names of what it shares.
-pub(super) fn related_role(index: &answers::GraphIndex, related: Related) -> RelatedRole {
+pub(super) fn related_role(index: &analysis::GraphIndex, related: Related) -> RelatedRole {
     RelatedRole {
         shared: related
             .shared
@@ -99,7 +99,7 @@ pub async fn related_roles(
     let first = roles_first(first)?;
     let index = index(ctx).await?;
     Ok(PlainList(
-        answers::related(&index, role, first)
+        analysis::related(&index, role, first)
             .into_iter()
             .map(|related| related_role(&index, related))
             .collect(),

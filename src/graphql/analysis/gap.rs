@@ -1,9 +1,9 @@
 //! The GraphQL types of a gap (`skillGap`, `roleGap`): what a person has and lacks for a
-//! role, need by need; over [`crate::answers::gap`].
+//! role, need by need; over [`crate::analysis::gap`].
 
 use async_graphql::{Context, Object};
 
-use crate::answers::{Gap, GapItem};
+use crate::analysis::{Gap, GapItem};
 use crate::graphql::enums::{Importance, NodeKind, Proficiency};
 use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{Node, Role, node_by_id};

@@ -1,4 +1,4 @@
-//! Answers computed from the whole graph: what a person lacks for a role ([`gap`]), in what
+//! Analysis of the whole graph: what a person lacks for a role ([`gap`]), in what
 //! order to learn it ([`path`]), and which roles are near a role or fit a person
 //! ([`related`]), which nodes a text mentions ([`mentions`]) and which a search box means
 //! ([`search`]). They read an in-memory [`index::GraphIndex`] of the catalog,
@@ -32,13 +32,13 @@ use crate::db::Db;
 
 /// The index of the catalog, kept up to date with its revision.
 #[derive(Clone, Default)]
-pub struct Answers {
+pub struct CurrentIndex {
     current: Arc<RwLock<Option<Arc<GraphIndex>>>>,
     /// One rebuild at a time; the others wait for it and use its result.
     rebuilding: Arc<Mutex<()>>,
 }
 
-impl Answers {
+impl CurrentIndex {
     /// The index at the catalog's current revision, rebuilt first if the catalog changed.
     pub async fn index(&self, db: &Db) -> Result<Arc<GraphIndex>> {
         let (revision, _) = log::state(&db.conn).await?;
@@ -61,7 +61,7 @@ impl Answers {
                 .as_ref()
                 .map_or(0, Vocabulary::memory_usage),
             elapsed_ms = started.elapsed().as_millis() as u64,
-            "answers index built"
+            "analysis index built"
         );
         *self.current.write().await = Some(index.clone());
         Ok(index)

@@ -1,10 +1,10 @@
 //! The GraphQL types of a learning path (`learningPath`): the skills to learn, each
-//! prerequisite first; over [`crate::answers::path`].
+//! prerequisite first; over [`crate::analysis::path`].
 
 use async_graphql::{Context, Object};
 use entity::skill;
 
-use crate::answers::{LearningPath, Step};
+use crate::analysis::{LearningPath, Step};
 use crate::graphql::enums::{Importance, Proficiency};
 use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{NodeObject, Role, Skill, by_slug};

@@ -1,8 +1,8 @@
-//! The answers computed from the graph, as GraphQL serves them: the root fields (`skillGap`,
+//! The analysis of the graph, as GraphQL serves it: the root fields (`skillGap`,
 //! `roleGap`, `learningPath`, `recommendRoles`, `extractSkills`, `analyzePosting`, `search`)
 //! and what they check of their arguments and of the request's text budget, here; their
-//! output types in a file each, mirroring the module of [`crate::answers`] they expose (`gap`,
-//! `path`, `related`, `mentions`, `search`, `posting`). The answers are computed over the
+//! output types in a file each, mirroring the module of [`crate::analysis`] they expose (`gap`,
+//! `path`, `related`, `mentions`, `search`, `posting`). They are computed over the
 //! in-memory index; the nodes they name are loaded through the request's DataLoader, only when
 //! selected.
 
@@ -19,7 +19,7 @@ use super::limits::MOST_MENTIONS;
 use super::loaders::loader;
 use super::schema_data;
 use super::types::{NodeObject, Role, by_slug};
-use crate::answers::{self, Answers, Have};
+use crate::analysis::{self, CurrentIndex, Have};
 use crate::slug::is_slug;
 use crate::{Error, Result};
 
@@ -71,12 +71,12 @@ fn haves(have: Vec<HaveInput>) -> Result<Vec<Have>> {
 }
 
 /// The graph index at the catalog's revision, looked up once per request.
-pub async fn index(ctx: &Context<'_>) -> Result<Arc<answers::GraphIndex>> {
-    let answers: &Answers = super::schema_data(ctx)?;
+pub async fn index(ctx: &Context<'_>) -> Result<Arc<analysis::GraphIndex>> {
+    let current: &CurrentIndex = super::schema_data(ctx)?;
     let db: &crate::db::Db = super::schema_data(ctx)?;
     let index = loader(ctx)?
         .index
-        .get_or_try_init(|| answers.index(db))
+        .get_or_try_init(|| current.index(db))
         .await?;
     Ok(index.clone())
 }
@@ -174,14 +174,14 @@ fn mentions_in_bounds(count: usize) -> Result<()> {
 }
 
 /// The most hits `search` returns.
-const MOST_HITS: i32 = answers::search::MOST_HITS as i32;
+const MOST_HITS: i32 = analysis::search::MOST_HITS as i32;
 
 /// The answers computed from the graph.
 #[derive(Default)]
-pub struct AnswersQuery;
+pub struct AnalysisQuery;
 
 #[Object]
-impl AnswersQuery {
+impl AnalysisQuery {
     /// What a person who has `have` lacks for the role `role` (a slug): what they cover, what
     /// they hold below the level asked, what is missing, and a coverage score. Null when
     /// there is no such role.
@@ -197,7 +197,7 @@ impl AnswersQuery {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(answers::skill_gap(&index, &role, &have).map(|gap| Ordered(SkillGap(gap))))
+        Ok(analysis::skill_gap(&index, &role, &have).map(|gap| Ordered(SkillGap(gap))))
     }
 
     /// The skills, languages, frameworks, tools and roles a text mentions (a job ad, a CV), by
@@ -237,7 +237,7 @@ impl AnswersQuery {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(answers::role_gap(&index, &from, &to).map(|gap| Ordered(SkillGap(gap))))
+        Ok(analysis::role_gap(&index, &from, &to).map(|gap| Ordered(SkillGap(gap))))
     }
 
     /// The roles that fit a person who has `have` best: highest coverage first, then fewest
@@ -253,7 +253,7 @@ impl AnswersQuery {
         let first = roles_first(first)?;
         let index = index(ctx).await?;
         Ok(PlainList(
-            answers::recommend(&index, &have, first)
+            analysis::recommend(&index, &have, first)
                 .into_iter()
                 .map(RoleFit)
                 .collect(),
@@ -274,7 +274,7 @@ impl AnswersQuery {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(answers::learning_path(&index, &role, &have).map(|path| Ordered(Path(path))))
+        Ok(analysis::learning_path(&index, &role, &have).map(|path| Ordered(Path(path))))
     }
 
     /// What a job posting asks (the nodes it mentions), which roles it is closest to, and
@@ -296,8 +296,10 @@ impl AnswersQuery {
         let first = roles_first(Some(first.unwrap_or(3)))?;
         let index = index(ctx).await?;
         let reading = index.clone();
-        let mut posting =
-            heavy(ctx, move || answers::analyze(&reading, &text, &have, first)).await?;
+        let mut posting = heavy(ctx, move || {
+            analysis::analyze(&reading, &text, &have, first)
+        })
+        .await?;
         mentions_in_bounds(posting.mentions.len())?;
         let roles = std::mem::take(&mut posting.roles)
             .into_iter()
@@ -320,12 +322,12 @@ impl AnswersQuery {
         #[graphql(desc = "How many hits (0 to 100; 10 if not given).")] first: Option<i32>,
     ) -> async_graphql::Result<PlainList<SearchHit>> {
         let chars = query.chars().count();
-        if chars > answers::search::LONGEST_QUERY {
+        if chars > analysis::search::LONGEST_QUERY {
             return Err(Error::invalid(
                 "query",
                 format!(
                     "`query` may be at most {} characters, got {chars}",
-                    answers::search::LONGEST_QUERY
+                    analysis::search::LONGEST_QUERY
                 ),
             )
             .into());

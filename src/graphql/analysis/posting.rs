@@ -1,9 +1,9 @@
 //! The GraphQL type of a posting's analysis (`analyzePosting`); over
-//! [`crate::answers::posting`].
+//! [`crate::analysis::posting`].
 
 use async_graphql::Object;
 
-use crate::answers::Posting;
+use crate::analysis::Posting;
 use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 
 use super::{Found, Path, RelatedRole, SkillGap};

@@ -1,9 +1,9 @@
 //! The GraphQL type of a node found in a text (`extractSkills`, a posting's mentions); over
-//! [`crate::answers::mentions`].
+//! [`crate::analysis::mentions`].
 
 use async_graphql::{Context, Object};
 
-use crate::answers::Mention;
+use crate::analysis::Mention;
 use crate::graphql::enums::NodeKind;
 use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::types::{Node, node_by_id};
