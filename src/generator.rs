@@ -4,19 +4,17 @@
 //! written with explicit ids in large multi-row INSERTs inside one transaction, so a graph of
 //! a few hundred thousand rows loads in seconds.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use clap::Args;
-use entity::{
-    Importance, Proficiency, ToolCategory, framework, language, role, role_framework,
-    role_language, role_skill, role_tool, skill, skill_language, skill_prerequisite, skill_tool,
-    tool,
-};
+use entity::{Importance, Proficiency, ToolCategory, framework, language, role, skill, tool};
 use sea_orm::{DatabaseTransaction, Iterable, Set};
 
-use crate::curation::{invariants, serial};
+use crate::curation::serial;
 use crate::data::bulk;
+use crate::data::cycles;
 use crate::db::Db;
+use crate::graph::{EdgeData, EdgeKind, EdgeRow};
 use crate::{Error, Result};
 
 /// How big a graph to make.
@@ -165,7 +163,7 @@ pub async fn generate(db: &Db, size: &GraphSize, replace: bool) -> Result<String
     write_nodes(&txn, size).await?;
     let edges = write_edges(&txn, size, &mut rng).await?;
     bulk::reset_id_sequences(&txn).await?;
-    invariants::check_graph(&txn).await?;
+    cycles::check_graph(&txn).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(format!(
@@ -286,10 +284,24 @@ fn draw(rng: &mut Rng, k: usize, n: usize) -> Vec<(i32, i32, Importance)> {
         .collect()
 }
 
+/// Draws every edge, kind by kind, and writes them through the table of edge kinds. How many
+/// edges each node gets is the generator's own policy, per kind; how they are stored is not.
 async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng) -> Result<usize> {
     let levels: Vec<Proficiency> = Proficiency::iter().collect();
     let per_role = size.technologies_per_role;
-    let (mut rs, mut rl, mut rf, mut rt) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut edges: HashMap<EdgeKind, Vec<EdgeRow>> = HashMap::new();
+    let mut add = |edge: EdgeKind, owner: i32, target: i32, position: i32, data: EdgeData| {
+        edges.entry(edge).or_default().push(EdgeRow {
+            owner,
+            target,
+            position,
+            data,
+        });
+    };
+    let needed = |importance: Importance| EdgeData {
+        importance: Some(importance),
+        level: None,
+    };
     for r in 0..size.roles {
         let role_id = id(r);
         for (p, skill_id) in rng
@@ -297,81 +309,48 @@ async fn write_edges(txn: &DatabaseTransaction, size: &GraphSize, rng: &mut Rng)
             .into_iter()
             .enumerate()
         {
-            rs.push(role_skill::ActiveModel {
-                role_id: Set(role_id),
-                skill_id: Set(skill_id),
-                position: Set(p as i32),
-                importance: Set(rng.importance()),
-                level: Set(Some(levels[rng.below(levels.len())])),
-            });
+            let data = EdgeData {
+                importance: Some(rng.importance()),
+                level: Some(levels[rng.below(levels.len())]),
+            };
+            add(EdgeKind::RoleSkill, role_id, skill_id, p as i32, data);
         }
-        for (position, language_id, importance) in draw(rng, per_role, size.languages) {
-            rl.push(role_language::ActiveModel {
-                role_id: Set(role_id),
-                language_id: Set(language_id),
-                position: Set(position),
-                importance: Set(importance),
-            });
-        }
-        for (position, framework_id, importance) in draw(rng, per_role, size.frameworks) {
-            rf.push(role_framework::ActiveModel {
-                role_id: Set(role_id),
-                framework_id: Set(framework_id),
-                position: Set(position),
-                importance: Set(importance),
-            });
-        }
-        for (position, tool_id, importance) in draw(rng, per_role, size.tools) {
-            rt.push(role_tool::ActiveModel {
-                role_id: Set(role_id),
-                tool_id: Set(tool_id),
-                position: Set(position),
-                importance: Set(importance),
-            });
+        for (edge, count) in [
+            (EdgeKind::RoleLanguage, size.languages),
+            (EdgeKind::RoleFramework, size.frameworks),
+            (EdgeKind::RoleTool, size.tools),
+        ] {
+            for (position, target, importance) in draw(rng, per_role, count) {
+                add(edge, role_id, target, position, needed(importance));
+            }
         }
     }
     let per_skill = size.technologies_per_skill;
-    let (mut sl, mut st, mut sp) = (Vec::new(), Vec::new(), Vec::new());
     let tree = skill_tree(size);
     // A skill's prerequisite is its previous sibling: always a lower id, so never a cycle.
-    let mut last_child: std::collections::HashMap<Option<i32>, i32> = Default::default();
+    let mut last_child: HashMap<Option<i32>, i32> = HashMap::new();
     for (s, (parent, _)) in tree.iter().enumerate() {
         let skill_id = id(s);
-        for (p, language_id) in rng
-            .distinct(per_skill, size.languages)
-            .into_iter()
-            .enumerate()
-        {
-            sl.push(skill_language::ActiveModel {
-                skill_id: Set(skill_id),
-                language_id: Set(language_id),
-                position: Set(p as i32),
-            });
-        }
-        for (p, tool_id) in rng.distinct(per_skill, size.tools).into_iter().enumerate() {
-            st.push(skill_tool::ActiveModel {
-                skill_id: Set(skill_id),
-                tool_id: Set(tool_id),
-                position: Set(p as i32),
-            });
+        for (edge, count) in [
+            (EdgeKind::SkillLanguage, size.languages),
+            (EdgeKind::SkillTool, size.tools),
+        ] {
+            for (p, target) in rng.distinct(per_skill, count).into_iter().enumerate() {
+                add(edge, skill_id, target, p as i32, EdgeData::default());
+            }
         }
         if let Some(previous) = last_child.insert(*parent, skill_id) {
-            sp.push(skill_prerequisite::ActiveModel {
-                skill_id: Set(skill_id),
-                prerequisite_id: Set(previous),
-                position: Set(0),
-            });
+            let data = EdgeData::default();
+            add(EdgeKind::SkillPrerequisite, skill_id, previous, 0, data);
         }
     }
-    let edges = rs.len() + rl.len() + rf.len() + rt.len() + sl.len() + st.len() + sp.len();
-    bulk::insert_all(txn, rs).await?;
-    bulk::insert_all(txn, rl).await?;
-    bulk::insert_all(txn, rf).await?;
-    bulk::insert_all(txn, rt).await?;
-    bulk::insert_all(txn, sl).await?;
-    bulk::insert_all(txn, st).await?;
-    bulk::insert_all(txn, sp).await?;
-    Ok(edges)
+    let mut written = 0;
+    for edge in EdgeKind::ALL {
+        let rows = edges.remove(edge).unwrap_or_default();
+        bulk::insert_edges(txn, *edge, &rows).await?;
+        written += rows.len();
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

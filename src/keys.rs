@@ -12,8 +12,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::clock::now_ms;
 use crate::db::Db;
+use crate::graph::clock::now_ms;
 use crate::{Error, Result};
 
 /// What a key may do. Reads need no key unless the server requires one; any key may read.

@@ -117,7 +117,7 @@ pub fn skill_gap(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Gap> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::model::Kind;
+    use crate::graph::Kind;
 
     fn need(level: Option<Proficiency>) -> Need {
         Need {

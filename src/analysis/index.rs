@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 
 use entity::{Importance, Proficiency};
-use sea_orm::ActiveEnum;
 
 use super::mentions::Vocabulary;
 use super::related::Postings;
 use super::search::SearchIndex;
 use crate::Result;
 use crate::catalog::Catalog;
-use crate::data::model::Kind;
+use crate::graph::{Datum, EdgeKind, Kind};
 
 /// What a role needs: a node, how much, and for a skill at what level.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,49 +51,22 @@ pub struct GraphIndex {
 /// A node by kind and slug.
 type NodeKey<'a> = (Kind, &'a str);
 
-/// How many edges each node has, by kind and slug: a role's needs, a skill's parent,
-/// prerequisites, languages and tools, a framework's language, each counted at both ends.
+/// How many edges each node has, by kind and slug: every edge of the table's kinds, a skill's
+/// parent and a framework's language, each counted at both ends.
 fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
     let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
-    for role in &catalog.roles {
-        let me = (Kind::Role, role.slug.as_str());
+    for edge in EdgeKind::ALL {
+        let spec = edge.spec();
         edges.extend(
-            role.skills
-                .iter()
-                .map(|e| (me, (Kind::Skill, e.skill.as_str()))),
-        );
-        edges.extend(
-            role.languages
-                .iter()
-                .map(|e| (me, (Kind::Language, e.language.as_str()))),
-        );
-        edges.extend(
-            role.frameworks
-                .iter()
-                .map(|e| (me, (Kind::Framework, e.framework.as_str()))),
-        );
-        edges.extend(
-            role.tools
-                .iter()
-                .map(|e| (me, (Kind::Tool, e.tool.as_str()))),
+            catalog
+                .edges(*edge)
+                .into_iter()
+                .map(|e| ((spec.owner.kind, e.owner), (spec.target.kind, e.target))),
         );
     }
     for skill in &catalog.skills {
         let me = (Kind::Skill, skill.slug.as_str());
         edges.extend(skill.parent.iter().map(|p| (me, (Kind::Skill, p.as_str()))));
-        edges.extend(
-            skill
-                .prerequisites
-                .iter()
-                .map(|p| (me, (Kind::Skill, p.as_str()))),
-        );
-        edges.extend(
-            skill
-                .languages
-                .iter()
-                .map(|l| (me, (Kind::Language, l.as_str()))),
-        );
-        edges.extend(skill.tools.iter().map(|t| (me, (Kind::Tool, t.as_str()))));
     }
     for framework in &catalog.frameworks {
         edges.push((
@@ -122,10 +94,6 @@ fn labels(catalog: &Catalog) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
     })
 }
 
-fn importance(value: &str) -> Importance {
-    Importance::try_from_value(&value.to_owned()).unwrap_or(Importance::Optional)
-}
-
 impl GraphIndex {
     pub fn new(revision: i32, catalog: &Catalog) -> Result<Self> {
         let mut index = GraphIndex {
@@ -144,47 +112,34 @@ impl GraphIndex {
                 .insert(skill.slug.clone(), skill.prerequisites.clone());
         }
         for role in &catalog.roles {
-            let mut needs = Vec::new();
-            for e in &role.skills {
-                needs.push(Need {
-                    kind: Kind::Skill,
-                    slug: e.skill.clone(),
-                    importance: importance(&e.importance),
-                    level: e
-                        .level
-                        .as_ref()
-                        .and_then(|level| Proficiency::try_from_value(level).ok()),
-                });
-            }
-            let others = role
-                .languages
-                .iter()
-                .map(|e| (Kind::Language, &e.language, &e.importance))
-                .chain(
-                    role.frameworks
-                        .iter()
-                        .map(|e| (Kind::Framework, &e.framework, &e.importance)),
-                )
-                .chain(
-                    role.tools
-                        .iter()
-                        .map(|e| (Kind::Tool, &e.tool, &e.importance)),
-                );
-            for (kind, slug, value) in others {
-                needs.push(Need {
-                    kind,
-                    slug: slug.clone(),
-                    importance: importance(value),
-                    level: None,
-                });
-            }
             index.roles.insert(
                 role.slug.clone(),
                 RoleNeeds {
                     name: role.name.clone(),
-                    needs,
+                    needs: Vec::new(),
                 },
             );
+        }
+        // A role's needs are its edges that carry an importance, kind by kind in the table's
+        // order (skills, languages, frameworks, tools), each kind's in the role's order.
+        for edge in EdgeKind::ALL {
+            let spec = edge.spec();
+            if spec.owner.kind != Kind::Role || !spec.carries(Datum::Importance) {
+                continue;
+            }
+            for e in catalog.edges(*edge) {
+                let (Some(role), Some(importance)) =
+                    (index.roles.get_mut(e.owner), e.data.importance)
+                else {
+                    continue;
+                };
+                role.needs.push(Need {
+                    kind: spec.target.kind,
+                    slug: e.target.to_owned(),
+                    importance,
+                    level: e.data.level,
+                });
+            }
         }
         index.postings = Postings::new(&index.roles);
         index.vocabulary = Some(Vocabulary::new(labels(catalog))?);

@@ -15,7 +15,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
-use crate::data::model::Kind;
+use crate::graph::Kind;
 use crate::{Error, Result};
 
 /// A label of a node.

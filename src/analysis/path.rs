@@ -13,7 +13,7 @@ use entity::{Importance, Proficiency};
 
 use super::gap::{Have, skill_gap};
 use super::index::GraphIndex;
-use crate::data::model::Kind;
+use crate::graph::Kind;
 
 /// One step of a learning path.
 #[derive(Clone, Debug, PartialEq, Eq)]

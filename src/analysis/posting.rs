@@ -16,7 +16,7 @@ use super::index::{GraphIndex, Need};
 use super::mentions::Mention;
 use super::path::{LearningPath, learning_path};
 use super::related::{Related, nearest};
-use crate::data::model::Kind;
+use crate::graph::Kind;
 
 /// What a posting asks, and what it means for a person.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::gap::{Gap, Have, credit, skill_gap, weight};
 use super::index::{GraphIndex, Need};
-use crate::data::model::Kind;
+use crate::graph::Kind;
 
 /// A role near another, with what they share.
 #[derive(Clone, Debug, PartialEq)]

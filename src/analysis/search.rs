@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
-use crate::data::model::Kind;
+use crate::graph::Kind;
 
 /// Why a node was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -8,15 +8,14 @@
 
 use std::collections::HashMap;
 
-use entity::{
-    framework, language, role, role_external, role_framework, role_language, role_skill, role_tool,
-    skill, skill_external, skill_language, skill_prerequisite, skill_tool, tool,
-};
-use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait, QueryOrder};
+use entity::{framework, language, role, role_external, skill, skill_external, tool};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use super::model::{self, Catalog};
 use crate::Result;
+use crate::data::bulk;
 use crate::data::model::NodeModel;
+use crate::graph::{EdgeData, EdgeKind, Kind};
 
 /// `id -> slug` of a node table's rows.
 fn slugs<M: NodeModel>(models: &[M]) -> HashMap<i32, String> {
@@ -32,17 +31,6 @@ fn list(json: &str) -> Result<Vec<String>> {
 
 fn slug(map: &HashMap<i32, String>, id: i32) -> String {
     map.get(&id).cloned().unwrap_or_default()
-}
-
-/// Rows of an edge table grouped by their owner, each group in position order.
-fn grouped<T>(rows: Vec<T>, key: impl Fn(&T) -> (i32, i32)) -> HashMap<i32, Vec<T>> {
-    let mut rows = rows;
-    rows.sort_by_key(|row| key(row));
-    let mut groups: HashMap<i32, Vec<T>> = HashMap::new();
-    for row in rows {
-        groups.entry(key(&row).0).or_default().push(row);
-    }
-    groups
 }
 
 /// The whole graph as a catalog.
@@ -64,8 +52,15 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
         .order_by_asc(role::Column::Slug)
         .all(db)
         .await?;
-    let (language_slugs, framework_slugs) = (slugs(&languages), slugs(&frameworks));
-    let (tool_slugs, skill_slugs) = (slugs(&tools), slugs(&skills));
+    let by_id: HashMap<Kind, HashMap<i32, String>> = HashMap::from([
+        (Kind::Language, slugs(&languages)),
+        (Kind::Framework, slugs(&frameworks)),
+        (Kind::Tool, slugs(&tools)),
+        (Kind::Skill, slugs(&skills)),
+        (Kind::Role, slugs(&roles)),
+    ]);
+    let slugs_of = |kind: Kind| by_id.get(&kind).cloned().unwrap_or_default();
+    let (language_slugs, skill_slugs) = (slugs_of(Kind::Language), slugs_of(Kind::Skill));
 
     let mut catalog = Catalog {
         languages: Vec::with_capacity(languages.len()),
@@ -94,22 +89,13 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
     for t in tools {
         catalog.tools.push(model::Tool {
             aliases: list(&t.aliases)?,
-            category: t.category.to_value(),
+            category: t.category,
             slug: t.slug,
             name: t.name,
             description: t.description,
         });
     }
 
-    let prerequisites = grouped(skill_prerequisite::Entity::find().all(db).await?, |e| {
-        (e.skill_id, e.position)
-    });
-    let skill_languages = grouped(skill_language::Entity::find().all(db).await?, |e| {
-        (e.skill_id, e.position)
-    });
-    let skill_tools = grouped(skill_tool::Entity::find().all(db).await?, |e| {
-        (e.skill_id, e.position)
-    });
     // Pre-order of the tree, siblings by position (roots too), so that each skill's rank among
     // its siblings in the list is its position.
     let mut skill_sources: HashMap<i32, skill_external::Model> = skill_external::Entity::find()
@@ -137,45 +123,21 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             description: s.description.clone(),
             aliases: list(&s.aliases)?,
             parent: s.parent_id.map(|id| slug(&skill_slugs, id)),
-            prerequisites: prerequisites.get(&s.id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| slug(&skill_slugs, e.prerequisite_id))
-                    .collect()
-            }),
-            languages: skill_languages.get(&s.id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| slug(&language_slugs, e.language_id))
-                    .collect()
-            }),
-            tools: skill_tools.get(&s.id).map_or_else(Vec::new, |edges| {
-                edges.iter().map(|e| slug(&tool_slugs, e.tool_id)).collect()
-            }),
+            prerequisites: Vec::new(),
+            languages: Vec::new(),
+            tools: Vec::new(),
             external: match skill_sources.remove(&s.id) {
                 Some(row) => Some(model::SkillSource {
                     other_broader: list(&row.other_broader)?,
                     uri: row.uri,
-                    skill_type: row.skill_type.map(|value| value.to_value()),
-                    reuse_level: row.reuse_level.map(|value| value.to_value()),
+                    skill_type: row.skill_type,
+                    reuse_level: row.reuse_level,
                 }),
                 None => None,
             },
         });
     }
 
-    let role_skills = grouped(role_skill::Entity::find().all(db).await?, |e| {
-        (e.role_id, e.position)
-    });
-    let role_languages = grouped(role_language::Entity::find().all(db).await?, |e| {
-        (e.role_id, e.position)
-    });
-    let role_frameworks = grouped(role_framework::Entity::find().all(db).await?, |e| {
-        (e.role_id, e.position)
-    });
-    let role_tools = grouped(role_tool::Entity::find().all(db).await?, |e| {
-        (e.role_id, e.position)
-    });
     let mut role_sources: HashMap<i32, role_external::Model> = role_external::Entity::find()
         .all(db)
         .await?
@@ -191,48 +153,27 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             slug: r.slug,
             name: r.name,
             description: r.description,
-            skills: role_skills.get(&id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| model::RoleSkill {
-                        skill: slug(&skill_slugs, e.skill_id),
-                        importance: e.importance.to_value(),
-                        level: e.level.map(|level| level.to_value()),
-                    })
-                    .collect()
-            }),
-            languages: role_languages.get(&id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| model::RoleLanguage {
-                        language: slug(&language_slugs, e.language_id),
-                        importance: e.importance.to_value(),
-                    })
-                    .collect()
-            }),
-            frameworks: role_frameworks.get(&id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| model::RoleFramework {
-                        framework: slug(&framework_slugs, e.framework_id),
-                        importance: e.importance.to_value(),
-                    })
-                    .collect()
-            }),
-            tools: role_tools.get(&id).map_or_else(Vec::new, |edges| {
-                edges
-                    .iter()
-                    .map(|e| model::RoleTool {
-                        tool: slug(&tool_slugs, e.tool_id),
-                        importance: e.importance.to_value(),
-                    })
-                    .collect()
-            }),
+            skills: Vec::new(),
+            languages: Vec::new(),
+            frameworks: Vec::new(),
+            tools: Vec::new(),
             external: role_sources.remove(&id).map(|row| model::RoleSource {
                 uri: row.uri,
                 isco_group: row.isco_group,
             }),
         });
+    }
+    for edge in EdgeKind::ALL {
+        let spec = edge.spec();
+        let (owners, targets) = (slugs_of(spec.owner.kind), slugs_of(spec.target.kind));
+        let mut by_owner: HashMap<String, Vec<(String, EdgeData)>> = HashMap::new();
+        for row in bulk::read_edges(db, *edge).await? {
+            by_owner
+                .entry(slug(&owners, row.owner))
+                .or_default()
+                .push((slug(&targets, row.target), row.data));
+        }
+        catalog.set_edges(*edge, |owner| by_owner.remove(owner).unwrap_or_default())?;
     }
     Ok(catalog)
 }

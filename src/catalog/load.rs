@@ -3,17 +3,15 @@
 
 use std::collections::HashMap;
 
-use entity::{
-    Importance, Proficiency, ReuseLevel, SkillType, ToolCategory, framework, language, role,
-    role_external, role_framework, role_language, role_skill, role_tool, skill, skill_external,
-    skill_language, skill_prerequisite, skill_tool, tool,
-};
-use sea_orm::{ActiveEnum, DatabaseTransaction, EntityTrait, Set};
+use entity::{framework, language, role, role_external, skill, skill_external, tool};
+use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 
 use super::Catalog;
-use crate::curation::{invariants, serial};
+use crate::curation::serial;
 use crate::data::bulk;
-use crate::data::model::{Kind, NodeModel};
+use crate::data::cycles;
+use crate::data::model::NodeModel;
+use crate::graph::{EdgeKind, EdgeRow, Kind};
 use crate::{Error, Result, db::Db};
 
 /// What a call to [`seed`] did.
@@ -42,7 +40,7 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
         bulk::clear(&txn).await?;
     }
     insert(&txn, catalog, &HashMap::new()).await?;
-    invariants::check_graph(&txn).await?;
+    cycles::check_graph(&txn).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
@@ -128,7 +126,7 @@ pub async fn replace(txn: &DatabaseTransaction, old: &Catalog, catalog: &Catalog
     let versions = next_versions(old, catalog, &current_versions(txn).await?);
     bulk::clear(txn).await?;
     insert(txn, catalog, &versions).await?;
-    invariants::check_graph(txn).await
+    cycles::check_graph(txn).await
 }
 
 /// `slug -> id` for every row of a node table.
@@ -155,19 +153,8 @@ fn id(map: &HashMap<String, i32>, slug: &str) -> Result<i32> {
         .ok_or_else(|| Error::Internal(format!("catalog: unknown slug {slug:?}")))
 }
 
-fn importance(value: &str) -> Result<Importance> {
-    Importance::try_from_value(&value.to_owned()).map_err(|err| Error::Internal(err.to_string()))
-}
-
 fn position(index: usize) -> i32 {
     i32::try_from(index).unwrap_or(i32::MAX)
-}
-
-fn value_of<E: ActiveEnum<Value = String>>(value: &Option<String>) -> Result<Option<E>> {
-    value
-        .as_ref()
-        .map(|value| E::try_from_value(value).map_err(|err| Error::Internal(err.to_string())))
-        .transpose()
 }
 
 async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Versions) -> Result<()> {
@@ -204,15 +191,13 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
 
     let mut rows = Vec::new();
     for t in &catalog.tools {
-        let category = ToolCategory::try_from_value(&t.category)
-            .map_err(|err| Error::Internal(err.to_string()))?;
         rows.push(tool::ActiveModel {
             slug: Set(t.slug.clone()),
             name: Set(t.name.clone()),
             description: Set(t.description.clone()),
             aliases: Set(json(&t.aliases)?),
             version: Set(version(Kind::Tool, &t.slug)),
-            category: Set(category),
+            category: Set(t.category),
             ..Default::default()
         });
     }
@@ -226,8 +211,8 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             rows.push(skill_external::ActiveModel {
                 skill_id: Set(id(&skills, &s.slug)?),
                 uri: Set(source.uri.clone()),
-                skill_type: Set(value_of::<SkillType>(&source.skill_type)?),
-                reuse_level: Set(value_of::<ReuseLevel>(&source.reuse_level)?),
+                skill_type: Set(source.skill_type),
+                reuse_level: Set(source.reuse_level),
                 other_broader: Set(json(&source.other_broader)?),
             });
         }
@@ -261,77 +246,32 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
     }
     bulk::insert_all(txn, rows).await?;
 
-    let (mut rs, mut rl, mut rf, mut rt) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for r in &catalog.roles {
-        let role_id = id(&roles, &r.slug)?;
-        for (i, e) in r.skills.iter().enumerate() {
-            let level = value_of::<Proficiency>(&e.level)?;
-            rs.push(role_skill::ActiveModel {
-                role_id: Set(role_id),
-                skill_id: Set(id(&skills, &e.skill)?),
-                position: Set(position(i)),
-                importance: Set(importance(&e.importance)?),
-                level: Set(level),
-            });
-        }
-        for (i, e) in r.languages.iter().enumerate() {
-            rl.push(role_language::ActiveModel {
-                role_id: Set(role_id),
-                language_id: Set(id(&languages, &e.language)?),
-                position: Set(position(i)),
-                importance: Set(importance(&e.importance)?),
-            });
-        }
-        for (i, e) in r.frameworks.iter().enumerate() {
-            rf.push(role_framework::ActiveModel {
-                role_id: Set(role_id),
-                framework_id: Set(id(&frameworks, &e.framework)?),
-                position: Set(position(i)),
-                importance: Set(importance(&e.importance)?),
-            });
-        }
-        for (i, e) in r.tools.iter().enumerate() {
-            rt.push(role_tool::ActiveModel {
-                role_id: Set(role_id),
-                tool_id: Set(id(&tools, &e.tool)?),
-                position: Set(position(i)),
-                importance: Set(importance(&e.importance)?),
-            });
-        }
+    let ids: HashMap<Kind, HashMap<String, i32>> = HashMap::from([
+        (Kind::Role, roles),
+        (Kind::Skill, skills),
+        (Kind::Language, languages),
+        (Kind::Framework, frameworks),
+        (Kind::Tool, tools),
+    ]);
+    let no_ids = HashMap::new();
+    let ids_of_kind = |kind: Kind| ids.get(&kind).unwrap_or(&no_ids);
+    for edge in EdgeKind::ALL {
+        let spec = edge.spec();
+        let (owners, targets) = (ids_of_kind(spec.owner.kind), ids_of_kind(spec.target.kind));
+        let rows = catalog
+            .edges(*edge)
+            .into_iter()
+            .map(|e| {
+                Ok(EdgeRow {
+                    owner: id(owners, e.owner)?,
+                    target: id(targets, e.target)?,
+                    position: position(e.position),
+                    data: e.data,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        bulk::insert_edges(txn, *edge, &rows).await?;
     }
-    bulk::insert_all(txn, rs).await?;
-    bulk::insert_all(txn, rl).await?;
-    bulk::insert_all(txn, rf).await?;
-    bulk::insert_all(txn, rt).await?;
-
-    let (mut sp, mut sl, mut st) = (Vec::new(), Vec::new(), Vec::new());
-    for s in &catalog.skills {
-        let skill_id = id(&skills, &s.slug)?;
-        for (i, slug) in s.prerequisites.iter().enumerate() {
-            sp.push(skill_prerequisite::ActiveModel {
-                skill_id: Set(skill_id),
-                prerequisite_id: Set(id(&skills, slug)?),
-                position: Set(position(i)),
-            });
-        }
-        for (i, slug) in s.languages.iter().enumerate() {
-            sl.push(skill_language::ActiveModel {
-                skill_id: Set(skill_id),
-                language_id: Set(id(&languages, slug)?),
-                position: Set(position(i)),
-            });
-        }
-        for (i, slug) in s.tools.iter().enumerate() {
-            st.push(skill_tool::ActiveModel {
-                skill_id: Set(skill_id),
-                tool_id: Set(id(&tools, slug)?),
-                position: Set(position(i)),
-            });
-        }
-    }
-    bulk::insert_all(txn, sp).await?;
-    bulk::insert_all(txn, sl).await?;
-    bulk::insert_all(txn, st).await?;
     Ok(())
 }
 

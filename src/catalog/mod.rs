@@ -2,13 +2,15 @@
 //! graph is exported and imported: parsed and checked, loaded into an empty database, read
 //! back out.
 
+mod checks;
 mod export;
 mod load;
 pub mod model;
+mod values;
 
 pub use export::export;
 pub use load::{SeedOutcome, import, replace, seed};
-pub use model::{Catalog, NodeText};
+pub use model::{Catalog, CatalogEdge, EdgeEntry, NodeEntry};
 
 /// The catalog text shipped in the binary.
 pub const BUILT_IN: &str = include_str!("catalog.toml");

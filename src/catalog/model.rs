@@ -1,12 +1,13 @@
 //! The catalog file's shape, and the checks that make it loadable.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use entity::{Importance, Proficiency, ReuseLevel, SkillType, ToolCategory};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::curation::invariants::{any_cycle, check_list, check_name, check_slug, check_text};
-use crate::data::model::Kind;
+use super::values;
+use crate::graph::{EdgeData, EdgeKind, Kind, for_each_edge_kind};
 use crate::{Error, Result};
 
 /// A skillgraph catalog: the whole graph of job roles, skills, languages, frameworks and tools.
@@ -60,7 +61,9 @@ pub struct Tool {
     #[serde(default)]
     pub aliases: Vec<String>,
     /// A `ToolCategory` value, e.g. `DATABASE`.
-    pub category: String,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub category: ToolCategory,
 }
 
 /// An ability or area of knowledge, in a tree, with prerequisites.
@@ -93,11 +96,21 @@ pub struct SkillSource {
     /// The concept's URI, unique among skills.
     pub uri: String,
     /// A `SkillType` value: `KNOWLEDGE`, `SKILL_COMPETENCE` or `SKILL_GROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skill_type: Option<String>,
+    #[serde(
+        default,
+        with = "values::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub skill_type: Option<SkillType>,
     /// A `ReuseLevel` value, e.g. `CROSS_SECTOR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reuse_level: Option<String>,
+    #[serde(
+        default,
+        with = "values::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub reuse_level: Option<ReuseLevel>,
     /// The URIs of the broader concepts other than the parent's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_broader: Vec<String>,
@@ -146,9 +159,16 @@ pub struct Role {
 #[serde(deny_unknown_fields)]
 pub struct RoleSkill {
     pub skill: String,
-    pub importance: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub importance: Importance,
+    #[serde(
+        default,
+        with = "values::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub level: Option<Proficiency>,
 }
 
 /// A language a role uses, and how much it needs it.
@@ -156,7 +176,9 @@ pub struct RoleSkill {
 #[serde(deny_unknown_fields)]
 pub struct RoleLanguage {
     pub language: String,
-    pub importance: String,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub importance: Importance,
 }
 
 /// A framework a role uses, and how much it needs it.
@@ -164,7 +186,9 @@ pub struct RoleLanguage {
 #[serde(deny_unknown_fields)]
 pub struct RoleFramework {
     pub framework: String,
-    pub importance: String,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub importance: Importance,
 }
 
 /// A tool a role uses, and how much it needs it.
@@ -172,12 +196,14 @@ pub struct RoleFramework {
 #[serde(deny_unknown_fields)]
 pub struct RoleTool {
     pub tool: String,
-    pub importance: String,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub importance: Importance,
 }
 
 /// What every node of a catalog has, whatever its kind.
 #[derive(Clone, Copy, Debug)]
-pub struct NodeText<'a> {
+pub struct NodeEntry<'a> {
     pub kind: Kind,
     pub slug: &'a str,
     pub name: &'a str,
@@ -185,48 +211,165 @@ pub struct NodeText<'a> {
     pub aliases: &'a [String],
 }
 
-/// Collects every problem instead of stopping at the first, so one run shows them all.
-#[derive(Default)]
-struct Problems(Vec<String>);
+/// An edge as a catalog entry writes it: the target's slug, and the data its kind carries
+/// (a skill's languages are plain slugs; a role's skills carry importance and level).
+pub trait EdgeEntry: Sized {
+    fn target(&self) -> &str;
+    fn data(&self) -> EdgeData;
+    /// The entry of an edge read back from the database.
+    fn new(target: String, data: EdgeData) -> Result<Self>;
+}
 
-impl Problems {
-    fn check(&mut self, ok: bool, problem: impl FnOnce() -> String) {
-        if !ok {
-            self.0.push(problem());
-        }
+impl EdgeEntry for String {
+    fn target(&self) -> &str {
+        self
     }
-
-    fn slugs<'a>(&mut self, kind: &str, slugs: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
-        let mut seen = HashSet::new();
-        for slug in slugs {
-            if let Err(err) = check_slug("slug", slug) {
-                self.0.push(format!("{kind} {slug:?}: {}", err.detail()));
-            }
-            self.check(seen.insert(slug), || {
-                format!("{kind} slug {slug:?} appears twice")
-            });
-        }
-        seen
+    fn data(&self) -> EdgeData {
+        EdgeData::default()
     }
-
-    fn refs<'a>(
-        &mut self,
-        owner: &str,
-        kind: &str,
-        known: &HashSet<&str>,
-        refs: impl Iterator<Item = &'a str>,
-    ) {
-        let mut seen = HashSet::new();
-        for slug in refs {
-            self.check(known.contains(slug), || {
-                format!("{owner} names unknown {kind} {slug:?}")
-            });
-            self.check(seen.insert(slug), || {
-                format!("{owner} names {kind} {slug:?} twice")
-            });
-        }
+    fn new(target: String, _: EdgeData) -> Result<Self> {
+        Ok(target)
     }
 }
+
+fn importance_of(data: EdgeData) -> Result<Importance> {
+    data.importance
+        .ok_or_else(|| Error::Internal("an edge without its importance".into()))
+}
+
+/// [`EdgeEntry`] for the entries that name their target by its kind and carry an importance.
+macro_rules! needs_entry {
+    ($($entry:ident.$target:ident),* $(,)?) => {$(
+        impl EdgeEntry for $entry {
+            fn target(&self) -> &str {
+                &self.$target
+            }
+            fn data(&self) -> EdgeData {
+                EdgeData {
+                    importance: Some(self.importance),
+                    level: None,
+                }
+            }
+            fn new($target: String, data: EdgeData) -> Result<Self> {
+                Ok($entry {
+                    $target,
+                    importance: importance_of(data)?,
+                })
+            }
+        }
+    )*};
+}
+needs_entry!(
+    RoleLanguage.language,
+    RoleFramework.framework,
+    RoleTool.tool
+);
+
+impl EdgeEntry for RoleSkill {
+    fn target(&self) -> &str {
+        &self.skill
+    }
+    fn data(&self) -> EdgeData {
+        EdgeData {
+            importance: Some(self.importance),
+            level: self.level,
+        }
+    }
+    fn new(skill: String, data: EdgeData) -> Result<Self> {
+        Ok(RoleSkill {
+            skill,
+            importance: importance_of(data)?,
+            level: data.level,
+        })
+    }
+}
+
+/// How a catalog holds the nodes of a kind, for code generic over the kind of an edge's owner.
+trait Nodes: Sized {
+    fn all(catalog: &Catalog) -> &[Self];
+    fn all_mut(catalog: &mut Catalog) -> &mut [Self];
+    fn slug(&self) -> &str;
+}
+
+macro_rules! nodes {
+    ($($kind:ident: $field:ident),* $(,)?) => {$(
+        impl Nodes for $kind {
+            fn all(catalog: &Catalog) -> &[Self] {
+                &catalog.$field
+            }
+            fn all_mut(catalog: &mut Catalog) -> &mut [Self] {
+                &mut catalog.$field
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+        }
+    )*};
+}
+nodes!(Role: roles, Skill: skills, Language: languages, Framework: frameworks, Tool: tools);
+
+/// One edge of a catalog: its ends by slug, its index in the owner's list, its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatalogEdge<'a> {
+    pub owner: &'a str,
+    pub target: &'a str,
+    pub position: usize,
+    pub data: EdgeData,
+}
+
+/// The catalog's edges by kind, from the table of edge kinds: each kind's entries are its
+/// owner's list of the same name.
+macro_rules! catalog_edges {
+    ($(
+        $(#[doc = $doc:literal])*
+        $edge:ident($table:ident):
+            $owner:ident($owner_column:ident, $owner_field:ident, $owner_list:ident: $owner_variant:ident)
+            -> $target:ident($target_column:ident, $target_field:ident $(, $target_list:ident: $target_variant:ident)?)
+            [$($datum:ident),*] $($acyclic:ident)?,
+    )*) => {
+        impl Catalog {
+            /// Every edge of kind `edge`, each owner's in its order.
+            pub fn edges(&self, edge: EdgeKind) -> Vec<CatalogEdge<'_>> {
+                match edge {
+                    $(EdgeKind::$edge => <$owner as Nodes>::all(self)
+                        .iter()
+                        .flat_map(|owner| {
+                            owner.$owner_list.iter().enumerate().map(move |(position, entry)| {
+                                CatalogEdge {
+                                    owner: owner.slug(),
+                                    target: entry.target(),
+                                    position,
+                                    data: entry.data(),
+                                }
+                            })
+                        })
+                        .collect(),)*
+                }
+            }
+
+            /// Gives every owner of kind `edge` its edges: `targets(owner's slug)` lists them,
+            /// in order.
+            pub fn set_edges(
+                &mut self,
+                edge: EdgeKind,
+                mut targets: impl FnMut(&str) -> Vec<(String, EdgeData)>,
+            ) -> Result<()> {
+                match edge {
+                    $(EdgeKind::$edge => {
+                        for owner in <$owner as Nodes>::all_mut(self) {
+                            owner.$owner_list = targets(&owner.slug)
+                                .into_iter()
+                                .map(|(target, data)| EdgeEntry::new(target, data))
+                                .collect::<Result<_>>()?;
+                        }
+                    })*
+                }
+                Ok(())
+            }
+        }
+    };
+}
+for_each_edge_kind!(catalog_edges);
 
 impl Catalog {
     /// Parses a catalog and checks it: kebab-case unique slugs, every reference known, enum
@@ -268,200 +411,16 @@ impl Catalog {
         Ok(text)
     }
 
-    /// Checks the catalog as a whole (every writer's rules, references, cycles).
-    pub fn check(&self) -> Result<()> {
-        use entity::{Importance, Proficiency, ToolCategory};
-        use sea_orm::ActiveEnum;
-
-        let mut p = Problems::default();
-        let languages = p.slugs("language", self.languages.iter().map(|l| l.slug.as_str()));
-        let frameworks = p.slugs("framework", self.frameworks.iter().map(|f| f.slug.as_str()));
-        let tools = p.slugs("tool", self.tools.iter().map(|t| t.slug.as_str()));
-        let skills = p.slugs("skill", self.skills.iter().map(|s| s.slug.as_str()));
-        p.slugs("role", self.roles.iter().map(|r| r.slug.as_str()));
-
-        for f in &self.frameworks {
-            let owner = format!("framework {:?}", f.slug);
-            p.refs(
-                &owner,
-                "language",
-                &languages,
-                [f.language.as_str()].into_iter(),
-            );
-        }
-        for t in &self.tools {
-            p.check(ToolCategory::try_from_value(&t.category).is_ok(), || {
-                format!("tool {:?} has unknown category {:?}", t.slug, t.category)
-            });
-        }
-        let mut parents = HashMap::new();
-        let mut prerequisites = HashMap::new();
-        for s in &self.skills {
-            let owner = format!("skill {:?}", s.slug);
-            p.refs(
-                &owner,
-                "parent",
-                &skills,
-                s.parent.iter().map(String::as_str),
-            );
-            p.refs(
-                &owner,
-                "prerequisite",
-                &skills,
-                s.prerequisites.iter().map(String::as_str),
-            );
-            p.refs(
-                &owner,
-                "language",
-                &languages,
-                s.languages.iter().map(String::as_str),
-            );
-            p.refs(&owner, "tool", &tools, s.tools.iter().map(String::as_str));
-            parents.insert(
-                s.slug.as_str(),
-                s.parent.iter().map(String::as_str).collect(),
-            );
-            prerequisites.insert(
-                s.slug.as_str(),
-                s.prerequisites.iter().map(String::as_str).collect(),
-            );
-        }
-        if let Some(cycle) = any_cycle(&parents) {
-            p.0.push(format!("skill parents form a cycle: {}", cycle.join(" → ")));
-        }
-        if let Some(cycle) = any_cycle(&prerequisites) {
-            p.0.push(format!(
-                "skill prerequisites form a cycle: {}",
-                cycle.join(" → ")
-            ));
-        }
-        self.check_texts(&mut p);
-        let importance_ok = |value: &str| Importance::try_from_value(&value.to_owned()).is_ok();
-        for r in &self.roles {
-            let owner = format!("role {:?}", r.slug);
-            p.refs(
-                &owner,
-                "skill",
-                &skills,
-                r.skills.iter().map(|e| e.skill.as_str()),
-            );
-            p.refs(
-                &owner,
-                "language",
-                &languages,
-                r.languages.iter().map(|e| e.language.as_str()),
-            );
-            p.refs(
-                &owner,
-                "framework",
-                &frameworks,
-                r.frameworks.iter().map(|e| e.framework.as_str()),
-            );
-            p.refs(
-                &owner,
-                "tool",
-                &tools,
-                r.tools.iter().map(|e| e.tool.as_str()),
-            );
-            let importances = r
-                .skills
-                .iter()
-                .map(|e| &e.importance)
-                .chain(r.languages.iter().map(|e| &e.importance))
-                .chain(r.frameworks.iter().map(|e| &e.importance))
-                .chain(r.tools.iter().map(|e| &e.importance));
-            for importance in importances {
-                p.check(importance_ok(importance), || {
-                    format!("{owner} has unknown importance {importance:?}")
-                });
-            }
-            for level in r.skills.iter().filter_map(|e| e.level.as_ref()) {
-                p.check(Proficiency::try_from_value(level).is_ok(), || {
-                    format!("{owner} has unknown level {level:?}")
-                });
-            }
-        }
-        self.check_sources(&mut p);
-        if p.0.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::bad_input(format!("catalog: {}", p.0.join("; "))))
-        }
-    }
-
-    /// The imported nodes' sources: URIs unique per kind and of a sane length, value sets
-    /// known.
-    fn check_sources(&self, p: &mut Problems) {
-        use entity::{ReuseLevel, SkillType};
-        use sea_orm::ActiveEnum;
-
-        let uri_ok =
-            |uri: &str| !uri.is_empty() && uri.len() <= 512 && !uri.contains(char::is_whitespace);
-        let mut uris = HashSet::new();
-        for (slug, source) in self
-            .skills
-            .iter()
-            .filter_map(|s| Some((&s.slug, s.external.as_ref()?)))
-        {
-            let owner = format!("skill {slug:?}");
-            p.check(uri_ok(&source.uri), || {
-                format!("{owner} has a bad URI {:?}", source.uri)
-            });
-            p.check(uris.insert(source.uri.as_str()), || {
-                format!("{owner} repeats the URI {:?}", source.uri)
-            });
-            if let Some(value) = &source.skill_type {
-                p.check(SkillType::try_from_value(value).is_ok(), || {
-                    format!("{owner} has unknown skill type {value:?}")
-                });
-            }
-            if let Some(value) = &source.reuse_level {
-                p.check(ReuseLevel::try_from_value(value).is_ok(), || {
-                    format!("{owner} has unknown reuse level {value:?}")
-                });
-            }
-            for uri in &source.other_broader {
-                p.check(uri_ok(uri), || {
-                    format!("{owner} has a bad broader URI {uri:?}")
-                });
-            }
-        }
-        let mut uris = HashSet::new();
-        for (slug, source) in self
-            .roles
-            .iter()
-            .filter_map(|r| Some((&r.slug, r.external.as_ref()?)))
-        {
-            let owner = format!("role {slug:?}");
-            p.check(uri_ok(&source.uri), || {
-                format!("{owner} has a bad URI {:?}", source.uri)
-            });
-            p.check(uris.insert(source.uri.as_str()), || {
-                format!("{owner} repeats the URI {:?}", source.uri)
-            });
-            if let Some(group) = &source.isco_group {
-                p.check(
-                    !group.is_empty()
-                        && group.len() <= 16
-                        && group
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'.'),
-                    || format!("{owner} has a bad ISCO group {group:?}"),
-                );
-            }
-        }
-    }
-
     /// Every node of the catalog, skills first, then languages, frameworks, tools and roles.
-    pub fn nodes(&self) -> impl Iterator<Item = NodeText<'_>> {
+    pub fn nodes(&self) -> impl Iterator<Item = NodeEntry<'_>> {
         fn of<'a>(
             kind: Kind,
             slug: &'a str,
             name: &'a str,
             description: &'a str,
             aliases: &'a [String],
-        ) -> NodeText<'a> {
-            NodeText {
+        ) -> NodeEntry<'a> {
+            NodeEntry {
                 kind,
                 slug,
                 name,
@@ -499,31 +458,6 @@ impl Catalog {
             .chain(frameworks)
             .chain(tools)
             .chain(roles)
-    }
-
-    /// Names, descriptions and lists within the bounds every writer keeps.
-    fn check_texts(&self, p: &mut Problems) {
-        for node in self.nodes() {
-            let checks = [
-                check_name("name", node.name),
-                check_text("description", node.description),
-                check_list("aliases", node.aliases),
-            ];
-            for err in checks.into_iter().filter_map(|check| check.err()) {
-                let kind = node.kind.name().to_lowercase();
-                p.0.push(format!("{kind} {:?}: {}", node.slug, err.detail()));
-            }
-        }
-        for r in &self.roles {
-            for (field, list) in [
-                ("responsibilities", &r.responsibilities),
-                ("domains", &r.domains),
-            ] {
-                if let Err(err) = check_list(field, list) {
-                    p.0.push(format!("role {:?}: {}", r.slug, err.detail()));
-                }
-            }
-        }
     }
 
     /// The skills in the order the loader writes them: by their depth in the tree (the roots,
@@ -740,6 +674,42 @@ mod tests {
         assert!(
             err.contains("skill \"nameless\": name must be 1 to 256"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_value_is_refused_where_it_is_read() {
+        let text = r#"
+            languages = []
+            frameworks = []
+            tools = []
+            skills = [{ slug = "sql", name = "SQL", description = "" }]
+            [[roles]]
+            slug = "dba"
+            name = "DBA"
+            description = ""
+            skills = [{ skill = "sql", importance = "VITAL" }]
+        "#;
+        let err = Catalog::parse(text).expect_err("an unknown importance").detail();
+        assert!(
+            err.contains("unknown value \"VITAL\", expected one of ESSENTIAL, OPTIONAL"),
+            "{err}"
+        );
+        assert!(err.contains("line 10"), "the position is given: {err}");
+        let fixed = text.replace("VITAL", "ESSENTIAL");
+        let catalog = Catalog::parse(&fixed).expect("a known importance");
+        let edges = catalog.edges(EdgeKind::RoleSkill);
+        assert_eq!(
+            edges,
+            vec![CatalogEdge {
+                owner: "dba",
+                target: "sql",
+                position: 0,
+                data: EdgeData {
+                    importance: Some(Importance::Essential),
+                    level: None,
+                },
+            }]
         );
     }
 }

@@ -4,137 +4,16 @@ use entity::{Importance, Proficiency};
 use sea_orm::{ActiveEnum, ConnectionTrait, Value};
 use serde_json::{Map, json};
 
-use super::invariants::{prerequisite_cycle, tree_cycle};
 use super::log::Change;
 use super::nodes::{Found, bump, check_version, find};
 use super::places::Siblings;
 use super::{Committed, Curator, serial};
-use crate::data::model::Kind;
+use crate::data::cycles::{edge_cycle, tree_cycle};
 use crate::data::sql::Sql;
+pub use crate::graph::EdgeKind;
+use crate::graph::{Datum, EdgeSpec, Kind};
 use crate::keys::Principal;
 use crate::{Error, Result};
-
-/// The kinds of edge a client can set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EdgeKind {
-    RoleSkill,
-    RoleLanguage,
-    RoleFramework,
-    RoleTool,
-    SkillLanguage,
-    SkillTool,
-    SkillPrerequisite,
-}
-
-/// Where an edge kind is stored and what it carries.
-#[derive(Debug)]
-pub struct EdgeSpec {
-    pub table: &'static str,
-    pub owner: Kind,
-    pub owner_column: &'static str,
-    /// The input field naming the owner.
-    pub owner_field: &'static str,
-    pub target: Kind,
-    pub target_column: &'static str,
-    /// The input field naming the target.
-    pub target_field: &'static str,
-    /// The owner's list this edge is in (its GraphQL field), as the change log names it.
-    pub list: &'static str,
-    pub importance: bool,
-    pub level: bool,
-}
-
-const fn edge(
-    table: &'static str,
-    (owner, owner_column, owner_field): (Kind, &'static str, &'static str),
-    (target, target_column, target_field): (Kind, &'static str, &'static str),
-    list: &'static str,
-    (importance, level): (bool, bool),
-) -> EdgeSpec {
-    EdgeSpec {
-        table,
-        owner,
-        owner_column,
-        owner_field,
-        target,
-        target_column,
-        target_field,
-        list,
-        importance,
-        level,
-    }
-}
-
-const ROLE: (Kind, &str, &str) = (Kind::Role, "role_id", "role");
-const SKILL: (Kind, &str, &str) = (Kind::Skill, "skill_id", "skill");
-
-impl EdgeKind {
-    /// Every kind of edge.
-    pub const ALL: [EdgeKind; 7] = [
-        EdgeKind::RoleSkill,
-        EdgeKind::RoleLanguage,
-        EdgeKind::RoleFramework,
-        EdgeKind::RoleTool,
-        EdgeKind::SkillLanguage,
-        EdgeKind::SkillTool,
-        EdgeKind::SkillPrerequisite,
-    ];
-
-    pub fn spec(self) -> EdgeSpec {
-        use Kind::*;
-        match self {
-            EdgeKind::RoleSkill => edge(
-                "role_skill",
-                ROLE,
-                (Skill, "skill_id", "skill"),
-                "skills",
-                (true, true),
-            ),
-            EdgeKind::RoleLanguage => edge(
-                "role_language",
-                ROLE,
-                (Language, "language_id", "language"),
-                "languages",
-                (true, false),
-            ),
-            EdgeKind::RoleFramework => edge(
-                "role_framework",
-                ROLE,
-                (Framework, "framework_id", "framework"),
-                "frameworks",
-                (true, false),
-            ),
-            EdgeKind::RoleTool => edge(
-                "role_tool",
-                ROLE,
-                (Tool, "tool_id", "tool"),
-                "tools",
-                (true, false),
-            ),
-            EdgeKind::SkillLanguage => edge(
-                "skill_language",
-                SKILL,
-                (Language, "language_id", "language"),
-                "languages",
-                (false, false),
-            ),
-            EdgeKind::SkillTool => edge(
-                "skill_tool",
-                SKILL,
-                (Tool, "tool_id", "tool"),
-                "tools",
-                (false, false),
-            ),
-            EdgeKind::SkillPrerequisite => edge(
-                "skill_prerequisite",
-                SKILL,
-                (Skill, "prerequisite_id", "prerequisite"),
-                "prerequisites",
-                (false, false),
-            ),
-        }
-    }
-}
 
 /// The data a set edge mutation gives; what the edge kind does not carry is ignored.
 #[derive(Clone, Copy, Debug, Default)]
@@ -146,23 +25,47 @@ pub struct EdgeValues {
     pub position: Option<i32>,
 }
 
-/// The edge's data as the change log writes it.
-fn edge_json(
-    target: &str,
-    importance: Option<&str>,
-    level: Option<&str>,
+impl EdgeValues {
+    /// The value given for `datum`, as stored.
+    fn get(&self, datum: Datum) -> Option<String> {
+        match datum {
+            Datum::Importance => self.importance.map(|value| value.to_value()),
+            Datum::Level => self.level.map(|value| value.to_value()),
+        }
+    }
+}
+
+/// An existing edge: its position, and its data as stored, in the order of the kind's
+/// [`EdgeSpec::data`] (a null level is `None`).
+struct Existing {
     position: i32,
-) -> Map<String, serde_json::Value> {
-    let mut map = Map::new();
-    map.insert("slug".into(), target.into());
-    if let Some(importance) = importance {
-        map.insert("importance".into(), importance.into());
+    data: Vec<Option<String>>,
+}
+
+impl Existing {
+    /// The edge's data as the change log writes it.
+    fn to_json(&self, spec: &EdgeSpec, target: &str) -> Map<String, serde_json::Value> {
+        let mut map = Map::new();
+        map.insert("slug".into(), target.into());
+        for (datum, value) in spec.data.iter().zip(&self.data) {
+            if let Some(value) = value {
+                map.insert(datum.column().into(), value.as_str().into());
+            }
+        }
+        map.insert("position".into(), self.position.into());
+        map
     }
-    if let Some(level) = level {
-        map.insert("level".into(), level.into());
-    }
-    map.insert("position".into(), position.into());
-    map
+}
+
+/// "an importance", "a level": the datum a new edge lacks, in an error.
+fn a_datum(datum: Datum) -> String {
+    let column = datum.column();
+    let article = if column.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {column}")
 }
 
 fn list_change(
@@ -177,48 +80,46 @@ fn list_change(
     map
 }
 
-/// An existing edge's data: position, importance, level.
+/// The edge `owner → target`, if there is one.
 async fn existing(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     owner: i32,
     target: i32,
-) -> Result<Option<(i32, Option<String>, Option<String>)>> {
+) -> Result<Option<Existing>> {
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT position, ")
-        .push(if spec.importance {
-            "importance"
-        } else {
-            "NULL"
-        })
-        .push(", ")
-        .push(if spec.level { "level" } else { "NULL" })
-        .push(" FROM ")
+    sql.push("SELECT position");
+    for datum in spec.data {
+        sql.push(", ").push(datum.column());
+    }
+    sql.push(" FROM ")
         .push(spec.table)
         .push(" WHERE ")
-        .push(spec.owner_column)
+        .push(spec.owner.column)
         .push(" = ")
         .bind(owner)
         .push(" AND ")
-        .push(spec.target_column)
+        .push(spec.target.column)
         .push(" = ")
         .bind(target);
     let Some(row) = db.query_one_raw(sql.into_statement()).await? else {
         return Ok(None);
     };
-    Ok(Some((
-        row.try_get_by_index(0)?,
-        row.try_get_by_index(1)?,
-        row.try_get_by_index(2)?,
-    )))
+    let data = (1..=spec.data.len())
+        .map(|at| row.try_get_by_index(at))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(Some(Existing {
+        position: row.try_get_by_index(0)?,
+        data,
+    }))
 }
 
 fn siblings(spec: &EdgeSpec, owner: i32) -> Siblings {
     Siblings {
         table: spec.table,
-        parent_column: spec.owner_column,
+        parent_column: spec.owner.column,
         parent: Some(owner),
-        child_column: spec.target_column,
+        child_column: spec.target.column,
     }
 }
 
@@ -251,58 +152,50 @@ impl Curator {
         let spec = edge.spec();
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
-        let owner = find(txn, spec.owner, spec.owner_field, owner_slug, true).await?;
-        let target = find(txn, spec.target, spec.target_field, target_slug, false).await?;
-        if edge == EdgeKind::SkillPrerequisite
-            && let Some(cycle) = prerequisite_cycle(txn, owner.id, target.id).await?
+        let owner = find(txn, spec.owner.kind, spec.owner.field, owner_slug, true).await?;
+        let target = find(txn, spec.target.kind, spec.target.field, target_slug, false).await?;
+        if spec.acyclic
+            && let Some(cycle) = edge_cycle(txn, edge, owner.id, target.id).await?
         {
-            return Err(
-                Error::conflict("prerequisite", "the prerequisites would form a cycle")
-                    .with_cycle(cycle),
-            );
+            return Err(Error::conflict(
+                spec.target.field,
+                format!("the {} would form a cycle", spec.list),
+            )
+            .with_cycle(cycle));
         }
-        let importance = values.importance.map(|value| value.to_value());
-        let level = values.level.map(|value| value.to_value());
-        let before = existing(txn, &spec, owner.id, target.id).await?;
+        let before = existing(txn, spec, owner.id, target.id).await?;
         match &before {
             Some(_) => {
                 let mut sql = Sql::new(write.backend());
                 sql.push("UPDATE ")
                     .push(spec.table)
                     .push(" SET position = position");
-                if let (true, Some(importance)) = (spec.importance, &importance) {
-                    sql.push(", importance = ").bind(importance.as_str());
-                }
-                if let (true, Some(level)) = (spec.level, &level) {
-                    sql.push(", level = ").bind(level.as_str());
+                for &datum in spec.data {
+                    if let Some(value) = values.get(datum) {
+                        sql.push(", ").push(datum.column()).push(" = ").bind(value);
+                    }
                 }
                 sql.push(" WHERE ")
-                    .push(spec.owner_column)
+                    .push(spec.owner.column)
                     .push(" = ")
                     .bind(owner.id)
                     .push(" AND ")
-                    .push(spec.target_column)
+                    .push(spec.target.column)
                     .push(" = ")
                     .bind(target.id);
                 txn.execute_raw(sql.into_statement()).await?;
             }
             None => {
-                let mut columns = vec![spec.owner_column, spec.target_column, "position"];
-                let end = siblings(&spec, owner.id).end(txn).await?;
+                let mut columns = vec![spec.owner.column, spec.target.column, "position"];
+                let end = siblings(spec, owner.id).end(txn).await?;
                 let mut row: Vec<Value> = vec![owner.id.into(), target.id.into(), end.into()];
-                if spec.importance {
-                    let importance = importance.clone().ok_or_else(|| {
-                        Error::invalid("importance", "a new edge needs an importance")
+                for &datum in spec.data {
+                    let column = datum.column();
+                    let value = values.get(datum).ok_or_else(|| {
+                        Error::invalid(column, format!("a new edge needs {}", a_datum(datum)))
                     })?;
-                    columns.push("importance");
-                    row.push(importance.into());
-                }
-                if spec.level {
-                    let level = level
-                        .clone()
-                        .ok_or_else(|| Error::invalid("level", "a new edge needs a level"))?;
-                    columns.push("level");
-                    row.push(level.into());
+                    columns.push(column);
+                    row.push(value.into());
                 }
                 let mut sql = Sql::new(write.backend());
                 sql.push("INSERT INTO ")
@@ -316,22 +209,13 @@ impl Curator {
             }
         }
         if let Some(index) = values.position {
-            siblings(&spec, owner.id).put(txn, target.id, index).await?;
+            siblings(spec, owner.id).put(txn, target.id, index).await?;
         }
-        bump(txn, spec.owner, owner.id).await?;
-        let after = existing(txn, &spec, owner.id, target.id).await?;
-        let describe = |data: Option<(i32, Option<String>, Option<String>)>| {
-            data.map(|(position, importance, level)| {
-                edge_json(
-                    target_slug,
-                    importance.as_deref(),
-                    level.as_deref(),
-                    position,
-                )
-            })
-        };
+        bump(txn, spec.owner.kind, owner.id).await?;
+        let after = existing(txn, spec, owner.id, target.id).await?;
+        let describe = |edge: Option<Existing>| edge.map(|edge| edge.to_json(spec, target_slug));
         let change = Change {
-            kind: Some(spec.owner),
+            kind: Some(spec.owner.kind),
             slug: owner_slug.to_owned(),
             before: Some(list_change(spec.list, describe(before))),
             after: Some(list_change(spec.list, describe(after))),
@@ -365,15 +249,14 @@ impl Curator {
         let spec = edge.spec();
         let write = self.begin(who, operation).await?;
         let txn = &write.txn;
-        let owner = find(txn, spec.owner, spec.owner_field, owner_slug, true).await?;
-        let target = find(txn, spec.target, spec.target_field, target_slug, false).await?;
-        let Some((position, importance, level)) = existing(txn, &spec, owner.id, target.id).await?
-        else {
+        let owner = find(txn, spec.owner.kind, spec.owner.field, owner_slug, true).await?;
+        let target = find(txn, spec.target.kind, spec.target.field, target_slug, false).await?;
+        let Some(before) = existing(txn, spec, owner.id, target.id).await? else {
             return Err(Error::not_found(
-                spec.target_field,
+                spec.target.field,
                 format!(
                     "{owner_slug:?} has no {} {target_slug:?} in its {}",
-                    spec.target_field, spec.list
+                    spec.target.field, spec.list
                 ),
             ));
         };
@@ -381,25 +264,22 @@ impl Curator {
         sql.push("DELETE FROM ")
             .push(spec.table)
             .push(" WHERE ")
-            .push(spec.owner_column)
+            .push(spec.owner.column)
             .push(" = ")
             .bind(owner.id)
             .push(" AND ")
-            .push(spec.target_column)
+            .push(spec.target.column)
             .push(" = ")
             .bind(target.id);
         txn.execute_raw(sql.into_statement()).await?;
-        bump(txn, spec.owner, owner.id).await?;
-        let before = edge_json(
-            target_slug,
-            importance.as_deref(),
-            level.as_deref(),
-            position,
-        );
+        bump(txn, spec.owner.kind, owner.id).await?;
         let change = Change {
-            kind: Some(spec.owner),
+            kind: Some(spec.owner.kind),
             slug: owner_slug.to_owned(),
-            before: Some(list_change(spec.list, Some(before))),
+            before: Some(list_change(
+                spec.list,
+                Some(before.to_json(spec, target_slug)),
+            )),
             after: Some(list_change(spec.list, None)),
         };
         write.commit(change).await

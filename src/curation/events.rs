@@ -14,8 +14,8 @@ use sea_orm::DbBackend;
 use tokio::sync::broadcast;
 
 use crate::Result;
-use crate::data::model::Kind;
 use crate::db::Db;
+use crate::graph::Kind;
 
 /// The PostgreSQL channel the writers notify.
 pub(super) const CHANNEL: &str = "skillgraph_changes";

@@ -1,7 +1,9 @@
 //! The fields a client may write on each kind of node: the one table that the create and
 //! update mutations, the checks and the change log all read.
 
-use crate::data::model::Kind;
+use crate::graph::Kind;
+use crate::graph::rules::{check_list, check_name, check_slug, check_text};
+use crate::{Error, Result};
 
 /// What a field holds, which says how it is checked and stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,5 +140,19 @@ impl Draft {
             .iter()
             .find(|(field, _)| *field == name)
             .map(|(_, value)| value)
+    }
+}
+
+/// Checks one value against its field's shape (the existence of a language and the validity
+/// of a category are checked where they are looked up).
+pub fn check_value(spec: &FieldSpec, value: &Given) -> Result<()> {
+    let field = spec.name;
+    match (spec.shape, value) {
+        (Shape::Slug, Given::Text(slug)) => check_slug(field, slug),
+        (Shape::Name, Given::Text(name)) => check_name(field, name),
+        (Shape::Text, Given::Text(text)) => check_text(field, text),
+        (Shape::List, Given::List(items)) => check_list(field, items),
+        (Shape::Language | Shape::Category, Given::Text(_)) => Ok(()),
+        _ => Err(Error::invalid(field, format!("{field} has the wrong type"))),
     }
 }

@@ -8,9 +8,9 @@ use sea_orm::{
 use serde_json::{Map, Value};
 
 use super::{Committed, events};
-use crate::clock::now_ms;
-use crate::data::model::Kind;
 use crate::data::sql::Sql;
+use crate::graph::Kind;
+use crate::graph::clock::now_ms;
 use crate::{Error, Result};
 
 /// What one write changed: a node (for an edge, the node the edge belongs to), with the

@@ -1,12 +1,11 @@
 //! Curating the graph: every write the API makes goes through here. Each write is one
 //! transaction that holds the one write lock ([`serial`]), checks the graph's rules
-//! ([`invariants`]), changes the rows, appends one entry to the change log with the catalog's
+//! ([`crate::graph::rules`] for values, [`crate::data::cycles`] for cycles), changes the rows, appends one entry to the change log with the catalog's
 //! next revision ([`log`]) and announces the change to subscribers ([`events`]).
 
 pub mod edges;
 pub mod events;
 pub mod fields;
-pub mod invariants;
 pub mod log;
 pub mod nodes;
 mod places;

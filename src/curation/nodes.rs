@@ -5,17 +5,16 @@ use entity::ToolCategory;
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Value};
 use serde_json::Map;
 
-use super::edges::EdgeKind;
+use super::fields::check_value;
 use super::fields::{self, Draft, FieldSpec, Given, Shape};
-use super::invariants::check_value;
 use super::log::Change;
 use super::places::Siblings;
 use super::{Committed, Curator, serial};
-use crate::data::model::Kind;
 use crate::data::sql::Sql;
 use crate::error::is_unique_violation;
+use crate::graph::slug::is_slug;
+use crate::graph::{EdgeKind, Kind};
 use crate::keys::Principal;
-use crate::slug::is_slug;
 use crate::{Error, Result};
 
 /// A node found for a write: its id and version.
@@ -439,15 +438,15 @@ async fn dependents(db: &impl ConnectionTrait, kind: Kind, id: i32) -> Result<Ve
     }
     for edge in EdgeKind::ALL {
         let spec = edge.spec();
-        if spec.target == kind {
+        if spec.target.kind == kind {
             relations.push((
-                spec.owner,
+                spec.owner.kind,
                 format!(
                     "SELECT o.slug FROM {} e JOIN {} o ON o.id = e.{} WHERE e.{} = ",
                     spec.table,
-                    spec.owner.table(),
-                    spec.owner_column,
-                    spec.target_column
+                    spec.owner.kind.table(),
+                    spec.owner.column,
+                    spec.target.column
                 ),
             ));
         }

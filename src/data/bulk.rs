@@ -1,17 +1,17 @@
 //! Whole-database chores shared by the catalog loader and the graph generator.
 
 use entity::{
-    framework, language, role, role_external, role_framework, role_language, role_skill, role_tool,
-    skill, skill_external, skill_language, skill_prerequisite, skill_tool, tool,
+    Importance, Proficiency, framework, language, role, role_external, skill, skill_external, tool,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable,
     PaginatorTrait, QueryFilter, Statement,
 };
 
 use super::sql::Sql;
-use crate::Result;
+use crate::graph::{Datum, EdgeData, EdgeKind, EdgeRow};
+use crate::{Error, Result};
 
 /// How many nodes of each kind the database holds, or `None` when it holds none.
 pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> {
@@ -35,13 +35,10 @@ pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> 
 pub async fn clear(db: &impl ConnectionTrait) -> Result<()> {
     role_external::Entity::delete_many().exec(db).await?;
     skill_external::Entity::delete_many().exec(db).await?;
-    role_skill::Entity::delete_many().exec(db).await?;
-    role_language::Entity::delete_many().exec(db).await?;
-    role_framework::Entity::delete_many().exec(db).await?;
-    role_tool::Entity::delete_many().exec(db).await?;
-    skill_language::Entity::delete_many().exec(db).await?;
-    skill_tool::Entity::delete_many().exec(db).await?;
-    skill_prerequisite::Entity::delete_many().exec(db).await?;
+    for edge in EdgeKind::ALL {
+        db.execute_unprepared(&format!("DELETE FROM {}", edge.spec().table))
+            .await?;
+    }
     role::Entity::delete_many().exec(db).await?;
     // The tree is taken apart first: deleting a parent deletes its children, and on SQLite each
     // level of that is one level of trigger recursion, refused past 1,000 levels. Without
@@ -76,6 +73,106 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// A datum of an edge as its column stores it.
+fn stored(data: &EdgeData, datum: Datum) -> Option<String> {
+    match datum {
+        Datum::Importance => data.importance.map(|value| value.to_value()),
+        Datum::Level => data.level.map(|value| value.to_value()),
+    }
+}
+
+/// Inserts edges of one kind with multi-row INSERTs as large as the backends allow, into the
+/// columns the edge kinds' table gives. Edges go through statements built from that table
+/// rather than through their SeaORM entities, so that one function serves every kind; the
+/// node tables, whose columns differ, are written through theirs ([`insert_all`]).
+pub async fn insert_edges(
+    db: &impl ConnectionTrait,
+    edge: EdgeKind,
+    rows: &[EdgeRow],
+) -> Result<()> {
+    let spec = edge.spec();
+    let per_statement = VALUES_PER_STATEMENT / (3 + spec.data.len());
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push("INSERT INTO ")
+            .push(spec.table)
+            .push(" (")
+            .push(spec.owner.column)
+            .push(", ")
+            .push(spec.target.column)
+            .push(", position");
+        for datum in spec.data {
+            sql.push(", ").push(datum.column());
+        }
+        sql.push(") VALUES ");
+        for (at, row) in chunk.iter().enumerate() {
+            if at > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(row.owner)
+                .push(", ")
+                .bind(row.target)
+                .push(", ")
+                .bind(row.position);
+            for &datum in spec.data {
+                sql.push(", ").bind(stored(&row.data, datum));
+            }
+            sql.push(")");
+        }
+        db.execute_raw(sql.into_statement()).await?;
+    }
+    Ok(())
+}
+
+/// Every edge of one kind, by owner and in each owner's order.
+pub async fn read_edges(db: &impl ConnectionTrait, edge: EdgeKind) -> Result<Vec<EdgeRow>> {
+    let spec = edge.spec();
+    let mut text = format!(
+        "SELECT {}, {}, position",
+        spec.owner.column, spec.target.column
+    );
+    for datum in spec.data {
+        text.push_str(", ");
+        text.push_str(datum.column());
+    }
+    text.push_str(&format!(
+        " FROM {} ORDER BY {}, position",
+        spec.table, spec.owner.column
+    ));
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), text))
+        .await?;
+    let mut edges = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut data = EdgeData::default();
+        for (offset, datum) in spec.data.iter().enumerate() {
+            let value: Option<String> = row.try_get_by_index(3 + offset)?;
+            let bad = |value: &str| {
+                Error::Internal(format!("{}: bad {}: {value}", spec.table, datum.column()))
+            };
+            match (datum, value) {
+                (_, None) => {}
+                (Datum::Importance, Some(value)) => {
+                    data.importance =
+                        Some(Importance::try_from_value(&value).map_err(|_| bad(&value))?);
+                }
+                (Datum::Level, Some(value)) => {
+                    data.level =
+                        Some(Proficiency::try_from_value(&value).map_err(|_| bad(&value))?);
+                }
+            }
+        }
+        edges.push(EdgeRow {
+            owner: row.try_get_by_index(0)?,
+            target: row.try_get_by_index(1)?,
+            position: row.try_get_by_index(2)?,
+            data,
+        });
+    }
+    Ok(edges)
 }
 
 /// Sets the parent of each skill of `parents`, `(skill id, parent id)`: a few statements of

@@ -4,10 +4,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use entity::{ReuseLevel, SkillType};
+
 use super::files::{Row, Table};
 
 use crate::Result;
-use crate::curation::invariants::{self, LONGEST_ITEM, MOST_ITEMS};
+use crate::graph::rules::{self, LONGEST_ITEM, MOST_ITEMS};
 
 /// What every concept has.
 #[derive(Debug, Clone)]
@@ -29,10 +31,8 @@ pub struct Occupation {
 #[derive(Debug, Clone)]
 pub struct SkillConcept {
     pub concept: Concept,
-    /// A `SkillType` value.
-    pub skill_type: Option<&'static str>,
-    /// A `ReuseLevel` value.
-    pub reuse_level: Option<&'static str>,
+    pub skill_type: Option<SkillType>,
+    pub reuse_level: Option<ReuseLevel>,
 }
 
 /// The bundle.
@@ -70,7 +70,7 @@ fn text(row: &Row<'_>, column: &str) -> Result<String> {
 fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
     let uri = row.uri("conceptUri")?.to_owned();
     let name = text(row, "preferredLabel")?;
-    invariants::check_name("preferredLabel", &name)
+    rules::check_name("preferredLabel", &name)
         .map_err(|err| row.error("preferredLabel", err.detail()))?;
     // The description, else the definition, else the scope note.
     let mut description = String::new();
@@ -83,7 +83,7 @@ fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
             break;
         }
     }
-    invariants::check_text(from, &description).map_err(|err| row.error(from, err.detail()))?;
+    rules::check_text(from, &description).map_err(|err| row.error(from, err.detail()))?;
     let labels = text(row, "altLabels")?;
     let mut seen: HashSet<String> = HashSet::from([name.to_lowercase()]);
     let mut aliases = Vec::new();
@@ -104,11 +104,11 @@ fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
     })
 }
 
-fn skill_type(row: &Row<'_>) -> Result<Option<&'static str>> {
+fn skill_type(row: &Row<'_>) -> Result<Option<SkillType>> {
     match row.get("skillType").trim() {
         "" => Ok(None),
-        "knowledge" => Ok(Some("KNOWLEDGE")),
-        "skill/competence" => Ok(Some("SKILL_COMPETENCE")),
+        "knowledge" => Ok(Some(SkillType::Knowledge)),
+        "skill/competence" => Ok(Some(SkillType::SkillCompetence)),
         other => Err(row.error(
             "skillType",
             format!("{other:?} is neither `knowledge` nor `skill/competence`"),
@@ -116,13 +116,13 @@ fn skill_type(row: &Row<'_>) -> Result<Option<&'static str>> {
     }
 }
 
-fn reuse_level(row: &Row<'_>) -> Result<Option<&'static str>> {
+fn reuse_level(row: &Row<'_>) -> Result<Option<ReuseLevel>> {
     match row.get("reuseLevel").trim() {
         "" => Ok(None),
-        "transversal" => Ok(Some("TRANSVERSAL")),
-        "cross-sector" => Ok(Some("CROSS_SECTOR")),
-        "sector-specific" => Ok(Some("SECTOR_SPECIFIC")),
-        "occupation-specific" => Ok(Some("OCCUPATION_SPECIFIC")),
+        "transversal" => Ok(Some(ReuseLevel::Transversal)),
+        "cross-sector" => Ok(Some(ReuseLevel::CrossSector)),
+        "sector-specific" => Ok(Some(ReuseLevel::SectorSpecific)),
+        "occupation-specific" => Ok(Some(ReuseLevel::OccupationSpecific)),
         other => Err(row.error(
             "reuseLevel",
             format!(
@@ -186,7 +186,7 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
         }
         bundle.skills.push(SkillConcept {
             concept,
-            skill_type: Some("SKILL_GROUP"),
+            skill_type: Some(SkillType::SkillGroup),
             reuse_level: None,
         });
     }

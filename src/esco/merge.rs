@@ -20,12 +20,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use entity::Importance;
 use serde_json::{Map, Value};
 
 use super::bundle::Bundle;
 use crate::catalog::Catalog;
 use crate::catalog::model::{Role, RoleSkill, RoleSource, Skill, SkillSource};
-use crate::slug::MAX_SLUG_LEN;
+use crate::graph::slug::MAX_SLUG_LEN;
 use crate::{Error, Result};
 
 /// How an import changed the nodes of one kind.
@@ -288,8 +289,8 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
             tools: old.map(|o| o.tools.clone()).unwrap_or_default(),
             external: Some(SkillSource {
                 uri: s.concept.uri.clone(),
-                skill_type: s.skill_type.map(str::to_owned),
-                reuse_level: s.reuse_level.map(str::to_owned),
+                skill_type: s.skill_type,
+                reuse_level: s.reuse_level,
                 other_broader: broader.iter().skip(1).map(|uri| (*uri).clone()).collect(),
             }),
         };
@@ -344,7 +345,11 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
             .flatten()
             .map(|(skill, essential)| RoleSkill {
                 skill: slug_of(skill),
-                importance: if *essential { "ESSENTIAL" } else { "OPTIONAL" }.to_owned(),
+                importance: if *essential {
+                    Importance::Essential
+                } else {
+                    Importance::Optional
+                },
                 level: None,
             })
             .collect();

@@ -34,7 +34,7 @@ pub fn decode_id(id: &str) -> Result<(Kind, String)> {
     decode_text(id)
         .and_then(|text| {
             let (kind, slug) = text.split_once(':')?;
-            let slug = Some(slug).filter(|slug| crate::slug::is_slug(slug))?;
+            let slug = Some(slug).filter(|slug| crate::graph::slug::is_slug(slug))?;
             Some((Kind::from_name(kind)?, slug.to_owned()))
         })
         .ok_or_else(|| Error::bad_input(format!("{id:?} is not a skillgraph node ID")))
@@ -55,7 +55,7 @@ pub fn decode_cursor(list: List, cursor: &str) -> Result<SortKey> {
         ("p", position) if list.ordered_by_position() => {
             position.parse().ok().map(SortKey::Position)
         }
-        ("s", slug) if !list.ordered_by_position() && crate::slug::is_slug(slug) => {
+        ("s", slug) if !list.ordered_by_position() && crate::graph::slug::is_slug(slug) => {
             Some(SortKey::Slug(slug.to_owned()))
         }
         _ => None,

@@ -15,7 +15,7 @@ use super::limits::{self, Limits};
 use super::pagination::{Count, page_args};
 use super::types::{Framework, Language, Node, Role, Skill, Tool, by_slug, node_by_id};
 use crate::data::{Filter, List, lists};
-use crate::slug::is_slug;
+use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 
 /// Filters of the `roles` list.

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::{AppState, access, caching};
+use crate::graph::slug::is_slug;
 use crate::roadmap;
-use crate::slug::is_slug;
 
 /// `GET /explore`: the explorer page; it reads the catalog through the GraphQL API.
 pub(super) async fn page() -> impl IntoResponse {

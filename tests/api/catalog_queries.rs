@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use entity::{Importance, ToolCategory};
+use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 use skillgraph::catalog::{self, Catalog};
 
@@ -70,19 +72,19 @@ async fn backend_developer_uses_php(app: &TestApp) {
         .await;
     let edges = data["role"]["languages"]["edges"].as_array().unwrap();
     let catalog = catalog();
-    let expected: Vec<(&str, &str)> = catalog
+    let expected: Vec<(&str, String)> = catalog
         .role("backend-developer")
         .unwrap()
         .languages
         .iter()
-        .map(|e| (e.language.as_str(), e.importance.as_str()))
+        .map(|e| (e.language.as_str(), e.importance.to_value()))
         .collect();
-    let served: Vec<(&str, &str)> = edges
+    let served: Vec<(&str, String)> = edges
         .iter()
         .map(|e| {
             (
                 e["node"]["slug"].as_str().unwrap(),
-                e["importance"].as_str().unwrap(),
+                e["importance"].as_str().unwrap().to_owned(),
             )
         })
         .collect();
@@ -210,7 +212,10 @@ async fn skill_tree_links_both_ways(app: &TestApp) {
             r.skills
                 .iter()
                 .filter(|e| e.skill == "query-optimization")
-                .map(|e| (r.slug.clone(), e.importance.clone(), e.level.clone()))
+                .map(|e| {
+                    let level = e.level.map(|level| level.to_value());
+                    (r.slug.clone(), e.importance.to_value(), level)
+                })
         })
         .collect();
     expected_roles.sort();
@@ -249,7 +254,7 @@ async fn reverse_queries_find_every_role(app: &TestApp) {
             r.languages
                 .iter()
                 .filter(|e| e.language == "python")
-                .map(|e| (r.slug.clone(), e.importance.clone()))
+                .map(|e| (r.slug.clone(), e.importance.to_value()))
         })
         .collect();
     expected.sort();
@@ -368,7 +373,7 @@ async fn filters_narrow_root_lists(app: &TestApp) {
     let databases = catalog
         .tools
         .iter()
-        .filter(|t| t.category == "DATABASE")
+        .filter(|t| t.category == ToolCategory::Database)
         .count();
     assert_eq!(data["databases"]["totalCount"], databases);
     assert_eq!(
@@ -414,7 +419,7 @@ async fn nested_filters_narrow_role_lists(app: &TestApp) {
     let essential = role
         .skills
         .iter()
-        .filter(|e| e.importance == "ESSENTIAL")
+        .filter(|e| e.importance == Importance::Essential)
         .count();
     let served = &data["role"];
     assert_eq!(served["essential"]["totalCount"], essential);
@@ -435,20 +440,23 @@ async fn nested_filters_narrow_role_lists(app: &TestApp) {
             .tools
             .iter()
             .find(|t| t.slug == slug)
-            .map(|t| t.category.clone())
+            .map(|t| t.category)
             .unwrap()
     };
     let databases: Vec<String> = role
         .tools
         .iter()
-        .filter(|e| tool_category(&e.tool) == "DATABASE")
+        .filter(|e| tool_category(&e.tool) == ToolCategory::Database)
         .map(|e| e.tool.clone())
         .collect();
     assert_eq!(slugs(&served["databases"]["nodes"]), databases);
     let clouds: Vec<String> = role
         .tools
         .iter()
-        .filter(|e| tool_category(&e.tool) == "CLOUD_PLATFORM" && e.importance == "OPTIONAL")
+        .filter(|e| {
+            tool_category(&e.tool) == ToolCategory::CloudPlatform
+                && e.importance == Importance::Optional
+        })
         .map(|e| e.tool.clone())
         .collect();
     assert_eq!(slugs(&served["optionalClouds"]["nodes"]), clouds);

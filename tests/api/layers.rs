@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, by layer, lowest first; a module may use those of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["error", "slug", "clock"],
+    &["error"],
+    &["graph"],
     &["db"],
     &["data"],
     &["keys"],

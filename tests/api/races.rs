@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use skillgraph::curation::invariants::check_graph;
 use skillgraph::curation::serial::begin_write;
+use skillgraph::data::cycles::check_graph;
 use skillgraph::keys::Scope;
 use skillgraph::startup::Settings;
 

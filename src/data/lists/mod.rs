@@ -16,47 +16,80 @@ mod pages;
 
 use std::sync::Arc;
 
-use entity::{Importance, Proficiency, ToolCategory};
+use entity::{Importance, ToolCategory};
+
+pub use crate::graph::EdgeData;
+use crate::graph::{Datum, EdgeKind, Kind, for_each_edge_kind};
 
 pub use counts::{longest, nested_counts, root_count};
 pub use pages::{nested_pages, root_page};
 
-/// Declares [`List`] and [`List::ALL`] from one list of names.
+/// Declares [`List`]: the lists of every node of a kind, the two lists that are columns (a
+/// skill's children, a language's frameworks), and for each edge kind of the table its
+/// owner's list and, where it has one, its target's.
 macro_rules! lists {
-    ($($list:ident),* $(,)?) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $edge:ident($table:ident):
+            $owner:ident($owner_column:ident, $owner_field:ident, $owner_list:ident: $owner_variant:ident)
+            -> $target:ident($target_column:ident, $target_field:ident $(, $target_list:ident: $target_variant:ident)?)
+            [$($datum:ident),*] $($acyclic:ident)?,
+    )*) => {
         /// Every list the API serves.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum List {
-            $($list,)*
+            Roles,
+            Skills,
+            Languages,
+            Frameworks,
+            Tools,
+            SkillChildren,
+            LanguageFrameworks,
+            $($owner_variant, $($target_variant,)?)*
         }
 
         impl List {
             /// Every list, for statistics over all of them.
-            pub const ALL: &'static [List] = &[$(List::$list,)*];
+            pub const ALL: &'static [List] = &[
+                List::Roles,
+                List::Skills,
+                List::Languages,
+                List::Frameworks,
+                List::Tools,
+                List::SkillChildren,
+                List::LanguageFrameworks,
+                $(List::$owner_variant, $(List::$target_variant,)?)*
+            ];
+
+            fn spec(self) -> Spec {
+                match self {
+                    List::Roles => Spec::root(Kind::Role),
+                    List::Skills => Spec::root(Kind::Skill),
+                    List::Languages => Spec::root(Kind::Language),
+                    List::Frameworks => Spec::root(Kind::Framework),
+                    List::Tools => Spec::root(Kind::Tool),
+                    List::SkillChildren => Spec::column(Kind::Skill, "parent_id", Order::Position),
+                    List::LanguageFrameworks => {
+                        Spec::column(Kind::Framework, "language_id", Order::Slug)
+                    }
+                    $(
+                        List::$owner_variant => Spec::edges(EdgeKind::$edge, Side::Owner),
+                        $(List::$target_variant => Spec::edges(EdgeKind::$edge, Side::Target),)?
+                    )*
+                }
+            }
         }
     };
 }
+for_each_edge_kind!(lists);
 
-lists! {
-    Roles,
-    Skills,
-    Languages,
-    Frameworks,
-    Tools,
-    RoleSkills,
-    RoleLanguages,
-    RoleFrameworks,
-    RoleTools,
-    SkillChildren,
-    SkillPrerequisites,
-    SkillLanguages,
-    SkillTools,
-    SkillRoles,
-    LanguageFrameworks,
-    LanguageSkills,
-    LanguageRoles,
-    FrameworkRoles,
-    ToolRoles,
+/// The end of an edge whose node a list belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// The owner's list, in the owner's order (`position`).
+    Owner,
+    /// The target's list, by the owners' slugs.
+    Target,
 }
 
 /// How a list's items hang off their parent.
@@ -81,101 +114,54 @@ enum Order {
 struct Spec {
     link: Link,
     order: Order,
-    /// Columns of the edge table that belong on the connection's edge type.
-    edge_columns: &'static [&'static str],
+    /// The data of the edge table that belong on the connection's edge type.
+    edge_columns: &'static [Datum],
+    /// The table the items live in.
+    node_table: &'static str,
 }
 
-impl List {
-    fn spec(self) -> Spec {
-        use Link::*;
-        use Order::*;
-        let (link, order, edge_columns): (Link, Order, &'static [&'static str]) = match self {
-            List::Roles | List::Skills | List::Languages | List::Frameworks | List::Tools => {
-                (Root, Slug, &[])
-            }
-            List::RoleSkills => (
-                Table("role_skill", "role_id", "skill_id"),
-                Position,
-                &["importance", "level"],
-            ),
-            List::RoleLanguages => (
-                Table("role_language", "role_id", "language_id"),
-                Position,
-                &["importance"],
-            ),
-            List::RoleFrameworks => (
-                Table("role_framework", "role_id", "framework_id"),
-                Position,
-                &["importance"],
-            ),
-            List::RoleTools => (
-                Table("role_tool", "role_id", "tool_id"),
-                Position,
-                &["importance"],
-            ),
-            List::SkillChildren => (Column("parent_id"), Position, &[]),
-            List::SkillPrerequisites => (
-                Table("skill_prerequisite", "skill_id", "prerequisite_id"),
-                Position,
-                &[],
-            ),
-            List::SkillLanguages => (
-                Table("skill_language", "skill_id", "language_id"),
-                Position,
-                &[],
-            ),
-            List::SkillTools => (Table("skill_tool", "skill_id", "tool_id"), Position, &[]),
-            List::SkillRoles => (
-                Table("role_skill", "skill_id", "role_id"),
-                Slug,
-                &["importance", "level"],
-            ),
-            List::LanguageFrameworks => (Column("language_id"), Slug, &[]),
-            List::LanguageSkills => (
-                Table("skill_language", "language_id", "skill_id"),
-                Slug,
-                &[],
-            ),
-            List::LanguageRoles => (
-                Table("role_language", "language_id", "role_id"),
-                Slug,
-                &["importance"],
-            ),
-            List::FrameworkRoles => (
-                Table("role_framework", "framework_id", "role_id"),
-                Slug,
-                &["importance"],
-            ),
-            List::ToolRoles => (
-                Table("role_tool", "tool_id", "role_id"),
-                Slug,
-                &["importance"],
-            ),
-        };
+impl Spec {
+    /// Every node of `kind`, by slug.
+    fn root(kind: Kind) -> Spec {
         Spec {
-            link,
-            order,
-            edge_columns,
+            link: Link::Root,
+            order: Order::Slug,
+            edge_columns: &[],
+            node_table: kind.table(),
         }
     }
 
+    /// The nodes of `kind` whose `column` points at the parent.
+    fn column(kind: Kind, column: &'static str, order: Order) -> Spec {
+        Spec {
+            link: Link::Column(column),
+            order,
+            edge_columns: &[],
+            node_table: kind.table(),
+        }
+    }
+
+    /// The other ends of the edges of `edge` at `side`: an owner's in its order, a target's
+    /// by slug.
+    fn edges(edge: EdgeKind, side: Side) -> Spec {
+        let spec = edge.spec();
+        let (parent, item, order) = match side {
+            Side::Owner => (&spec.owner, &spec.target, Order::Position),
+            Side::Target => (&spec.target, &spec.owner, Order::Slug),
+        };
+        Spec {
+            link: Link::Table(spec.table, parent.column, item.column),
+            order,
+            edge_columns: spec.data,
+            node_table: item.kind.table(),
+        }
+    }
+}
+
+impl List {
     /// The table the list's items live in.
     pub fn node_table(self) -> &'static str {
-        match self {
-            List::Roles
-            | List::SkillRoles
-            | List::LanguageRoles
-            | List::FrameworkRoles
-            | List::ToolRoles => "role",
-            List::Skills
-            | List::RoleSkills
-            | List::SkillChildren
-            | List::SkillPrerequisites
-            | List::LanguageSkills => "skill",
-            List::Languages | List::RoleLanguages | List::SkillLanguages => "language",
-            List::Frameworks | List::RoleFrameworks | List::LanguageFrameworks => "framework",
-            List::Tools | List::RoleTools | List::SkillTools => "tool",
-        }
+        self.spec().node_table
     }
 
     /// Whether this list's cursors hold a position (`true`) or a slug (`false`).
@@ -230,14 +216,6 @@ pub struct PageArgs {
     /// Start after the item with this key.
     pub after: Option<SortKey>,
     pub filters: Vec<Filter>,
-}
-
-/// Data that belongs to the edge between parent and item, when the list has it.
-#[derive(Clone, Debug, Default)]
-pub struct EdgeData {
-    pub importance: Option<Importance>,
-    /// `None` also when the edge's level is unknown.
-    pub level: Option<Proficiency>,
 }
 
 /// One item of a page. The node is shared: a DataLoader hands the same page to every field

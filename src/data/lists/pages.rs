@@ -12,6 +12,7 @@ use crate::Result;
 use crate::data::rows::{NodeColumns, Row};
 use crate::data::sql::{Sql, node_columns, table};
 use crate::db::Db;
+use crate::graph::Datum;
 
 /// The most terms SQLite accepts in one compound SELECT (its `SQLITE_MAX_COMPOUND_SELECT`).
 const SQLITE_MAX_COMPOUND_TERMS: usize = 500;
@@ -42,15 +43,10 @@ fn read_item<M: NodeColumns>(row: &Row<'_>, spec: &Spec, at: usize) -> Result<It
         Order::Slug => SortKey::Slug(row.get(at)?),
     };
     let mut edge = EdgeData::default();
-    for (offset, column) in spec.edge_columns.iter().enumerate() {
-        match *column {
-            "importance" => edge.importance = Some(row.get_enum(at + 1 + offset)?),
-            "level" => edge.level = row.get_enum_or_null(at + 1 + offset)?,
-            other => {
-                return Err(crate::Error::Internal(format!(
-                    "unknown edge column {other}"
-                )));
-            }
+    for (offset, datum) in spec.edge_columns.iter().enumerate() {
+        match datum {
+            Datum::Importance => edge.importance = Some(row.get_enum(at + 1 + offset)?),
+            Datum::Level => edge.level = row.get_enum_or_null(at + 1 + offset)?,
         }
     }
     let node = M::read(row, at + 1 + spec.edge_columns.len())?;
@@ -120,7 +116,7 @@ where
     let edge_columns: String = spec
         .edge_columns
         .iter()
-        .map(|column| format!("e.{column} AS sg_{column}, "))
+        .map(|datum| format!("e.{0} AS sg_{0}, ", datum.column()))
         .collect();
     // When the order and the filters only need the edge table, number the edges alone and
     // join the few surviving rows to their nodes; otherwise number the joined rows.
@@ -203,7 +199,7 @@ where
         let ranked_edge_columns: String = spec
             .edge_columns
             .iter()
-            .map(|column| format!("ranked.sg_{column}, "))
+            .map(|datum| format!("ranked.sg_{}, ", datum.column()))
             .collect();
         sql.push(&format!(
             "SELECT ranked.sg_parent, ranked.sg_key, {ranked_edge_columns}{} FROM (",

@@ -20,7 +20,7 @@ use super::loaders::loader;
 use super::schema_data;
 use super::types::{NodeObject, Role, by_slug};
 use crate::analysis::{self, CurrentIndex, Have};
-use crate::slug::is_slug;
+use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 
 mod gap;

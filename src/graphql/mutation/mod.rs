@@ -13,7 +13,7 @@ use super::ids::decode_id;
 use super::types::{NodeObject, by_slug};
 use crate::curation::Curator;
 use crate::data::model::{Kind, NodeModel};
-use crate::slug::is_slug;
+use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 
 fn curator<'a>(ctx: &Context<'a>) -> Result<&'a Curator> {

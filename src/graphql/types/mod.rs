@@ -28,7 +28,7 @@ use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
 use crate::data::model::{NodeModel, for_each_node_kind};
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
-use crate::slug::is_slug;
+use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 
 /// A node row, served as one of the GraphQL node types: `NodeObject<role::Model>` is `Role`,
