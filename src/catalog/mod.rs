@@ -3,14 +3,16 @@
 //! back out.
 
 mod checks;
+mod edges;
 mod export;
 mod load;
 pub mod model;
 mod values;
 
+pub use edges::{CatalogEdge, EdgeEntry};
 pub use export::export;
 pub use load::{SeedOutcome, import, replace, seed};
-pub use model::{Catalog, CatalogEdge, EdgeEntry, NodeEntry};
+pub use model::{Catalog, NodeEntry};
 
 /// The catalog text shipped in the binary.
 pub const BUILT_IN: &str = include_str!("catalog.toml");

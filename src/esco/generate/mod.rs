@@ -6,11 +6,14 @@
 //! cells; some skills have two broader concepts; popular skills are needed by many
 //! occupations and most by few, as in ESCO.
 
+mod words;
+
 use std::collections::HashSet;
 use std::path::Path;
 
 use clap::Args;
 
+use self::words::{FIELDS, JOB_FIELDS, JOBS, KNOWLEDGE, OBJECTS, VERBS, pick, uri, words};
 use super::bundle::file;
 use super::files::ESCO_URI;
 use crate::generator::Rng;
@@ -34,192 +37,6 @@ pub struct BundleSize {
     /// Seed of the pseudo-random choices.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-}
-
-const VERBS: &[&str] = &[
-    "manage",
-    "design",
-    "develop",
-    "maintain",
-    "analyse",
-    "operate",
-    "monitor",
-    "test",
-    "install",
-    "configure",
-    "document",
-    "plan",
-    "evaluate",
-    "coordinate",
-    "apply",
-    "use",
-    "inspect",
-    "repair",
-    "supervise",
-    "train",
-    "assess",
-    "advise on",
-    "prepare",
-    "implement",
-    "optimise",
-    "audit",
-    "negotiate",
-    "report on",
-    "calibrate",
-    "integrate",
-];
-const OBJECTS: &[&str] = &[
-    "database systems",
-    "network infrastructure",
-    "software components",
-    "customer accounts",
-    "production lines",
-    "financial records",
-    "web applications",
-    "cloud services",
-    "security policies",
-    "quality standards",
-    "supply chains",
-    "medical equipment",
-    "construction sites",
-    "marketing campaigns",
-    "data pipelines",
-    "machine learning models",
-    "electrical circuits",
-    "hydraulic systems",
-    "legal documents",
-    "training programmes",
-    "inventory levels",
-    "user interfaces",
-    "api integrations",
-    "test plans",
-    "budgets",
-    "server clusters",
-    "mobile applications",
-    "research projects",
-    "safety procedures",
-    "logistics operations",
-    "energy systems",
-    "laboratory samples",
-    "public relations",
-    "operating systems",
-    "query performance",
-    "version control",
-    "container platforms",
-    "payment systems",
-    "telecommunication links",
-    "agricultural machinery",
-];
-const FIELDS: &[&str] = &[
-    "",
-    "",
-    "",
-    " in healthcare",
-    " in manufacturing",
-    " for retail",
-    " in finance",
-    " in transport",
-    " for public services",
-    " in energy",
-    " in education",
-    " in hospitality",
-];
-const KNOWLEDGE: &[&str] = &[
-    "SQL",
-    "PostgreSQL",
-    "JavaScript",
-    "Python",
-    "Java",
-    "statistics",
-    "accounting",
-    "cryptography",
-    "pharmacology",
-    "labour law",
-    "ergonomics",
-    "thermodynamics",
-    "agronomy",
-    "linguistics",
-    "geology",
-    "machine learning",
-    "computer networks",
-    "software testing",
-    "project management",
-    "supply chain principles",
-    "electronics",
-    "metallurgy",
-];
-const JOBS: &[&str] = &[
-    "developer",
-    "engineer",
-    "technician",
-    "manager",
-    "analyst",
-    "specialist",
-    "consultant",
-    "operator",
-    "inspector",
-    "coordinator",
-    "administrator",
-    "designer",
-    "officer",
-    "supervisor",
-    "assistant",
-];
-const JOB_FIELDS: &[&str] = &[
-    "database",
-    "software",
-    "network",
-    "mechanical",
-    "electrical",
-    "quality",
-    "logistics",
-    "marketing",
-    "financial",
-    "medical",
-    "construction",
-    "energy",
-    "security",
-    "data",
-    "web",
-    "cloud",
-    "production",
-    "laboratory",
-    "agricultural",
-    "telecommunications",
-    "transport",
-    "legal",
-    "education",
-    "hospitality",
-    "research",
-];
-
-fn pick<'a>(rng: &mut Rng, words: &[&'a str]) -> &'a str {
-    words[rng.below(words.len())]
-}
-
-/// An ESCO-style URI with a pseudo-random UUID.
-fn uri(rng: &mut Rng, kind: &str) -> String {
-    let (a, b) = (rng.next(), rng.next());
-    format!(
-        "{ESCO_URI}{kind}/{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        b >> 52,
-        b & 0xffff_ffff_ffff
-    )
-}
-
-/// Up to `most` labels (half of it on average), one per line, as ESCO's multi-line cells.
-fn words(rng: &mut Rng, most: usize, make: &mut dyn FnMut(&mut Rng) -> String) -> String {
-    let mut labels: Vec<String> = Vec::new();
-    for _ in 0..rng.below(most + 1) {
-        let label = make(rng);
-        if !labels.contains(&label) {
-            labels.push(label);
-        }
-    }
-    labels.join("\n")
 }
 
 struct Writer {
@@ -251,18 +68,32 @@ impl Writer {
     }
 }
 
-/// Writes a bundle of `size` into `dir` (English files); returns a one-line summary.
+/// Writes a bundle of `size` into `dir` (English files), one file after the other from one
+/// stream of pseudo-random draws; returns a one-line summary.
 pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     std::fs::create_dir_all(dir)
         .map_err(|err| Error::bad_input(format!("{}: {err}", dir.display())))?;
     let mut rng = Rng(size.seed);
     let scheme = format!("{ESCO_URI}concept-scheme/");
-
-    // Skill groups: a tree, the first tenth at the top.
-    let groups: Vec<String> = (0..size.skill_groups)
-        .map(|_| uri(&mut rng, "skill"))
-        .collect();
+    let groups = skill_groups(dir, &mut rng, size, &scheme)?;
     let tops = (size.skill_groups / 10).max(1).min(size.skill_groups);
+    let skills = skills(dir, &mut rng, size, &scheme)?;
+    broader_relations(dir, &mut rng, size, &groups, tops, &skills)?;
+    let occupations = occupations(dir, &mut rng, size, &scheme)?;
+    occupation_skill_relations(dir, &mut rng, size, &occupations, &skills)?;
+    Ok(format!(
+        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations in {}",
+        size.occupations,
+        size.skills,
+        size.skill_groups,
+        size.relations,
+        dir.display()
+    ))
+}
+
+/// `skillGroups`: a tree of groups, the first tenth at the top; returns their URIs.
+fn skill_groups(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
+    let groups: Vec<String> = (0..size.skill_groups).map(|_| uri(rng, "skill")).collect();
     let mut out = Writer::create(
         dir,
         "skillGroups",
@@ -281,8 +112,8 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
         ],
     )?;
     for (i, group) in groups.iter().enumerate() {
-        let label = format!("{} {}", pick(&mut rng, VERBS), pick(&mut rng, OBJECTS));
-        let alt = words(&mut rng, 3, &mut |rng| {
+        let label = format!("{} {}", pick(rng, VERBS), pick(rng, OBJECTS));
+        let alt = words(rng, 3, &mut |rng| {
             format!("{} {}", pick(rng, VERBS), pick(rng, OBJECTS))
         });
         out.row(&[
@@ -301,8 +132,12 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     }
     out.finish()?;
 
-    // Skills: knowledge and skill/competence, with reuse levels.
-    let skills: Vec<String> = (0..size.skills).map(|_| uri(&mut rng, "skill")).collect();
+    Ok(groups)
+}
+
+/// `skills`: knowledge and skill/competence, with reuse levels; returns their URIs.
+fn skills(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
+    let skills: Vec<String> = (0..size.skills).map(|_| uri(rng, "skill")).collect();
     let mut out = Writer::create(
         dir,
         "skills",
@@ -325,16 +160,16 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     for skill in &skills {
         let knowledge = rng.below(3) == 0;
         let label = if knowledge {
-            format!("{}{}", pick(&mut rng, KNOWLEDGE), pick(&mut rng, FIELDS))
+            format!("{}{}", pick(rng, KNOWLEDGE), pick(rng, FIELDS))
         } else {
             format!(
                 "{} {}{}",
-                pick(&mut rng, VERBS),
-                pick(&mut rng, OBJECTS),
-                pick(&mut rng, FIELDS)
+                pick(rng, VERBS),
+                pick(rng, OBJECTS),
+                pick(rng, FIELDS)
             )
         };
-        let alt = words(&mut rng, 9, &mut |rng| {
+        let alt = words(rng, 9, &mut |rng| {
             format!("{} {}", pick(rng, VERBS), pick(rng, OBJECTS))
         });
         let reuse = [
@@ -366,8 +201,20 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     }
     out.finish()?;
 
-    // Broader relations: each group below the top has a parent group above it; each skill a
-    // group below the top, and some a second broader concept (an earlier skill or a group).
+    Ok(skills)
+}
+
+/// `broaderRelationsSkillPillar`: each group below the top has a parent group above it; each
+/// skill a group below the top, and some a second broader concept (an earlier skill or a
+/// group).
+fn broader_relations(
+    dir: &Path,
+    rng: &mut Rng,
+    size: &BundleSize,
+    groups: &[String],
+    tops: usize,
+    skills: &[String],
+) -> Result<()> {
     let mut out = Writer::create(
         dir,
         "broaderRelationsSkillPillar",
@@ -380,7 +227,7 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
         written += 1;
     }
     let inner = &groups[tops..];
-    let inner = if inner.is_empty() { &groups[..] } else { inner };
+    let inner = if inner.is_empty() { groups } else { inner };
     let wanted = size.broader.saturating_sub(written + skills.len());
     let mut seconds = wanted;
     for (i, skill) in skills.iter().enumerate() {
@@ -409,9 +256,13 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     }
     out.finish()?;
 
-    // Occupations and what they need: popular skills often, most skills rarely.
+    Ok(())
+}
+
+/// `occupations`; returns their URIs.
+fn occupations(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
     let occupations: Vec<String> = (0..size.occupations)
-        .map(|_| uri(&mut rng, "occupation"))
+        .map(|_| uri(rng, "occupation"))
         .collect();
     let mut out = Writer::create(
         dir,
@@ -434,8 +285,8 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
         ],
     )?;
     for occupation in &occupations {
-        let label = format!("{} {}", pick(&mut rng, JOB_FIELDS), pick(&mut rng, JOBS));
-        let alt = words(&mut rng, 16, &mut |rng| {
+        let label = format!("{} {}", pick(rng, JOB_FIELDS), pick(rng, JOBS));
+        let alt = words(rng, 16, &mut |rng| {
             format!("{} {}", pick(rng, JOB_FIELDS), pick(rng, JOBS))
         });
         let isco = format!("{}", 1000 + rng.below(9000));
@@ -458,6 +309,17 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     }
     out.finish()?;
 
+    Ok(occupations)
+}
+
+/// `occupationSkillRelations`: popular skills often, most skills rarely.
+fn occupation_skill_relations(
+    dir: &Path,
+    rng: &mut Rng,
+    size: &BundleSize,
+    occupations: &[String],
+    skills: &[String],
+) -> Result<()> {
     let mut out = Writer::create(
         dir,
         "occupationSkillRelations",
@@ -465,7 +327,7 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     )?;
     let per_occupation = size.relations / size.occupations.max(1);
     let mut extra = size.relations - per_occupation * size.occupations.max(1);
-    for occupation in &occupations {
+    for occupation in occupations {
         let mut count = per_occupation;
         if extra > 0 {
             count += 1;
@@ -492,12 +354,5 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
         }
     }
     out.finish()?;
-    Ok(format!(
-        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations in {}",
-        size.occupations,
-        size.skills,
-        size.skill_groups,
-        size.relations,
-        dir.display()
-    ))
+    Ok(())
 }
