@@ -143,47 +143,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_LISTEN", default_value = "127.0.0.1:8000")]
     pub listen: SocketAddr,
 
-    /// Page size of a connection when a query gives no `first`.
-    #[arg(long, env = "SKILLGRAPH_DEFAULT_PAGE_SIZE", default_value_t = Limits::default().default_page_size)]
-    pub default_page_size: u32,
-
-    /// The largest `first` a query may ask for.
-    #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = Limits::default().max_page_size)]
-    pub max_page_size: u32,
-
-    /// The deepest `Skill.descendants` may walk.
-    #[arg(long, env = "SKILLGRAPH_MAX_TREE_DEPTH", default_value_t = Limits::default().max_tree_depth)]
-    pub max_tree_depth: u32,
-
-    /// The deepest a query may nest its selections (deeper: `QUERY_TOO_DEEP`).
-    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = Limits::default().max_query_depth)]
-    pub max_query_depth: usize,
-
-    /// The most a query may cost, a connection costing its selection times `first`
-    /// (more: `QUERY_TOO_COMPLEX`).
-    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
-    pub max_complexity: usize,
-
-    /// The longest query document accepted, in bytes (longer: `QUERY_TOO_LARGE`).
-    #[arg(long, env = "SKILLGRAPH_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes)]
-    pub max_document_bytes: usize,
-
-    /// The most lexical tokens a query document may have (more: `QUERY_TOO_LARGE`).
-    #[arg(long, env = "SKILLGRAPH_MAX_TOKENS", default_value_t = Limits::default().max_tokens)]
-    pub max_tokens: usize,
-
-    /// The most field selections a document may expand to, each fragment spread counted in
-    /// full (more: `QUERY_TOO_LARGE`).
-    #[arg(long, env = "SKILLGRAPH_MAX_SELECTIONS", default_value_t = Limits::default().max_selections)]
-    pub max_selections: usize,
-
-    /// The most aliased fields a document may expand to (more: `QUERY_TOO_LARGE`).
-    #[arg(long, env = "SKILLGRAPH_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
-    pub max_aliases: usize,
-
-    /// The most directives a document may expand to (more: `QUERY_TOO_LARGE`).
-    #[arg(long, env = "SKILLGRAPH_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
-    pub max_directives: usize,
+    /// The limits of one query.
+    #[command(flatten)]
+    pub limits: Limits,
 
     /// Milliseconds a statement may run on PostgreSQL before it is cancelled (reported to the
     /// client as `SERVICE_UNAVAILABLE`).
@@ -194,10 +156,6 @@ pub struct ServeArgs {
     /// PostgreSQL, where replicas × this must stay below the server's `max_connections`).
     #[arg(long, env = "SKILLGRAPH_DATABASE_CONNECTIONS")]
     pub database_connections: Option<u32>,
-
-    /// Whether clients may introspect the schema (`--introspection false` to turn it off).
-    #[arg(long, env = "SKILLGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
-    pub introspection: bool,
 
     /// The largest request body accepted, in bytes (larger: 413).
     #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = HttpConfig::default().max_body_bytes)]
@@ -336,24 +294,12 @@ impl ServeArgs {
     }
 
     fn limits(&self) -> Result<Limits> {
-        if self.default_page_size > self.max_page_size {
+        if self.limits.default_page_size > self.limits.max_page_size {
             return Err(Error::bad_input(
                 "--default-page-size may not exceed --max-page-size",
             ));
         }
-        Ok(Limits {
-            default_page_size: self.default_page_size,
-            max_page_size: self.max_page_size,
-            max_tree_depth: self.max_tree_depth,
-            max_query_depth: self.max_query_depth,
-            max_complexity: self.max_complexity,
-            introspection: self.introspection,
-            max_document_bytes: self.max_document_bytes,
-            max_tokens: self.max_tokens,
-            max_selections: self.max_selections,
-            max_aliases: self.max_aliases,
-            max_directives: self.max_directives,
-        })
+        Ok(self.limits)
     }
 }
 

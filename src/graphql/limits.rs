@@ -16,32 +16,47 @@ use async_graphql::futures_util::Stream;
 
 use crate::data::List;
 
-/// Limits that protect the service from oversized requests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Limits that protect the service from oversized requests (a query's cost is
+/// [`connection_cost`]'s, the document's measures [`super::budget`]'s). They are `serve`'s
+/// flags too, flattened into its arguments, each defaulting to [`Limits::default`]'s value;
+/// the field docs are the flags' help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::Args)]
 pub struct Limits {
-    /// Page size when a client gives no `first`.
+    /// Page size of a connection when a query gives no `first`.
+    #[arg(long, env = "SKILLGRAPH_DEFAULT_PAGE_SIZE", default_value_t = Limits::default().default_page_size)]
     pub default_page_size: u32,
-    /// The largest `first` a client may ask for.
+    /// The largest `first` a query may ask for.
+    #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = Limits::default().max_page_size)]
     pub max_page_size: u32,
-    /// The deepest `Skill.descendants` walks, and its depth when no `maxDepth` is given.
+    /// The deepest `Skill.descendants` may walk, and its depth when no `maxDepth` is given.
+    #[arg(long, env = "SKILLGRAPH_MAX_TREE_DEPTH", default_value_t = Limits::default().max_tree_depth)]
     pub max_tree_depth: u32,
-    /// The deepest a query document may nest its selections.
+    /// The deepest a query may nest its selections (deeper: `QUERY_TOO_DEEP`).
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = Limits::default().max_query_depth)]
     pub max_query_depth: usize,
-    /// The most a query may cost, where a connection field costs its selection times its
-    /// `first` (see [`connection_cost`]).
+    /// The most a query may cost, a connection costing its selection times `first`
+    /// (more: `QUERY_TOO_COMPLEX`).
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
-    /// Whether clients may read the schema by introspection (GraphiQL, codegen). Production
-    /// deployments that publish `schema.graphql` may turn it off.
+    /// Whether clients may introspect the schema (`--introspection false` to turn it off;
+    /// deployments that publish `schema.graphql` may).
+    #[arg(long, env = "SKILLGRAPH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
-    /// The longest query document accepted, in bytes (see [`super::budget`]).
+    /// The longest query document accepted, in bytes (longer: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes)]
     pub max_document_bytes: usize,
-    /// The most lexical tokens a document may have.
+    /// The most lexical tokens a query document may have (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_TOKENS", default_value_t = Limits::default().max_tokens)]
     pub max_tokens: usize,
-    /// The most field selections a document may expand to, fragments spread out.
+    /// The most field selections a document may expand to, each fragment spread counted in
+    /// full (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_SELECTIONS", default_value_t = Limits::default().max_selections)]
     pub max_selections: usize,
-    /// The most aliased fields a document may expand to.
+    /// The most aliased fields a document may expand to (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
     pub max_aliases: usize,
-    /// The most directives a document may expand to.
+    /// The most directives a document may expand to (more: `QUERY_TOO_LARGE`).
+    #[arg(long, env = "SKILLGRAPH_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
     pub max_directives: usize,
 }
 
