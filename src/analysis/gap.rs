@@ -8,9 +8,10 @@
 
 use std::collections::HashMap;
 
-use entity::{Importance, Proficiency};
+use entity::Proficiency;
 
-use super::index::{GraphIndex, Need};
+use super::index::GraphIndex;
+use super::needs::{Need, weight};
 
 /// Something a person has, by slug, at a level if they say.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,13 +50,6 @@ pub fn rank(level: Proficiency) -> u8 {
         Proficiency::Intermediate => 2,
         Proficiency::Advanced => 3,
         Proficiency::Expert => 4,
-    }
-}
-
-pub fn weight(importance: Importance) -> f64 {
-    match importance {
-        Importance::Essential => 2.0,
-        Importance::Optional => 1.0,
     }
 }
 
@@ -118,6 +112,7 @@ pub fn skill_gap(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Gap> {
 mod tests {
     use super::*;
     use crate::graph::Kind;
+    use entity::Importance;
 
     fn need(level: Option<Proficiency>) -> Need {
         Need {

@@ -3,31 +3,13 @@
 
 use std::collections::HashMap;
 
-use entity::{Importance, Proficiency};
-
+use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
-use super::related::Postings;
+use super::needs::{Need, RoleNeeds};
 use super::search::SearchIndex;
 use crate::Result;
 use crate::catalog::Catalog;
 use crate::graph::{Datum, EdgeKind, Kind};
-
-/// What a role needs: a node, how much, and for a skill at what level.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Need {
-    pub kind: Kind,
-    pub slug: String,
-    pub importance: Importance,
-    /// For skills only.
-    pub level: Option<Proficiency>,
-}
-
-/// A role and its needs: skills, then languages, frameworks and tools, each in its order.
-#[derive(Clone, Debug)]
-pub struct RoleNeeds {
-    pub name: String,
-    pub needs: Vec<Need>,
-}
 
 /// The catalog at one revision.
 #[derive(Debug, Default)]
@@ -45,7 +27,7 @@ pub struct GraphIndex {
     /// Every name and alias, for ranked search.
     pub search: SearchIndex,
     /// The roles' needs, inverted: which roles need each node.
-    pub postings: Postings,
+    pub postings: RolesByNeed,
 }
 
 /// A node by kind and slug.
@@ -141,7 +123,7 @@ impl GraphIndex {
                 });
             }
         }
-        index.postings = Postings::new(&index.roles);
+        index.postings = RolesByNeed::new(&index.roles);
         index.vocabulary = Some(Vocabulary::new(labels(catalog))?);
         let degrees = degrees(catalog);
         index.search = SearchIndex::new(labels(catalog).map(|(kind, slug, label, is_name)| {

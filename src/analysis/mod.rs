@@ -8,7 +8,9 @@
 
 pub mod gap;
 pub mod index;
+mod inverted;
 pub mod mentions;
+pub mod needs;
 pub mod path;
 pub mod posting;
 pub mod related;

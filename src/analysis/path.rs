@@ -199,7 +199,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::analysis::index::{Need, RoleNeeds};
+    use crate::analysis::needs::{Need, RoleNeeds};
 
     /// A graph of `n` skills whose prerequisites are `edges` (from a skill to one it needs),
     /// and a role that needs the skills `needed`.

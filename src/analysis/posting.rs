@@ -12,8 +12,9 @@ use std::collections::HashSet;
 use entity::Importance;
 
 use super::gap::{Gap, Have, skill_gap};
-use super::index::{GraphIndex, Need};
+use super::index::GraphIndex;
 use super::mentions::Mention;
+use super::needs::Need;
 use super::path::{LearningPath, learning_path};
 use super::related::{Related, nearest};
 use crate::graph::Kind;

@@ -7,8 +7,9 @@
 
 use std::collections::HashMap;
 
-use super::gap::{Gap, Have, credit, skill_gap, weight};
-use super::index::{GraphIndex, Need};
+use super::gap::{Gap, Have, credit, skill_gap};
+use super::index::GraphIndex;
+use super::needs::{Need, weight};
 use crate::graph::Kind;
 
 /// A role near another, with what they share.
@@ -25,68 +26,6 @@ fn weights(needs: &[Need]) -> HashMap<(Kind, &str), f64> {
         .iter()
         .map(|need| ((need.kind, need.slug.as_str()), weight(need.importance)))
         .collect()
-}
-
-/// A role's need, as the inverted index lists it under the needed node.
-#[derive(Clone, Copy, Debug)]
-struct Posting {
-    /// The role, by its place in [`Postings::roles`].
-    role: u32,
-    /// The need, by its place in the role's needs.
-    need: u32,
-    weight: f64,
-}
-
-/// The roles' needs inverted: for each node, the roles that need it. With it, comparing one
-/// role (or one person) with every role costs what the shared needs cost, not a pass over
-/// every need of every role.
-#[derive(Debug, Default)]
-pub struct Postings {
-    /// Every role's slug, sorted.
-    roles: Vec<String>,
-    /// Each role's total weight and its number of essential needs.
-    totals: Vec<(f64, usize)>,
-    by_node: HashMap<Kind, HashMap<String, Vec<Posting>>>,
-}
-
-impl Postings {
-    pub fn new(roles: &HashMap<String, super::index::RoleNeeds>) -> Self {
-        let mut slugs: Vec<&String> = roles.keys().collect();
-        slugs.sort();
-        let mut postings = Postings::default();
-        for (at, slug) in slugs.into_iter().enumerate() {
-            let role = &roles[slug];
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
-            let mut total = 0.0;
-            let mut essentials = 0;
-            for (need_at, need) in role.needs.iter().enumerate() {
-                let w = weight(need.importance);
-                total += w;
-                essentials += usize::from(need.importance == entity::Importance::Essential);
-                postings
-                    .by_node
-                    .entry(need.kind)
-                    .or_default()
-                    .entry(need.slug.clone())
-                    .or_default()
-                    .push(Posting {
-                        role: at,
-                        need: u32::try_from(need_at).unwrap_or(u32::MAX),
-                        weight: w,
-                    });
-            }
-            postings.roles.push(slug.clone());
-            postings.totals.push((total, essentials));
-        }
-        postings
-    }
-
-    fn of(&self, kind: Kind, slug: &str) -> &[Posting] {
-        self.by_node
-            .get(&kind)
-            .and_then(|nodes| nodes.get(slug))
-            .map_or(&[], Vec::as_slice)
-    }
 }
 
 /// The `first` roles most similar to `role`, most similar first (ties by slug); empty if

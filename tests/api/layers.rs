@@ -160,3 +160,141 @@ fn the_check_reads_every_form_of_path() {
     let named: Vec<String> = named_modules(&code).into_iter().collect();
     assert_eq!(named, ["data", "db", "error", "keys"]);
 }
+
+/// The sibling files a file's code names: `super::name` and `crate::<its module>::name` (the
+/// folder's own module, `mod.rs`, is the parent and not a sibling). Test modules are left out:
+/// a test may use what it likes.
+fn named_siblings(code: &str, module_path: &str, siblings: &BTreeSet<String>) -> BTreeSet<String> {
+    let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut named = BTreeSet::new();
+    for prefix in ["super::".to_owned(), format!("{module_path}::")] {
+        for (at, _) in code.match_indices(&prefix) {
+            let name: String = code[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if siblings.contains(&name) {
+                named.insert(name);
+            }
+        }
+    }
+    named
+}
+
+/// A cycle among `uses` (file → the siblings it names), if there is one.
+fn cycle_among(uses: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn walk(
+        at: &str,
+        uses: &std::collections::BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|p| p == at) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(at.to_owned());
+            return Some(cycle);
+        }
+        if !done.insert(at.to_owned()) {
+            return None;
+        }
+        path.push(at.to_owned());
+        for next in uses.get(at).into_iter().flatten() {
+            if let Some(cycle) = walk(next, uses, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    uses.keys()
+        .find_map(|start| walk(start, uses, &mut Vec::new(), &mut done))
+}
+
+/// Within a module's folder, files do not import each other round in a cycle, so that each
+/// folder reads bottom-up too. `graphql/` is left out: the schema's object types refer to
+/// each other as GraphQL types do.
+#[test]
+fn the_files_of_a_module_form_no_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut folders = vec![src.clone()];
+    let mut cycles = Vec::new();
+    let mut checked = 0;
+    while let Some(folder) = folders.pop() {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&folder).expect("read a source folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+        let relative = folder.strip_prefix(&src).expect("under src");
+        if folder == src || relative.starts_with("graphql") {
+            continue;
+        }
+        let module_path = std::iter::once("crate".to_owned())
+            .chain(
+                relative
+                    .iter()
+                    .map(|part| part.to_string_lossy().into_owned()),
+            )
+            .collect::<Vec<_>>()
+            .join("::");
+        let stem = |path: &Path| -> String {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let mut siblings: BTreeSet<String> = files.iter().map(|path| stem(path)).collect();
+        siblings.remove("mod");
+        for entry in std::fs::read_dir(&folder).expect("read a source folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                siblings.insert(stem(&path));
+            }
+        }
+        let mut uses = std::collections::BTreeMap::new();
+        for path in files.iter().filter(|path| stem(path) != "mod") {
+            let text = std::fs::read_to_string(path).expect("read a source file");
+            let mut named = named_siblings(&code_of(&text), &module_path, &siblings);
+            named.remove(&stem(path));
+            uses.insert(stem(path), named);
+            checked += 1;
+        }
+        if let Some(cycle) = cycle_among(&uses) {
+            cycles.push(format!("{}: {}", relative.display(), cycle.join(" → ")));
+        }
+    }
+    assert!(checked > 30, "read the sources ({checked} files)");
+    assert!(
+        cycles.is_empty(),
+        "files import each other round:\n{}",
+        cycles.join("\n")
+    );
+}
+
+#[test]
+fn the_cycle_check_finds_a_cycle() {
+    let siblings: BTreeSet<String> = ["gap", "index", "related"].map(String::from).into();
+    let code = code_of("use super::index::GraphIndex;\nuse crate::analysis::related::X;");
+    let named = named_siblings(&code, "crate::analysis", &siblings);
+    assert_eq!(named, ["index", "related"].map(String::from).into());
+    let uses = std::collections::BTreeMap::from([
+        ("gap".to_owned(), BTreeSet::from(["index".to_owned()])),
+        ("index".to_owned(), BTreeSet::from(["related".to_owned()])),
+        ("related".to_owned(), BTreeSet::from(["gap".to_owned()])),
+    ]);
+    assert_eq!(
+        cycle_among(&uses),
+        Some(
+            ["gap", "index", "related", "gap"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    let mut acyclic = uses.clone();
+    acyclic.insert("related".to_owned(), BTreeSet::new());
+    assert_eq!(cycle_among(&acyclic), None);
+}
