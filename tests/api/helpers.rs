@@ -337,6 +337,16 @@ impl Drop for TestApp {
     }
 }
 
+/// Asserts `value` against the snapshot `name` (`tests/api/snapshots/{name}.snap`), which a
+/// test's SQLite and PostgreSQL runs share: both backends must give the same answer. Under
+/// `CI` a mismatch or a missing snapshot fails; elsewhere insta writes a `.snap.new` beside it
+/// to review (`INSTA_UPDATE=always` writes the snapshots themselves).
+pub fn assert_snapshot(name: &str, value: &Value) {
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_json_snapshot!(name, value);
+    });
+}
+
 /// Declares each listed `async fn(&TestApp)` as two tests, one per backend.
 macro_rules! backend_tests {
     ($($name:ident),* $(,)?) => {
