@@ -123,8 +123,7 @@ async fn fragment_bombs_are_refused_on_every_way_in() {
     // The server is as responsive as before.
     let health = app.get("/health").await;
     assert_eq!(health.status().as_u16(), 200);
-    let data = app.data("{ roles { totalCount } }").await;
-    assert!(data["roles"]["totalCount"].as_i64().is_some_and(|n| n > 0));
+    app.assert_still_answers().await;
 }
 
 #[tokio::test]

@@ -260,6 +260,14 @@ impl TestApp {
         errors[0].clone()
     }
 
+    /// Asserts that the server still answers, with the whole built-in catalog it was seeded
+    /// with.
+    pub async fn assert_still_answers(&self) {
+        let data = self.data("{ roles { totalCount } }").await;
+        let catalog = skillgraph::catalog::built_in().expect("the built-in catalog");
+        assert_eq!(data["roles"]["totalCount"], catalog.roles.len(), "{data}");
+    }
+
     /// Runs a query and says how many SQL statements it cost.
     pub async fn statements_for(&self, query: &str) -> u64 {
         self.cost_of(query).await.0

@@ -98,8 +98,7 @@ async fn oversized_bodies_are_refused(app: &TestApp) {
         .unwrap();
     assert_eq!(response.status(), 413);
     // The server is fine afterwards.
-    let data = app.data("{ roles { totalCount } }").await;
-    assert!(data["roles"]["totalCount"].as_i64().unwrap() > 0);
+    app.assert_still_answers().await;
 }
 
 async fn no_cors_headers_unless_configured(app: &TestApp) {
