@@ -42,7 +42,7 @@ use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::{Selection, SelectionSet};
 use clap::Parser;
-use common::{GraphArgs, cpu_time_of, memory_of, percentile, postgres_cpu_time};
+use common::{GraphArgs, ask, cpu_time_of, memory_of, percentile, postgres_cpu_time};
 use serde_json::{Value, json};
 
 #[derive(Parser, Debug)]
@@ -277,21 +277,6 @@ impl Watch {
         self.stop.store(true, Ordering::Release);
         self.thread.join().expect("the watch")
     }
-}
-
-/// Asks `endpoint` for `query` and returns its `data`; panics on errors.
-async fn ask(endpoint: &str, query: &str) -> Value {
-    let answer: Value = reqwest::Client::new()
-        .post(endpoint)
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .expect("ask")
-        .json()
-        .await
-        .expect("JSON");
-    assert!(answer.get("errors").is_none(), "{query}: {answer}");
-    answer["data"].clone()
 }
 
 /// What came back for a request, read as it streams in.
@@ -1119,8 +1104,9 @@ async fn main() {
     if let Some(url) = &options.graph.generate_into {
         return common::generate_into(url, &options.graph).await;
     }
-    let (url, scratch) = common::scratch_database(options.database_url.as_deref()).await;
-    let postgres = url.starts_with("postgres");
+    let scratch = common::scratch_database(options.database_url.as_deref()).await;
+    let url = scratch.url.clone();
+    let postgres = scratch.is_postgres();
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     let summary = common::generate(&url).await;
     println!("graph: {summary} ({backend})");
@@ -1151,10 +1137,8 @@ async fn main() {
     let picks: [&Candidate; 2] = if options.pick.is_empty() {
         match pick_by_measuring(&url, &candidates, &options, postgres).await {
             Some(picks) if !options.candidates_only => picks,
-            _ => {
-                common::remove(scratch).await;
-                return;
-            }
+            // Dropping `scratch` removes the database.
+            _ => return,
         }
     } else {
         assert_eq!(
@@ -1181,7 +1165,6 @@ async fn main() {
     );
     let run = run(&url, picks, &options).await;
     report(&run, picks, &options, postgres);
-    common::remove(scratch).await;
 }
 
 /// Measures every candidate and picks the one that costs the most CPU time and, of the others,

@@ -1,5 +1,6 @@
-//! What the benchmarks share: the scratch database and the graph generated into it, child
-//! processes of the benchmark's own binary, and the CPU time and memory of a process.
+//! What the benchmarks share: the scratch database (the integration suite's) and the graph
+//! generated into it, a query asked of the server, child processes of the benchmark's own
+//! binary, and the CPU time and memory of a process.
 
 // Each benchmark is its own crate and uses only part of this module.
 #![allow(dead_code)]
@@ -8,8 +9,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use sea_orm::{ConnectionTrait, Database};
 use skillgraph::generator::{self, GraphSize};
+
+// The integration suite's scratch database, which names nothing of the suite's.
+#[path = "../../tests/api/scratch.rs"]
+mod scratch;
+pub use scratch::ScratchDatabase;
 
 /// The graph a benchmark loads.
 #[derive(Args, Debug)]
@@ -72,54 +77,12 @@ pub async fn generate(url: &str) -> String {
     child(args).await.trim().to_owned()
 }
 
-/// Where the scratch database lives, to remove it at the end.
-pub enum Scratch {
-    File(std::path::PathBuf),
-    Postgres { server: String, name: String },
-}
-
-/// A new empty database: a scratch file, or with a PostgreSQL URL a database created on that
-/// server (the database named in the URL is never touched). Returns its URL.
-pub async fn scratch_database(url: Option<&str>) -> (String, Scratch) {
+/// A new empty database, removed when dropped: a scratch file, or with a PostgreSQL URL a
+/// database created on that server (the database named in the URL is never touched).
+pub async fn scratch_database(url: Option<&str>) -> ScratchDatabase {
     match url {
-        Some(url) if url.starts_with("postgres") => {
-            let name = format!("skillgraph_bench_{}", std::process::id());
-            let admin = Database::connect(url).await.expect("connect to PostgreSQL");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                .await
-                .expect("drop an old scratch database");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create the scratch database");
-            let mut scratch = url::Url::parse(url).expect("a PostgreSQL URL");
-            scratch.set_path(&name);
-            let server = url.to_owned();
-            (scratch.to_string(), Scratch::Postgres { server, name })
-        }
-        _ => {
-            let path =
-                std::env::temp_dir().join(format!("skillgraph-bench-{}.db", std::process::id()));
-            let _ = std::fs::remove_file(&path);
-            (format!("sqlite://{}", path.display()), Scratch::File(path))
-        }
-    }
-}
-
-pub async fn remove(scratch: Scratch) {
-    match scratch {
-        Scratch::File(path) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-        }
-        Scratch::Postgres { server, name } => {
-            if let Ok(admin) = Database::connect(&server).await {
-                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _ = admin.execute_unprepared(&drop).await;
-            }
-        }
+        Some(url) if url.starts_with("postgres") => ScratchDatabase::postgres(url).await,
+        _ => ScratchDatabase::sqlite(),
     }
 }
 
@@ -201,6 +164,21 @@ fn memory_in(path: &str) -> (f64, f64) {
             .map_or(f64::NAN, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Asks `endpoint` for `query` and returns its `data`; panics on errors.
+pub async fn ask(endpoint: &str, query: &str) -> serde_json::Value {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(endpoint)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .expect("ask")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(answer.get("errors").is_none(), "{query}: {answer}");
+    answer["data"].clone()
 }
 
 /// Runs this binary as a child with `args` and returns what it printed.

@@ -1,12 +1,17 @@
-//! Answers computed from the graph, checked against the built-in catalog by hand.
+//! Answers computed from the graph, checked against the built-in catalog by hand; the large
+//! ones are also compared whole with a snapshot (`tests/api/snapshots/`), the same on both
+//! backends.
 
 use std::collections::{HashMap, HashSet};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use skillgraph::keys::Scope;
 
-use crate::helpers::{TestApp, backend_tests};
+use crate::helpers::{TestApp, assert_snapshot, backend_tests};
 
 backend_tests!(
     the_gap_of_a_python_developer_to_backend_developer,
@@ -34,6 +39,14 @@ async fn backend_skills(app: &TestApp) -> Vec<String> {
         .iter()
         .map(|node| node["slug"].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// The global ID of the node of `kind` (as answers name it, `LANGUAGE`) and `slug`: URL-safe
+/// base64 of its type and slug, `Language:python`.
+fn global_id(kind: &Value, slug: &str) -> Value {
+    let kind = kind.as_str().expect("a kind");
+    let type_name = format!("{}{}", &kind[..1], kind[1..].to_lowercase());
+    json!(URL_SAFE_NO_PAD.encode(format!("{type_name}:{slug}")))
 }
 
 fn have(slugs: &[String]) -> String {
@@ -82,7 +95,10 @@ async fn the_gap_of_a_python_developer_to_backend_developer(app: &TestApp) {
             (json!("TOOL"), json!("git"), json!("ESSENTIAL")),
         ]
     );
-    assert!(gap["covered"][0]["node"]["id"].is_string());
+    for item in gap["covered"].as_array().expect("covered") {
+        let slug = item["slug"].as_str().expect("a slug");
+        assert_eq!(item["node"]["id"], global_id(&item["kind"], slug), "{item}");
+    }
     assert_eq!(
         gap["belowLevel"],
         json!([{"slug": "sql-querying", "level": "ADVANCED", "held": "BEGINNER",
@@ -101,6 +117,7 @@ async fn the_gap_of_a_python_developer_to_backend_developer(app: &TestApp) {
         "{coverage}"
     );
     assert_eq!(data["nobody"], Value::Null);
+    assert_snapshot("skill_gap_python_developer_to_backend_developer", &data);
 }
 
 async fn a_path_orders_the_missing_skills_after_their_prerequisites(app: &TestApp) {
@@ -232,6 +249,7 @@ async fn the_whole_path_to_backend_developer_respects_every_prerequisite(app: &T
         .map(|step| step["position"].as_i64().unwrap_or_default())
         .collect();
     assert_eq!(positions, (1..=order.len() as i64).collect::<Vec<_>>());
+    assert_snapshot("learning_path_to_backend_developer", &path);
 }
 
 async fn a_cycle_in_the_prerequisites_is_reported_not_looped_on(app: &TestApp) {
@@ -264,6 +282,7 @@ async fn a_cycle_in_the_prerequisites_is_reported_not_looped_on(app: &TestApp) {
         backend_skills(app).await.len(),
         "every skill once"
     );
+    assert_snapshot("learning_path_with_a_cycle", &path);
 }
 
 async fn roles_near_a_role_and_roles_that_fit_a_person(app: &TestApp) {
@@ -321,6 +340,7 @@ async fn roles_near_a_role_and_roles_that_fit_a_person(app: &TestApp) {
             .contains(&json!({"slug": "javascript"}))
     );
     assert_eq!(data["nobody"], Value::Null);
+    assert_snapshot("related_recommended_and_role_gap", &data);
 
     let error = app
         .error(r#"{ role(slug: "backend-developer") { related(first: 101) { similarity } } }"#)
@@ -416,8 +436,9 @@ async fn mentions_are_found_with_javascript_offsets(app: &TestApp) {
             start + written.encode_utf16().count(),
             "{written}"
         );
-        assert!(mention["node"]["id"].is_string());
+        assert_eq!(mention["node"]["id"], global_id(&json!(kind), slug));
     }
+    assert_snapshot("extract_skills_mentions", &answer);
 }
 
 async fn oversized_arguments_are_refused(app: &TestApp) {
@@ -469,7 +490,8 @@ async fn search(app: &TestApp, query: &str, rest: &str) -> Vec<(String, String, 
         .unwrap_or_else(|| panic!("{answer:#}"))
         .iter()
         .map(|hit| {
-            assert!(hit["node"]["id"].is_string(), "{hit}");
+            let slug = hit["slug"].as_str().unwrap_or_default();
+            assert_eq!(hit["node"]["id"], global_id(&hit["kind"], slug), "{hit}");
             (
                 hit["slug"].as_str().unwrap_or_default().to_owned(),
                 hit["matchedBy"].as_str().unwrap_or_default().to_owned(),
@@ -538,6 +560,13 @@ async fn search_ranks_every_kind_and_says_why(app: &TestApp) {
         "{js:?}"
     );
     assert_eq!(js.last(), Some(&hit("nestjs", "SUBSTRING", "NestJS", 0)));
+    let whole = app
+        .data(
+            r#"{ search(query: "js") { kind slug name matchedBy matched distance node { id } } }"#,
+        )
+        .await;
+    assert_eq!(whole["search"].as_array().map(Vec::len), Some(js.len()));
+    assert_snapshot("search_js", &whole);
     // Kinds and first.
     let frameworks = search(app, "js", ", kinds: [FRAMEWORK], first: 2").await;
     assert_eq!(frameworks.len(), 2);
@@ -706,6 +735,7 @@ async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
         .await;
     assert_eq!(posting["gap"], direct["skillGap"]);
     assert_eq!(posting["learningPath"], direct["learningPath"]);
+    assert_snapshot("analyze_posting", posting);
     assert!(
         !direct["learningPath"]["steps"]
             .as_array()

@@ -7,7 +7,7 @@ use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 use skillgraph::catalog::{self, Catalog};
 
-use crate::helpers::{TestApp, backend_tests};
+use crate::helpers::{TestApp, assert_snapshot, backend_tests};
 
 fn catalog() -> Catalog {
     catalog::built_in().expect("built-in catalog")
@@ -478,9 +478,7 @@ async fn nested_skill_tree_snapshot(app: &TestApp) {
             } }"#,
         )
         .await;
-    insta::with_settings!({ prepend_module_to_snapshot => false }, {
-        insta::assert_json_snapshot!("backend_developer_skill_tree", data);
-    });
+    assert_snapshot("backend_developer_skill_tree", &data);
 }
 
 /// Search matches each alias on its own, never the text that stores the list: the quotes,

@@ -13,7 +13,7 @@ use skillgraph::startup::{Application, Settings};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::helpers::{Backend, ScratchDatabase};
+use crate::helpers::{Backend, ScratchDatabase, TestApp};
 
 /// A TCP proxy on a fixed local port that can be cut (every connection dropped, the port
 /// closed) and started again.
@@ -213,7 +213,7 @@ async fn slow_statements_are_cancelled_and_reported() {
 /// service is unavailable, a reason to retry, not an internal error; then the pool heals.
 #[tokio::test]
 async fn terminated_sessions_mean_unavailable() {
-    let Some(app) = crate::helpers::spawn_app(Backend::Postgres).await else {
+    let Some(app) = TestApp::builder(Backend::Postgres).spawn().await else {
         return;
     };
     let query = r#"{ role(slug: "backend-developer") { name } }"#;

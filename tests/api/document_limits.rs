@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp};
 use crate::subscriptions::{next, open, send};
 
 /// Fragments `F0` … `F{depth}`, each spreading the next twice, the last selecting `leaf`.
@@ -77,7 +77,10 @@ async fn get_error(app: &TestApp, query: &str) -> Value {
 
 #[tokio::test]
 async fn fragment_bombs_are_refused_on_every_way_in() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     for depth in [24_usize, 40] {
         for leaf in ["__typename", "roles { totalCount }"] {
             let bomb = fragment_bomb(depth, leaf);
@@ -120,13 +123,15 @@ async fn fragment_bombs_are_refused_on_every_way_in() {
     // The server is as responsive as before.
     let health = app.get("/health").await;
     assert_eq!(health.status().as_u16(), 200);
-    let data = app.data("{ roles { totalCount } }").await;
-    assert!(data["roles"]["totalCount"].as_i64().is_some_and(|n| n > 0));
+    app.assert_still_answers().await;
 }
 
 #[tokio::test]
 async fn every_document_limit_refuses_with_its_measure() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     let aliases: String = (0..201).map(|i| format!("a{i}: __typename ")).collect();
     let directives = "__typename @include(if: true) ".repeat(201);
     let tokens = format!("{{ __typename {} }}", "@skip(if: false) ".repeat(4_000));
@@ -171,7 +176,10 @@ async fn every_document_limit_refuses_with_its_measure() {
 /// passes the limits with room to spare.
 #[tokio::test]
 async fn the_introspection_query_of_real_clients_is_answered() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     let query = include_str!("../fixtures/documents/introspection.graphql");
     let data = app.data(query).await;
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");

@@ -7,7 +7,7 @@ use serde_json::json;
 use skillgraph::catalog::{self, Catalog, SeedOutcome};
 use skillgraph::keys::Scope;
 
-use crate::helpers::{Backend, ScratchDatabase, TestApp, backend_tests, spawn_app_on};
+use crate::helpers::{ScratchDatabase, TestApp, backend_tests};
 
 backend_tests!(export_and_import_round_trip);
 
@@ -22,14 +22,6 @@ const SHAPE: &str = r#"{
   occupations: roles(first: 100, filter: {iscoGroup: "2521"}) { nodes { slug externalUri
     skills(first: 100) { edges { importance level node { slug } } } } }
 }"#;
-
-fn backend_of(app: &TestApp) -> Backend {
-    if app.url.starts_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    }
-}
 
 async fn export_and_import_round_trip(app: &TestApp) {
     // Curate first, so that positions have gaps and lists have been reordered.
@@ -66,7 +58,7 @@ async fn export_and_import_round_trip(app: &TestApp) {
             Catalog::parse(text)
         }
         .unwrap_or_else(|err| panic!("{format}: {}", err.detail()));
-        let Some(database) = ScratchDatabase::create(backend_of(app)).await else {
+        let Some(database) = ScratchDatabase::create(app.backend).await else {
             return;
         };
         let db = skillgraph::db::connect(&database.url)
@@ -90,7 +82,7 @@ async fn export_and_import_round_trip(app: &TestApp) {
         );
         db.conn.close_by_ref().await.ok();
 
-        let imported = spawn_app_on(database).await;
+        let imported = TestApp::on(database).spawn().await;
         assert_eq!(
             imported.data(SHAPE).await,
             original,

@@ -53,7 +53,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp};
 
 const SCHEMA: &str = include_str!("../../schema.graphql");
 
@@ -155,7 +155,7 @@ fn fuzz(backend: Backend, share: u32) {
         .expect("a runtime");
     // Whatever is dropped here (the app and its pool, on a panic too) is dropped inside it.
     let _inside = runtime.enter();
-    let Some(app) = runtime.block_on(spawn_app(backend)) else {
+    let Some(app) = runtime.block_on(TestApp::builder(backend).spawn()) else {
         return;
     };
     let target = runtime.block_on(Target::new(app, plan.budget));

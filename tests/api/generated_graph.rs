@@ -4,7 +4,7 @@
 
 use skillgraph::generator::GraphSize;
 
-use crate::helpers::{Backend, Content, TestApp, per_backend, spawn_app_with};
+use crate::helpers::{Backend, TestApp, per_backend};
 
 /// `(query, statements it may cost)`.
 const QUERIES: &[(&str, u64)] = &[
@@ -37,10 +37,18 @@ const QUERIES: &[(&str, u64)] = &[
 ];
 
 async fn statements_do_not_grow_with_the_data(backend: Backend) {
-    let Some(small) = spawn_app_with(backend, Content::Generated(GraphSize::small(1))).await else {
+    let Some(small) = TestApp::builder(backend)
+        .generated(GraphSize::small(1))
+        .spawn()
+        .await
+    else {
         return;
     };
-    let Some(large) = spawn_app_with(backend, Content::Generated(GraphSize::small(4))).await else {
+    let Some(large) = TestApp::builder(backend)
+        .generated(GraphSize::small(4))
+        .spawn()
+        .await
+    else {
         return;
     };
     for (query, most) in QUERIES {
@@ -60,7 +68,7 @@ async fn statements_do_not_grow_with_the_data(backend: Backend) {
 async fn nested_pages_are_cut_in_sql(backend: Backend) {
     let size = GraphSize::small(2);
     let per_role = size.skills_per_role as u64;
-    let Some(app) = spawn_app_with(backend, Content::Generated(size)).await else {
+    let Some(app) = TestApp::builder(backend).generated(size).spawn().await else {
         return;
     };
     let (statements, rows) = app
@@ -109,7 +117,11 @@ async fn walk_a_generated_connection(app: &TestApp) {
 /// one statement, read another way (numbering every edge); its pages are the same as those
 /// read for one parent at a time.
 async fn a_level_of_many_parents_is_one_statement(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, Content::Generated(GraphSize::small(8))).await else {
+    let Some(app) = TestApp::builder(backend)
+        .generated(GraphSize::small(8))
+        .spawn()
+        .await
+    else {
         return;
     };
     let query = "{ roles(first: 100) { nodes { skills(first: 50) { nodes { slug

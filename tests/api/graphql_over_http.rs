@@ -1,10 +1,9 @@
 //! GraphQL over HTTP: media types and status codes as the specification gives them.
 
 use serde_json::{Value, json};
-use skillgraph::graphql::Limits;
 use skillgraph::http::HttpConfig;
 
-use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_configured};
+use crate::helpers::{Backend, TestApp, backend_tests};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -271,7 +270,9 @@ async fn batches_beyond_the_configured_size_are_refused() {
         max_batch_size: 2,
         ..HttpConfig::default()
     };
-    let app = spawn_app_configured(Backend::Sqlite, Content::Catalog, Limits::default(), http)
+    let app = TestApp::builder(Backend::Sqlite)
+        .http(http)
+        .spawn()
         .await
         .expect("SQLite is always available");
     let operation = json!({ "query": "{ roles { totalCount } }" });

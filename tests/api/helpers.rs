@@ -1,9 +1,9 @@
-//! `spawn_app()`: a real server on an ephemeral port over a fresh database of its own.
+//! [`TestApp`]: a real server on an ephemeral port over a fresh database of its own,
+//! started through [`TestApp::builder`], [`TestApp::on`] or [`TestApp::replica`].
 
 use std::io::Write;
 use std::sync::Once;
 
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use skillgraph::db::Db;
 use skillgraph::generator::GraphSize;
@@ -11,6 +11,8 @@ use skillgraph::graphql::Limits;
 use skillgraph::http::HttpConfig;
 use skillgraph::keys::{self, Scope};
 use skillgraph::startup::{Application, Settings};
+
+pub use crate::scratch::ScratchDatabase;
 
 /// The environment variable that turns the PostgreSQL runs of the suite on.
 pub const POSTGRES_URL_VAR: &str = "SKILLGRAPH_TEST_POSTGRES_URL";
@@ -21,65 +23,29 @@ pub enum Backend {
     Postgres,
 }
 
-/// Where a test's database lives, so that it can be removed when the test ends.
-enum Scratch {
-    SqliteFile(std::path::PathBuf),
-    PostgresDatabase { admin_url: String, name: String },
-}
-
-/// A fresh, empty database of a test's own, removed when dropped.
-pub struct ScratchDatabase {
-    pub url: String,
-    scratch: Scratch,
-}
-
 impl ScratchDatabase {
-    /// A new empty database on `backend`; `None` when the backend is not configured.
+    /// A new empty database on `backend`; `None` when the backend is not configured
+    /// (PostgreSQL without `SKILLGRAPH_TEST_POSTGRES_URL`), which is said loudly once.
     pub async fn create(backend: Backend) -> Option<Self> {
-        let unique = uuid::Uuid::new_v4().simple().to_string();
-        Some(match backend {
-            Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("skillgraph-test-{unique}.db"));
-                ScratchDatabase {
-                    url: format!("sqlite://{}", path.display()),
-                    scratch: Scratch::SqliteFile(path),
-                }
-            }
-            Backend::Postgres => {
-                let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+        match backend {
+            Backend::Sqlite => Some(ScratchDatabase::sqlite()),
+            Backend::Postgres => match std::env::var(POSTGRES_URL_VAR) {
+                Ok(server) => Some(ScratchDatabase::postgres(&server).await),
+                Err(_) => {
                     warn_postgres_skipped();
-                    return None;
-                };
-                let name = format!("skillgraph_test_{unique}");
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to the PostgreSQL test server");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create the test database");
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
-                url.set_path(&name);
-                ScratchDatabase {
-                    url: url.to_string(),
-                    scratch: Scratch::PostgresDatabase { admin_url, name },
+                    None
                 }
-            }
-        })
+            },
+        }
     }
-}
 
-pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
-    pub db: Db,
-    /// The database's URL, for a second server over the same database.
-    pub url: String,
-    server: tokio::task::JoinHandle<()>,
-    /// Declared last, so that it is dropped after the pool above has been; `None` for a
-    /// replica, which shares another app's database.
-    _database: Option<ScratchDatabase>,
+    pub fn backend(&self) -> Backend {
+        if self.is_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
 }
 
 /// Says, where the test output is seen even when captured, that the PostgreSQL runs are skipped.
@@ -94,79 +60,133 @@ fn warn_postgres_skipped() {
     });
 }
 
-/// Starts the service over a fresh, migrated and seeded database on `backend`; `None` when the
-/// backend is not configured (PostgreSQL without `SKILLGRAPH_TEST_POSTGRES_URL`).
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    spawn_app_with(backend, Content::Catalog).await
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    /// The database's URL, for a second server over the same database.
+    pub url: String,
+    pub backend: Backend,
+    server: tokio::task::JoinHandle<()>,
+    /// Declared last, so that it is dropped after the pool above has been; `None` for a
+    /// replica, which shares another app's database.
+    _database: Option<ScratchDatabase>,
 }
 
-/// What the test database is filled with.
-pub enum Content {
-    /// The built-in catalog, as `serve` loads it.
-    Catalog,
-    /// A synthetic graph of this size.
-    Generated(GraphSize),
+/// How a [`TestApp`] is started: the service as `serve` runs it, through [`Application`],
+/// with [`Settings`] adjusted by the builder's methods, over a database prepared before the
+/// first request. `Over` is the database: [`Fresh`] for [`TestApp::builder`], [`Existing`]
+/// for [`TestApp::on`] and [`TestApp::replica`].
+#[must_use = "a builder starts nothing until spawned"]
+pub struct TestAppBuilder<Over> {
+    over: Over,
+    /// Everything but `database_url`, which is known once the database is.
+    settings: Settings,
 }
 
-pub async fn spawn_app_with(backend: Backend, content: Content) -> Option<TestApp> {
-    spawn_app_configured(backend, content, Limits::default(), HttpConfig::default()).await
-}
-
-pub async fn spawn_app_configured(
+/// A fresh database on a backend, seeded with the built-in catalog (as `serve` seeds it) or
+/// filled with a generated graph.
+pub struct Fresh {
     backend: Backend,
-    content: Content,
-    limits: Limits,
-    http: HttpConfig,
-) -> Option<TestApp> {
-    spawn_app_with_settings(backend, content, |settings| {
-        settings.limits = limits;
-        settings.http = http;
-    })
-    .await
+    generated: Option<GraphSize>,
 }
 
-/// Starts the service as `serve` does, through [`Application`], with settings adjusted by
-/// `configure`, over a fresh database prepared before the first request.
-pub async fn spawn_app_with_settings(
+/// A database that is there already: a scratch database as a test left it, or another app's.
+pub struct Existing {
+    url: String,
     backend: Backend,
-    content: Content,
-    configure: impl FnOnce(&mut Settings),
-) -> Option<TestApp> {
-    let database = ScratchDatabase::create(backend).await?;
-    let url = database.url.clone();
-    if let Content::Generated(size) = content {
-        generated(&url, &size)
-            .await
-            .unwrap_or_else(|err| panic!("generate into {url}: {}", err.detail()));
+    /// The database the app owns and removes; `None` for a replica.
+    database: Option<ScratchDatabase>,
+}
+
+impl TestApp {
+    /// An app over a fresh database on `backend`, seeded with the built-in catalog unless
+    /// [`TestAppBuilder::generated`] says otherwise.
+    pub fn builder(backend: Backend) -> TestAppBuilder<Fresh> {
+        TestAppBuilder::new(Fresh {
+            backend,
+            generated: None,
+        })
     }
-    let mut settings = Settings::new(&url);
-    configure(&mut settings);
-    Some(start(settings, Some(database)).await)
+
+    /// An app over `database` as it is (migrated and seeded by the server only if it needs
+    /// it), which it removes when dropped.
+    pub fn on(database: ScratchDatabase) -> TestAppBuilder<Existing> {
+        TestAppBuilder::new(Existing {
+            url: database.url.clone(),
+            backend: database.backend(),
+            database: Some(database),
+        })
+    }
+
+    /// A second server over this app's database, as another replica would be.
+    pub fn replica(&self) -> TestAppBuilder<Existing> {
+        TestAppBuilder::new(Existing {
+            url: self.url.clone(),
+            backend: self.backend,
+            database: None,
+        })
+    }
 }
 
-/// Starts the service over `database` as it is (migrated and seeded by the server only if
-/// it needs it).
-pub async fn spawn_app_on(database: ScratchDatabase) -> TestApp {
-    start(Settings::new(&database.url), Some(database)).await
+impl<Over> TestAppBuilder<Over> {
+    fn new(over: Over) -> Self {
+        TestAppBuilder {
+            over,
+            settings: Settings::new(""),
+        }
+    }
+
+    /// Adjusts the settings the server starts with.
+    pub fn settings(mut self, configure: impl FnOnce(&mut Settings)) -> Self {
+        configure(&mut self.settings);
+        self
+    }
+
+    pub fn limits(self, limits: Limits) -> Self {
+        self.settings(|settings| settings.limits = limits)
+    }
+
+    pub fn http(self, http: HttpConfig) -> Self {
+        self.settings(|settings| settings.http = http)
+    }
 }
 
-/// A second server over the database of `app`, as another replica would be.
-pub async fn spawn_replica(app: &TestApp) -> TestApp {
-    spawn_replica_with_settings(app, |_| {}).await
+impl TestAppBuilder<Fresh> {
+    /// Fills the database with a synthetic graph of `size` instead of the built-in catalog.
+    pub fn generated(mut self, size: GraphSize) -> Self {
+        self.over.generated = Some(size);
+        self
+    }
+
+    /// Starts the app; `None` when the backend is not configured (PostgreSQL without
+    /// `SKILLGRAPH_TEST_POSTGRES_URL`).
+    pub async fn spawn(self) -> Option<TestApp> {
+        let database = ScratchDatabase::create(self.over.backend).await?;
+        if let Some(size) = &self.over.generated {
+            generate(&database.url, size)
+                .await
+                .unwrap_or_else(|err| panic!("generate into {}: {}", database.url, err.detail()));
+        }
+        let existing = Existing {
+            url: database.url.clone(),
+            backend: self.over.backend,
+            database: Some(database),
+        };
+        Some(start(self.settings, existing).await)
+    }
 }
 
-/// Like [`spawn_replica`], with settings adjusted by `configure`.
-pub async fn spawn_replica_with_settings(
-    app: &TestApp,
-    configure: impl FnOnce(&mut Settings),
-) -> TestApp {
-    let mut settings = Settings::new(&app.url);
-    configure(&mut settings);
-    start(settings, None).await
+impl TestAppBuilder<Existing> {
+    /// Starts the app.
+    pub async fn spawn(self) -> TestApp {
+        start(self.settings, self.over).await
+    }
 }
 
-async fn start(settings: Settings, database: Option<ScratchDatabase>) -> TestApp {
-    let url = settings.database_url.clone();
+async fn start(mut settings: Settings, over: Existing) -> TestApp {
+    let url = over.url;
+    settings.database_url = url.clone();
     let app = Application::build(&settings)
         .await
         .unwrap_or_else(|err| panic!("build over {url}: {}", err.detail()));
@@ -185,12 +205,13 @@ async fn start(settings: Settings, database: Option<ScratchDatabase>) -> TestApp
         client: reqwest::Client::new(),
         db,
         url,
+        backend: over.backend,
         server,
-        _database: database,
+        _database: over.database,
     }
 }
 
-async fn generated(url: &str, size: &GraphSize) -> skillgraph::Result<()> {
+async fn generate(url: &str, size: &GraphSize) -> skillgraph::Result<()> {
     let db = skillgraph::db::connect(url).await?;
     skillgraph::db::migrate(&db).await?;
     skillgraph::generator::generate(&db, size, false).await?;
@@ -237,6 +258,14 @@ impl TestApp {
             "query should fail: {response:#}\n{query}"
         );
         errors[0].clone()
+    }
+
+    /// Asserts that the server still answers, with the whole built-in catalog it was seeded
+    /// with.
+    pub async fn assert_still_answers(&self) {
+        let data = self.data("{ roles { totalCount } }").await;
+        let catalog = skillgraph::catalog::built_in().expect("the built-in catalog");
+        assert_eq!(data["roles"]["totalCount"], catalog.roles.len(), "{data}");
     }
 
     /// Runs a query and says how many SQL statements it cost.
@@ -316,37 +345,14 @@ impl Drop for TestApp {
     }
 }
 
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        match &self.scratch {
-            Scratch::SqliteFile(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Scratch::PostgresDatabase { admin_url, name } => {
-                // Drop runs inside the test's runtime, which cannot be blocked on: a thread
-                // with a runtime of its own removes the database.
-                let admin_url = admin_url.clone();
-                let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let dropped = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("runtime");
-                    runtime.block_on(async {
-                        let admin = Database::connect(&admin_url).await?;
-                        admin.execute_unprepared(&statement).await?;
-                        admin.close().await
-                    })
-                })
-                .join();
-                if !matches!(dropped, Ok(Ok(()))) {
-                    let _ = writeln!(std::io::stderr(), "could not drop test database {name}");
-                }
-            }
-        }
-    }
+/// Asserts `value` against the snapshot `name` (`tests/api/snapshots/{name}.snap`), which a
+/// test's SQLite and PostgreSQL runs share: both backends must give the same answer. Under
+/// `CI` a mismatch or a missing snapshot fails; elsewhere insta writes a `.snap.new` beside it
+/// to review (`INSTA_UPDATE=always` writes the snapshots themselves).
+pub fn assert_snapshot(name: &str, value: &Value) {
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_json_snapshot!(name, value);
+    });
 }
 
 /// Declares each listed `async fn(&TestApp)` as two tests, one per backend.
@@ -356,7 +362,8 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite)
+                    let app = $crate::helpers::TestApp::builder($crate::helpers::Backend::Sqlite)
+                        .spawn()
                         .await
                         .expect("SQLite is always available");
                     super::$name(&app).await;
@@ -368,7 +375,9 @@ macro_rules! backend_tests {
                 #[tokio::test]
                 async fn $name() {
                     let Some(app) =
-                        $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await
+                        $crate::helpers::TestApp::builder($crate::helpers::Backend::Postgres)
+                            .spawn()
+                            .await
                     else {
                         return;
                     };

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use skillgraph::graphql::ListResolution;
 
-use crate::helpers::{Backend, Content, TestApp, backend_tests, spawn_app_with_settings};
+use crate::helpers::{Backend, TestApp, backend_tests};
 
 fn text(value: &Value) -> String {
     serde_json::to_string(value).expect("JSON")
@@ -161,11 +161,13 @@ async fn both_list_resolutions_answer_alike(app: &TestApp) {
     } else {
         Backend::Sqlite
     };
-    let generic = spawn_app_with_settings(backend, Content::Catalog, |settings| {
-        settings.lists = ListResolution::Generic;
-    })
-    .await
-    .expect("the same backend as the fast app");
+    let generic = TestApp::builder(backend)
+        .settings(|settings| {
+            settings.lists = ListResolution::Generic;
+        })
+        .spawn()
+        .await
+        .expect("the same backend as the fast app");
     let corpus: &[(&str, Value)] = &[
         (
             "{ roles(first: 3) { nodes { id slug name description __typename } } }",

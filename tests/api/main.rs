@@ -3,6 +3,7 @@
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set, on PostgreSQL too.
 
 mod helpers;
+mod scratch;
 
 mod access;
 mod answer_limits;

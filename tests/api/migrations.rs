@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 use skillgraph::keys::Scope;
 
-use crate::helpers::{Backend, ScratchDatabase, per_backend, spawn_app_on};
+use crate::helpers::{Backend, ScratchDatabase, TestApp, per_backend};
 
 per_backend!(
     a_database_of_the_previous_release_migrates_forward,
@@ -64,7 +64,7 @@ async fn a_database_of_the_previous_release_migrates_forward(backend: Backend) {
     let Some(database) = old_database(backend, 1, &[]).await else {
         return;
     };
-    let app = spawn_app_on(database).await;
+    let app = TestApp::on(database).spawn().await;
     let data = app
         .data(
             r#"{ catalog { revision } roles { totalCount }
@@ -112,7 +112,7 @@ async fn a_database_of_the_curation_release_migrates_forward(backend: Backend) {
     let Some(database) = old_database(backend, 2, &extra).await else {
         return;
     };
-    let app = spawn_app_on(database).await;
+    let app = TestApp::on(database).spawn().await;
     let data = app
         .data(
             r#"{ catalog { revision }

@@ -568,11 +568,19 @@ async fn versions_refuse_lost_updates(app: &TestApp) {
     assert_eq!(error["extensions"]["code"], "CONFLICT");
 }
 
+/// `text`, an RFC 3339 time, in milliseconds since the Unix epoch.
+fn rfc3339_ms(text: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|err| panic!("{text:?} is not RFC 3339: {err}"))
+        .timestamp_millis()
+}
+
 async fn the_change_log_records_who_changed_what(app: &TestApp) {
     let key = writer(app).await;
     let admin = app.key("auditor", Scope::Admin).await;
     let start = app.data("{ catalog { revision updatedAt } }").await;
     assert_eq!(start["catalog"], json!({"revision": 0, "updatedAt": null}));
+    let started = chrono::Utc::now().timestamp_millis();
     app.write(
         &key,
         r#"mutation { updateTool(input: {tool: "redis", name: "Redis OSS"}) { revision } }"#,
@@ -588,9 +596,46 @@ async fn the_change_log_records_who_changed_what(app: &TestApp) {
         r#"mutation { createLanguage(input: {slug: "gleam", name: "Gleam"}) { revision } }"#,
     )
     .await;
+    let finished = chrono::Utc::now().timestamp_millis();
     let catalog = app.data("{ catalog { revision updatedAt } }").await;
     assert_eq!(catalog["catalog"]["revision"], 3);
-    assert!(catalog["catalog"]["updatedAt"].is_string());
+    // Each change is stamped within the test's writes, in order, and the catalog was last
+    // changed when the last of them was made.
+    let (_, stamps) = app
+        .post_as(
+            &admin,
+            json!({"query": "{ changes(first: 3) { edges { node { revision at } } } }"}),
+        )
+        .await;
+    let stamps: Vec<(i64, i64)> = stamps["data"]["changes"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{stamps:#}"))
+        .iter()
+        .map(|edge| {
+            let at = edge["node"]["at"].as_str().expect("a time");
+            (
+                edge["node"]["revision"].as_i64().expect("a revision"),
+                rfc3339_ms(at),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stamps
+            .iter()
+            .map(|(revision, _)| *revision)
+            .collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert!(
+        stamps.windows(2).all(|pair| pair[0].1 <= pair[1].1),
+        "{stamps:?}"
+    );
+    assert!(
+        started <= stamps[0].1 && stamps[2].1 <= finished,
+        "{started} <= {stamps:?} <= {finished}"
+    );
+    let updated_at = catalog["catalog"]["updatedAt"].as_str().expect("a time");
+    assert_eq!(rfc3339_ms(updated_at), stamps[2].1, "{updated_at}");
 
     let (_, log) = app
         .post_as(

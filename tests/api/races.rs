@@ -16,10 +16,7 @@ use skillgraph::data::cycles::check_graph;
 use skillgraph::keys::Scope;
 use skillgraph::startup::Settings;
 
-use crate::helpers::{
-    Backend, Content, TestApp, per_backend, spawn_app, spawn_app_with_settings,
-    spawn_replica_with_settings,
-};
+use crate::helpers::{Backend, TestApp, per_backend};
 
 per_backend!(
     three_skills_moved_at_once_close_no_cycle,
@@ -50,8 +47,11 @@ fn unlimited(settings: &mut Settings) {
 }
 
 async fn replicas(backend: Backend) -> Option<Replicas> {
-    let first = spawn_app_with_settings(backend, Content::Catalog, unlimited).await?;
-    let second = spawn_replica_with_settings(&first, unlimited).await;
+    let first = TestApp::builder(backend)
+        .settings(unlimited)
+        .spawn()
+        .await?;
+    let second = first.replica().settings(unlimited).spawn().await;
     let key = first.key("racer", Scope::Write).await;
     Some(Replicas { first, second, key })
 }
@@ -501,7 +501,7 @@ async fn raw(app: &TestApp, statement: &str) {
 /// `descendants` lists each skill of it once, a move under it is refused at once with the
 /// cycle, the graph's check reports it, and making W a root again repairs it.
 async fn a_tree_cycle_made_behind_the_api_is_walked_promptly_and_reported(backend: Backend) {
-    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, unlimited).await else {
+    let Some(app) = TestApp::builder(backend).settings(unlimited).spawn().await else {
         return;
     };
     let key = app.key("repair", Scope::Write).await;
@@ -591,7 +591,7 @@ async fn a_tree_cycle_made_behind_the_api_is_walked_promptly_and_reported(backen
 async fn a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reported(
     backend: Backend,
 ) {
-    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, unlimited).await else {
+    let Some(app) = TestApp::builder(backend).settings(unlimited).spawn().await else {
         return;
     };
     let key = app.key("repair", Scope::Write).await;
@@ -658,7 +658,7 @@ async fn a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reporte
 /// While a transaction holds the write lock, a mutation, a catalog import, an ESCO import
 /// and a catalog load all wait; once it ends, each runs in turn and succeeds.
 async fn imports_and_catalog_loads_wait_for_the_write_lock_of_mutations(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
+    let Some(app) = TestApp::builder(backend).spawn().await else {
         return;
     };
     let key = app.key("waiter", Scope::Write).await;
@@ -753,7 +753,10 @@ async fn imports_and_catalog_loads_wait_for_the_write_lock_of_mutations(backend:
 /// A PostgreSQL database of the test's own with the service over it; `None` (announced)
 /// without PostgreSQL.
 async fn postgres_app() -> Option<(TestApp, String)> {
-    let app = spawn_app_with_settings(Backend::Postgres, Content::Catalog, unlimited).await?;
+    let app = TestApp::builder(Backend::Postgres)
+        .settings(unlimited)
+        .spawn()
+        .await?;
     let key = app.key("retrier", Scope::Write).await;
     Some((app, key))
 }

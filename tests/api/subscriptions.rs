@@ -10,9 +10,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{
-    Backend, Content, TestApp, backend_tests, spawn_app, spawn_app_with_settings, spawn_replica,
-};
+use crate::helpers::{Backend, TestApp, backend_tests};
 
 backend_tests!(
     both_subprotocols_receive_committed_changes,
@@ -177,11 +175,13 @@ async fn a_bad_key_in_connection_init_closes_the_connection(app: &TestApp) {
 
 #[tokio::test]
 async fn subscriptions_per_connection_are_limited() {
-    let app = spawn_app_with_settings(Backend::Sqlite, Content::Catalog, |settings| {
-        settings.http.max_subscriptions = 1;
-    })
-    .await
-    .expect("SQLite is always available");
+    let app = TestApp::builder(Backend::Sqlite)
+        .settings(|settings| {
+            settings.http.max_subscriptions = 1;
+        })
+        .spawn()
+        .await
+        .expect("SQLite is always available");
     let (mut socket, _) = open(&app, "graphql-transport-ws", json!({})).await;
     for id in ["1", "2"] {
         send(
@@ -202,10 +202,10 @@ async fn subscriptions_per_connection_are_limited() {
 /// of the other (through `LISTEN/NOTIFY`).
 #[tokio::test]
 async fn changes_cross_replicas_on_postgres() {
-    let Some(first) = spawn_app(Backend::Postgres).await else {
+    let Some(first) = TestApp::builder(Backend::Postgres).spawn().await else {
         return;
     };
-    let second = spawn_replica(&first).await;
+    let second = first.replica().spawn().await;
     let key = first.key("replicated", Scope::Write).await;
     let (mut socket, ack) = open(&second, "graphql-transport-ws", json!({})).await;
     assert_eq!(ack["type"], "connection_ack");

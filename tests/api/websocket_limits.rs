@@ -11,7 +11,7 @@ use skillgraph::keys::{self, Scope};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{Backend, Content, TestApp, spawn_app, spawn_app_with_settings};
+use crate::helpers::{Backend, TestApp};
 use crate::subscriptions::{next, open, send};
 
 const RENAME: &str =
@@ -26,7 +26,10 @@ async fn first_error(socket: &mut crate::subscriptions::Socket, id: &str) -> Val
 
 #[tokio::test]
 async fn a_revoked_key_cannot_write_over_a_socket_opened_before() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     let key = app.key("soon-revoked", Scope::Write).await;
     let init = json!({ "Authorization": format!("Bearer {key}") });
     let (mut socket, ack) = open(&app, "graphql-transport-ws", init).await;
@@ -60,7 +63,10 @@ async fn a_revoked_key_cannot_write_over_a_socket_opened_before() {
 
 #[tokio::test]
 async fn messages_larger_than_the_body_limit_close_the_socket() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     for megabytes in [2, 8] {
         let (mut socket, ack) = open(&app, "graphql-transport-ws", json!({})).await;
         assert_eq!(ack["type"], "connection_ack");
@@ -78,13 +84,15 @@ async fn messages_larger_than_the_body_limit_close_the_socket() {
 
 #[tokio::test]
 async fn silent_sockets_are_closed() {
-    let app = spawn_app_with_settings(Backend::Sqlite, Content::Catalog, |settings| {
-        settings.http.websocket_init_timeout = Duration::from_millis(500);
-        settings.http.websocket_keepalive = Duration::from_millis(300);
-        settings.http.websocket_idle_timeout = Duration::from_millis(1500);
-    })
-    .await
-    .expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .settings(|settings| {
+            settings.http.websocket_init_timeout = Duration::from_millis(500);
+            settings.http.websocket_keepalive = Duration::from_millis(300);
+            settings.http.websocket_idle_timeout = Duration::from_millis(1500);
+        })
+        .spawn()
+        .await
+        .expect("SQLite");
     // No connection_init: closed with 4408.
     let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
     let mut request = url.clone().into_client_request().expect("a request");
@@ -124,12 +132,14 @@ async fn silent_sockets_are_closed() {
 
 #[tokio::test]
 async fn operations_per_connection_and_connections_per_address_are_capped() {
-    let app = spawn_app_with_settings(Backend::Sqlite, Content::Catalog, |settings| {
-        settings.http.max_socket_operations = 2;
-        settings.http.max_websockets_per_address = 2;
-    })
-    .await
-    .expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .settings(|settings| {
+            settings.http.max_socket_operations = 2;
+            settings.http.max_websockets_per_address = 2;
+        })
+        .spawn()
+        .await
+        .expect("SQLite");
     let (mut socket, _) = open(&app, "graphql-transport-ws", json!({})).await;
     let watch = "subscription { catalogChanged { revision } }";
     for id in ["1", "2"] {
@@ -208,7 +218,10 @@ async fn closed_after(app: &TestApp, init: bool, messages: &[Value]) -> Value {
 
 #[tokio::test]
 async fn close_codes_follow_graphql_transport_ws() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     let watch = json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { catalogChanged { revision } }"}});
     let cases = [
         (
@@ -245,7 +258,10 @@ async fn close_codes_follow_graphql_transport_ws() {
 /// field nulls what the specification says, the root fields come in the query's order.
 #[tokio::test]
 async fn queries_over_a_socket_are_answered_as_over_http() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
     let (mut socket, _) = open(&app, "graphql-transport-ws", json!({})).await;
     let costly = "{ roles(first: 50) { nodes { skills(first: 50) { nodes { roles(first: 50) { nodes { \
                   skills(first: 50) { nodes { roles(first: 50) { nodes { slug } } } } } } } } } } }";

@@ -5,7 +5,7 @@ use serde_json::json;
 use skillgraph::keys::Scope;
 
 use crate::access::{RENAME, post_with};
-use crate::helpers::{Backend, Content, per_backend, spawn_app_with_settings};
+use crate::helpers::{Backend, TestApp, per_backend};
 
 per_backend!(
     writes_are_rate_limited,
@@ -14,11 +14,13 @@ per_backend!(
 );
 
 async fn writes_are_rate_limited(backend: Backend) {
-    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, |settings| {
-        settings.http.write_rate = 1;
-        settings.http.write_burst = 2;
-    })
-    .await
+    let Some(app) = TestApp::builder(backend)
+        .settings(|settings| {
+            settings.http.write_rate = 1;
+            settings.http.write_burst = 2;
+        })
+        .spawn()
+        .await
     else {
         return;
     };
@@ -54,10 +56,12 @@ async fn writes_are_rate_limited(backend: Backend) {
 }
 
 async fn reads_may_require_a_key(backend: Backend) {
-    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, |settings| {
-        settings.http.require_key_for_reads = true;
-    })
-    .await
+    let Some(app) = TestApp::builder(backend)
+        .settings(|settings| {
+            settings.http.require_key_for_reads = true;
+        })
+        .spawn()
+        .await
     else {
         return;
     };
@@ -78,10 +82,12 @@ async fn reads_may_require_a_key(backend: Backend) {
 /// appending, and writing it back with the version they read, retrying on `CONFLICT`. No
 /// mark may be lost.
 async fn concurrent_writers_lose_no_update(backend: Backend) {
-    let Some(app) = spawn_app_with_settings(backend, Content::Catalog, |settings| {
-        settings.http.write_rate = 0;
-    })
-    .await
+    let Some(app) = TestApp::builder(backend)
+        .settings(|settings| {
+            settings.http.write_rate = 0;
+        })
+        .spawn()
+        .await
     else {
         return;
     };

@@ -1,0 +1,133 @@
+//! The benchmark's queries, and what they name, found in the loaded graph.
+
+use crate::common::ask;
+
+/// What the queries name, found in the loaded graph: its first role and skill by slug, the
+/// root of its deepest subtree, what a person has, and texts to read.
+pub struct Targets {
+    role: String,
+    skill: String,
+    deep_root: String,
+    have: String,
+    posting: String,
+    long_text: String,
+}
+
+/// Separates the queries a client sends in turn.
+pub const TURNS: char = '\u{1e}';
+
+/// Prefixes a search box sends as it is typed into, 1 to 4 letters.
+const PREFIXES: [&str; 10] = [
+    "mana", "desi", "anal", "supe", "prog", "conf", "inst", "eval", "oper", "test",
+];
+
+/// The benchmark's queries: N, D and F read lists (N: 50 roles × 10 skills with edge data;
+/// D: four levels deep under one role; F: a flat page), W writes, T reads the deepest
+/// subtree, the answers (G gap, P learning path, R related roles, M recommendations, X
+/// extraction from 100 KB, A posting analysis) and S1-S4 search as a user types 1 to 4
+/// letters (ten prefixes in turn).
+pub fn queries(t: &Targets) -> Vec<(String, String)> {
+    let (role, skill, have) = (&t.role, &t.skill, &t.have);
+    let mut queries = vec![
+        ("N", "{ roles(first: 50) { nodes { id name skills(first: 10) { edges { importance level node { id name slug } } } } } }".to_owned()),
+        ("D", format!(r#"{{ role(slug: "{role}") {{ name skills(first: 10) {{ nodes {{ name languages(first: 5) {{ nodes {{ name frameworks(first: 5) {{ nodes {{ name }} }} }} }} }} }} }} }}"#)),
+        ("F", "{ roles(first: 10) { nodes { id name } } }".to_owned()),
+        ("W", format!(r#"mutation {{ updateSkill(input: {{skill: "{skill}", description: "Measured."}}) {{ revision }} }}"#)),
+        ("T", format!(r#"{{ skill(slug: "{}") {{ descendants {{ depth skill {{ slug name }} }} }} }}"#, t.deep_root)),
+        ("G", format!(r#"{{ skillGap(role: "{role}", have: {have}) {{ coverage missing {{ slug importance }} }} }}"#)),
+        ("P", format!(r#"{{ learningPath(role: "{role}", have: {have}) {{ steps {{ slug reason }} }} }}"#)),
+        ("R", format!(r#"{{ role(slug: "{role}") {{ related(first: 5) {{ role {{ slug }} similarity }} }} }}"#)),
+        ("M", format!(r#"{{ recommendRoles(have: {have}, first: 5) {{ role {{ slug }} coverage missingEssentials }} }}"#)),
+        // The texts go as variables, as a client sends them.
+        ("X", serde_json::json!({"query": "query($t: String!) { extractSkills(text: $t) { slug start end } }",
+                                 "variables": {"t": t.long_text}}).to_string()),
+        ("A", serde_json::json!({"query": "query($t: String!) { analyzePosting(text: $t) { roles { role { slug } similarity } learningPath { steps { slug } } } }",
+                                 "variables": {"t": t.posting}}).to_string()),
+    ];
+    let search = |len: usize| {
+        PREFIXES
+            .iter()
+            .map(|p| {
+                format!(
+                    r#"{{ search(query: "{}") {{ kind slug name matchedBy }} }}"#,
+                    &p[..len]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(&TURNS.to_string())
+    };
+    let names = ["S1", "S2", "S3", "S4"];
+    for (len, name) in (1..=4).zip(names) {
+        queries.push((name, search(len)));
+    }
+    queries
+        .into_iter()
+        .map(|(n, q)| (n.to_owned(), q))
+        .collect()
+}
+
+/// Asks the server for the graph's [`Targets`].
+pub async fn targets(endpoint: &str) -> Targets {
+    let data = ask(endpoint, "{ roles(first: 1) { nodes { slug skills(first: 5) { nodes { slug } } } } skills(first: 1) { nodes { slug } } }").await;
+    let role = data["roles"]["nodes"][0]["slug"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let skill = data["skills"]["nodes"][0]["slug"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let have: Vec<String> = data["roles"]["nodes"][0]["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(3)
+        .map(|n| format!(r#"{{slug: "{}"}}"#, n["slug"].as_str().unwrap_or_default()))
+        .collect();
+    let roots = ask(endpoint, "{ skills(first: 100, filter: {rootsOnly: true}) { nodes { slug descendants { depth } } } }").await;
+    let deep_root = roots["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .max_by_key(|n| {
+            n["descendants"].as_array().map_or(0, |d| {
+                d.iter()
+                    .filter_map(|e| e["depth"].as_i64())
+                    .max()
+                    .unwrap_or(0)
+                    * 1_000_000
+                    + d.len() as i64
+            })
+        })
+        .and_then(|n| n["slug"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let names = ask(endpoint, "{ skills(first: 100) { nodes { name } } }").await;
+    let names: Vec<&str> = names["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    let mut posting = String::from("We are hiring. ");
+    for name in names.iter().take(12) {
+        posting.push_str(&format!("You know {name}, and you like to learn. "));
+    }
+    let mut long_text = String::new();
+    while long_text.len() < 100_000 {
+        for name in &names {
+            long_text.push_str(&format!("Experience with {name} is a plus; "));
+        }
+    }
+    long_text.truncate(100_000);
+    let cut = long_text.rfind(' ').unwrap_or(0);
+    long_text.truncate(cut);
+    Targets {
+        role,
+        skill,
+        deep_root,
+        have: format!("[{}]", have.join(", ")),
+        posting,
+        long_text,
+    }
+}
