@@ -8,8 +8,8 @@ use entity::{framework, language, role, skill, tool};
 use super::connections::{
     FrameworkConnection, LanguageConnection, RoleConnection, SkillConnection, ToolConnection,
 };
+use super::engine::fast_lists::Ordered;
 use super::enums::{ReuseLevel, SkillType, ToolCategory};
-use super::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::limits::{self, Limits};
 use super::pagination::{Count, page_args};

@@ -4,8 +4,8 @@
 use async_graphql::{Context, Object};
 
 use crate::analysis::{Gap, GapItem};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, NodeKind, Proficiency};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{Node, Role, node_by_id};
 
 use super::role_of;

@@ -4,8 +4,8 @@
 use async_graphql::{Context, Object};
 
 use crate::analysis::Mention;
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::NodeKind;
-use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::types::{Node, node_by_id};
 
 /// A node found in a text.

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_graphql::{Context, InputObject, Object};
 use entity::role;
 
+use super::engine::fast_lists::{Ordered, PlainList};
 use super::enums::{NodeKind, Proficiency};
-use super::fast_lists::{Ordered, PlainList};
 use super::heavy::HeavyWork;
 use super::limits::MOST_MENTIONS;
 use super::loaders::loader;

@@ -5,8 +5,8 @@ use async_graphql::{Context, Object};
 use entity::skill;
 
 use crate::analysis::{LearningPath, Step};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, Proficiency};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{NodeObject, Role, Skill, by_slug};
 
 use super::role_of;

@@ -4,7 +4,7 @@
 use async_graphql::Object;
 
 use crate::analysis::Posting;
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 
 use super::{Found, Path, RelatedRole, SkillGap};
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, Object};
 
 use crate::Result;
 use crate::analysis::{self, Fit, GapItem, Related};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::Role;
 
 use super::{GapEntry, SkillGap, index, role_of, roles_first};

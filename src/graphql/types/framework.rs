@@ -7,7 +7,7 @@ use super::{Language, nested_connection};
 use crate::Error;
 use crate::data::List;
 use crate::graphql::connections::FrameworkRoleConnection;
-use crate::graphql::fast_lists::Ordered;
+use crate::graphql::engine::fast_lists::Ordered;
 use crate::graphql::loaders::{ById, loader};
 
 /// A `framework` row, served as the GraphQL type `Framework`.

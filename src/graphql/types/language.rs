@@ -7,7 +7,7 @@ use entity::{framework, language, role, skill};
 use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::{FrameworkConnection, LanguageRoleConnection, SkillConnection};
-use crate::graphql::fast_lists::Ordered;
+use crate::graphql::engine::fast_lists::Ordered;
 
 /// A `language` row, served as the GraphQL type `Language`.
 pub type Language = super::NodeObject<language::Model>;

@@ -22,7 +22,7 @@ use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Context, ID, Object, TypeName, Value};
 use sea_orm::EntityTrait;
 
-use super::fast_lists::PlainFields;
+use super::engine::fast_lists::PlainFields;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
@@ -144,7 +144,7 @@ impl<M: NodeText> SharedFields<M> {
 }
 
 /// The shared fields that copy a column (and the ID), answered without a future in lists (see
-/// [`crate::graphql::fast_lists`]); the same values as the resolvers above.
+/// [`crate::graphql::engine::fast_lists`]); the same values as the resolvers above.
 impl<M: NodeText> PlainFields for NodeObject<M>
 where
     NodeObject<M>: ContainerType,

@@ -9,8 +9,8 @@ use crate::data::{Filter, List};
 use crate::graphql::connections::{
     RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
 };
+use crate::graphql::engine::fast_lists::Ordered;
 use crate::graphql::enums::{Importance, ToolCategory};
-use crate::graphql::fast_lists::Ordered;
 
 /// A `role` row, served as the GraphQL type `Role`.
 pub type Role = super::NodeObject<role::Model>;
@@ -64,7 +64,7 @@ impl Role {
         ctx: &Context<'_>,
         #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
     ) -> async_graphql::Result<
-        crate::graphql::fast_lists::PlainList<crate::graphql::analysis::RelatedRole>,
+        crate::graphql::engine::fast_lists::PlainList<crate::graphql::analysis::RelatedRole>,
     > {
         Ok(crate::graphql::analysis::related_roles(ctx, &self.0.slug, first).await?)
     }

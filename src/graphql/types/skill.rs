@@ -11,8 +11,8 @@ use crate::data::{Filter, List, PageArgs};
 use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, ReuseLevel, SkillType};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::nodes_of;

@@ -6,8 +6,8 @@ use entity::{role, tool};
 use super::nested_connection;
 use crate::data::List;
 use crate::graphql::connections::ToolRoleConnection;
+use crate::graphql::engine::fast_lists::Ordered;
 use crate::graphql::enums::ToolCategory;
-use crate::graphql::fast_lists::Ordered;
 
 /// A `tool` row, served as the GraphQL type `Tool`.
 pub type Tool = super::NodeObject<tool::Model>;
