@@ -14,7 +14,7 @@ use crate::graphql::loaders::{ById, loader};
 pub type Framework = super::NodeObject<framework::Model>;
 
 /// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
-#[Object(name = "Framework")]
+#[Object]
 impl Framework {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<framework::Model> {

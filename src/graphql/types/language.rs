@@ -13,7 +13,7 @@ use crate::graphql::engine::fast_lists::Ordered;
 pub type Language = super::NodeObject<language::Model>;
 
 /// A programming language, such as Python or C#.
-#[Object(name = "Language")]
+#[Object]
 impl Language {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<language::Model> {

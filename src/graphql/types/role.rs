@@ -24,7 +24,7 @@ fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
 
 /// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
 /// and tools it needs.
-#[Object(name = "Role")]
+#[Object]
 impl Role {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<role::Model> {

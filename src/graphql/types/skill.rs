@@ -36,7 +36,7 @@ impl PlainFields for SkillTreeEntry {}
 /// An ability or area of knowledge, such as Database Management or Query Optimization.
 /// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
 /// (`prerequisites`).
-#[Object(name = "Skill")]
+#[Object]
 impl Skill {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<skill::Model> {

@@ -14,7 +14,7 @@ pub type Tool = super::NodeObject<tool::Model>;
 
 /// Any other technology a role uses: a database, cloud platform, web server, version control
 /// system, container tool, ...
-#[Object(name = "Tool")]
+#[Object]
 impl Tool {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<tool::Model> {
