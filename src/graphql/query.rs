@@ -258,8 +258,8 @@ impl NodeQuery {
     }
 
     /// The limits this server applies to queries: page sizes, depth and cost.
-    async fn limits(&self, ctx: &Context<'_>) -> Limits {
-        limits::of(ctx)
+    async fn limits(&self, ctx: &Context<'_>) -> Ordered<Limits> {
+        Ordered(limits::of(ctx))
     }
 }
 
