@@ -8,13 +8,13 @@
 //! number of field selections, aliases and directives it expands to, each fragment measured
 //! once however often it is spread. Once a document passes, its expanded tree holds at most
 //! [`Limits::max_selections`] fields, so every later walk of it (async-graphql's, and the
-//! measuring schema's that explains a refused cost, see `measure.rs`) is bounded too.
+//! measuring schema's that explains a refused cost, see `engine/measure.rs`) is bounded too.
 
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
-use super::error_codes::QUERY_TOO_LARGE;
+use super::engine::error_codes::QUERY_TOO_LARGE;
 use super::limits::Limits;
 
 /// What a document is measured by.

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, TimeZone, Utc};
 use entity::catalog_change;
 
+use super::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use super::enums::NodeKind;
-use super::fast_lists::{Ordered, PlainFields, PlainList};
 use super::ids::{decode_id, encode_id};
 use super::pagination::PageInfo;
 use super::require;

@@ -142,6 +142,8 @@ impl Limits {
     }
 }
 
+impl super::engine::fast_lists::PlainFields for Limits {}
+
 /// How long each list can be (see [`crate::data::lists::longest`]); lists not in the map are
 /// priced by page size alone.
 pub type ListSizes = Arc<HashMap<List, u32>>;

@@ -3,18 +3,14 @@
 pub(crate) mod analysis;
 mod budget;
 mod connections;
+mod engine;
 mod enums;
-mod error_codes;
-mod fast_lists;
 mod heavy;
 mod history;
 mod ids;
 mod limits;
 mod loaders;
-mod measure;
 mod mutation;
-mod null_propagation;
-mod operation;
 mod pagination;
 mod query;
 mod subscription;
@@ -24,12 +20,14 @@ use std::sync::{Arc, LazyLock, RwLock};
 
 use async_graphql::{Schema, SchemaBuilder};
 
-pub use error_codes::add_codes;
-pub use fast_lists::ListResolution;
+use engine::{measure, null_propagation, operation};
+
+pub use engine::error_codes::add_codes;
+pub use engine::fast_lists::ListResolution;
+pub use engine::operation::Operation;
 pub use limits::{Limits, ListSizes};
 pub use loaders::RequestLoader;
 pub use mutation::Mutation;
-pub use operation::Operation;
 pub use query::Query;
 pub use subscription::Subscription;
 

@@ -155,9 +155,9 @@ macro_rules! connection {
         #[graphql(complex)]
         pub struct $connection {
             /// The items of this page, each with its cursor.
-            pub edges: $crate::graphql::fast_lists::PlainList<$edge>,
+            pub edges: $crate::graphql::engine::fast_lists::PlainList<$edge>,
             /// Where this page sits in the whole list.
-            pub page_info: $crate::graphql::fast_lists::Ordered<$crate::graphql::pagination::PageInfo>,
+            pub page_info: $crate::graphql::engine::fast_lists::Ordered<$crate::graphql::pagination::PageInfo>,
             #[graphql(skip)]
             pub total: $crate::graphql::pagination::Count,
         }
@@ -165,8 +165,8 @@ macro_rules! connection {
         #[async_graphql::ComplexObject]
         impl $connection {
             /// The items of this page, without cursors.
-            async fn nodes(&self) -> $crate::graphql::fast_lists::PlainList<$node> {
-                $crate::graphql::fast_lists::PlainList(
+            async fn nodes(&self) -> $crate::graphql::engine::fast_lists::PlainList<$node> {
+                $crate::graphql::engine::fast_lists::PlainList(
                     self.edges.0.iter().map(|edge| edge.node.0.clone()).collect(),
                 )
             }
@@ -183,7 +183,7 @@ macro_rules! connection {
         #[graphql(complex)]
         pub struct $edge {
             /// The item.
-            pub node: $crate::graphql::fast_lists::Ordered<$node>,
+            pub node: $crate::graphql::engine::fast_lists::Ordered<$node>,
             $($(#[doc = $field_doc])* pub $field: $field_ty,)*
             /// The item's sort key; encoded into a cursor only when a client asks for it.
             #[graphql(skip)]
@@ -198,13 +198,13 @@ macro_rules! connection {
             }
         }
 
-        impl $crate::graphql::fast_lists::PlainFields for $edge {
+        impl $crate::graphql::engine::fast_lists::PlainFields for $edge {
             fn plain_field(
                 &self,
                 ctx: &async_graphql::Context<'_>,
             ) -> Option<async_graphql::Value> {
                 match ctx.item.node.name.node.as_str() {
-                    "node" => $crate::graphql::fast_lists::plain_object(ctx, &self.node.0),
+                    "node" => $crate::graphql::engine::fast_lists::plain_object(ctx, &self.node.0),
                     "cursor" => Some(async_graphql::Value::String(
                         $crate::graphql::ids::encode_cursor(&self.key),
                     )),
@@ -218,17 +218,17 @@ macro_rules! connection {
             }
         }
 
-        impl $crate::graphql::fast_lists::PlainFields for $connection {}
+        impl $crate::graphql::engine::fast_lists::PlainFields for $connection {}
 
         impl $connection {
             pub fn new<M>(
                 page: $crate::data::Page<M>,
                 total: $crate::graphql::pagination::Count,
-            ) -> $crate::Result<$crate::graphql::fast_lists::Ordered<Self>>
+            ) -> $crate::Result<$crate::graphql::engine::fast_lists::Ordered<Self>>
             where
                 $node: From<std::sync::Arc<M>>,
             {
-                let page_info = $crate::graphql::fast_lists::Ordered(
+                let page_info = $crate::graphql::engine::fast_lists::Ordered(
                     $crate::graphql::pagination::PageInfo::of(&page, &total),
                 );
                 let edges = page
@@ -237,13 +237,13 @@ macro_rules! connection {
                     .map(|item| {
                         Ok($edge {
                             $($field: <$field_ty as $crate::graphql::pagination::EdgeField>::from_edge(&item.edge)?,)*
-                            node: $crate::graphql::fast_lists::Ordered($node::from(item.node)),
+                            node: $crate::graphql::engine::fast_lists::Ordered($node::from(item.node)),
                             key: item.key,
                         })
                     })
                     .collect::<$crate::Result<Vec<_>>>()?;
-                Ok($crate::graphql::fast_lists::Ordered($connection {
-                    edges: $crate::graphql::fast_lists::PlainList(edges),
+                Ok($crate::graphql::engine::fast_lists::Ordered($connection {
+                    edges: $crate::graphql::engine::fast_lists::PlainList(edges),
                     page_info,
                     total,
                 }))
@@ -261,4 +261,4 @@ pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {
         .collect()
 }
 
-impl super::fast_lists::PlainFields for PageInfo {}
+impl super::engine::fast_lists::PlainFields for PageInfo {}

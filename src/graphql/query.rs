@@ -8,8 +8,8 @@ use entity::{framework, language, role, skill, tool};
 use super::connections::{
     FrameworkConnection, LanguageConnection, RoleConnection, SkillConnection, ToolConnection,
 };
+use super::engine::fast_lists::Ordered;
 use super::enums::{ReuseLevel, SkillType, ToolCategory};
-use super::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::limits::{self, Limits};
 use super::pagination::{Count, page_args};
@@ -258,8 +258,8 @@ impl NodeQuery {
     }
 
     /// The limits this server applies to queries: page sizes, depth and cost.
-    async fn limits(&self, ctx: &Context<'_>) -> Limits {
-        limits::of(ctx)
+    async fn limits(&self, ctx: &Context<'_>) -> Ordered<Limits> {
+        Ordered(limits::of(ctx))
     }
 }
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::engine::fast_lists::{Ordered, PlainFields};
 use super::enums::NodeKind;
-use super::fast_lists::{Ordered, PlainFields};
 use super::history::time;
 use super::ids::{decode_id, encode_id};
 use super::types::{Node, node_by_id};

@@ -4,8 +4,8 @@
 //!
 //! async-graphql has an extension for this, but any registered extension wraps the resolution
 //! of every field of every request (a few percent of the server's time on large answers, see
-//! `graphql/error_codes.rs`), while this needs one look-up before a request runs; hence this
-//! small store of our own. Each replica keeps its own store; a client that meets a replica
+//! `graphql/engine/error_codes.rs`), while this needs one look-up before a request runs; hence
+//! this small store of our own. Each replica keeps its own store; a client that meets a replica
 //! which has not seen its document is told so and sends the document once more.
 
 use std::collections::{BTreeMap, HashMap};

@@ -3,19 +3,19 @@
 
 use async_graphql::{Context, Object};
 
-use crate::analysis::{Gap, GapItem};
+use crate::analysis::{self, Gap};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, NodeKind, Proficiency};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{Node, Role, node_by_id};
 
 use super::role_of;
 
 /// One need of a role, as a person meets it.
-pub struct GapEntry(pub(super) GapItem);
+pub struct GapItem(pub(super) analysis::GapItem);
 
 /// One need of a role (a skill, language, framework or tool), as a person meets it.
-#[Object(name = "GapItem")]
-impl GapEntry {
+#[Object]
+impl GapItem {
     /// The kind of node needed.
     async fn kind(&self) -> NodeKind {
         self.0.need.kind.into()
@@ -79,18 +79,18 @@ impl SkillGap {
     }
 
     /// The needs met, in the role's order (skills, languages, frameworks, tools).
-    async fn covered(&self) -> PlainList<GapEntry> {
-        PlainList(self.0.covered.iter().cloned().map(GapEntry).collect())
+    async fn covered(&self) -> PlainList<GapItem> {
+        PlainList(self.0.covered.iter().cloned().map(GapItem).collect())
     }
 
     /// The skills held below the level the role asks.
-    async fn below_level(&self) -> PlainList<GapEntry> {
-        PlainList(self.0.below_level.iter().cloned().map(GapEntry).collect())
+    async fn below_level(&self) -> PlainList<GapItem> {
+        PlainList(self.0.below_level.iter().cloned().map(GapItem).collect())
     }
 
     /// The needs not held at all.
-    async fn missing(&self) -> PlainList<GapEntry> {
-        PlainList(self.0.missing.iter().cloned().map(GapEntry).collect())
+    async fn missing(&self) -> PlainList<GapItem> {
+        PlainList(self.0.missing.iter().cloned().map(GapItem).collect())
     }
 
     /// The slugs of `have` that name no node.
@@ -99,5 +99,5 @@ impl SkillGap {
     }
 }
 
-impl PlainFields for GapEntry {}
+impl PlainFields for GapItem {}
 impl PlainFields for SkillGap {}

@@ -3,17 +3,17 @@
 
 use async_graphql::{Context, Object};
 
-use crate::analysis::Mention;
+use crate::analysis;
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::NodeKind;
-use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::types::{Node, node_by_id};
 
 /// A node found in a text.
-pub struct Found(pub(super) Mention);
+pub struct Mention(pub(super) analysis::Mention);
 
 /// A node found in a text, and where.
-#[Object(name = "Mention")]
-impl Found {
+#[Object]
+impl Mention {
     /// Where the mention starts, in UTF-16 code units: what JavaScript's
     /// `text.slice(start, end)` takes.
     async fn start(&self) -> usize {
@@ -53,4 +53,4 @@ impl Found {
     }
 }
 
-impl PlainFields for Found {}
+impl PlainFields for Mention {}

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_graphql::{Context, InputObject, Object};
 use entity::role;
 
+use super::engine::fast_lists::{Ordered, PlainList};
 use super::enums::{NodeKind, Proficiency};
-use super::fast_lists::{Ordered, PlainList};
 use super::heavy::HeavyWork;
 use super::limits::MOST_MENTIONS;
 use super::loaders::loader;
@@ -30,12 +30,12 @@ mod posting;
 mod related;
 mod search;
 
-use gap::{GapEntry, SkillGap};
-use mentions::Found;
-use path::Path;
+use gap::{GapItem, SkillGap};
+use mentions::Mention;
+use path::LearningPath;
 use posting::PostingAnalysis;
 pub use related::{RelatedRole, related_roles};
-use related::{RoleFit, related_role};
+use related::{RoleRecommendation, related_role};
 use search::SearchHit;
 
 /// Something a person has: a skill, language, framework or tool, by slug, at a level if
@@ -209,7 +209,7 @@ impl AnalysisQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The text, up to 1 MiB.")] text: String,
-    ) -> async_graphql::Result<PlainList<Found>> {
+    ) -> async_graphql::Result<PlainList<Mention>> {
         text_in_bounds(ctx, &text)?;
         let index = index(ctx).await?;
         let found = heavy(ctx, move || {
@@ -221,7 +221,7 @@ impl AnalysisQuery {
         })
         .await?;
         mentions_in_bounds(found.len())?;
-        Ok(PlainList(found.into_iter().map(Found).collect()))
+        Ok(PlainList(found.into_iter().map(Mention).collect()))
     }
 
     /// What a person in the role `from` lacks for the role `to`, for a career move: `from`'s
@@ -248,14 +248,14 @@ impl AnalysisQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
         #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
-    ) -> async_graphql::Result<PlainList<RoleFit>> {
+    ) -> async_graphql::Result<PlainList<RoleRecommendation>> {
         let have = haves(have)?;
         let first = roles_first(first)?;
         let index = index(ctx).await?;
         Ok(PlainList(
             analysis::recommend(&index, &have, first)
                 .into_iter()
-                .map(RoleFit)
+                .map(RoleRecommendation)
                 .collect(),
         ))
     }
@@ -268,13 +268,13 @@ impl AnalysisQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The role's slug, e.g. `backend-developer`.")] role: String,
         #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
-    ) -> async_graphql::Result<Option<Ordered<Path>>> {
+    ) -> async_graphql::Result<Option<Ordered<LearningPath>>> {
         let have = haves(have)?;
         if !is_slug(&role) {
             return Ok(None);
         }
         let index = index(ctx).await?;
-        Ok(analysis::learning_path(&index, &role, &have).map(|path| Ordered(Path(path))))
+        Ok(analysis::learning_path(&index, &role, &have).map(|path| Ordered(LearningPath(path))))
     }
 
     /// What a job posting asks (the nodes it mentions), which roles it is closest to, and

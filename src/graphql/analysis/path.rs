@@ -4,9 +4,9 @@
 use async_graphql::{Context, Object};
 use entity::skill;
 
-use crate::analysis::{LearningPath, Step};
+use crate::analysis::{self, Step};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, Proficiency};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::{NodeObject, Role, Skill, by_slug};
 
 use super::role_of;
@@ -65,11 +65,11 @@ impl LearningStep {
 }
 
 /// The skills to learn for a role, in an order to learn them.
-pub struct Path(pub(super) LearningPath);
+pub struct LearningPath(pub(super) analysis::LearningPath);
 
 /// The skills to learn for a role, each prerequisite before what needs it.
-#[Object(name = "LearningPath")]
-impl Path {
+#[Object]
+impl LearningPath {
     /// The role.
     async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
         role_of(ctx, &self.0.role).await
@@ -100,4 +100,4 @@ impl Path {
 }
 
 impl PlainFields for LearningStep {}
-impl PlainFields for Path {}
+impl PlainFields for LearningPath {}

@@ -4,9 +4,9 @@
 use async_graphql::Object;
 
 use crate::analysis::Posting;
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 
-use super::{Found, Path, RelatedRole, SkillGap};
+use super::{LearningPath, Mention, RelatedRole, SkillGap};
 
 /// What a job posting asks, which roles it is closest to, and what a person lacks for the
 /// closest.
@@ -19,8 +19,8 @@ pub struct PostingAnalysis {
 #[Object]
 impl PostingAnalysis {
     /// The nodes the text mentions, as `extractSkills` finds them.
-    async fn mentions(&self) -> PlainList<Found> {
-        PlainList(self.posting.mentions.iter().cloned().map(Found).collect())
+    async fn mentions(&self) -> PlainList<Mention> {
+        PlainList(self.posting.mentions.iter().cloned().map(Mention).collect())
     }
 
     /// The roles closest to the posting, closest first: the similarity of `Role.related`
@@ -38,8 +38,11 @@ impl PostingAnalysis {
 
     /// The order in which a person with `have` would learn what the closest role needs; null
     /// when no role shares anything with the posting.
-    async fn learning_path(&self) -> Option<Ordered<Path>> {
-        self.posting.path.clone().map(|path| Ordered(Path(path)))
+    async fn learning_path(&self) -> Option<Ordered<LearningPath>> {
+        self.posting
+            .path
+            .clone()
+            .map(|path| Ordered(LearningPath(path)))
     }
 }
 

@@ -4,17 +4,17 @@
 use async_graphql::{Context, Object};
 
 use crate::Result;
-use crate::analysis::{self, Fit, GapItem, Related};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
+use crate::analysis::{self, Fit, Related};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::types::Role;
 
-use super::{GapEntry, SkillGap, index, role_of, roles_first};
+use super::{GapItem, SkillGap, index, role_of, roles_first};
 
 /// A role near another, with the needs they share named.
 #[derive(Clone)]
 pub struct RelatedRole {
     pub(super) related: Related,
-    pub(super) shared: Vec<GapItem>,
+    pub(super) shared: Vec<analysis::GapItem>,
 }
 
 /// A role near another, by the needs they share.
@@ -33,8 +33,8 @@ impl RelatedRole {
     }
 
     /// The skills, languages, frameworks and tools both roles need, in the other role's order.
-    async fn shared(&self) -> PlainList<GapEntry> {
-        PlainList(self.shared.iter().cloned().map(GapEntry).collect())
+    async fn shared(&self) -> PlainList<GapItem> {
+        PlainList(self.shared.iter().cloned().map(GapItem).collect())
     }
 
     /// How many needs they share.
@@ -44,11 +44,11 @@ impl RelatedRole {
 }
 
 /// How a role fits a person.
-pub struct RoleFit(pub(super) Fit);
+pub struct RoleRecommendation(pub(super) Fit);
 
 /// A role ranked for a person by how much of it they already cover.
-#[Object(name = "RoleRecommendation")]
-impl RoleFit {
+#[Object]
+impl RoleRecommendation {
     /// The role.
     async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ordered<Role>>> {
         role_of(ctx, &self.0.gap.role).await
@@ -71,7 +71,7 @@ impl RoleFit {
 }
 
 impl PlainFields for RelatedRole {}
-impl PlainFields for RoleFit {}
+impl PlainFields for RoleRecommendation {}
 
 /// A related role with the names of what it shares.
 pub(super) fn related_role(index: &analysis::GraphIndex, related: Related) -> RelatedRole {
@@ -79,7 +79,7 @@ pub(super) fn related_role(index: &analysis::GraphIndex, related: Related) -> Re
         shared: related
             .shared
             .iter()
-            .map(|need| GapItem {
+            .map(|need| analysis::GapItem {
                 need: need.clone(),
                 name: index.name(need.kind, &need.slug),
                 held: None,

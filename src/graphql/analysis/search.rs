@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object};
 
 use crate::analysis::Hit;
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::{NodeKind, SearchMatch};
-use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::types::{Node, node_by_id};
 
 /// A node found by `search`.

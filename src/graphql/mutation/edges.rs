@@ -5,8 +5,8 @@ use entity::{framework, language, role, skill, tool};
 
 use crate::curation::edges::{EdgeKind, EdgeValues};
 use crate::data::model::Kind;
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::{Importance, Proficiency};
-use crate::graphql::fast_lists::{Ordered, PlainFields};
 use crate::graphql::require;
 use crate::graphql::types::{Framework, Language, Role, Skill, Tool};
 use crate::keys::Scope;

@@ -8,7 +8,7 @@
 use async_graphql::{Context, ID, MergedObject};
 use sea_orm::EntityTrait;
 
-use super::fast_lists::Ordered;
+use super::engine::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::types::{NodeObject, by_slug};
 use crate::curation::Curator;

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{framework, language, role, skill, tool};
 
 use crate::data::model::Kind;
-use crate::graphql::fast_lists::{Ordered, PlainFields};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::require;
 use crate::graphql::types::{Framework, Language, Role, Skill, Tool};
 use crate::keys::Scope;

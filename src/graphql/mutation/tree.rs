@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::skill;
 
 use crate::data::model::Kind;
-use crate::graphql::fast_lists::{Ordered, PlainFields};
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::require;
 use crate::graphql::types::Skill;
 use crate::keys::Scope;

@@ -1,20 +1,19 @@
 //! The GraphQL type `Framework`: a framework row, its language, and the roles that need it.
 
 use async_graphql::{Context, Object};
-use entity::{framework, language, role};
+use entity::{framework, language};
 
-use super::{Language, nested_connection};
+use super::{Language, nested_connections};
 use crate::Error;
-use crate::data::List;
 use crate::graphql::connections::FrameworkRoleConnection;
-use crate::graphql::fast_lists::Ordered;
+use crate::graphql::engine::fast_lists::Ordered;
 use crate::graphql::loaders::{ById, loader};
 
 /// A `framework` row, served as the GraphQL type `Framework`.
 pub type Framework = super::NodeObject<framework::Model>;
 
 /// A framework or library, such as Django or Ruby on Rails. Each belongs to one language.
-#[Object(name = "Framework")]
+#[Object]
 impl Framework {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<framework::Model> {
@@ -30,28 +29,17 @@ impl Framework {
         Ok(Ordered(Language::from(language)))
     }
 
-    /// The roles that use this framework, with importance, ordered by role slug.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::FrameworkRoles, first, child_complexity)"
-    )]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Ordered<FrameworkRoleConnection>> {
-        let (page, total) = nested_connection::<role::Entity>(
-            ctx,
-            List::FrameworkRoles,
-            self.0.id,
-            first,
-            after,
-            Vec::new(),
-        )
-        .await?;
-        Ok(FrameworkRoleConnection::new(page, total)?)
+    /// The nested connections (see `FrameworkConnections`).
+    #[graphql(flatten)]
+    async fn connections(&self) -> FrameworkConnections {
+        FrameworkConnections(self.0.id)
+    }
+}
+
+nested_connections! {
+    /// The roles of a framework, flattened into `Framework`.
+    FrameworkConnections {
+        /// The roles that use this framework, with importance, ordered by role slug.
+        roles(FrameworkRoles) -> FrameworkRoleConnection of role;
     }
 }

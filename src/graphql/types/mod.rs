@@ -22,7 +22,7 @@ use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Context, ID, Object, TypeName, Value};
 use sea_orm::EntityTrait;
 
-use super::fast_lists::PlainFields;
+use super::engine::fast_lists::PlainFields;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
@@ -91,6 +91,11 @@ impl<M: NodeText> NodeObject<M> {
         Ok(encode_id(M::KIND, self.0.slug()))
     }
 
+    /// The row's ID, which its nested connections read by (see [`nested_connections`]).
+    fn row_id(&self) -> i32 {
+        self.0.id()
+    }
+
     /// The shared fields, for a node type's `#[graphql(flatten)]` resolver.
     fn shared(&self) -> SharedFields<M> {
         SharedFields(self.0.clone())
@@ -144,7 +149,7 @@ impl<M: NodeText> SharedFields<M> {
 }
 
 /// The shared fields that copy a column (and the ID), answered without a future in lists (see
-/// [`crate::graphql::fast_lists`]); the same values as the resolvers above.
+/// [`crate::graphql::engine::fast_lists`]); the same values as the resolvers above.
 impl<M: NodeText> PlainFields for NodeObject<M>
 where
     NodeObject<M>: ContainerType,
@@ -160,6 +165,117 @@ where
         };
         Some(Value::String(text))
     }
+}
+
+/// Declares nested connections of a node type, each in one line that names its list once:
+/// `children(SkillChildren) -> SkillConnection of skill;` is the field `children`, priced for the
+/// complexity limit by the length of [`List::SkillChildren`], paged by `first` and `after`, and
+/// read from that list as a `SkillConnection` of `skill` rows. A connection may take filters,
+/// each an optional argument with its description, and the expression that makes them:
+/// `where importance: Importance = "…" => importance_filter(importance)`.
+///
+/// `Lists { … }` declares them as the fields of an object `Lists` holding the parent's row ID,
+/// which the node type's `#[Object]` impl flattens into its own fields where they stand in the
+/// schema (`#[graphql(flatten)] async fn connections(&self) -> Lists`); async-graphql copies
+/// the flattened fields, with their costs, into the node type and leaves `Lists` out of the
+/// schema, since no field returns it. `impl Language with shared fields of language { … }`
+/// declares instead the whole impl of a node type that has no other fields of its own (an
+/// `#[Object]` impl needs one field that is not flattened).
+///
+/// The macro writes the `#[Object]` impl itself: `#[Object]` does not expand macros inside its
+/// impl, and a cost expression must be written in the same expansion as the `#[Object]` that
+/// binds its `child_complexity`.
+macro_rules! nested_connections {
+    (
+        @object [$($doc:tt)*] $object:ident [$($first:tt)*] {
+            $(
+                $(#[doc = $field_doc:literal])*
+                $name:ident($list:ident) -> $connection:ident of $module:ident
+                $(where $($arg:ident: $arg_ty:ident = $arg_doc:literal),+ => $filters:expr)?;
+            )+
+        }
+    ) => {
+        $($doc)*
+        #[async_graphql::Object]
+        impl $object {
+            $($first)*
+
+            $(
+                $(#[doc = $field_doc])*
+                #[graphql(
+                    complexity = crate::graphql::limits::connection_cost(
+                        crate::data::List::$list,
+                        first,
+                        child_complexity,
+                    )
+                )]
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(
+                        desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
+                    )]
+                    first: Option<i32>,
+                    #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+                    $($(#[graphql(desc = $arg_doc)] $arg: Option<$arg_ty>,)+)?
+                ) -> async_graphql::Result<$crate::graphql::engine::fast_lists::Ordered<$connection>> {
+                    let filters: Vec<$crate::data::Filter> =
+                        $crate::graphql::types::nested_connections!(@filters $($filters)?);
+                    let (page, total) = $crate::graphql::types::nested_connection::<entity::$module::Entity>(
+                        ctx,
+                        $crate::data::List::$list,
+                        self.row_id(),
+                        first,
+                        after,
+                        filters,
+                    )
+                    .await?;
+                    Ok($connection::new(page, total)?)
+                }
+            )+
+        }
+    };
+    (@filters) => {
+        Vec::new()
+    };
+    (@filters $filters:expr) => {
+        $filters
+    };
+    (
+        $(#[doc = $doc:literal])*
+        impl $node:ident with shared fields of $model:ident { $($fields:tt)* }
+    ) => {
+        $crate::graphql::types::nested_connections!(@object [$(#[doc = $doc])*] $node [
+            #[graphql(flatten)]
+            async fn shared_fields(&self) -> $crate::graphql::types::SharedFields<entity::$model::Model> {
+                self.shared()
+            }
+        ] { $($fields)* });
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $lists:ident { $($fields:tt)* }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $lists(i32);
+
+        impl $lists {
+            fn row_id(&self) -> i32 {
+                self.0
+            }
+        }
+
+        $crate::graphql::types::nested_connections!(@object [] $lists [] { $($fields)* });
+    };
+}
+pub(crate) use nested_connections;
+
+/// The filter of a nested connection's `importance` argument.
+fn importance_filter(importance: Option<super::enums::Importance>) -> Vec<Filter> {
+    importance
+        .map(|i| Filter::Importance(i.into()))
+        .into_iter()
+        .collect()
 }
 
 /// Where an imported node came from, through the request's DataLoader (one statement per

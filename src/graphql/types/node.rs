@@ -24,13 +24,13 @@ macro_rules! node_interface {
             $($kind($kind),)*
         }
 
-        impl crate::graphql::fast_lists::PlainFields for Node {
+        impl crate::graphql::engine::fast_lists::PlainFields for Node {
             fn plain_field(
                 &self,
                 ctx: &async_graphql::Context<'_>,
             ) -> Option<async_graphql::Value> {
                 match self {
-                    $(Node::$kind(node) => crate::graphql::fast_lists::PlainFields::plain_field(node, ctx),)*
+                    $(Node::$kind(node) => crate::graphql::engine::fast_lists::PlainFields::plain_field(node, ctx),)*
                 }
             }
         }

@@ -2,29 +2,28 @@
 //! needs (each a connection whose edges say how much), its ESCO data and the roles related to it.
 
 use async_graphql::{Context, Object};
-use entity::{framework, language, role, role_external, skill, tool};
+use entity::{role, role_external};
 
-use super::{nested_connection, string_list};
-use crate::data::{Filter, List};
+use super::{importance_filter, nested_connections, string_list};
+use crate::data::Filter;
 use crate::graphql::connections::{
     RoleFrameworkConnection, RoleLanguageConnection, RoleSkillConnection, RoleToolConnection,
 };
 use crate::graphql::enums::{Importance, ToolCategory};
-use crate::graphql::fast_lists::Ordered;
 
 /// A `role` row, served as the GraphQL type `Role`.
 pub type Role = super::NodeObject<role::Model>;
 
-fn importance_filter(importance: Option<Importance>) -> Vec<Filter> {
-    importance
-        .map(|i| Filter::Importance(i.into()))
-        .into_iter()
-        .collect()
+/// The filters of `Role.tools`.
+fn tool_filters(importance: Option<Importance>, category: Option<ToolCategory>) -> Vec<Filter> {
+    let mut filters = importance_filter(importance);
+    filters.extend(category.map(|c| Filter::Category(c.into())));
+    filters
 }
 
 /// A job role, such as Backend Developer: what it does, and the skills, languages, frameworks
 /// and tools it needs.
-#[Object(name = "Role")]
+#[Object]
 impl Role {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<role::Model> {
@@ -64,120 +63,43 @@ impl Role {
         ctx: &Context<'_>,
         #[graphql(desc = "How many roles (0 to 100; 5 if not given).")] first: Option<i32>,
     ) -> async_graphql::Result<
-        crate::graphql::fast_lists::PlainList<crate::graphql::analysis::RelatedRole>,
+        crate::graphql::engine::fast_lists::PlainList<crate::graphql::analysis::RelatedRole>,
     > {
         Ok(crate::graphql::analysis::related_roles(ctx, &self.0.slug, first).await?)
     }
 
-    /// The skills the role needs, with importance and level, in the catalog's order (broad
-    /// areas first, each followed by its parts).
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleSkills, first, child_complexity)"
-    )]
-    async fn skills(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<Ordered<RoleSkillConnection>> {
-        let filters = importance_filter(importance);
-        let (page, total) = nested_connection::<skill::Entity>(
-            ctx,
-            List::RoleSkills,
-            self.0.id,
-            first,
-            after,
-            filters,
-        )
-        .await?;
-        Ok(RoleSkillConnection::new(page, total)?)
+    /// The nested connections (see `RoleConnections`).
+    #[graphql(flatten)]
+    async fn connections(&self) -> RoleConnections {
+        RoleConnections(self.0.id)
     }
+}
 
-    /// The programming languages the role uses, most important first.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleLanguages, first, child_complexity)"
-    )]
-    async fn languages(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<Ordered<RoleLanguageConnection>> {
-        let filters = importance_filter(importance);
-        let (page, total) = nested_connection::<language::Entity>(
-            ctx,
-            List::RoleLanguages,
-            self.0.id,
-            first,
-            after,
-            filters,
-        )
-        .await?;
-        Ok(RoleLanguageConnection::new(page, total)?)
-    }
+nested_connections! {
+    /// The skills, languages, frameworks and tools of a role, flattened into `Role`.
+    RoleConnections {
+        /// The skills the role needs, with importance and level, in the catalog's order (broad
+        /// areas first, each followed by its parts).
+        skills(RoleSkills) -> RoleSkillConnection of skill
+            where importance: Importance = "Only the items of this importance."
+            => importance_filter(importance);
 
-    /// The frameworks the role uses, in the catalog's order.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleFrameworks, first, child_complexity)"
-    )]
-    async fn frameworks(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-    ) -> async_graphql::Result<Ordered<RoleFrameworkConnection>> {
-        let filters = importance_filter(importance);
-        let (page, total) = nested_connection::<framework::Entity>(
-            ctx,
-            List::RoleFrameworks,
-            self.0.id,
-            first,
-            after,
-            filters,
-        )
-        .await?;
-        Ok(RoleFrameworkConnection::new(page, total)?)
-    }
+        /// The programming languages the role uses, most important first.
+        languages(RoleLanguages) -> RoleLanguageConnection of language
+            where importance: Importance = "Only the items of this importance."
+            => importance_filter(importance);
 
-    /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
-    /// catalog's order.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::RoleTools, first, child_complexity)"
-    )]
-    async fn tools(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Only the items of this importance.")] importance: Option<Importance>,
-        #[graphql(desc = "Only the tools of this category.")] category: Option<ToolCategory>,
-    ) -> async_graphql::Result<Ordered<RoleToolConnection>> {
-        let mut filters = importance_filter(importance);
-        filters.extend(category.map(|c| Filter::Category(c.into())));
-        let (page, total) = nested_connection::<tool::Entity>(
-            ctx,
-            List::RoleTools,
-            self.0.id,
-            first,
-            after,
-            filters,
-        )
-        .await?;
-        Ok(RoleToolConnection::new(page, total)?)
+        /// The frameworks the role uses, in the catalog's order.
+        frameworks(RoleFrameworks) -> RoleFrameworkConnection of framework
+            where importance: Importance = "Only the items of this importance."
+            => importance_filter(importance);
+
+        /// The tools the role uses (databases, cloud platforms, web servers, ...), in the
+        /// catalog's order.
+        tools(RoleTools) -> RoleToolConnection of tool
+            where
+                importance: Importance = "Only the items of this importance.",
+                category: ToolCategory = "Only the tools of this category."
+            => tool_filters(importance, category);
     }
 }

@@ -2,17 +2,17 @@
 //! descendants), its prerequisites, the languages and tools it uses and the roles that need it.
 
 use async_graphql::{Context, Object, SimpleObject};
-use entity::{language, role, skill, skill_external, tool};
+use entity::{skill, skill_external};
 use std::collections::HashMap;
 
-use super::{load_page, nested_connection};
+use super::{importance_filter, load_page, nested_connections};
 use crate::Error;
-use crate::data::{Filter, List, PageArgs};
+use crate::data::{List, PageArgs};
 use crate::graphql::connections::{
     LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
 };
+use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, ReuseLevel, SkillType};
-use crate::graphql::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::limits;
 use crate::graphql::loaders::{ById, SubtreeRequest, loader};
 use crate::graphql::pagination::nodes_of;
@@ -36,7 +36,7 @@ impl PlainFields for SkillTreeEntry {}
 /// An ability or area of knowledge, such as Database Management or Query Optimization.
 /// Skills form a tree (`parent`, `children`, `descendants`) and a learning order
 /// (`prerequisites`).
-#[Object(name = "Skill")]
+#[Object]
 impl Skill {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<skill::Model> {
@@ -84,29 +84,10 @@ impl Skill {
         Ok(parent.map(|parent| Ordered(Skill::from(parent))))
     }
 
-    /// The skills directly under this one, in learning order.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillChildren, first, child_complexity)"
-    )]
-    async fn children(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Ordered<SkillConnection>> {
-        let (page, total) = nested_connection::<skill::Entity>(
-            ctx,
-            List::SkillChildren,
-            self.0.id,
-            first,
-            after,
-            Vec::new(),
-        )
-        .await?;
-        Ok(SkillConnection::new(page, total)?)
+    /// The skills directly under this one (see `SkillChildren`).
+    #[graphql(flatten)]
+    async fn children_connection(&self) -> SkillChildren {
+        SkillChildren(self.0.id)
     }
 
     /// The whole subtree under this skill in one call, in pre-order: each skill is followed by
@@ -167,84 +148,33 @@ impl Skill {
         Ok(PlainList(nodes_of(page)))
     }
 
-    /// The programming languages this skill is practised in, in the catalog's order.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillLanguages, first, child_complexity)"
-    )]
-    async fn languages(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Ordered<LanguageConnection>> {
-        let (page, total) = nested_connection::<language::Entity>(
-            ctx,
-            List::SkillLanguages,
-            self.0.id,
-            first,
-            after,
-            Vec::new(),
-        )
-        .await?;
-        Ok(LanguageConnection::new(page, total)?)
+    /// The other nested connections (see `SkillConnections`).
+    #[graphql(flatten)]
+    async fn connections(&self) -> SkillConnections {
+        SkillConnections(self.0.id)
     }
+}
 
-    /// The tools this skill is practised with, in the catalog's order.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillTools, first, child_complexity)"
-    )]
-    async fn tools(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Ordered<ToolConnection>> {
-        let (page, total) = nested_connection::<tool::Entity>(
-            ctx,
-            List::SkillTools,
-            self.0.id,
-            first,
-            after,
-            Vec::new(),
-        )
-        .await?;
-        Ok(ToolConnection::new(page, total)?)
+nested_connections! {
+    /// The connection of a skill's children, flattened into `Skill`.
+    SkillChildren {
+        /// The skills directly under this one, in learning order.
+        children(SkillChildren) -> SkillConnection of skill;
     }
+}
 
-    /// The roles that need this skill, with importance and level, ordered by role slug.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::SkillRoles, first, child_complexity)"
-    )]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Only the roles that need the skill with this importance.")]
-        importance: Option<Importance>,
-    ) -> async_graphql::Result<Ordered<SkillRoleConnection>> {
-        let filters = importance
-            .map(|i| Filter::Importance(i.into()))
-            .into_iter()
-            .collect();
-        let (page, total) = nested_connection::<role::Entity>(
-            ctx,
-            List::SkillRoles,
-            self.0.id,
-            first,
-            after,
-            filters,
-        )
-        .await?;
-        Ok(SkillRoleConnection::new(page, total)?)
+nested_connections! {
+    /// The languages, tools and roles of a skill, flattened into `Skill`.
+    SkillConnections {
+        /// The programming languages this skill is practised in, in the catalog's order.
+        languages(SkillLanguages) -> LanguageConnection of language;
+
+        /// The tools this skill is practised with, in the catalog's order.
+        tools(SkillTools) -> ToolConnection of tool;
+
+        /// The roles that need this skill, with importance and level, ordered by role slug.
+        roles(SkillRoles) -> SkillRoleConnection of role
+            where importance: Importance = "Only the roles that need the skill with this importance."
+            => importance_filter(importance);
     }
 }

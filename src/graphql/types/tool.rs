@@ -1,20 +1,18 @@
 //! The GraphQL type `Tool`: a tool row and the roles that need it.
 
-use async_graphql::{Context, Object};
-use entity::{role, tool};
+use async_graphql::Object;
+use entity::tool;
 
-use super::nested_connection;
-use crate::data::List;
+use super::nested_connections;
 use crate::graphql::connections::ToolRoleConnection;
 use crate::graphql::enums::ToolCategory;
-use crate::graphql::fast_lists::Ordered;
 
 /// A `tool` row, served as the GraphQL type `Tool`.
 pub type Tool = super::NodeObject<tool::Model>;
 
 /// Any other technology a role uses: a database, cloud platform, web server, version control
 /// system, container tool, ...
-#[Object(name = "Tool")]
+#[Object]
 impl Tool {
     #[graphql(flatten)]
     async fn shared_fields(&self) -> super::SharedFields<tool::Model> {
@@ -26,28 +24,17 @@ impl Tool {
         self.0.category.into()
     }
 
-    /// The roles that use this tool, with importance, ordered by role slug.
-    #[graphql(
-        complexity = "crate::graphql::limits::connection_cost(crate::data::List::ToolRoles, first, child_complexity)"
-    )]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Ordered<ToolRoleConnection>> {
-        let (page, total) = nested_connection::<role::Entity>(
-            ctx,
-            List::ToolRoles,
-            self.0.id,
-            first,
-            after,
-            Vec::new(),
-        )
-        .await?;
-        Ok(ToolRoleConnection::new(page, total)?)
+    /// The nested connections (see `ToolConnections`).
+    #[graphql(flatten)]
+    async fn connections(&self) -> ToolConnections {
+        ToolConnections(self.0.id)
+    }
+}
+
+nested_connections! {
+    /// The roles of a tool, flattened into `Tool`.
+    ToolConnections {
+        /// The roles that use this tool, with importance, ordered by role slug.
+        roles(ToolRoles) -> ToolRoleConnection of role;
     }
 }

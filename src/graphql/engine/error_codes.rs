@@ -18,7 +18,7 @@ pub const QUERY_TOO_DEEP: &str = "QUERY_TOO_DEEP";
 /// The document's cost exceeds the complexity limit.
 pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 /// The document is longer, or expands to more selections, aliases or directives, than the
-/// limits allow (see `budget.rs`).
+/// limits allow (see `graphql/budget.rs`).
 pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
 /// A value the client supplied cannot be used.
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";

@@ -12,8 +12,8 @@ use async_graphql::{Response, ServerError, ValidationResult, Variables};
 use super::error_codes::{
     QUERY_TOO_COMPLEX, QUERY_TOO_DEEP, TOO_COMPLEX_MESSAGE, TOO_DEEP_MESSAGE,
 };
-use super::limits::{self, Limits, ListSizes};
-use super::{AppSchema, schema_builder};
+use crate::graphql::limits::{self, Limits, ListSizes};
+use crate::graphql::{AppSchema, schema_builder};
 
 /// Where the measuring extension leaves what it measured: `(cost, depth)`.
 #[derive(Clone, Default)]

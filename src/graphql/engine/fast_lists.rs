@@ -34,6 +34,18 @@ use async_graphql::{
 };
 
 /// An object type some of whose fields can be answered at once.
+///
+/// The rule: every output object (and interface) of the schema, the roots excepted, is served
+/// through [`Ordered`] or [`PlainList`], so that its fields come in the query's order and its
+/// plain fields without a future each; most types implement this trait with no method of
+/// their own (`impl PlainFields for SkillGap {}`), for [`Ordered`] and [`PlainList`] to accept
+/// them. How it is enforced: the compiler refuses `Ordered<T>` and `PlainList<T>` for a `T`
+/// without this trait, and the test `every_output_object_is_served_ordered` (below) builds
+/// the served schema's types and counts, for each object and interface type, the fields that
+/// return it and the fields that return it through [`Ordered`] or [`PlainList`] (whose type
+/// info counts itself while the test builds); a resolver or a field returning a bare object
+/// type (`-> SkillGap`, `Option<Role>`, `Vec<Node>`) makes the two differ, and the test names
+/// the type. A type that cannot be wrapped never reaches the schema unwrapped unnoticed.
 pub trait PlainFields: ContainerType {
     /// The value of the field `ctx` points at, when it needs no waiting and cannot fail;
     /// `None` (the default) sends the field through the type's generated resolver.
@@ -158,6 +170,8 @@ impl<T: OutputType + PlainFields> OutputType for PlainList<T> {
     }
 
     fn create_type_info(registry: &mut Registry) -> String {
+        #[cfg(test)]
+        tests::count_served::<T>();
         Vec::<T>::create_type_info(registry)
     }
 
@@ -226,6 +240,8 @@ impl<T: OutputType + PlainFields> OutputType for Ordered<T> {
     }
 
     fn create_type_info(registry: &mut Registry) -> String {
+        #[cfg(test)]
+        tests::count_served::<T>();
         T::create_type_info(registry)
     }
 
@@ -249,5 +265,94 @@ impl<T: OutputType + PlainFields> OutputType for Ordered<T> {
 impl<T: Clone> Clone for Ordered<T> {
     fn clone(&self) -> Self {
         Ordered(self.0.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    use async_graphql::OutputType;
+    use async_graphql::registry::{MetaType, MetaTypeName, Registry};
+
+    use crate::graphql::{Mutation, Query, Subscription};
+
+    thread_local! {
+        /// How many fields return each type through `Ordered` or `PlainList`, counted as the
+        /// schema's type info is built on this thread.
+        static SERVED: RefCell<BTreeMap<String, usize>> = const { RefCell::new(BTreeMap::new()) };
+    }
+
+    /// Counts one field that returns `T` through `Ordered` or `PlainList`.
+    pub(super) fn count_served<T: OutputType>() {
+        SERVED.with(|served| {
+            *served
+                .borrow_mut()
+                .entry(T::type_name().into_owned())
+                .or_default() += 1
+        });
+    }
+
+    /// The served schema's types: those the roots reach, as `Schema::finish` keeps them.
+    fn served_types() -> Registry {
+        let mut registry = Registry::default();
+        Query::create_type_info(&mut registry);
+        Mutation::create_type_info(&mut registry);
+        <Subscription as async_graphql::SubscriptionType>::create_type_info(&mut registry);
+        registry.query_type = "Query".to_owned();
+        registry.mutation_type = Some("Mutation".to_owned());
+        registry.subscription_type = Some("Subscription".to_owned());
+        registry.remove_unused_types();
+        registry
+    }
+
+    #[test]
+    fn every_output_object_is_served_ordered() {
+        SERVED.with(|served| served.borrow_mut().clear());
+        let registry = served_types();
+        let served = SERVED.with(|served| served.borrow().clone());
+        let is_object = |name: &str| {
+            !name.starts_with("__")
+                && !["Query", "Mutation", "Subscription"].contains(&name)
+                && matches!(
+                    registry.types.get(name),
+                    Some(MetaType::Object { .. } | MetaType::Interface { .. })
+                )
+        };
+        // Every field of the schema that returns an object or an interface, by that type.
+        let mut returned: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (parent, ty) in &registry.types {
+            let fields = match ty {
+                MetaType::Object { fields, .. } => fields,
+                _ => continue,
+            };
+            for field in fields.values() {
+                let target = MetaTypeName::concrete_typename(&field.ty);
+                if is_object(target) {
+                    returned
+                        .entry(target)
+                        .or_default()
+                        .push(format!("{parent}.{}", field.name));
+                }
+            }
+        }
+        assert!(
+            returned.len() > 40,
+            "the schema's object types: {returned:?}"
+        );
+        let unordered: Vec<String> = returned
+            .iter()
+            .filter(|(ty, fields)| served.get(**ty).copied().unwrap_or(0) != fields.len())
+            .map(|(ty, fields)| {
+                let wrapped = served.get(*ty).copied().unwrap_or(0);
+                format!("{ty}: {} fields return it ({fields:?}), {wrapped} through Ordered or PlainList", fields.len())
+            })
+            .collect();
+        assert!(
+            unordered.is_empty(),
+            "output types served without Ordered or PlainList:\n{}",
+            unordered.join("\n")
+        );
     }
 }

@@ -18,8 +18,8 @@ use async_graphql::parser::types::{
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Name, OutputType, PathSegment, Positioned, Response, Value};
 
-use super::mutation::Mutation;
-use super::query::Query;
+use crate::graphql::mutation::Mutation;
+use crate::graphql::query::Query;
 
 /// The schema's output types, as the specification's type rules need them.
 static TYPES: LazyLock<Registry> = LazyLock::new(|| {
