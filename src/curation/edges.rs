@@ -10,8 +10,7 @@ use super::places::Siblings;
 use super::{Committed, Curator, serial};
 use crate::data::cycles::{edge_cycle, tree_cycle};
 use crate::data::sql::Sql;
-pub use crate::graph::EdgeKind;
-use crate::graph::{Datum, EdgeSpec, Kind};
+use crate::graph::{Datum, EdgeKind, EdgeSpec, Kind};
 use crate::keys::Principal;
 use crate::{Error, Result};
 

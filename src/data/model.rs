@@ -3,8 +3,7 @@
 
 use sea_orm::Value;
 
-pub use crate::graph::Kind;
-pub(crate) use crate::graph::for_each_node_kind;
+use crate::graph::for_each_node_kind;
 
 /// The fields every node table has; lets one generic query serve all five kinds.
 pub trait NodeModel {

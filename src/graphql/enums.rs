@@ -59,7 +59,7 @@ pub enum ToolCategory {
 
 /// The kinds of node.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[graphql(remote = "crate::data::model::Kind")]
+#[graphql(remote = "crate::graph::Kind")]
 pub enum NodeKind {
     /// A job role.
     Role,

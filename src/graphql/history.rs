@@ -10,7 +10,7 @@ use super::ids::{decode_id, encode_id};
 use super::pagination::PageInfo;
 use super::require;
 use crate::curation::log::{self, Selection};
-use crate::data::model::Kind;
+use crate::graph::Kind;
 use crate::keys::Scope;
 use crate::{Error, Result};
 

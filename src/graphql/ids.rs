@@ -8,8 +8,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-pub use crate::data::model::Kind;
 use crate::data::{List, SortKey};
+pub use crate::graph::Kind;
 use crate::{Error, Result};
 
 fn decode_text(text: &str) -> Option<String> {

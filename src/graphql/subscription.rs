@@ -15,7 +15,7 @@ use super::history::time;
 use super::ids::{decode_id, encode_id};
 use super::types::{Node, node_by_id};
 use crate::curation::{ChangeEvent, Curator};
-use crate::data::model::Kind;
+use crate::graph::Kind;
 
 /// A committed change, as a subscriber receives it.
 pub struct CatalogChange(Arc<ChangeEvent>);

@@ -1,5 +1,5 @@
 //! The items of lists (nodes and edges) answer their plain fields without async-graphql's
-//! per-field futures (`src/graphql/fast_lists.rs`). These tests hold that path to what a client
+//! per-field futures (`src/graphql/engine/fast_lists.rs`). These tests hold that path to what a client
 //! expects: the query's field order, aliases, `__typename`, fragments, and errors in a nested
 //! field reported at the right path.
 

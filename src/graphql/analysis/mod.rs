@@ -340,7 +340,7 @@ impl AnalysisQuery {
             )
             .into());
         }
-        let kinds: Vec<crate::data::model::Kind> = kinds
+        let kinds: Vec<crate::graph::Kind> = kinds
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)

@@ -3,8 +3,9 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{framework, language, role, skill, tool};
 
-use crate::curation::edges::{EdgeKind, EdgeValues};
-use crate::data::model::Kind;
+use crate::curation::edges::EdgeValues;
+use crate::graph::EdgeKind;
+use crate::graph::Kind;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::{Importance, Proficiency};
 use crate::graphql::require;

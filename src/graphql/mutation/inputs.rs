@@ -6,7 +6,7 @@ use async_graphql::{ID, InputObject};
 use crate::Result;
 use crate::curation::fields::Draft;
 use crate::curation::nodes::Placement;
-use crate::data::model::Kind;
+use crate::graph::Kind;
 use crate::graphql::enums::ToolCategory;
 
 use super::slug_of;

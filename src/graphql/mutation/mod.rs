@@ -12,7 +12,8 @@ use super::engine::fast_lists::Ordered;
 use super::ids::decode_id;
 use super::types::{NodeObject, by_slug};
 use crate::curation::Curator;
-use crate::data::model::{Kind, NodeModel};
+use crate::data::model::NodeModel;
+use crate::graph::Kind;
 use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 

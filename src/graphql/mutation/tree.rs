@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::skill;
 
-use crate::data::model::Kind;
+use crate::graph::Kind;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::require;
 use crate::graphql::types::Skill;

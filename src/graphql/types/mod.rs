@@ -26,8 +26,9 @@ use super::engine::fast_lists::PlainFields;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
-use crate::data::model::{NodeModel, for_each_node_kind};
+use crate::data::model::NodeModel;
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
+use crate::graph::for_each_node_kind;
 use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Interface};
 
 use super::{Framework, Language, Role, Skill, Tool, by_slug};
 use crate::Result;
-use crate::data::model::for_each_node_kind;
+use crate::graph::for_each_node_kind;
 use crate::graphql::ids::Kind;
 
 /// Declares the `Node` interface over every kind of node, and the lookup of a node by its
