@@ -31,12 +31,12 @@ pub struct GraphIndex {
 }
 
 /// A node by kind and slug.
-type NodeKey<'a> = (Kind, &'a str);
+type NodeAt<'a> = (Kind, &'a str);
 
 /// How many edges each node has, by kind and slug: every edge of the table's kinds, a skill's
 /// parent and a framework's language, each counted at both ends.
 fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
-    let mut edges: Vec<(NodeKey, NodeKey)> = Vec::new();
+    let mut edges: Vec<(NodeAt, NodeAt)> = Vec::new();
     for edge in EdgeKind::ALL {
         let spec = edge.spec();
         edges.extend(

@@ -295,7 +295,7 @@ impl SearchIndex {
         let allowed =
             |node: u32| kinds.is_empty() || kinds.contains(&self.nodes[node as usize].kind);
         let chars: Vec<char> = query.chars().collect();
-        let mut found = Found::new(chars.len());
+        let mut found = Candidates::new(chars.len());
 
         // 1. The slug or the name.
         for &(label, node) in self.exact.get(&query).into_iter().flatten() {
@@ -442,20 +442,20 @@ fn kind_rank(kind: Kind) -> usize {
 }
 
 /// `(matched by, distance, not the whole label, label rank)`: a candidate's place.
-type SortKey = (MatchedBy, u8, bool, u32);
+type CandidateKey = (MatchedBy, u8, bool, u32);
 
 /// The candidates so far: each with its sort key.
-struct Found {
+struct Candidates {
     query_chars: usize,
     /// `(matched by, distance, not the whole label, label rank)`, the label (`u32::MAX`: the
     /// slug) and the node.
-    candidates: Vec<(SortKey, u32, u32)>,
+    candidates: Vec<(CandidateKey, u32, u32)>,
     nodes: HashSet<u32>,
 }
 
-impl Found {
+impl Candidates {
     fn new(query_chars: usize) -> Self {
-        Found {
+        Candidates {
             query_chars,
             candidates: Vec::new(),
             nodes: HashSet::new(),
