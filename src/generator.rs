@@ -219,6 +219,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         description: Set(format!("Synthetic language number {}.", i + 1)),
         aliases: Set(json(&[format!("lang{}", i + 1)])),
         version: Set(1),
+        ..Default::default()
     });
     bulk::insert_all(txn, languages.collect()).await?;
 
@@ -230,6 +231,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         aliases: Set(json(&[])),
         language_id: Set(id(i % size.languages)),
         version: Set(1),
+        ..Default::default()
     });
     bulk::insert_all(txn, frameworks.collect()).await?;
 
@@ -242,6 +244,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         aliases: Set(json(&[])),
         category: Set(categories[i % categories.len()]),
         version: Set(1),
+        ..Default::default()
     });
     bulk::insert_all(txn, tools.collect()).await?;
 
@@ -258,6 +261,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
             parent_id: Set(parent_id),
             position: Set(position),
             version: Set(1),
+            ..Default::default()
         });
     bulk::insert_all(txn, skills.collect()).await?;
 
@@ -270,6 +274,7 @@ async fn write_nodes(txn: &DatabaseTransaction, size: &GraphSize) -> Result<()> 
         responsibilities: Set(json(&["Build things".to_owned(), "Run things".to_owned()])),
         domains: Set(json(&["synthetic".to_owned()])),
         version: Set(1),
+        ..Default::default()
     });
     bulk::insert_all(txn, roles.collect()).await?;
     Ok(())

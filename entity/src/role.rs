@@ -24,6 +24,12 @@ pub struct Model {
     pub domains: String,
     /// Grows by one with every change to the node or its edges (optimistic concurrency).
     pub version: i32,
+    /// When the node was deprecated, in milliseconds since the Unix epoch; `None` while it is
+    /// active. A deprecated node keeps its slug and ID and is found by both.
+    pub deprecated_at: Option<i64>,
+    /// Why it was deprecated, for the people who still use it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub deprecation_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

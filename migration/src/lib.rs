@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_catalog;
 mod m20261123_000001_curation;
 mod m20261124_000001_esco;
+mod m20261202_000001_lifecycle;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_catalog::Migration),
             Box::new(m20261123_000001_curation::Migration),
             Box::new(m20261124_000001_esco::Migration),
+            Box::new(m20261202_000001_lifecycle::Migration),
         ]
     }
 }

@@ -42,6 +42,49 @@ pub struct Gap {
     pub missing: Vec<GapItem>,
     /// Slugs in `have` that name no node.
     pub unknown: Vec<String>,
+    /// The entries of `have` that named deprecated nodes, followed to their replacements.
+    pub followed: Vec<Followed>,
+}
+
+/// A `have` entry that named a deprecated node, and the replacements it counts as instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Followed {
+    pub slug: String,
+    /// Empty when nothing replaces the node: the entry then counts for nothing.
+    pub replaced_by: Vec<String>,
+}
+
+/// `have` with each entry that names a deprecated node replaced by its replacements, at the
+/// entry's level (a person who knows a skill knows what replaced it as far as the answers
+/// can tell), and what was followed. An entry already held is not repeated.
+pub fn follow(index: &GraphIndex, have: &[Have]) -> (Vec<Have>, Vec<Followed>) {
+    if index.deprecated.is_empty() {
+        return (have.to_vec(), Vec::new());
+    }
+    let mut followed = Vec::new();
+    let mut out: Vec<Have> = Vec::with_capacity(have.len());
+    let named: std::collections::HashSet<&str> = have.iter().map(|h| h.slug.as_str()).collect();
+    for entry in have {
+        match index.deprecated_by_slug(&entry.slug) {
+            Some(replacements) => {
+                followed.push(Followed {
+                    slug: entry.slug.clone(),
+                    replaced_by: replacements.to_vec(),
+                });
+                out.extend(
+                    replacements
+                        .iter()
+                        .filter(|slug| !named.contains(slug.as_str()))
+                        .map(|slug| Have {
+                            slug: slug.clone(),
+                            level: entry.level,
+                        }),
+                );
+            }
+            None => out.push(entry.clone()),
+        }
+    }
+    (out, followed)
 }
 
 pub fn rank(level: Proficiency) -> u8 {
@@ -68,6 +111,7 @@ pub(super) fn credit(need: &Need, held: Option<Option<Proficiency>>) -> f64 {
 /// The gap of a person who has `have` against the role `role`; `None` if there is no such role.
 pub fn skill_gap(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Gap> {
     let needs = index.roles.get(role)?;
+    let (have, followed) = follow(index, have);
     let held: HashMap<&str, Option<Proficiency>> = have
         .iter()
         .map(|have| (have.slug.as_str(), have.level))
@@ -83,6 +127,7 @@ pub fn skill_gap(index: &GraphIndex, role: &str, have: &[Have]) -> Option<Gap> {
             .filter(|have| !index.knows(&have.slug))
             .map(|have| have.slug.clone())
             .collect(),
+        followed,
     };
     let (mut earned, mut total) = (0.0, 0.0);
     for need in &needs.needs {

@@ -28,6 +28,13 @@ pub struct GraphIndex {
     pub search: SearchIndex,
     /// The roles' needs, inverted: which roles need each node.
     pub postings: RolesByNeed,
+    /// The deprecated nodes, by kind and slug, with their replacements' slugs in order. The
+    /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
+    /// need of a deprecated node is a need of its replacements.
+    pub deprecated: HashMap<(Kind, String), Vec<String>>,
+    /// Ranked search over every node, deprecated ones too (`includeDeprecated`); `None` when
+    /// no node is deprecated, since `search` then holds them all.
+    pub search_all: Option<SearchIndex>,
 }
 
 /// A node by kind and slug.
@@ -37,7 +44,7 @@ type NodeAt<'a> = (Kind, &'a str);
 /// parent and a framework's language, each counted at both ends.
 fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
     let mut edges: Vec<(NodeAt, NodeAt)> = Vec::new();
-    for edge in EdgeKind::ALL {
+    for edge in EdgeKind::ALL.iter().filter(|edge| !edge.spec().replaces) {
         let spec = edge.spec();
         edges.extend(
             catalog
@@ -64,16 +71,20 @@ fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
     degrees
 }
 
-/// Every node's name and aliases: `(kind, slug, label, is the name)`.
-fn labels(catalog: &Catalog) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
-    catalog.nodes().flat_map(|node| {
-        let (kind, slug) = (node.kind, node.slug);
-        std::iter::once((kind, slug, node.name, true)).chain(
-            node.aliases
-                .iter()
-                .map(move |alias| (kind, slug, alias.as_str(), false)),
-        )
-    })
+/// The name and aliases of every node (`all`) or every active node: `(kind, slug, label, is
+/// the name)`.
+fn labels(catalog: &Catalog, all: bool) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
+    catalog
+        .nodes()
+        .filter(move |node| all || !node.deprecated)
+        .flat_map(|node| {
+            let (kind, slug) = (node.kind, node.slug);
+            std::iter::once((kind, slug, node.name, true)).chain(
+                node.aliases
+                    .iter()
+                    .map(move |alias| (kind, slug, alias.as_str(), false)),
+            )
+        })
 }
 
 impl GraphIndex {
@@ -86,14 +97,31 @@ impl GraphIndex {
             index
                 .names
                 .insert((node.kind, node.slug.to_owned()), node.name.to_owned());
+            if node.deprecated {
+                index
+                    .deprecated
+                    .insert((node.kind, node.slug.to_owned()), node.replaced_by.to_vec());
+            }
         }
         for (rank, skill) in catalog.skills.iter().enumerate() {
             index.skill_rank.insert(skill.slug.clone(), rank);
-            index
-                .prerequisites
-                .insert(skill.slug.clone(), skill.prerequisites.clone());
+            if skill.deprecated.is_none() {
+                let prerequisites = skill
+                    .prerequisites
+                    .iter()
+                    .flat_map(|slug| index.active(Kind::Skill, slug))
+                    .filter(|slug| *slug != skill.slug)
+                    .collect::<Vec<_>>();
+                index
+                    .prerequisites
+                    .insert(skill.slug.clone(), distinct(prerequisites));
+            }
         }
-        for role in &catalog.roles {
+        for role in catalog
+            .roles
+            .iter()
+            .filter(|role| role.deprecated.is_none())
+        {
             index.roles.insert(
                 role.slug.clone(),
                 RoleNeeds {
@@ -110,27 +138,49 @@ impl GraphIndex {
                 continue;
             }
             for e in catalog.edges(*edge) {
+                let targets = index.active(spec.target.kind, e.target);
                 let (Some(role), Some(importance)) =
                     (index.roles.get_mut(e.owner), e.data.importance)
                 else {
                     continue;
                 };
-                role.needs.push(Need {
-                    kind: spec.target.kind,
-                    slug: e.target.to_owned(),
-                    importance,
-                    level: e.data.level,
-                });
+                for slug in targets {
+                    let kind = spec.target.kind;
+                    if !role.needs.iter().any(|n| n.kind == kind && n.slug == slug) {
+                        role.needs.push(Need {
+                            kind,
+                            slug,
+                            importance,
+                            level: e.data.level,
+                        });
+                    }
+                }
             }
         }
         index.postings = RolesByNeed::new(&index.roles);
-        index.vocabulary = Some(Vocabulary::new(labels(catalog))?);
+        index.vocabulary = Some(Vocabulary::new(labels(catalog, false))?);
         let degrees = degrees(catalog);
-        index.search = SearchIndex::new(labels(catalog).map(|(kind, slug, label, is_name)| {
-            let degree = degrees.get(&(kind, slug)).copied().unwrap_or_default();
-            (kind, slug, label, is_name, degree)
-        }));
+        let search = |all: bool| {
+            SearchIndex::new(labels(catalog, all).map(|(kind, slug, label, is_name)| {
+                let degree = degrees.get(&(kind, slug)).copied().unwrap_or_default();
+                (kind, slug, label, is_name, degree)
+            }))
+        };
+        index.search = search(false);
+        if !index.deprecated.is_empty() {
+            index.search_all = Some(search(true));
+        }
         Ok(index)
+    }
+
+    /// What stands for the node `slug` of `kind` in answers: itself while it is active, its
+    /// replacements once it is deprecated (none when nothing replaces it). Replacements are
+    /// active, so one step is enough.
+    pub fn active(&self, kind: Kind, slug: &str) -> Vec<String> {
+        match self.deprecated.get(&(kind, slug.to_owned())) {
+            Some(replacements) => replacements.clone(),
+            None => vec![slug.to_owned()],
+        }
     }
 
     /// The display name of a node (its slug if unknown).
@@ -141,10 +191,28 @@ impl GraphIndex {
             .unwrap_or_else(|| slug.to_owned())
     }
 
+    /// The deprecated node of any kind with this slug, and its replacements.
+    pub fn deprecated_by_slug(&self, slug: &str) -> Option<&[String]> {
+        Kind::ALL.iter().find_map(|kind| {
+            self.deprecated
+                .get(&(*kind, slug.to_owned()))
+                .map(Vec::as_slice)
+        })
+    }
+
     /// Whether any node of any kind has this slug.
     pub fn knows(&self, slug: &str) -> bool {
         Kind::ALL
             .iter()
             .any(|kind| self.names.contains_key(&(*kind, slug.to_owned())))
     }
+}
+
+/// `slugs` without repeats, in their order.
+fn distinct(slugs: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    slugs
+        .into_iter()
+        .filter(|slug| seen.insert(slug.clone()))
+        .collect()
 }

@@ -52,6 +52,7 @@ fn importance_rank(importance: Importance) -> u8 {
 pub fn learning_path(index: &GraphIndex, role: &str, have: &[Have]) -> Option<LearningPath> {
     let gap = skill_gap(index, role, have)?;
     let role_name = index.name(Kind::Role, role);
+    let (have, _) = super::gap::follow(index, have);
     let held: HashSet<&str> = have.iter().map(|have| have.slug.as_str()).collect();
 
     // The skills to learn, each with its step (reason, importance) as first reached.

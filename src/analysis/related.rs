@@ -116,6 +116,7 @@ pub struct Fit {
 /// gaps are then computed in full for the best ones only, and ranked by those exact figures.
 pub fn recommend(index: &GraphIndex, have: &[Have], first: usize) -> Vec<Fit> {
     let postings = &index.postings;
+    let (have, _) = super::gap::follow(index, have);
     let held: HashMap<&str, Option<entity::Proficiency>> = have
         .iter()
         .map(|have| (have.slug.as_str(), have.level))
@@ -164,7 +165,7 @@ pub fn recommend(index: &GraphIndex, have: &[Have], first: usize) -> Vec<Fit> {
         .iter()
         .enumerate()
         .take_while(|(at, s)| *at < first || s.0 >= cutoff - 1e-9)
-        .filter_map(|(_, s)| skill_gap(index, &postings.roles[s.2], have))
+        .filter_map(|(_, s)| skill_gap(index, &postings.roles[s.2], &have))
         .map(|gap| Fit {
             missing_essentials: gap
                 .missing

@@ -100,8 +100,30 @@ impl Catalog {
         if let Some(cycle) = any_cycle(&parents) {
             p.0.push(format!("skill parents form a cycle: {}", cycle.join(" → ")));
         }
+        let deprecated: HashSet<(Kind, &str)> = self
+            .nodes()
+            .filter(|node| node.deprecated)
+            .map(|node| (node.kind, node.slug))
+            .collect();
         for edge in EdgeKind::ALL {
             let spec = edge.spec();
+            if spec.replaces {
+                // The lifecycle's rules, as `data::lifecycle` checks them in the database.
+                let word = kind_word(spec.owner.kind);
+                for e in self.edges(*edge) {
+                    if !deprecated.contains(&(spec.owner.kind, e.owner)) {
+                        p.0.push(format!(
+                            "{word} {:?} is active, so nothing replaces it (replaced_by names {:?})",
+                            e.owner, e.target
+                        ));
+                    } else if deprecated.contains(&(spec.target.kind, e.target)) {
+                        p.0.push(format!(
+                            "{word} {:?} is replaced by {:?}, which is deprecated itself",
+                            e.owner, e.target
+                        ));
+                    }
+                }
+            }
             let targets = known_of(spec.target.kind);
             let mut by_owner: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for e in self.edges(*edge) {

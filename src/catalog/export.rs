@@ -75,6 +75,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             slug: l.slug,
             name: l.name,
             description: l.description,
+            deprecated: model::Deprecation::of(l.deprecated_at, l.deprecation_note),
+            replaced_by: Vec::new(),
         });
     }
     for f in frameworks {
@@ -84,6 +86,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             slug: f.slug,
             name: f.name,
             description: f.description,
+            deprecated: model::Deprecation::of(f.deprecated_at, f.deprecation_note),
+            replaced_by: Vec::new(),
         });
     }
     for t in tools {
@@ -93,6 +97,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             slug: t.slug,
             name: t.name,
             description: t.description,
+            deprecated: model::Deprecation::of(t.deprecated_at, t.deprecation_note),
+            replaced_by: Vec::new(),
         });
     }
 
@@ -135,6 +141,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
                 }),
                 None => None,
             },
+            deprecated: model::Deprecation::of(s.deprecated_at, s.deprecation_note.clone()),
+            replaced_by: Vec::new(),
         });
     }
 
@@ -161,6 +169,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
                 uri: row.uri,
                 isco_group: row.isco_group,
             }),
+            deprecated: model::Deprecation::of(r.deprecated_at, r.deprecation_note),
+            replaced_by: Vec::new(),
         });
     }
     for edge in EdgeKind::ALL {

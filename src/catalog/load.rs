@@ -168,6 +168,8 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             description: Set(l.description.clone()),
             aliases: Set(json(&l.aliases)?),
             version: Set(version(Kind::Language, &l.slug)),
+            deprecated_at: Set(l.deprecated.as_ref().map(|d| d.at)),
+            deprecation_note: Set(l.deprecated.as_ref().and_then(|d| d.note.clone())),
             ..Default::default()
         });
     }
@@ -182,6 +184,8 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             description: Set(f.description.clone()),
             aliases: Set(json(&f.aliases)?),
             version: Set(version(Kind::Framework, &f.slug)),
+            deprecated_at: Set(f.deprecated.as_ref().map(|d| d.at)),
+            deprecation_note: Set(f.deprecated.as_ref().and_then(|d| d.note.clone())),
             language_id: Set(id(&languages, &f.language)?),
             ..Default::default()
         });
@@ -197,6 +201,8 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             description: Set(t.description.clone()),
             aliases: Set(json(&t.aliases)?),
             version: Set(version(Kind::Tool, &t.slug)),
+            deprecated_at: Set(t.deprecated.as_ref().map(|d| d.at)),
+            deprecation_note: Set(t.deprecated.as_ref().and_then(|d| d.note.clone())),
             category: Set(t.category),
             ..Default::default()
         });
@@ -227,6 +233,8 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             description: Set(r.description.clone()),
             aliases: Set(json(&r.aliases)?),
             version: Set(version(Kind::Role, &r.slug)),
+            deprecated_at: Set(r.deprecated.as_ref().map(|d| d.at)),
+            deprecation_note: Set(r.deprecated.as_ref().and_then(|d| d.note.clone())),
             responsibilities: Set(json(&r.responsibilities)?),
             domains: Set(json(&r.domains)?),
             ..Default::default()
@@ -308,6 +316,8 @@ async fn insert_skills(
                 .get(&(Kind::Skill, s.slug.clone()))
                 .copied()
                 .unwrap_or(1)),
+            deprecated_at: Set(s.deprecated.as_ref().map(|d| d.at)),
+            deprecation_note: Set(s.deprecated.as_ref().and_then(|d| d.note.clone())),
             ..Default::default()
         });
     }

@@ -36,6 +36,13 @@ pub struct Language {
     pub description: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Set when the node is deprecated: when, and why. A deprecated node keeps its slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+    /// Slugs of the nodes of this kind that replace it, in order (only a deprecated node has
+    /// them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
 }
 
 /// A framework or library of one language.
@@ -49,6 +56,13 @@ pub struct Framework {
     pub aliases: Vec<String>,
     /// The slug of the framework's language.
     pub language: String,
+    /// Set when the node is deprecated: when, and why. A deprecated node keeps its slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+    /// Slugs of the nodes of this kind that replace it, in order (only a deprecated node has
+    /// them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
 }
 
 /// Any other technology, with a category.
@@ -64,6 +78,13 @@ pub struct Tool {
     #[serde(with = "values::required")]
     #[schemars(with = "String")]
     pub category: ToolCategory,
+    /// Set when the node is deprecated: when, and why. A deprecated node keeps its slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+    /// Slugs of the nodes of this kind that replace it, in order (only a deprecated node has
+    /// them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
 }
 
 /// An ability or area of knowledge, in a tree, with prerequisites.
@@ -87,6 +108,33 @@ pub struct Skill {
     /// Where the skill came from, when an import made it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<SkillSource>,
+    /// Set when the node is deprecated: when, and why. A deprecated node keeps its slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+    /// Slugs of the nodes of this kind that replace it, in order (only a deprecated node has
+    /// them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
+}
+
+/// When and why a node was deprecated.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// When, as an RFC 3339 time (stored to the millisecond).
+    #[serde(with = "values::instant")]
+    #[schemars(with = "String")]
+    pub at: i64,
+    /// Why, for the people who still use the node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Deprecation {
+    /// The deprecation a node row records, if any.
+    pub fn of(at: Option<i64>, note: Option<String>) -> Option<Self> {
+        at.map(|at| Deprecation { at, note })
+    }
 }
 
 /// The concept of an external taxonomy (ESCO) a skill was imported from.
@@ -151,6 +199,13 @@ pub struct Role {
     /// Where the role came from, when an import made it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<RoleSource>,
+    /// Set when the node is deprecated: when, and why. A deprecated node keeps its slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+    /// Slugs of the nodes of this kind that replace it, in order (only a deprecated node has
+    /// them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
 }
 
 /// A skill a role needs: how much (`ESSENTIAL`, `OPTIONAL`) and at what level (absent when
@@ -209,6 +264,9 @@ pub struct NodeEntry<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub aliases: &'a [String],
+    pub deprecated: bool,
+    /// The slugs of its replacements (only a deprecated node has them).
+    pub replaced_by: &'a [String],
 }
 
 impl Catalog {
@@ -253,51 +311,25 @@ impl Catalog {
 
     /// Every node of the catalog, skills first, then languages, frameworks, tools and roles.
     pub fn nodes(&self) -> impl Iterator<Item = NodeEntry<'_>> {
-        fn of<'a>(
-            kind: Kind,
-            slug: &'a str,
-            name: &'a str,
-            description: &'a str,
-            aliases: &'a [String],
-        ) -> NodeEntry<'a> {
-            NodeEntry {
-                kind,
-                slug,
-                name,
-                description,
-                aliases,
-            }
+        /// The entry of a node of `kind`; one macro arm per field set would say the same.
+        macro_rules! entries {
+            ($field:ident, $kind:ident) => {
+                self.$field.iter().map(|n| NodeEntry {
+                    kind: Kind::$kind,
+                    slug: &n.slug,
+                    name: &n.name,
+                    description: &n.description,
+                    aliases: &n.aliases,
+                    deprecated: n.deprecated.is_some(),
+                    replaced_by: &n.replaced_by,
+                })
+            };
         }
-        let skills = self
-            .skills
-            .iter()
-            .map(|n| of(Kind::Skill, &n.slug, &n.name, &n.description, &n.aliases));
-        let languages = self
-            .languages
-            .iter()
-            .map(|n| of(Kind::Language, &n.slug, &n.name, &n.description, &n.aliases));
-        let frameworks = self.frameworks.iter().map(|n| {
-            of(
-                Kind::Framework,
-                &n.slug,
-                &n.name,
-                &n.description,
-                &n.aliases,
-            )
-        });
-        let tools = self
-            .tools
-            .iter()
-            .map(|n| of(Kind::Tool, &n.slug, &n.name, &n.description, &n.aliases));
-        let roles = self
-            .roles
-            .iter()
-            .map(|n| of(Kind::Role, &n.slug, &n.name, &n.description, &n.aliases));
-        skills
-            .chain(languages)
-            .chain(frameworks)
-            .chain(tools)
-            .chain(roles)
+        entries!(skills, Skill)
+            .chain(entries!(languages, Language))
+            .chain(entries!(frameworks, Framework))
+            .chain(entries!(tools, Tool))
+            .chain(entries!(roles, Role))
     }
 
     /// The skills in the order the loader writes them: by their depth in the tree (the roots,
@@ -405,6 +437,8 @@ mod tests {
             languages: Vec::new(),
             tools: Vec::new(),
             external: None,
+            deprecated: None,
+            replaced_by: Vec::new(),
         }
     }
 

@@ -72,3 +72,23 @@ pub mod optional {
             .transpose()
     }
 }
+
+/// A time, in milliseconds since the Unix epoch, written as RFC 3339 (`2026-12-02T10:00:00.000Z`).
+pub mod instant {
+    use chrono::{DateTime, SecondsFormat};
+
+    use super::*;
+
+    pub fn serialize<S: Serializer>(millis: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        let time = DateTime::from_timestamp_millis(*millis)
+            .ok_or_else(|| serde::ser::Error::custom(format!("{millis} ms is out of range")))?;
+        serializer.serialize_str(&time.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|time| time.timestamp_millis())
+            .map_err(|err| D::Error::custom(format!("{text:?} is not an RFC 3339 time: {err}")))
+    }
+}

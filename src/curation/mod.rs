@@ -6,6 +6,7 @@
 pub mod edges;
 pub mod events;
 pub mod fields;
+pub mod lifecycle;
 pub mod log;
 pub mod nodes;
 mod places;

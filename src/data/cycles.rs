@@ -150,7 +150,8 @@ pub async fn edge_cycle(
 }
 
 /// Checks a whole graph after a bulk write (catalog load, import, generator): the skill tree
-/// and every acyclic edge kind (prerequisites) are acyclic. Reads each relation whole: a bulk
+/// and every acyclic edge kind (prerequisites, replacements) are acyclic, and replacements
+/// follow the lifecycle's rules ([`super::lifecycle`]). Reads each relation whole: a bulk
 /// write touches everything.
 pub async fn check_graph(db: &impl ConnectionTrait) -> Result<()> {
     let backend = db.get_database_backend();
@@ -193,5 +194,5 @@ pub async fn check_graph(db: &impl ConnectionTrait) -> Result<()> {
             .with_cycle(slugs));
         }
     }
-    Ok(())
+    super::lifecycle::check_all(db).await
 }

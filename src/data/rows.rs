@@ -119,6 +119,8 @@ node_columns!(role::Model {
     responsibilities: value,
     domains: value,
     version: value,
+    deprecated_at: value,
+    deprecation_note: value,
 });
 
 node_columns!(skill::Model {
@@ -130,6 +132,8 @@ node_columns!(skill::Model {
     parent_id: value,
     position: value,
     version: value,
+    deprecated_at: value,
+    deprecation_note: value,
 });
 
 node_columns!(language::Model {
@@ -139,6 +143,8 @@ node_columns!(language::Model {
     description: value,
     aliases: value,
     version: value,
+    deprecated_at: value,
+    deprecation_note: value,
 });
 
 node_columns!(framework::Model {
@@ -149,6 +155,8 @@ node_columns!(framework::Model {
     aliases: value,
     language_id: value,
     version: value,
+    deprecated_at: value,
+    deprecation_note: value,
 });
 
 node_columns!(tool::Model {
@@ -159,6 +167,8 @@ node_columns!(tool::Model {
     aliases: value,
     category: enumeration,
     version: value,
+    deprecated_at: value,
+    deprecation_note: value,
 });
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct Concept {
     pub name: String,
     pub description: String,
     pub aliases: Vec<String>,
+    /// Whether ESCO marks the concept obsolete (its `status`): it is imported deprecated.
+    pub obsolete: bool,
 }
 
 /// An ESCO occupation.
@@ -96,7 +98,9 @@ fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
             aliases.push(label.to_owned());
         }
     }
+    let status = row.get("status").trim().to_ascii_lowercase();
     Ok(Concept {
+        obsolete: status == "obsolete" || status == "deprecated",
         uri,
         name,
         description,

@@ -15,8 +15,12 @@
 //!   are added (`manage-staff-3f2a1c0d`), then more of them. A node keeps its slug forever.
 //! - New concepts go after the nodes already there, in the order of their labels, so a first
 //!   import orders siblings alphabetically.
-//! - An imported node whose concept is gone from the bundle is removed, unless a curated node
-//!   still uses it: then the import is refused (`CONFLICT`) and names them.
+//! - Imported nodes follow their concepts' lifecycle, and nothing is removed: a concept ESCO
+//!   marks obsolete, and an imported node whose concept is gone from the bundle, become
+//!   deprecated (keeping their slugs for the clients that stored them), with a note saying
+//!   why; when such a concept is back in a later bundle, its node is restored. A node a
+//!   curator deprecated stays as the curator left it. A replacement that an import
+//!   deprecates is dropped from the nodes it replaced, so every replacement stays active.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -24,10 +28,10 @@ use entity::Importance;
 use serde_json::{Map, Value};
 
 use super::bundle::Bundle;
+use crate::Result;
 use crate::catalog::Catalog;
-use crate::catalog::model::{Role, RoleSkill, RoleSource, Skill, SkillSource};
+use crate::catalog::model::{Deprecation, Role, RoleSkill, RoleSource, Skill, SkillSource};
 use crate::graph::slug::MAX_SLUG_LEN;
-use crate::{Error, Result};
 
 /// How an import changed the nodes of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,7 +39,10 @@ pub struct Counts {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    pub removed: usize,
+    /// Nodes deprecated: obsolete in the bundle, or gone from it.
+    pub deprecated: usize,
+    /// Deprecated nodes made active again: their concepts are back.
+    pub restored: usize,
 }
 
 impl Counts {
@@ -44,7 +51,8 @@ impl Counts {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "removed": self.removed,
+            "deprecated": self.deprecated,
+            "restored": self.restored,
         })
     }
 }
@@ -53,8 +61,8 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} created, {} updated, {} unchanged, {} removed",
-            self.created, self.updated, self.unchanged, self.removed
+            "{} created, {} updated, {} unchanged, {} deprecated, {} restored",
+            self.created, self.updated, self.unchanged, self.deprecated, self.restored
         )
     }
 }
@@ -73,7 +81,7 @@ impl Report {
     pub fn changes(&self) -> bool {
         [self.roles, self.skills]
             .iter()
-            .any(|c| c.created + c.updated + c.removed > 0)
+            .any(|c| c.created + c.updated + c.deprecated + c.restored > 0)
     }
 
     /// The report as the change log's entry keeps it.
@@ -242,7 +250,8 @@ impl Slugs {
 }
 
 /// The catalog with `bundle` merged in, and what changed.
-pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
+/// `at` is the time of the import (for the deprecations it makes).
+pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Report)> {
     let mut report = Report {
         aliases_left_out: bundle.aliases_left_out,
         ..Report::default()
@@ -293,17 +302,32 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
                 reuse_level: s.reuse_level,
                 other_broader: broader.iter().skip(1).map(|uri| (*uri).clone()).collect(),
             }),
+            deprecated: None,
+            replaced_by: Vec::new(),
         };
+        let mut skill = skill;
+        (skill.deprecated, skill.replaced_by) = lifecycle(
+            old.map(|o| (&o.deprecated, &o.replaced_by)),
+            s.concept.obsolete.then_some(OBSOLETE),
+            at,
+            &mut report.skills,
+        );
         count(&mut report.skills, old, &skill);
         imported.insert(slug, skill);
     }
-    report.skills.removed = removed_skills.len();
     let mut skills = Vec::with_capacity(current.skills.len() + imported.len());
     for s in &current.skills {
+        let mut skill = imported.remove(&s.slug).unwrap_or_else(|| s.clone());
         if removed_skills.contains(&s.slug) {
-            continue;
+            (skill.deprecated, skill.replaced_by) = lifecycle(
+                Some((&s.deprecated, &s.replaced_by)),
+                Some(MISSING),
+                at,
+                &mut report.skills,
+            );
+            count(&mut report.skills, Some(s), &skill);
         }
-        skills.push(imported.remove(&s.slug).unwrap_or_else(|| s.clone()));
+        skills.push(skill);
     }
     let mut fresh_skills: Vec<Skill> = imported.into_values().collect();
     fresh_skills.sort_by(|a, b| {
@@ -375,59 +399,97 @@ pub fn merge(current: &Catalog, bundle: &Bundle) -> Result<(Catalog, Report)> {
                 uri: uri.to_owned(),
                 isco_group: o.isco_group.clone(),
             }),
+            deprecated: None,
+            replaced_by: Vec::new(),
         };
+        let mut role = role;
+        (role.deprecated, role.replaced_by) = lifecycle(
+            old.map(|r| (&r.deprecated, &r.replaced_by)),
+            o.concept.obsolete.then_some(OBSOLETE),
+            at,
+            &mut report.roles,
+        );
         count(&mut report.roles, old, &role);
         imported.insert(slug, role);
     }
-    report.roles.removed = removed_roles.len();
     let mut roles = Vec::with_capacity(current.roles.len() + imported.len());
     for r in &current.roles {
+        let mut role = imported.remove(&r.slug).unwrap_or_else(|| r.clone());
         if removed_roles.contains(&r.slug) {
-            continue;
+            (role.deprecated, role.replaced_by) = lifecycle(
+                Some((&r.deprecated, &r.replaced_by)),
+                Some(MISSING),
+                at,
+                &mut report.roles,
+            );
+            count(&mut report.roles, Some(r), &role);
         }
-        roles.push(imported.remove(&r.slug).unwrap_or_else(|| r.clone()));
+        roles.push(role);
     }
     roles.extend(imported.into_values());
     merged.roles = roles;
 
-    refuse_dangling(&merged, removed_skills)?;
+    // A replacement the import deprecated replaces nothing any more.
+    let deprecated: HashSet<String> = merged
+        .skills
+        .iter()
+        .filter(|s| s.deprecated.is_some())
+        .map(|s| s.slug.clone())
+        .collect();
+    for s in &mut merged.skills {
+        s.replaced_by.retain(|slug| !deprecated.contains(slug));
+    }
+    let deprecated: HashSet<String> = merged
+        .roles
+        .iter()
+        .filter(|r| r.deprecated.is_some())
+        .map(|r| r.slug.clone())
+        .collect();
+    for r in &mut merged.roles {
+        r.replaced_by.retain(|slug| !deprecated.contains(slug));
+    }
     Ok((merged, report))
 }
 
-/// Refuses the merge when a node left in the catalog still uses a removed skill.
-fn refuse_dangling(merged: &Catalog, removed: &HashSet<String>) -> Result<()> {
-    if removed.is_empty() {
-        return Ok(());
-    }
-    let mut users: Vec<String> = Vec::new();
-    for s in &merged.skills {
-        let uses = s
-            .parent
-            .iter()
-            .chain(&s.prerequisites)
-            .any(|p| removed.contains(p));
-        if uses {
-            users.push(format!("skill {:?}", s.slug));
+/// The note of a deprecation the import makes for an obsolete concept.
+const OBSOLETE: &str = "Obsolete in ESCO.";
+/// The note of a deprecation the import makes for a concept gone from the bundle.
+const MISSING: &str = "No longer in the ESCO bundle.";
+
+/// An imported node's lifecycle after the import: `old` is its deprecation and replacements
+/// before (`None` for a new node), `deprecate` the note when the bundle deprecates it (`None`
+/// when the bundle has the concept and does not mark it obsolete). Counts what changed in
+/// `counts`. A deprecation keeps its time and note; a node the import deprecated is restored
+/// when the bundle has its concept again, one a curator deprecated is left as it is.
+fn lifecycle(
+    old: Option<(&Option<Deprecation>, &Vec<String>)>,
+    deprecate: Option<&str>,
+    at: i64,
+    counts: &mut Counts,
+) -> (Option<Deprecation>, Vec<String>) {
+    let (was, replaced_by) = match old {
+        Some((was, replaced_by)) => (was.as_ref(), replaced_by.clone()),
+        None => (None, Vec::new()),
+    };
+    match (was, deprecate) {
+        (Some(was), Some(_)) => (Some(was.clone()), replaced_by),
+        (Some(was), None) => {
+            let by_import = matches!(was.note.as_deref(), Some(OBSOLETE | MISSING));
+            if by_import {
+                counts.restored += 1;
+                (None, Vec::new())
+            } else {
+                (Some(was.clone()), replaced_by)
+            }
         }
-    }
-    for r in &merged.roles {
-        if r.skills.iter().any(|e| removed.contains(&e.skill)) {
-            users.push(format!("role {:?}", r.slug));
+        (None, Some(note)) => {
+            counts.deprecated += 1;
+            let deprecation = Deprecation {
+                at,
+                note: Some(note.to_owned()),
+            };
+            (Some(deprecation), Vec::new())
         }
+        (None, None) => (None, Vec::new()),
     }
-    if users.is_empty() {
-        return Ok(());
-    }
-    users.truncate(20);
-    let mut gone: Vec<&String> = removed.iter().collect();
-    gone.sort();
-    gone.truncate(20);
-    Err(Error::conflict(
-        "bundle",
-        format!(
-            "the bundle no longer has skills that curated nodes use (skills {gone:?}; used by {}); \
-             change those nodes first",
-            users.join(", ")
-        ),
-    ))
 }

@@ -34,7 +34,7 @@ pub async fn import(
     let bundle = bundle::read(dir, language, &mut read_step)?;
     let txn = serial::begin_write(&db.conn).await?;
     let current = catalog::export(&txn).await?;
-    let (merged, report) = merge::merge(&current, &bundle)?;
+    let (merged, report) = merge::merge(&current, &bundle, crate::graph::clock::now_ms())?;
     merged.check()?;
     progress(&format!("merged: {report}"));
     if !report.changes() {

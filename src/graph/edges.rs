@@ -22,7 +22,8 @@ use super::Kind;
 /// at that end that holds the edges (the owner's in position order, the target's, where it
 /// has one, by the owner's slug) and the [`crate::data::lists::List`] variant serving it;
 /// `data` are the [`Datum`]s the edge carries; `acyclic` marks a kind between nodes of one
-/// kind that may not go round.
+/// kind that may not go round, and `replacement` one that names a deprecated node's
+/// replacements (which may not go round either).
 macro_rules! for_each_edge_kind {
     ($then:ident) => {
         $then! {
@@ -48,6 +49,22 @@ macro_rules! for_each_edge_kind {
             SkillPrerequisite(skill_prerequisite):
                 Skill(skill_id, skill, prerequisites: SkillPrerequisites)
                 -> Skill(prerequisite_id, prerequisite) [] acyclic,
+            /// A node that replaces a deprecated one of its kind (several, in order, for a
+            /// split). `replacement` marks the kinds of the lifecycle: acyclic like `acyclic`,
+            /// they are not relations of the graph, so answers and degrees leave them out.
+            RoleReplacement(role_replacement): Role(role_id, role, replaced_by: RoleReplacedBy)
+                -> Role(replacement_id, replacement) [] replacement,
+            SkillReplacement(skill_replacement):
+                Skill(skill_id, skill, replaced_by: SkillReplacedBy)
+                -> Skill(replacement_id, replacement) [] replacement,
+            LanguageReplacement(language_replacement):
+                Language(language_id, language, replaced_by: LanguageReplacedBy)
+                -> Language(replacement_id, replacement) [] replacement,
+            FrameworkReplacement(framework_replacement):
+                Framework(framework_id, framework, replaced_by: FrameworkReplacedBy)
+                -> Framework(replacement_id, replacement) [] replacement,
+            ToolReplacement(tool_replacement): Tool(tool_id, tool, replaced_by: ToolReplacedBy)
+                -> Tool(replacement_id, replacement) [] replacement,
         }
     };
 }
@@ -96,6 +113,9 @@ pub struct EdgeSpec {
     pub data: &'static [Datum],
     /// Whether edges of this kind may not go round (the owner and target are one kind).
     pub acyclic: bool,
+    /// Whether this kind names a deprecated node's replacements: part of the nodes'
+    /// lifecycle, not a relation the answers read.
+    pub replaces: bool,
 }
 
 impl EdgeSpec {
@@ -122,6 +142,19 @@ macro_rules! flag {
     };
     ($marker:ident) => {
         true
+    };
+}
+
+/// Whether an optional marker is `replacement`.
+macro_rules! replaces {
+    () => {
+        false
+    };
+    (replacement) => {
+        true
+    };
+    ($other:ident) => {
+        false
     };
 }
 
@@ -164,9 +197,19 @@ macro_rules! edge_kinds {
                             reverse_list: optional_name!($($target_list)?),
                             data: &[$(Datum::$datum),*],
                             acyclic: flag!($($acyclic)?),
+                            replaces: replaces!($($acyclic)?),
                         };
                         &SPEC
                     })*
+                }
+            }
+
+            /// The kind that names the replacements of a deprecated node of `kind`.
+            pub fn replacement_of(kind: Kind) -> EdgeKind {
+                match kind {
+                    $(Kind::$owner if replaces!($($acyclic)?) => EdgeKind::$edge,)*
+                    // Every node kind has one; the test below holds the table to it.
+                    _ => EdgeKind::ALL[0],
                 }
             }
         }
@@ -211,11 +254,28 @@ mod tests {
                 "{edge:?}: the table is named after its ends"
             );
             assert_ne!(spec.owner.column, spec.target.column);
+            assert!(
+                !spec.replaces || spec.acyclic,
+                "{edge:?}: replacements may not go round"
+            );
             assert_eq!(
                 spec.acyclic,
                 spec.owner.kind == spec.target.kind,
                 "{edge:?}: only an edge within one kind can go round, and such a kind may not"
             );
+        }
+    }
+
+    #[test]
+    fn every_node_kind_has_one_kind_of_replacement() {
+        for kind in Kind::ALL {
+            let of_kind: Vec<&EdgeKind> = EdgeKind::ALL
+                .iter()
+                .filter(|edge| edge.spec().replaces && edge.spec().owner.kind == *kind)
+                .collect();
+            assert_eq!(of_kind.len(), 1, "{kind:?}");
+            assert_eq!(EdgeKind::replacement_of(*kind), *of_kind[0]);
+            assert_eq!(of_kind[0].spec().target.kind, *kind);
         }
     }
 }

@@ -116,3 +116,13 @@ pub enum ReuseLevel {
     /// Relevant to one occupation or a few.
     OccupationSpecific,
 }
+
+/// Where a node is in its lifecycle.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeStatus {
+    /// In use: in lists, search and answers.
+    Active,
+    /// Kept for the clients that stored its slug or ID, and found by both, but left out of
+    /// lists, search and answers unless asked; `replacedBy` names what to use instead.
+    Deprecated,
+}

@@ -262,3 +262,8 @@ pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {
 }
 
 impl super::engine::fast_lists::PlainFields for PageInfo {}
+
+/// The filter that keeps deprecated nodes out of a list, unless `include_deprecated`.
+pub fn active_filter(include_deprecated: Option<bool>) -> Option<Filter> {
+    (include_deprecated != Some(true)).then_some(Filter::Active)
+}

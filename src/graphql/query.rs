@@ -307,8 +307,11 @@ macro_rules! root_fields {
                 #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
                     $filter,
                 >,
+                #[graphql(desc = "Also list deprecated nodes (left out by default).")]
+                include_deprecated: Option<bool>,
             ) -> async_graphql::Result<Ordered<$connection>> {
-                let filters = filter.unwrap_or_default().filters()?;
+                let mut filters = filter.unwrap_or_default().filters()?;
+                filters.extend(crate::graphql::pagination::active_filter(include_deprecated));
                 let args = page_args(ctx, $list, first, after, filters.clone())?;
                 let page = lists::root_page::<$module::Entity>(super::schema_data(ctx)?, $list, &args).await?;
                 Ok($connection::new(page, Count::new($list, None, filters))?)
@@ -322,33 +325,33 @@ root_fields!(
     list List::Roles, RoleConnection, RoleFilter;
     "The role with this slug (e.g. `backend-developer`), or null.",
     "The role's slug.",
-    "All roles, ordered by slug."
+    "All active roles, ordered by slug."
 );
 root_fields!(
     SkillQuery: Skill(skill) as skill, skills;
     list List::Skills, SkillConnection, SkillFilter;
     "The skill with this slug (e.g. `query-optimization`), or null.",
     "The skill's slug.",
-    "All skills, ordered by slug."
+    "All active skills, ordered by slug."
 );
 root_fields!(
     LanguageQuery: Language(language) as language, languages;
     list List::Languages, LanguageConnection, LanguageFilter;
     "The language with this slug (e.g. `python`, `csharp`), or null.",
     "The language's slug.",
-    "All languages, ordered by slug."
+    "All active languages, ordered by slug."
 );
 root_fields!(
     FrameworkQuery: Framework(framework) as framework, frameworks;
     list List::Frameworks, FrameworkConnection, FrameworkFilter;
     "The framework with this slug (e.g. `ruby-on-rails`), or null.",
     "The framework's slug.",
-    "All frameworks, ordered by slug."
+    "All active frameworks, ordered by slug."
 );
 root_fields!(
     ToolQuery: Tool(tool) as tool, tools;
     list List::Tools, ToolConnection, ToolFilter;
     "The tool with this slug (e.g. `postgresql`), or null.",
     "The tool's slug.",
-    "All tools, ordered by slug."
+    "All active tools, ordered by slug."
 );

@@ -161,8 +161,8 @@ async fn a_bundle_becomes_roles_and_skills_with_their_sources(app: &TestApp) {
     assert_eq!(
         answer["data"]["changes"]["edges"],
         json!([{"node": {"operation": "importEsco", "kind": null, "slug": null, "nodeId": null,
-                "after": {"roles": {"created": 2, "updated": 0, "unchanged": 0, "removed": 0},
-                          "skills": {"created": 9, "updated": 0, "unchanged": 0, "removed": 0}}}}]),
+                "after": {"roles": {"created": 2, "updated": 0, "unchanged": 0, "deprecated": 0, "restored": 0},
+                          "skills": {"created": 9, "updated": 0, "unchanged": 0, "deprecated": 0, "restored": 0}}}}]),
         "{answer:#}"
     );
 }
@@ -237,7 +237,8 @@ async fn importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri(app: 
         (
             Counts {
                 unchanged: 1,
-                removed: 1,
+                updated: 1,
+                deprecated: 1,
                 ..Counts::default()
             },
             Counts {
@@ -248,7 +249,7 @@ async fn importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri(app: 
         )
     );
     let data = app
-        .data(r#"{ catalog { revision } skill(slug: "sql") { version description } web: role(slug: "web-developer") { slug } }"#)
+        .data(r#"{ catalog { revision } skill(slug: "sql") { version description } web: role(slug: "web-developer") { slug status deprecationNote } }"#)
         .await;
     assert_eq!(
         data["catalog"]["revision"],
@@ -264,7 +265,42 @@ async fn importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri(app: 
             .unwrap_or_default()
             .contains("for reading")
     );
-    assert_eq!(data["web"], Value::Null);
+    // The occupation gone from the bundle is deprecated, not deleted: its slug still answers.
+    assert_eq!(
+        data["web"],
+        json!({"slug": "web-developer", "status": "DEPRECATED",
+        "deprecationNote": "No longer in the ESCO bundle."})
+    );
+    let listed = app.data("{ roles(first: 100) { nodes { slug } } }").await;
+    assert!(!listed.to_string().contains("web-developer"), "{listed}");
+
+    // Back in a later bundle, it is restored; a concept ESCO marks obsolete is deprecated.
+    let later = edited(&[("occupations_en.csv", ",released,", ",obsolete,")]);
+    let report = import(app, later.path()).await.expect("the later bundle");
+    assert_eq!(
+        (report.roles.restored, report.roles.deprecated),
+        (1, 1),
+        "{report}"
+    );
+    let data = app
+        .data(r#"{ web: role(slug: "web-developer") { status deprecationNote }
+                   roles(first: 100, includeDeprecated: true) { nodes { slug status deprecationNote } } }"#)
+        .await;
+    assert_eq!(
+        data["web"],
+        json!({"status": "ACTIVE", "deprecationNote": null})
+    );
+    let obsolete: Vec<&Value> = data["roles"]["nodes"]
+        .as_array()
+        .map(|roles| {
+            roles
+                .iter()
+                .filter(|r| r["status"] == "DEPRECATED")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(obsolete.len(), 1, "{}", data["roles"]);
+    assert_eq!(obsolete[0]["deprecationNote"], "Obsolete in ESCO.");
 }
 
 async fn a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes(app: &TestApp) {

@@ -23,6 +23,7 @@ mod hostile_input;
 mod http_endpoints;
 mod key_commands;
 mod layers;
+mod lifecycle;
 mod list_items;
 mod migrations;
 mod mutations;

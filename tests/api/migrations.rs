@@ -11,6 +11,7 @@ use crate::helpers::{Backend, ScratchDatabase, TestApp, per_backend};
 per_backend!(
     a_database_of_the_previous_release_migrates_forward,
     a_database_of_the_curation_release_migrates_forward,
+    a_database_of_the_esco_release_migrates_forward_with_every_node_active,
 );
 
 /// Rows as the previous schema held them (no `version`, no change log).
@@ -152,5 +153,60 @@ async fn a_database_of_the_curation_release_migrates_forward(backend: Backend) {
         written["setRoleSkill"]["role"]["skills"]["edges"],
         json!([{"node": {"slug": "genservers"}, "level": "ADVANCED"},
                {"node": {"slug": "otp"}, "level": "BEGINNER"}])
+    );
+}
+
+/// The ESCO release's database: an imported role among curated nodes. The lifecycle
+/// migration leaves every node active, without replacements, and deprecation works on it.
+async fn a_database_of_the_esco_release_migrates_forward_with_every_node_active(backend: Backend) {
+    let extra = [
+        "INSERT INTO role_external (role_id, uri, isco_group) VALUES (1, 'http://data.europa.eu/esco/occupation/e1', '2512')",
+        "UPDATE catalog_state SET revision = 4, updated_at = 1700000000000 WHERE id = 1",
+    ];
+    let Some(database) = old_database(backend, 3, &extra).await else {
+        return;
+    };
+    let app = TestApp::on(database).spawn().await;
+    let lifecycle = "status deprecatedAt deprecationNote replacedBy { id }";
+    let data = app
+        .data(&format!(
+            r#"{{ catalog {{ revision }}
+                 roles {{ nodes {{ slug iscoGroup {lifecycle} }} }}
+                 skills {{ nodes {{ slug {lifecycle} }} }}
+                 languages {{ nodes {{ slug {lifecycle} }} }}
+                 frameworks {{ nodes {{ slug {lifecycle} }} }}
+                 tools {{ nodes {{ slug {lifecycle} }} }} }}"#
+        ))
+        .await;
+    let active = json!({"status": "ACTIVE", "deprecatedAt": null, "deprecationNote": null, "replacedBy": []});
+    let with = |slug: &str, extra: serde_json::Value| {
+        let mut node = active.clone();
+        node["slug"] = json!(slug);
+        if let (Some(node), Some(extra)) = (node.as_object_mut(), extra.as_object()) {
+            node.extend(extra.clone());
+        }
+        node
+    };
+    assert_eq!(
+        data,
+        json!({"catalog": {"revision": 4},
+               "roles": {"nodes": [with("elixir-developer", json!({"iscoGroup": "2512"}))]},
+               "skills": {"nodes": [with("genservers", json!({})), with("otp", json!({}))]},
+               "languages": {"nodes": [with("elixir", json!({}))]},
+               "frameworks": {"nodes": [with("phoenix", json!({}))]},
+               "tools": {"nodes": [with("hex", json!({}))]}})
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    let id = app.data(r#"{ skill(slug: "genservers") { id } }"#).await["skill"]["id"].clone();
+    let written = app
+        .write(
+            &key,
+            &format!(r#"mutation {{ deprecateNode(input: {{node: {id}, replacedBy: ["otp"]}}) {{
+                node {{ ... on Skill {{ status replacedBy {{ ... on Skill {{ slug }} }} }} }} revision }} }}"#),
+        )
+        .await;
+    assert_eq!(
+        written["deprecateNode"],
+        json!({"node": {"status": "DEPRECATED", "replacedBy": [{"slug": "otp"}]}, "revision": 5})
     );
 }

@@ -41,6 +41,9 @@ pub(super) fn push_filters(sql: &mut Sql, filters: &[Filter]) {
             Filter::RootsOnly => {
                 sql.push(" AND n.parent_id IS NULL");
             }
+            Filter::Active => {
+                sql.push(" AND n.deprecated_at IS NULL");
+            }
             Filter::Source {
                 table,
                 node_column,

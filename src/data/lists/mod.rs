@@ -61,6 +61,13 @@ macro_rules! lists {
                 $(List::$owner_variant, $(List::$target_variant,)?)*
             ];
 
+            /// The owner's list of an edge kind.
+            pub fn of_owner(edge: EdgeKind) -> List {
+                match edge {
+                    $(EdgeKind::$edge => List::$owner_variant,)*
+                }
+            }
+
             fn spec(self) -> Spec {
                 match self {
                     List::Roles => Spec::root(Kind::Role),
@@ -189,6 +196,9 @@ pub enum Filter {
     Category(ToolCategory),
     /// Skills without a parent.
     RootsOnly,
+    /// Active nodes only (not deprecated): what lists hold unless a client asks for
+    /// deprecated nodes too.
+    Active,
     /// Frameworks of the language with this slug.
     LanguageSlug(String),
     /// Imported nodes whose source row (`table`, joined on `node_column`) has `value` in

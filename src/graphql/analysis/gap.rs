@@ -97,7 +97,34 @@ impl SkillGap {
     async fn unknown(&self) -> &[String] {
         &self.0.unknown
     }
+
+    /// The entries of `have` that named deprecated nodes, and the replacements each was
+    /// counted as instead.
+    async fn followed(&self) -> PlainList<FollowedReplacement> {
+        PlainList(
+            self.0
+                .followed
+                .iter()
+                .map(|followed| FollowedReplacement {
+                    slug: followed.slug.clone(),
+                    replaced_by: followed.replaced_by.clone(),
+                })
+                .collect(),
+        )
+    }
 }
+
+/// A `have` entry that named a deprecated node, followed to the nodes that replace it.
+#[derive(async_graphql::SimpleObject)]
+pub struct FollowedReplacement {
+    /// The deprecated node's slug, as given.
+    pub slug: String,
+    /// The slugs it was counted as instead, in order; empty when nothing replaces it (the
+    /// entry then counts for nothing).
+    pub replaced_by: Vec<String>,
+}
+
+impl PlainFields for FollowedReplacement {}
 
 impl PlainFields for GapItem {}
 impl PlainFields for SkillGap {}

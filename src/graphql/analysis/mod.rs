@@ -320,6 +320,8 @@ impl AnalysisQuery {
         #[graphql(desc = "Only nodes of these kinds (all kinds if not given or empty).")]
         kinds: Option<Vec<NodeKind>>,
         #[graphql(desc = "How many hits (0 to 100; 10 if not given).")] first: Option<i32>,
+        #[graphql(desc = "Also find deprecated nodes (left out by default).")]
+        include_deprecated: Option<bool>,
     ) -> async_graphql::Result<PlainList<SearchHit>> {
         let chars = query.chars().count();
         if chars > analysis::search::LONGEST_QUERY {
@@ -346,9 +348,11 @@ impl AnalysisQuery {
             .map(Into::into)
             .collect();
         let index = index(ctx).await?;
-        let hits = index
-            .search
-            .search(&query, &kinds, usize::try_from(first).unwrap_or_default());
+        let searched = match (&index.search_all, include_deprecated) {
+            (Some(all), Some(true)) => all,
+            _ => &index.search,
+        };
+        let hits = searched.search(&query, &kinds, usize::try_from(first).unwrap_or_default());
         Ok(PlainList(hits.into_iter().map(SearchHit).collect()))
     }
 }

@@ -1,5 +1,5 @@
 //! The root `Mutation` type: create, update and delete every kind of node, set and remove
-//! every kind of edge, move skills. Relay's conventions: one `input` argument, a payload with
+//! every kind of edge, move skills, deprecate and restore nodes. Relay's conventions: one `input` argument, a payload with
 //! the changed nodes, the input's `clientMutationId` and the catalog's new revision. Every
 //! field is one transaction of [`crate::curation`], which checks the graph's rules.
 //!
@@ -68,6 +68,7 @@ where
 
 mod edges;
 mod inputs;
+mod lifecycle;
 mod nodes;
 mod tree;
 
@@ -75,6 +76,7 @@ use edges::{
     RoleFrameworkMutations, RoleLanguageMutations, RoleSkillMutations, RoleToolMutations,
     SkillLanguageMutations, SkillPrerequisiteMutations, SkillToolMutations,
 };
+use lifecycle::LifecycleMutations;
 use nodes::{FrameworkMutations, LanguageMutations, RoleMutations, SkillMutations, ToolMutations};
 use tree::TreeMutations;
 
@@ -94,4 +96,5 @@ pub struct Mutation(
     SkillPrerequisiteMutations,
     SkillLanguageMutations,
     SkillToolMutations,
+    LifecycleMutations,
 );

@@ -40,6 +40,8 @@ nested_connections! {
     /// The roles of a framework, flattened into `Framework`.
     FrameworkConnections {
         /// The roles that use this framework, with importance, ordered by role slug.
-        roles(FrameworkRoles) -> FrameworkRoleConnection of role;
+        roles(FrameworkRoles) -> FrameworkRoleConnection of role
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
     }
 }

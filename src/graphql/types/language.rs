@@ -13,12 +13,18 @@ nested_connections! {
     /// A programming language, such as Python or C#.
     impl Language with shared fields of language {
         /// The frameworks written for this language, ordered by slug.
-        frameworks(LanguageFrameworks) -> FrameworkConnection of framework;
+        frameworks(LanguageFrameworks) -> FrameworkConnection of framework
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
 
         /// The skills practised in this language, ordered by slug.
-        skills(LanguageSkills) -> SkillConnection of skill;
+        skills(LanguageSkills) -> SkillConnection of skill
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
 
         /// The roles that use this language, with importance, ordered by role slug.
-        roles(LanguageRoles) -> LanguageRoleConnection of role;
+        roles(LanguageRoles) -> LanguageRoleConnection of role
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
     }
 }

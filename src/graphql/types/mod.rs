@@ -22,14 +22,17 @@ use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Context, ID, Object, TypeName, Value};
 use sea_orm::EntityTrait;
 
-use super::engine::fast_lists::PlainFields;
+use chrono::{DateTime, Utc};
+
+use super::engine::fast_lists::{PlainFields, PlainList};
+use super::enums::NodeStatus;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::pagination::{Count, page_args};
 use crate::data::model::NodeModel;
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
-use crate::graph::for_each_node_kind;
 use crate::graph::slug::is_slug;
+use crate::graph::{EdgeKind, for_each_node_kind};
 use crate::{Error, Result};
 
 /// A node row, served as one of the GraphQL node types: `NodeObject<role::Model>` is `Role`,
@@ -52,7 +55,9 @@ impl<M> From<Arc<M>> for NodeObject<M> {
 }
 
 /// What the shared fields read from a node model.
-pub trait NodeText: NodeModel + Send + Sync + 'static {
+pub trait NodeText: NodeModel + NodeColumns + Send + Sync + 'static {
+    /// The model's table.
+    type Entity: EntityTrait<Model = Self> + Default;
     /// The kind of node, as global IDs name it.
     const KIND: Kind;
     /// The name of the (internal, never exposed) object holding the kind's shared fields.
@@ -62,11 +67,16 @@ pub trait NodeText: NodeModel + Send + Sync + 'static {
     /// The aliases, as stored: a JSON array of strings.
     fn aliases(&self) -> &str;
     fn version(&self) -> i32;
+    fn deprecated_at(&self) -> Option<i64>;
+    fn deprecation_note(&self) -> Option<&str>;
+    /// The node as the `Node` interface serves it.
+    fn into_node(model: Arc<Self>) -> Node;
 }
 
 macro_rules! node_text {
     ($($kind:ident: $module:ident),* $(,)?) => {$(
         impl NodeText for entity::$module::Model {
+            type Entity = entity::$module::Entity;
             const KIND: Kind = Kind::$kind;
             const SHARED_FIELDS: &'static str = concat!(stringify!($kind), "SharedFields");
             fn name(&self) -> &str {
@@ -80,6 +90,15 @@ macro_rules! node_text {
             }
             fn version(&self) -> i32 {
                 self.version
+            }
+            fn deprecated_at(&self) -> Option<i64> {
+                self.deprecated_at
+            }
+            fn deprecation_note(&self) -> Option<&str> {
+                self.deprecation_note.as_deref()
+            }
+            fn into_node(model: Arc<Self>) -> Node {
+                Node::$kind($kind::from(model))
             }
         }
     )*};
@@ -146,6 +165,46 @@ impl<M: NodeText> SharedFields<M> {
     /// node in between, instead of overwriting their change.
     async fn version(&self) -> i32 {
         self.0.version()
+    }
+
+    /// `ACTIVE`, or `DEPRECATED`: kept for the clients that stored its slug or ID, but left
+    /// out of lists, search and answers unless they ask (`includeDeprecated`).
+    async fn status(&self) -> NodeStatus {
+        if self.0.deprecated_at().is_some() {
+            NodeStatus::Deprecated
+        } else {
+            NodeStatus::Active
+        }
+    }
+
+    /// When it was deprecated; null while it is active.
+    async fn deprecated_at(&self) -> Option<DateTime<Utc>> {
+        self.0
+            .deprecated_at()
+            .and_then(DateTime::<Utc>::from_timestamp_millis)
+    }
+
+    /// Why it was deprecated; null while it is active or when no reason was given.
+    async fn deprecation_note(&self) -> Option<&str> {
+        self.0.deprecation_note()
+    }
+
+    /// What to use instead of a deprecated node: active nodes of the same kind, in order
+    /// (several for a split). Empty for an active node, and for a deprecated one that nothing
+    /// replaces.
+    #[graphql(complexity = "crate::graphql::limits::short_list_cost(child_complexity)")]
+    async fn replaced_by(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Node>> {
+        if self.0.deprecated_at().is_none() {
+            return Ok(PlainList(Vec::new()));
+        }
+        let list = List::of_owner(EdgeKind::replacement_of(M::KIND));
+        let page = load_page::<M::Entity>(ctx, list, self.0.id(), PageArgs::default()).await?;
+        Ok(PlainList(
+            page.items
+                .into_iter()
+                .map(|item| M::into_node(item.node))
+                .collect(),
+        ))
     }
 }
 
@@ -275,6 +334,13 @@ pub(crate) use nested_connections;
 fn importance_filter(importance: Option<super::enums::Importance>) -> Vec<Filter> {
     importance
         .map(|i| Filter::Importance(i.into()))
+        .into_iter()
+        .collect()
+}
+
+/// The filter of a reverse list's `includeDeprecated` argument.
+fn active(include_deprecated: Option<bool>) -> Vec<Filter> {
+    super::pagination::active_filter(include_deprecated)
         .into_iter()
         .collect()
 }

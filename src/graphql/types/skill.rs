@@ -159,7 +159,9 @@ nested_connections! {
     /// The connection of a skill's children, flattened into `Skill`.
     SkillChildren {
         /// The skills directly under this one, in learning order.
-        children(SkillChildren) -> SkillConnection of skill;
+        children(SkillChildren) -> SkillConnection of skill
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
     }
 }
 
@@ -174,7 +176,8 @@ nested_connections! {
 
         /// The roles that need this skill, with importance and level, ordered by role slug.
         roles(SkillRoles) -> SkillRoleConnection of role
-            where importance: Importance = "Only the roles that need the skill with this importance."
-            => importance_filter(importance);
+            where importance: Importance = "Only the roles that need the skill with this importance.",
+            include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => [importance_filter(importance), super::active(include_deprecated)].concat();
     }
 }

@@ -35,6 +35,8 @@ nested_connections! {
     /// The roles of a tool, flattened into `Tool`.
     ToolConnections {
         /// The roles that use this tool, with importance, ordered by role slug.
-        roles(ToolRoles) -> ToolRoleConnection of role;
+        roles(ToolRoles) -> ToolRoleConnection of role
+            where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
+            => super::active(include_deprecated);
     }
 }

@@ -1,0 +1,19 @@
+//! A deprecated framework is replaced by another framework (several, in order, for a split).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "framework_replacement")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub framework_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub replacement_id: i32,
+    /// Order of the replacement among those of the same `framework_id`.
+    pub position: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
