@@ -85,6 +85,9 @@ pub enum Command {
         /// Print the JSON Schema of the format instead.
         #[arg(long, conflicts_with = "format")]
         json_schema: bool,
+        /// Export the named release as it was made, instead of the live graph.
+        #[arg(long, value_name = "NAME", conflicts_with = "json_schema")]
+        release: Option<String>,
         file: Option<std::path::PathBuf>,
     },
     /// Load data into the database.
@@ -362,13 +365,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export {
             format,
             json_schema,
+            release,
             file,
         } => {
             let text = if json_schema {
                 catalog::Catalog::json_schema()?
             } else {
                 let db = prepared(&cli.database_url).await?;
-                let exported = catalog::export(&db.conn).await?;
+                let exported = match release {
+                    Some(name) => match crate::releases::catalog(&db, &name).await? {
+                        Some((_, catalog)) => catalog,
+                        None => anyhow::bail!("there is no release named {name:?}"),
+                    },
+                    None => catalog::export(&db.conn).await?,
+                };
                 let json = match format.as_deref() {
                     Some(format) => format == "json",
                     None => is_json(file.as_deref()),

@@ -20,6 +20,7 @@ pub mod graphql;
 pub mod http;
 pub mod keys;
 pub mod metrics;
+pub mod releases;
 pub mod roadmap;
 pub mod startup;
 

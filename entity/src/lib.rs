@@ -6,7 +6,8 @@
 //! that replace a deprecated one. Short ordered string lists that are
 //! always read together with their node (aliases, responsibilities, domains) are stored as JSON
 //! arrays in a text column of the node. `api_key`, `catalog_change` and `catalog_state` hold
-//! who may write, what was written, and the catalog's revision.
+//! who may write, what was written, and the catalog's revision; `release` and
+//! `released_node` the named releases and the nodes they hold.
 
 pub mod api_key;
 pub mod catalog_change;
@@ -16,6 +17,8 @@ pub mod framework;
 pub mod framework_replacement;
 pub mod language;
 pub mod language_replacement;
+pub mod release;
+pub mod released_node;
 pub mod role;
 pub mod role_external;
 pub mod role_framework;

@@ -8,6 +8,10 @@
 //!   order, an edge table like the others (its primary key starts with the deprecated node, an
 //!   index covers the replacement), so that the catalog, the checks and the lists treat it as
 //!   they treat every edge kind.
+//! - `release` keeps each named release: the revision it names, when, its notes and counts,
+//!   and the graph as it was then (the catalog export's JSON, gzip-compressed, with the
+//!   SHA-256 of the JSON for its strong ETag). `released_node` lists every node some
+//!   release holds, by kind and slug, so that a deletion can be refused in one lookup.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -83,10 +87,41 @@ impl MigrationTrait for Migration {
                 manager.create_index(index.take()).await?;
             }
         }
+        manager
+            .create_table(
+                Table::create()
+                    .table(name("release"))
+                    .if_not_exists()
+                    .col(string_len(name("name"), 64).primary_key())
+                    .col(integer(name("revision")))
+                    .col(big_integer(name("at")))
+                    .col(text(name("notes")))
+                    .col(text(name("counts")))
+                    .col(string_len(name("digest"), 64))
+                    .col(blob(name("snapshot")))
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(name("released_node"))
+                    .if_not_exists()
+                    .col(string_len(name("kind"), 16))
+                    .col(string_len(name("slug"), 128))
+                    .primary_key(Index::create().col(name("kind")).col(name("slug")))
+                    .take(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in ["released_node", "release"] {
+            manager
+                .drop_table(Table::drop().table(name(table)).if_exists().take())
+                .await?;
+        }
         for node in NODE_TABLES {
             manager
                 .drop_table(

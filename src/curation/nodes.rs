@@ -375,6 +375,16 @@ impl Curator {
         let specs: Vec<&FieldSpec> = fields::specs(kind).iter().collect();
         let (found, mut before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
         check_version(kind, found, expected_version)?;
+        if crate::data::lifecycle::is_released(txn, kind, slug).await? {
+            return Err(Error::conflict(
+                field_of(kind),
+                format!(
+                    "a release holds this {}, and clients may have stored its slug; \
+                     deprecate it instead (deprecateNode)",
+                    kind_word(kind)
+                ),
+            ));
+        }
         let dependents = dependents(txn, kind, found.id).await?;
         if !dependents.is_empty() && !cascade {
             let message = format!(

@@ -48,3 +48,14 @@ pub async fn check_all(db: &impl ConnectionTrait) -> Result<()> {
     }
     Ok(())
 }
+
+/// Whether a release holds the node `slug` of `kind` (it can then be deprecated, never
+/// deleted). One lookup by primary key.
+pub async fn is_released(db: &impl ConnectionTrait, kind: Kind, slug: &str) -> Result<bool> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("SELECT 1 FROM released_node WHERE kind = ")
+        .bind(kind.name())
+        .push(" AND slug = ")
+        .bind(slug);
+    Ok(db.query_one_raw(sql.into_statement()).await?.is_some())
+}

@@ -13,6 +13,7 @@ mod loaders;
 mod mutation;
 mod pagination;
 mod query;
+mod releases;
 mod subscription;
 mod types;
 
@@ -78,6 +79,7 @@ fn build_schema(
         .data(curator)
         .data(crate::analysis::CurrentIndex::default())
         .data(heavy)
+        .data(releases::DiffCache::default())
         .data(limits)
         .data(lists)
         .limit_depth(limits.max_query_depth)

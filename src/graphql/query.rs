@@ -211,6 +211,7 @@ pub struct Query(
     FrameworkQuery,
     ToolQuery,
     super::history::HistoryQuery,
+    super::releases::ReleaseQuery,
     super::analysis::AnalysisQuery,
 );
 

@@ -41,6 +41,14 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
+/// Whether the request's `If-None-Match` names `etag`.
+pub fn names_etag(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| matches(value, etag))
+}
+
 /// Who may keep an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {

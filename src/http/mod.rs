@@ -12,6 +12,7 @@ mod ides;
 mod persisted;
 mod probes;
 mod protocol;
+mod releases;
 mod websocket;
 
 use std::sync::Arc;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::asset))
         .route("/explore", get(explore::page))
         .route("/roles/{slug}/roadmap.svg", get(explore::roadmap_svg))
+        .route("/releases/{file}", get(releases::release_json))
         .route("/schema.graphql", get(ides::schema_sdl))
         .route("/health", get(probes::health))
         .route("/ready", get(probes::ready))

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["keys"],
     &["curation", "auth"],
     &["catalog", "generator"],
-    &["esco", "analysis"],
+    &["esco", "analysis", "releases"],
     &["graphql", "roadmap", "metrics"],
     &["http"],
     &["startup"],

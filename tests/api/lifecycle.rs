@@ -400,5 +400,8 @@ async fn the_lifecycle_is_in_the_change_log_and_the_catalog_export(app: &TestApp
         target.deprecated = skill.deprecated.clone();
     }
     let error = broken.check().expect_err("a deprecated replacement");
-    assert!(format!("{error:?}").contains("deprecated itself"), "{error:?}");
+    assert!(
+        format!("{error:?}").contains("deprecated itself"),
+        "{error:?}"
+    );
 }

@@ -30,6 +30,7 @@ mod mutations;
 mod pagination;
 mod private_access;
 mod races;
+mod releases;
 mod rows;
 mod schema_file;
 mod seeding;

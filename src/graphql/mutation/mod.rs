@@ -97,4 +97,5 @@ pub struct Mutation(
     SkillLanguageMutations,
     SkillToolMutations,
     LifecycleMutations,
+    super::releases::ReleaseMutations,
 );

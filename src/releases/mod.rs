@@ -1,0 +1,304 @@
+//! Named releases: the graph as it was at one revision, kept for good, so that clients can
+//! pin to a release, read it whole and compare two ([`diff`]).
+//!
+//! A release stores the catalog export of its revision as JSON, gzip-compressed (an
+//! ESCO-size graph is tens of megabytes of JSON and a few of gzip), with the SHA-256 of the
+//! JSON, which is its strong ETag: a release never changes. Every node a release holds is
+//! listed in `released_node`, so that deleting it can be refused in one lookup
+//! ([`crate::data::lifecycle::is_released`]); such a node can only be deprecated.
+
+pub mod diff;
+
+use std::io::{Read, Write};
+
+use entity::release;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{self, Catalog};
+use crate::curation::{log, serial};
+use crate::data::sql::Sql;
+use crate::db::Db;
+use crate::error::is_unique_violation;
+use crate::graph::clock::now_ms;
+use crate::graph::rules::check_text;
+use crate::{Error, Result};
+
+/// How many nodes of each kind a release holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub roles: usize,
+    pub skills: usize,
+    pub languages: usize,
+    pub frameworks: usize,
+    pub tools: usize,
+}
+
+impl Counts {
+    fn of(catalog: &Catalog) -> Self {
+        Counts {
+            roles: catalog.roles.len(),
+            skills: catalog.skills.len(),
+            languages: catalog.languages.len(),
+            frameworks: catalog.frameworks.len(),
+            tools: catalog.tools.len(),
+        }
+    }
+}
+
+/// A release, without its snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub name: String,
+    pub revision: i32,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    pub notes: String,
+    pub counts: Counts,
+    /// The SHA-256 of the snapshot's JSON, in hex.
+    pub digest: String,
+}
+
+impl Release {
+    fn of(model: release::Model) -> Result<Self> {
+        Ok(Release {
+            counts: serde_json::from_str(&model.counts)
+                .map_err(|err| Error::Internal(format!("release counts: {err}")))?,
+            name: model.name,
+            revision: model.revision,
+            at: model.at,
+            notes: model.notes,
+            digest: model.digest,
+        })
+    }
+}
+
+/// The longest release name.
+pub const LONGEST_NAME: usize = 64;
+
+/// Whether `name` can name a release: 1 to 64 ASCII letters, digits, `.`, `-` and `_`,
+/// starting with a letter or digit (`2026.12`, `v1.2.0`, `esco-1.2`): safe in a URL path and
+/// a file name as it is.
+pub fn is_name(name: &str) -> bool {
+    name.len() <= LONGEST_NAME
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+fn compress(json: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(json)
+        .and_then(|()| encoder.finish())
+        .map_err(|err| Error::Internal(format!("compressing a release: {err}")))
+}
+
+fn decompress(gzip: &[u8]) -> Result<Vec<u8>> {
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(gzip)
+        .read_to_end(&mut json)
+        .map_err(|err| Error::Internal(format!("reading a release: {err}")))?;
+    Ok(json)
+}
+
+/// The most rows one statement of [`mark_released`] inserts (two values each).
+const NODES_PER_STATEMENT: usize = 5_000;
+
+/// Records that a release holds every node of `catalog`.
+async fn mark_released(db: &impl ConnectionTrait, catalog: &Catalog) -> Result<()> {
+    let nodes: Vec<_> = catalog.nodes().collect();
+    for chunk in nodes.chunks(NODES_PER_STATEMENT) {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push("INSERT INTO released_node (kind, slug) VALUES ");
+        for (at, node) in chunk.iter().enumerate() {
+            sql.push(if at == 0 { "(" } else { ", (" })
+                .bind(node.kind.name())
+                .push(", ")
+                .bind(node.slug)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (kind, slug) DO NOTHING");
+        db.execute_raw(sql.into_statement()).await?;
+    }
+    Ok(())
+}
+
+/// Makes the release `name` of the graph as it is now: its revision, its snapshot, its
+/// counts. Holds the write lock of every writer from reading the graph to the commit, so the
+/// snapshot is exactly the revision it names. A name is used once (`CONFLICT`).
+pub async fn create(db: &Db, name: &str, notes: &str) -> Result<Release> {
+    if !is_name(name) {
+        return Err(Error::invalid(
+            "name",
+            format!(
+                "a release name is 1 to {LONGEST_NAME} letters, digits, `.`, `-` or `_`, \
+                 starting with a letter or digit, e.g. `2026.12`; got {name:?}"
+            ),
+        ));
+    }
+    check_text("notes", notes)?;
+    let txn = serial::begin_write(&db.conn).await?;
+    if release::Entity::find_by_id(name.to_owned())
+        .select_only()
+        .column(release::Column::Name)
+        .into_tuple::<String>()
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(taken(name));
+    }
+    let (revision, _) = log::state(&txn).await?;
+    let catalog = catalog::export(&txn).await?;
+    let json = catalog.to_json()?;
+    let digest = format!("{:x}", Sha256::digest(json.as_bytes()));
+    let release = Release {
+        name: name.to_owned(),
+        revision,
+        at: now_ms(),
+        notes: notes.to_owned(),
+        counts: Counts::of(&catalog),
+        digest,
+    };
+    let row = release::ActiveModel {
+        name: Set(release.name.clone()),
+        revision: Set(revision),
+        at: Set(release.at),
+        notes: Set(release.notes.clone()),
+        counts: Set(serde_json::to_string(&release.counts)
+            .map_err(|err| Error::Internal(err.to_string()))?),
+        digest: Set(release.digest.clone()),
+        snapshot: Set(compress(json.as_bytes())?),
+    };
+    release::Entity::insert(row)
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|err| {
+            if is_unique_violation(&err) {
+                taken(name)
+            } else {
+                err.into()
+            }
+        })?;
+    mark_released(&txn, &catalog).await?;
+    txn.commit().await?;
+    Ok(release)
+}
+
+fn taken(name: &str) -> Error {
+    Error::conflict(
+        "name",
+        format!("there is a release named {name:?} already; a release name is used once"),
+    )
+}
+
+/// The releases, oldest first: `first` of them after the one named `after`.
+pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Release>, bool)> {
+    let after_at = match after {
+        Some(name) => match find_model(db, name).await? {
+            Some(model) => Some((model.at, model.name)),
+            None => {
+                return Err(Error::invalid(
+                    "after",
+                    format!("`after` must be a cursor this field returned, got {name:?}"),
+                ));
+            }
+        },
+        None => None,
+    };
+    let mut query = release::Entity::find()
+        .select_only()
+        .columns([
+            release::Column::Name,
+            release::Column::Revision,
+            release::Column::At,
+            release::Column::Notes,
+            release::Column::Counts,
+            release::Column::Digest,
+        ])
+        .order_by_asc(release::Column::At)
+        .order_by_asc(release::Column::Name);
+    if let Some((at, name)) = after_at {
+        use sea_orm::sea_query::Condition;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        query = query.filter(
+            Condition::any().add(release::Column::At.gt(at)).add(
+                Condition::all()
+                    .add(release::Column::At.eq(at))
+                    .add(release::Column::Name.gt(name)),
+            ),
+        );
+    }
+    let rows: Vec<(String, i32, i64, String, String, String)> =
+        query.limit(first + 1).into_tuple().all(&db.conn).await?;
+    let more = rows.len() as u64 > first;
+    let releases = rows
+        .into_iter()
+        .take(usize::try_from(first).unwrap_or(usize::MAX))
+        .map(|(name, revision, at, notes, counts, digest)| {
+            Release::of(release::Model {
+                name,
+                revision,
+                at,
+                notes,
+                counts,
+                digest,
+                snapshot: Vec::new(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((releases, more))
+}
+
+async fn find_model(db: &Db, name: &str) -> Result<Option<release::Model>> {
+    if !is_name(name) {
+        return Ok(None);
+    }
+    Ok(release::Entity::find_by_id(name.to_owned())
+        .one(&db.conn)
+        .await?)
+}
+
+/// The release `name`, if there is one.
+pub async fn get(db: &Db, name: &str) -> Result<Option<Release>> {
+    find_model(db, name).await?.map(Release::of).transpose()
+}
+
+/// The release `name` and its snapshot as stored: gzip-compressed JSON.
+pub async fn stored(db: &Db, name: &str) -> Result<Option<(Release, Vec<u8>)>> {
+    let Some(mut model) = find_model(db, name).await? else {
+        return Ok(None);
+    };
+    let gzip = std::mem::take(&mut model.snapshot);
+    Ok(Some((Release::of(model)?, gzip)))
+}
+
+/// The JSON of a stored snapshot.
+pub fn json_of(gzip: &[u8]) -> Result<Vec<u8>> {
+    decompress(gzip)
+}
+
+/// The release `name` and its snapshot's JSON, as the catalog export wrote it.
+pub async fn snapshot(db: &Db, name: &str) -> Result<Option<(Release, Vec<u8>)>> {
+    let Some(mut model) = find_model(db, name).await? else {
+        return Ok(None);
+    };
+    let json = decompress(&std::mem::take(&mut model.snapshot))?;
+    Ok(Some((Release::of(model)?, json)))
+}
+
+/// The release `name` as a catalog.
+pub async fn catalog(db: &Db, name: &str) -> Result<Option<(Release, Catalog)>> {
+    let Some((release, json)) = snapshot(db, name).await? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8(json)
+        .map_err(|err| Error::Internal(format!("a release is not UTF-8: {err}")))?;
+    Ok(Some((release, Catalog::parse_json(&text)?)))
+}

@@ -1,0 +1,307 @@
+//! Named releases: made by an admin, read whole over HTTP, compared with each other and with
+//! the live graph, and protecting the nodes they hold from deletion, on both backends.
+
+use std::io::Read;
+
+use serde_json::{Value, json};
+use skillgraph::keys::Scope;
+
+use crate::helpers::{TestApp, backend_tests};
+
+backend_tests!(
+    a_release_is_made_once_by_an_admin_and_its_diff_is_exact,
+    a_release_is_served_whole_immutable_and_in_gzip,
+    a_node_a_release_holds_is_deprecated_never_deleted,
+);
+
+const RELEASE: &str =
+    "release { name revision notes counts { roles skills languages frameworks tools } }";
+
+async fn release(app: &TestApp, admin: &str, name: &str) -> Value {
+    let done = app
+        .write(
+            admin,
+            &format!(r#"mutation {{ createRelease(input: {{name: "{name}", notes: "Notes of {name}."}}) {{ {RELEASE} }} }}"#),
+        )
+        .await;
+    done["createRelease"]["release"].clone()
+}
+
+async fn skill_id(app: &TestApp, slug: &str) -> String {
+    let data = app
+        .data(&format!(r#"{{ skill(slug: "{slug}") {{ id }} }}"#))
+        .await;
+    data["skill"]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The diff's changes, as `(change, kind, slug, list, target)`, and its `before`/`after`s.
+fn changes(diff: &Value) -> Vec<(String, String, String, Value, Value)> {
+    diff["changes"]["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|edge| {
+                    let n = &edge["node"];
+                    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                    (
+                        text(&n["change"]),
+                        text(&n["kind"]),
+                        text(&n["slug"]),
+                        n["list"].clone(),
+                        n["target"].clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn a_release_is_made_once_by_an_admin_and_its_diff_is_exact(app: &TestApp) {
+    let admin = app.key("release-manager", Scope::Admin).await;
+    let writer = app.key("curator", Scope::Write).await;
+    let totals = app
+        .data("{ catalog { revision } roles { totalCount } skills { totalCount } languages { totalCount } frameworks { totalCount } tools { totalCount } }")
+        .await;
+    let first = release(app, &admin, "2026.12").await;
+    assert_eq!(
+        first,
+        json!({"name": "2026.12", "revision": totals["catalog"]["revision"], "notes": "Notes of 2026.12.",
+               "counts": {"roles": totals["roles"]["totalCount"], "skills": totals["skills"]["totalCount"],
+                          "languages": totals["languages"]["totalCount"], "frameworks": totals["frameworks"]["totalCount"],
+                          "tools": totals["tools"]["totalCount"]}})
+    );
+    // A name is used once; a name must be safe in a path; only an admin makes releases.
+    for (key, name, code) in [
+        (&admin, "2026.12", "CONFLICT"),
+        (&admin, "../etc", "BAD_USER_INPUT"),
+        (&admin, "", "BAD_USER_INPUT"),
+        (&writer, "2026.99", "FORBIDDEN"),
+    ] {
+        let error = app
+            .write_error(key, &format!(r#"mutation {{ createRelease(input: {{name: "{name}"}}) {{ release {{ name }} }} }}"#))
+            .await;
+        assert_eq!(error["extensions"]["code"], code, "{name}: {error}");
+    }
+
+    app.write(
+        &writer,
+        &format!(
+            r#"mutation {{
+              updateSkill(input: {{skill: "caching", description: "Keeping answers close."}}) {{ revision }}
+              createSkill(input: {{slug: "edge-caching", name: "Edge caching", parent: "caching"}}) {{ revision }}
+              setRoleSkill(input: {{role: "backend-developer", skill: "edge-caching", importance: OPTIONAL, level: BEGINNER}}) {{ revision }}
+              deprecateNode(input: {{node: "{}", replacedBy: ["restful-apis"], note: "Folded in."}}) {{ revision }} }}"#,
+            skill_id(app, "graphql-apis").await
+        ),
+    )
+    .await;
+    release(app, &admin, "2026.13").await;
+    let query = |to: &str, page: &str| {
+        format!(
+            r#"{{ releaseDiff(from: "2026.12"{to}) {{ from to toRevision counts {{ change count }}
+                 changes({page}) {{ totalCount pageInfo {{ hasNextPage endCursor }}
+                   edges {{ node {{ change kind slug list target before after }} }} }} }} }}"#
+        )
+    };
+    let diff = app.data(&query(r#", to: "2026.13""#, "first: 100")).await["releaseDiff"].clone();
+    assert_eq!(
+        changes(&diff),
+        vec![
+            (
+                "UPDATED".into(),
+                "SKILL".into(),
+                "caching".into(),
+                Value::Null,
+                Value::Null
+            ),
+            (
+                "CREATED".into(),
+                "SKILL".into(),
+                "edge-caching".into(),
+                Value::Null,
+                Value::Null
+            ),
+            (
+                "DEPRECATED".into(),
+                "SKILL".into(),
+                "graphql-apis".into(),
+                Value::Null,
+                Value::Null
+            ),
+            (
+                "EDGE_ADDED".into(),
+                "ROLE".into(),
+                "backend-developer".into(),
+                json!("skills"),
+                json!("edge-caching")
+            ),
+        ]
+    );
+    let nodes = &diff["changes"]["edges"];
+    assert_eq!(
+        nodes[0]["node"]["after"],
+        json!({"description": "Keeping answers close."})
+    );
+    assert!(nodes[0]["node"]["before"]["description"].is_string());
+    assert_eq!(nodes[1]["node"]["after"]["parent"], "caching");
+    assert_eq!(
+        (&nodes[2]["node"]["before"], &nodes[2]["node"]["after"]),
+        (
+            &json!({"note": null, "replacedBy": []}),
+            &json!({"note": "Folded in.", "replacedBy": ["restful-apis"]})
+        )
+    );
+    assert_eq!(nodes[3]["node"]["after"]["importance"], "OPTIONAL");
+    assert_eq!(nodes[3]["node"]["after"]["level"], "BEGINNER");
+    assert_eq!(nodes[3]["node"]["before"], Value::Null);
+    assert_eq!(diff["changes"]["totalCount"], 4);
+    assert_eq!(diff["to"], "2026.13");
+
+    // Paged: two and then the rest, the same entries.
+    let page = app.data(&query(r#", to: "2026.13""#, "first: 2")).await["releaseDiff"].clone();
+    assert_eq!(page["changes"]["pageInfo"]["hasNextPage"], true);
+    let cursor = page["changes"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let rest = app
+        .data(&query(
+            r#", to: "2026.13""#,
+            &format!(r#"first: 10, after: "{cursor}""#),
+        ))
+        .await["releaseDiff"]
+        .clone();
+    let mut paged = changes(&page);
+    paged.extend(changes(&rest));
+    assert_eq!(paged, changes(&diff));
+
+    // Against the live graph: the same, and what came since.
+    app.write(&writer, r#"mutation { removeRoleSkill(input: {role: "backend-developer", skill: "edge-caching"}) { revision } }"#)
+        .await;
+    let live = app.data(&query("", "first: 100")).await["releaseDiff"].clone();
+    assert_eq!(live["to"], Value::Null);
+    let live_changes = changes(&live);
+    assert_eq!(live_changes.len(), 3, "{live_changes:?}");
+    assert!(!live_changes.iter().any(|c| c.0 == "EDGE_ADDED"));
+
+    let unknown = app.error(r#"{ releaseDiff(from: "nope") { from } }"#).await;
+    assert_eq!(unknown["extensions"]["code"], "NOT_FOUND");
+    let listed = app.data("{ releases { edges { cursor node { name } } } release(name: \"2026.13\") { name notes } }").await;
+    assert_eq!(
+        listed,
+        json!({"releases": {"edges": [{"cursor": "2026.12", "node": {"name": "2026.12"}},
+                                      {"cursor": "2026.13", "node": {"name": "2026.13"}}]},
+               "release": {"name": "2026.13", "notes": "Notes of 2026.13."}})
+    );
+}
+
+async fn a_release_is_served_whole_immutable_and_in_gzip(app: &TestApp) {
+    let admin = app.key("release-manager", Scope::Admin).await;
+    release(app, &admin, "v1").await;
+    let writer = app.key("curator", Scope::Write).await;
+    app.write(&writer, r#"mutation { updateSkill(input: {skill: "caching", name: "Caching, later"}) { revision } }"#)
+        .await;
+    let answer = app.get("/releases/v1.json").await;
+    assert_eq!(answer.status(), 200);
+    let headers = answer.headers().clone();
+    let etag = headers["etag"].to_str().unwrap_or_default().to_owned();
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "a strong ETag: {etag}"
+    );
+    let cache = headers["cache-control"].to_str().unwrap_or_default();
+    assert!(
+        cache.contains("immutable") && cache.contains("public"),
+        "{cache}"
+    );
+    let body = answer.bytes().await.expect("the body");
+    let snapshot: skillgraph::catalog::Catalog =
+        serde_json::from_slice(&body).expect("the catalog format");
+    let caching = snapshot
+        .skills
+        .iter()
+        .find(|s| s.slug == "caching")
+        .expect("caching");
+    assert_eq!(
+        caching.name, "Caching",
+        "the release is the graph as it was"
+    );
+    let (_, exported) = skillgraph::releases::catalog(&app.db, "v1")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(exported, snapshot, "`export --release` reads the same");
+
+    let again = app
+        .client
+        .get(format!("{}/releases/v1.json", app.address))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(again.status(), 304);
+    let zipped = app
+        .client
+        .get(format!("{}/releases/v1.json", app.address))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_ne!(
+        zipped.headers()["etag"].to_str().unwrap_or_default(),
+        etag,
+        "another representation"
+    );
+    let gzip = zipped.bytes().await.expect("the body");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_end(&mut unzipped)
+        .expect("gzip");
+    assert_eq!(unzipped, body.to_vec());
+    for missing in [
+        "/releases/v2.json",
+        "/releases/v1",
+        "/releases/..%2Fv1.json",
+    ] {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
+    }
+}
+
+async fn a_node_a_release_holds_is_deprecated_never_deleted(app: &TestApp) {
+    let admin = app.key("release-manager", Scope::Admin).await;
+    let writer = app.key("curator", Scope::Write).await;
+    release(app, &admin, "r1").await;
+    app.write(
+        &writer,
+        r#"mutation { createSkill(input: {slug: "fresh-skill", name: "Fresh"}) { revision } }"#,
+    )
+    .await;
+    let error = app
+        .write_error(
+            &writer,
+            r#"mutation { deleteSkill(input: {skill: "caching", cascade: true}) { deletedSlug } }"#,
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "CONFLICT");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("deprecate it instead"),
+        "{error}"
+    );
+    let deleted = app
+        .write(
+            &writer,
+            r#"mutation { deleteSkill(input: {skill: "fresh-skill"}) { deletedSlug } }"#,
+        )
+        .await;
+    assert_eq!(
+        deleted["deleteSkill"]["deletedSlug"], "fresh-skill",
+        "no release holds it"
+    );
+    let still = app.data(r#"{ skill(slug: "caching") { slug } }"#).await;
+    assert_eq!(still["skill"]["slug"], "caching");
+}
