@@ -127,7 +127,7 @@ pub enum KeysCommand {
         /// Who holds the key; the change log names the key's writes by it.
         #[arg(long)]
         name: String,
-        /// `write`: change the graph; `admin`: also read the change log.
+        /// `write`: change the graph; `admin`: also see which key made each change in the log.
         #[arg(long, value_parser = ["write", "admin"])]
         scope: String,
     },

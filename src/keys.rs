@@ -21,7 +21,7 @@ use crate::{Error, Result};
 pub enum Scope {
     /// Change the graph.
     Write,
-    /// Everything `write` may, and read the change log.
+    /// Everything `write` may, and see which key made each change in the log.
     Admin,
 }
 

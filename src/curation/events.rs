@@ -5,14 +5,18 @@
 //! inside its transaction, with its log entry (`log::append`), delivered only if it commits;
 //! every replica, the writer's own included, `LISTEN`s and reads the log after the last
 //! revision it relayed, so a notification lost to a reconnect is made up by the next read.
+//!
+//! A subscriber that resumes from a revision reads the log's entries after it through
+//! [`Events::replay`], as events of the same shape as the live ones.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use entity::catalog_change;
 use sea_orm::DbBackend;
-use tokio::sync::broadcast;
+use tokio::sync::{Semaphore, broadcast};
 
+use super::log::{self, Selection};
 use crate::Result;
 use crate::db::Db;
 use crate::graph::Kind;
@@ -22,6 +26,22 @@ pub(super) const CHANNEL: &str = "skillgraph_changes";
 
 /// How many events a subscriber may lag behind before it is told it missed some.
 const BUFFER: usize = 4096;
+
+/// How many replays may read the log at once on one replica. Each read holds a pooled
+/// connection for one statement; however many subscribers resume at once, the pool's other
+/// connections stay for writers and queries (a SQLite pool has two).
+const REPLAY_READS: usize = 1;
+
+/// A page of the log, as [`Events::replay`] reads it.
+pub struct Replayed {
+    /// The page's events, oldest first.
+    pub events: Vec<Arc<ChangeEvent>>,
+    /// The revision of the page's last entry, if it had any (an entry of an unknown kind,
+    /// which no event is made of, counts: the next page starts after it).
+    pub last: Option<i32>,
+    /// Whether more entries of the selection follow.
+    pub more: bool,
+}
 
 /// A committed change, as subscribers receive it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +92,8 @@ pub struct Events {
     sender: broadcast::Sender<Arc<ChangeEvent>>,
     /// Whether events come through PostgreSQL's notifications rather than from the writer.
     relayed: bool,
+    /// The turns of the replays' reads ([`REPLAY_READS`]).
+    replays: Arc<Semaphore>,
 }
 
 impl Events {
@@ -80,7 +102,30 @@ impl Events {
         Events {
             sender,
             relayed: backend == DbBackend::Postgres,
+            replays: Arc::new(Semaphore::new(REPLAY_READS)),
         }
+    }
+
+    /// Up to `first` entries of the log's `selection`, oldest first, as the events a live
+    /// subscriber got for them; it waits for its turn ([`REPLAY_READS`]).
+    pub async fn replay(&self, db: &Db, selection: &Selection, first: u64) -> Result<Replayed> {
+        let (entries, more) = {
+            let _turn = self
+                .replays
+                .acquire()
+                .await
+                .map_err(|_| crate::Error::Internal("the replays' turns are closed".into()))?;
+            log::read(&db.conn, selection, first).await?
+        };
+        Ok(Replayed {
+            last: entries.last().map(|entry| entry.revision),
+            events: entries
+                .iter()
+                .filter_map(ChangeEvent::of)
+                .map(Arc::new)
+                .collect(),
+            more,
+        })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<ChangeEvent>> {
@@ -109,8 +154,11 @@ impl Events {
         }
         let (events, db) = (self.clone(), db.clone());
         Some(tokio::spawn(async move {
+            // Kept across reconnections, so that what was committed while the relay was
+            // reconnecting is relayed too.
+            let mut last = None;
             loop {
-                if let Err(err) = relay_until_error(&events, &db).await {
+                if let Err(err) = relay_until_error(&events, &db, &mut last).await {
                     tracing::warn!(detail = %err.detail(), "change relay failed; restarting");
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -120,24 +168,29 @@ impl Events {
 }
 
 /// Listens, and after every notification (or reconnection) sends what the log holds past the
-/// last revision sent. The log is read over the listening connection itself, outside the
-/// pool: the relay takes no connection from requests (and its statements are not counted as
-/// theirs).
-async fn relay_until_error(events: &Events, db: &Db) -> Result<()> {
+/// last revision sent, `last` (the catalog's revision when the relay first listens). The log
+/// is read over the listening connection itself, outside the pool: the relay takes no
+/// connection from requests (and its statements are not counted as theirs).
+async fn relay_until_error(events: &Events, db: &Db, relayed: &mut Option<i32>) -> Result<()> {
     use sea_orm::sqlx::postgres::PgListener;
     let unavailable = |err: sea_orm::sqlx::Error| crate::Error::Unavailable(err.to_string());
     let pool = db.conn.get_postgres_connection_pool();
     let mut listener = PgListener::connect_with(pool).await.map_err(unavailable)?;
     listener.listen(CHANNEL).await.map_err(unavailable)?;
-    let mut last: i32 =
-        sea_orm::sqlx::query_scalar("SELECT revision FROM catalog_state WHERE id = 1")
-            .fetch_one(&mut listener)
-            .await
-            .map_err(unavailable)?;
+    let mut last: i32 = match *relayed {
+        Some(last) => last,
+        None => {
+            let revision =
+                sea_orm::sqlx::query_scalar("SELECT revision FROM catalog_state WHERE id = 1")
+                    .fetch_one(&mut listener)
+                    .await
+                    .map_err(unavailable)?;
+            *relayed = Some(revision);
+            revision
+        }
+    };
     loop {
-        // `None`: the connection was lost (and is re-made on the next call); notifications
-        // may have been missed, so the log is read either way.
-        let _ = listener.try_recv().await.map_err(unavailable)?;
+        // First what was committed while the relay was away (nothing on its first start).
         loop {
             let entries: Vec<Entry> = sea_orm::sqlx::query_as(
                 "SELECT revision, at, key_name, operation, kind, slug, before, after \
@@ -160,11 +213,15 @@ async fn relay_until_error(events: &Events, db: &Db) -> Result<()> {
                     after,
                 });
                 last = revision;
+                *relayed = Some(revision);
             }
             if !more {
                 break;
             }
         }
+        // `None`: the connection was lost (and is re-made on the next call); notifications
+        // may have been missed, so the log is read either way.
+        let _ = listener.try_recv().await.map_err(unavailable)?;
     }
 }
 

@@ -3,7 +3,8 @@
 
 use entity::{catalog_change, catalog_state};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::{Map, Value};
 
@@ -159,10 +160,15 @@ pub async fn state(db: &impl ConnectionTrait) -> Result<(i32, Option<i64>)> {
 pub struct Selection {
     /// Only entries after this revision.
     pub after: Option<i32>,
+    /// Only entries up to this revision, included.
+    pub through: Option<i32>,
     /// Only entries made at or after this time (milliseconds since the Unix epoch).
     pub since: Option<i64>,
     /// Only entries about this node.
     pub node: Option<(Kind, String)>,
+    /// Only entries about nodes of these kinds, and imports: an import may change nodes of
+    /// every kind, so whoever follows some kinds needs to hear of it.
+    pub kinds: Option<Vec<Kind>>,
 }
 
 /// Up to `first` entries of `selection`, oldest first, and whether more follow.
@@ -175,6 +181,9 @@ pub async fn read(
     if let Some(after) = selection.after {
         query = query.filter(catalog_change::Column::Revision.gt(after));
     }
+    if let Some(through) = selection.through {
+        query = query.filter(catalog_change::Column::Revision.lte(through));
+    }
     if let Some(since) = selection.since {
         query = query.filter(catalog_change::Column::At.gte(since));
     }
@@ -182,6 +191,13 @@ pub async fn read(
         query = query
             .filter(catalog_change::Column::Kind.eq(kind.name()))
             .filter(catalog_change::Column::Slug.eq(slug.as_str()));
+    }
+    if let Some(kinds) = &selection.kinds {
+        query = query.filter(
+            Condition::any()
+                .add(catalog_change::Column::Kind.is_in(kinds.iter().map(|kind| kind.name())))
+                .add(catalog_change::Column::Kind.eq("")),
+        );
     }
     let mut entries = query.limit(first + 1).all(db).await?;
     let more = entries.len() as u64 > first;

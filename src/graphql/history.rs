@@ -49,8 +49,9 @@ pub struct Change {
     pub revision: i32,
     /// When it was made.
     pub at: DateTime<Utc>,
-    /// The name of the API key that made it.
-    pub key_name: String,
+    /// The name of the API key that made it; null unless the request carries an `admin` key,
+    /// since key names say who curates the catalog and are for its operators only.
+    pub key_name: Option<String>,
     /// The mutation, e.g. `updateSkill`.
     pub operation: String,
     /// The kind of node changed (for an edge: the node it belongs to); null for an import,
@@ -72,7 +73,8 @@ fn json(text: Option<String>) -> Option<Json<serde_json::Value>> {
 }
 
 impl Change {
-    fn of(entry: catalog_change::Model) -> Result<Self> {
+    /// The entry as a change, with its key's name only for an `admin`.
+    fn of(entry: catalog_change::Model, admin: bool) -> Result<Self> {
         let kind = match entry.kind.as_str() {
             "" => None,
             name => Some(
@@ -83,7 +85,7 @@ impl Change {
         Ok(Change {
             revision: entry.revision,
             at: time(entry.at),
-            key_name: entry.key_name,
+            key_name: admin.then_some(entry.key_name),
             operation: entry.operation,
             kind: kind.map(Into::into),
             node_id: kind.map(|kind| encode_id(kind, &entry.slug)),
@@ -131,9 +133,12 @@ impl HistoryQuery {
         Ordered(Catalog)
     }
 
-    /// The change log, oldest first: who changed what, when, and the changed fields before
-    /// and after. Needs an `admin` key. `since` keeps changes made at or after a time; `node`
-    /// (global ID) keeps the changes of one node; at most 100 per page (20 by default).
+    /// The change log, oldest first: what changed, when, and the changed fields before and
+    /// after; public, but only an `admin` key sees which key made each change (`keyName`).
+    /// `since` keeps changes made at or after a time; `fromRevision` and `toRevision` a range
+    /// of revisions; `kinds` the changes to nodes of some kinds (and imports); `node` (global
+    /// ID) the changes of one node; at most 100 per page (20 by default).
+    #[allow(clippy::too_many_arguments)]
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -141,8 +146,36 @@ impl HistoryQuery {
         #[graphql(desc = "Only changes after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime<Utc>>,
         #[graphql(desc = "Only changes of the node with this global ID.")] node: Option<ID>,
+        #[graphql(desc = "Only changes that made this revision or a later one (0 or more).")]
+        from_revision: Option<i32>,
+        #[graphql(
+            desc = "Only changes that made this revision or an earlier one (0 or more, and not \
+                    below `fromRevision`)."
+        )]
+        to_revision: Option<i32>,
+        #[graphql(
+            desc = "Only changes to nodes of these kinds, and imports (which may change nodes \
+                    of every kind); every change if not given."
+        )]
+        kinds: Option<Vec<NodeKind>>,
     ) -> async_graphql::Result<Ordered<ChangeConnection>> {
-        require(ctx, Scope::Admin)?;
+        let admin = require(ctx, Scope::Admin).is_ok();
+        for (name, revision) in [("fromRevision", from_revision), ("toRevision", to_revision)] {
+            if let Some(revision) = revision.filter(|revision| *revision < 0) {
+                return Err(Error::bad_input(format!(
+                    "`{name}` must be 0 or more, got {revision}"
+                ))
+                .into());
+            }
+        }
+        if let (Some(from), Some(to)) = (from_revision, to_revision)
+            && from > to
+        {
+            return Err(Error::bad_input(format!(
+                "`toRevision` ({to}) must not be below `fromRevision` ({from})"
+            ))
+            .into());
+        }
         let first = first.unwrap_or(20);
         if !(0..=MOST_CHANGES).contains(&first) {
             return Err(Error::bad_input(format!(
@@ -160,10 +193,17 @@ impl HistoryQuery {
             })
             .transpose()?;
         let node = node.map(|id| decode_id(&id)).transpose()?;
+        // Both bounds from below: the later one counts.
+        let after = match (after, from_revision.map(|from| from - 1)) {
+            (Some(cursor), Some(from)) => Some(cursor.max(from)),
+            (cursor, from) => cursor.or(from),
+        };
         let selection = Selection {
             after,
+            through: to_revision,
             since: since.map(|since| since.timestamp_millis()),
             node,
+            kinds: kinds.map(|kinds| kinds.into_iter().map(Kind::from).collect()),
         };
         let first = u64::try_from(first).unwrap_or_default();
         let (entries, more) = log::read(
@@ -178,7 +218,7 @@ impl HistoryQuery {
                 let cursor = entry.revision.to_string();
                 Ok(ChangeEdge {
                     cursor,
-                    node: Ordered(Change::of(entry)?),
+                    node: Ordered(Change::of(entry, admin)?),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

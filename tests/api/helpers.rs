@@ -119,6 +119,19 @@ impl TestApp {
         })
     }
 
+    /// Stops this server and starts a new one over the same database with the default
+    /// settings, as a restart of the service would; the database stays.
+    pub async fn restart(mut self) -> TestApp {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        let existing = Existing {
+            url: self.url.clone(),
+            backend: self.backend,
+            database: self._database.take(),
+        };
+        start(Settings::new(""), existing).await
+    }
+
     /// A second server over this app's database, as another replica would be.
     pub fn replica(&self) -> TestAppBuilder<Existing> {
         TestAppBuilder::new(Existing {

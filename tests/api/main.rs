@@ -11,6 +11,7 @@ mod answers;
 mod batch_allowance;
 mod caching;
 mod catalog_queries;
+mod change_feed;
 mod database_faults;
 mod document_limits;
 mod errors;

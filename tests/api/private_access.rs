@@ -69,7 +69,8 @@ async fn keyed_answers_are_never_public() {
     let path = format!("/graphql?extensions={}", urlencode(&extensions.to_string()));
     let miss = get(&app, &path, None).await;
     assert_eq!(header(&miss, "cache-control"), "no-store");
-    let refused = get(&app, CHANGES, None).await;
+    let oversized = urlencode("{ changes(first: 101) { pageInfo { hasNextPage } } }");
+    let refused = get(&app, &format!("/graphql?query={oversized}"), None).await;
     assert_eq!(header(&refused, "cache-control"), "no-store");
 }
 
