@@ -2,7 +2,8 @@
 //! at its place, so that one damaged description does not cost the whole bundle and nothing is
 //! changed without saying so.
 //!
-//! The rules, applied to every cell the import reads (labels, descriptions, URIs and codes):
+//! The rules, applied to every label and description the import reads (URIs and codes get the
+//! first only; what else is wrong with one is refused where it is checked):
 //!
 //! 1. **Whitespace** at the start and end of a cell is removed; so is whitespace around each
 //!    line of `altLabels`, and a blank line between labels.
