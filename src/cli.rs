@@ -111,11 +111,27 @@ pub enum ImportCommand {
     /// become roles, skills and skill groups skills. Importing again updates what changed,
     /// found by URI; nodes curated by hand are never touched. One transaction: a bundle with
     /// a mistake is refused with the file, line and column, and nothing is written.
+    ///
+    /// Text is repaired where the repair is unambiguous: mojibake (UTF-8 read as Latin-1 or
+    /// Windows-1252, `â€™` → `’`), stray control characters, byte order marks, CRLF inside
+    /// cells, whitespace around cells and labels, repeated alternative labels. The repairs are
+    /// counted per kind on the terminal, with the first few. Concept URIs may be ESCO's or
+    /// any http(s) URI of a taxonomy built on ESCO.
     Esco {
         dir: std::path::PathBuf,
         /// The language of the files to read: `en` reads `occupations_en.csv`, ...
         #[arg(long, default_value = "en")]
         language: String,
+        /// Refuse the bundle at the first repair its text would need (with its place),
+        /// instead of repairing; nothing is written.
+        #[arg(long)]
+        strict: bool,
+        /// Write every repair to FILE, as plain text, one a line:
+        /// `file:line:column: column name: kind: "before" → "after"`, the texts escaped as
+        /// Rust writes them (`\u{80}`), cut after 200 characters. Written as the repairs are
+        /// found, so also when the import is then refused.
+        #[arg(long, value_name = "FILE")]
+        report: Option<std::path::PathBuf>,
     },
 }
 
@@ -412,14 +428,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             }
         }
-        Command::Import(ImportCommand::Esco { dir, language }) => {
+        Command::Import(ImportCommand::Esco {
+            dir,
+            language,
+            strict,
+            report: report_file,
+        }) => {
             let db = prepared(&cli.database_url).await?;
+            let sink: Option<Box<dyn std::io::Write + Send>> = match &report_file {
+                Some(file) => Some(Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(file)
+                        .map_err(|err| anyhow::anyhow!("write {}: {err}", file.display()))?,
+                ))),
+                None => None,
+            };
             let mut progress = Progress::new(7);
-            let report = crate::esco::import(&db, &dir, &language, "command line", &mut |step| {
-                progress.step(step)
-            })
+            let imported = crate::esco::import_with(
+                &db,
+                &dir,
+                &language,
+                "command line",
+                crate::esco::Repairs::new(strict, sink),
+                &mut |step| progress.step(step),
+            )
             .await?;
             progress.finish();
+            print_repairs(&imported.repairs, report_file.as_deref());
+            let report = imported.report;
             if report.changes() {
                 println!("imported ESCO from {}: {report}", dir.display());
             } else {
@@ -433,6 +468,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.database_url, &args).await?,
     }
     Ok(())
+}
+
+/// How many repairs the summary of an import shows.
+const REPAIRS_SHOWN: usize = 10;
+
+/// The summary of an import's repairs: the count of each kind, and the first few.
+fn print_repairs(repairs: &crate::esco::Repairs, report: Option<&std::path::Path>) {
+    if repairs.total() == 0 {
+        return;
+    }
+    println!("repaired the bundle's text: {repairs}");
+    for repair in repairs.kept().iter().take(REPAIRS_SHOWN) {
+        println!("  {repair}");
+    }
+    if repairs.total() > REPAIRS_SHOWN {
+        let more = repairs.total() - REPAIRS_SHOWN;
+        match report {
+            Some(file) => println!("  … and {more} more, all of them in {}", file.display()),
+            None => println!("  … and {more} more; --report FILE writes all of them"),
+        }
+    } else if let Some(file) = report {
+        println!("  (written to {})", file.display());
+    }
 }
 
 /// The database at `url`, connected and migrated: what every command but `serve` (which

@@ -1,5 +1,6 @@
 //! An ESCO bundle, read and checked: its occupations, skills and skill groups, the broader
-//! relations of the skill pillar, and which skills each occupation needs.
+//! relations of the skill pillar, and which skills each occupation needs. The text it reads is
+//! repaired where the repair is unambiguous ([`super::repair`]).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -7,6 +8,7 @@ use std::path::Path;
 use entity::{ReuseLevel, SkillType};
 
 use super::files::{Row, Table};
+use super::repair::{self, Repairs};
 
 use crate::Result;
 use crate::graph::rules::{self, LONGEST_ITEM, MOST_ITEMS};
@@ -57,46 +59,32 @@ pub fn file(base: &str, language: &str) -> String {
     format!("{base}_{language}.csv")
 }
 
-fn text(row: &Row<'_>, column: &str) -> Result<String> {
-    let value = row.get(column).trim();
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(row.error(column, "holds control characters"));
-    }
-    Ok(value.to_owned())
-}
-
 /// The common columns of a concept row.
-fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
-    let uri = row.uri("conceptUri")?.to_owned();
-    let name = text(row, "preferredLabel")?;
+fn concept(row: &Row<'_>, left_out: &mut usize, repairs: &mut Repairs) -> Result<Concept> {
+    let uri = row.uri("conceptUri", repairs)?.to_owned();
+    let name = row.text("preferredLabel", repairs)?.into_owned();
     rules::check_name("preferredLabel", &name)
         .map_err(|err| row.error("preferredLabel", err.detail()))?;
     // The description, else the definition, else the scope note.
     let mut description = String::new();
     let mut from = "description";
     for column in ["description", "definition", "scopeNote"] {
-        let value = text(row, column)?;
+        let value = row.text(column, repairs)?;
         if !value.is_empty() {
-            description = value;
+            description = value.into_owned();
             from = column;
             break;
         }
     }
     rules::check_text(from, &description).map_err(|err| row.error(from, err.detail()))?;
-    let labels = text(row, "altLabels")?;
-    let mut seen: HashSet<String> = HashSet::from([name.to_lowercase()]);
+    let labels = row.text("altLabels", repairs)?;
     let mut aliases = Vec::new();
-    for label in labels.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for label in repair::labels(&row.place("altLabels"), &labels, &name, repairs)? {
         if label.chars().count() > LONGEST_ITEM || aliases.len() == MOST_ITEMS {
             *left_out += 1;
             continue;
         }
-        if seen.insert(label.to_lowercase()) {
-            aliases.push(label.to_owned());
-        }
+        aliases.push(label.to_owned());
     }
     let status = row.get("status").trim().to_ascii_lowercase();
     Ok(Concept {
@@ -108,8 +96,8 @@ fn concept(row: &Row<'_>, left_out: &mut usize) -> Result<Concept> {
     })
 }
 
-fn skill_type(row: &Row<'_>) -> Result<Option<SkillType>> {
-    match row.get("skillType").trim() {
+fn skill_type(row: &Row<'_>, repairs: &mut Repairs) -> Result<Option<SkillType>> {
+    match row.code("skillType", repairs)? {
         "" => Ok(None),
         "knowledge" => Ok(Some(SkillType::Knowledge)),
         "skill/competence" => Ok(Some(SkillType::SkillCompetence)),
@@ -120,8 +108,8 @@ fn skill_type(row: &Row<'_>) -> Result<Option<SkillType>> {
     }
 }
 
-fn reuse_level(row: &Row<'_>) -> Result<Option<ReuseLevel>> {
-    match row.get("reuseLevel").trim() {
+fn reuse_level(row: &Row<'_>, repairs: &mut Repairs) -> Result<Option<ReuseLevel>> {
+    match row.code("reuseLevel", repairs)? {
         "" => Ok(None),
         "transversal" => Ok(Some(ReuseLevel::Transversal)),
         "cross-sector" => Ok(Some(ReuseLevel::CrossSector)),
@@ -138,20 +126,32 @@ fn reuse_level(row: &Row<'_>) -> Result<Option<ReuseLevel>> {
 
 const CONCEPT: [&str; 4] = ["conceptUri", "preferredLabel", "altLabels", "description"];
 
-/// Reads the bundle in `dir`, in `language`, calling `step` after each file.
-pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Result<Bundle> {
+/// Reads the bundle in `dir`, in `language`, calling `step` after each file; the repairs made
+/// go to `repairs`.
+pub fn read(
+    dir: &Path,
+    language: &str,
+    repairs: &mut Repairs,
+    step: &mut dyn FnMut(&str, usize),
+) -> Result<Bundle> {
     let mut bundle = Bundle::default();
-    let read = |base: &str, required: &[&str]| Table::read(dir, &file(base, language), required);
+    let read = |base: &str, required: &[&str], repairs: &mut Repairs| {
+        Table::read(dir, &file(base, language), required, repairs)
+    };
 
-    let occupations = read("occupations", &[&CONCEPT[..], &["iscoGroup"]].concat())?;
+    let occupations = read(
+        "occupations",
+        &[&CONCEPT[..], &["iscoGroup"]].concat(),
+        repairs,
+    )?;
     let mut uris: HashSet<String> = HashSet::new();
     let mut left_out = 0;
     for row in occupations.rows() {
-        let concept = concept(&row, &mut left_out)?;
+        let concept = concept(&row, &mut left_out, repairs)?;
         if !uris.insert(concept.uri.clone()) {
             return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
         }
-        let group = row.get("iscoGroup").trim();
+        let group = row.code("iscoGroup", repairs)?;
         if !group.is_empty()
             && (group.len() > 16 || !group.bytes().all(|b| b.is_ascii_alphanumeric()))
         {
@@ -167,24 +167,25 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
     let skills = read(
         "skills",
         &[&CONCEPT[..], &["skillType", "reuseLevel"]].concat(),
+        repairs,
     )?;
     let mut skill_uris: HashSet<String> = HashSet::new();
     for row in skills.rows() {
-        let concept = concept(&row, &mut left_out)?;
+        let concept = concept(&row, &mut left_out, repairs)?;
         if !skill_uris.insert(concept.uri.clone()) {
             return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
         }
         bundle.skills.push(SkillConcept {
-            skill_type: skill_type(&row)?,
-            reuse_level: reuse_level(&row)?,
+            skill_type: skill_type(&row, repairs)?,
+            reuse_level: reuse_level(&row, repairs)?,
             concept,
         });
     }
     step(&skills.file, skills.len());
 
-    let groups = read("skillGroups", &CONCEPT)?;
+    let groups = read("skillGroups", &CONCEPT, repairs)?;
     for row in groups.rows() {
-        let concept = concept(&row, &mut left_out)?;
+        let concept = concept(&row, &mut left_out, repairs)?;
         if !skill_uris.insert(concept.uri.clone()) {
             return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
         }
@@ -196,11 +197,18 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
     }
     step(&groups.file, groups.len());
 
-    let broader = read("broaderRelationsSkillPillar", &["conceptUri", "broaderUri"])?;
+    let broader = read(
+        "broaderRelationsSkillPillar",
+        &["conceptUri", "broaderUri"],
+        repairs,
+    )?;
     // The relations already read, so that a repeated one is found without scanning a list.
     let mut pairs: HashSet<(&str, &str)> = HashSet::new();
     for row in broader.rows() {
-        let (narrower, wider) = (row.uri("conceptUri")?, row.uri("broaderUri")?);
+        let (narrower, wider) = (
+            row.uri("conceptUri", repairs)?,
+            row.uri("broaderUri", repairs)?,
+        );
         for (column, uri) in [("conceptUri", narrower), ("broaderUri", wider)] {
             if !skill_uris.contains(uri) {
                 return Err(row.error(
@@ -222,22 +230,23 @@ pub fn read(dir: &Path, language: &str, step: &mut dyn FnMut(&str, usize)) -> Re
     let relations = read(
         "occupationSkillRelations",
         &["occupationUri", "relationType", "skillUri"],
+        repairs,
     )?;
     // Where each relation read so far is in its occupation's list.
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for row in relations.rows() {
-        let occupation = row.uri("occupationUri")?;
+        let occupation = row.uri("occupationUri", repairs)?;
         if !uris.contains(occupation) {
             return Err(row.error(
                 "occupationUri",
                 format!("{occupation} is no occupation of the bundle"),
             ));
         }
-        let skill = row.uri("skillUri")?;
+        let skill = row.uri("skillUri", repairs)?;
         if !skill_uris.contains(skill) {
             return Err(row.error("skillUri", format!("{skill} is no skill of the bundle")));
         }
-        let essential = match row.get("relationType").trim() {
+        let essential = match row.code("relationType", repairs)? {
             "essential" => true,
             "optional" => false,
             other => {

@@ -19,6 +19,11 @@ backend_tests!(
     a_generated_bundle_imports_whole,
     a_twenty_thousand_deep_broader_chain_imports_and_imports_again,
     a_group_of_fifty_thousand_skills_imports,
+    damaged_text_is_repaired_stored_repaired_and_each_repair_reported_at_its_place,
+    strict_mode_refuses_the_damaged_bundle_at_its_first_repair_and_nothing_changes,
+    text_that_cannot_be_repaired_is_refused_at_its_place_and_nothing_changes,
+    a_concept_of_a_taxonomy_built_on_esco_imports_with_its_own_uri,
+    a_megabyte_cell_of_damaged_text_imports_with_a_bounded_list_of_repairs,
 );
 
 fn fixture() -> PathBuf {
@@ -331,13 +336,17 @@ async fn a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes(app
                 .into(),
         ),
         (
-            // A bad URI, on its own line (the rows before it span five lines).
+            // A malformed URI in ESCO's namespace, on its own line (the rows before it span
+            // five lines).
             edited(&[(
                 "skills_en.csv",
                 &format!("{E}/skill/7d8e9f0a"),
-                "https://example.com/7d8e9f0a",
+                &format!("{E}/skills/7d8e9f0a"),
             )]),
-            "skills_en.csv:7:2: conceptUri".into(),
+            format!(
+                "skills_en.csv:7:2: conceptUri: \"{E}/skills/7d8e9f0a-3333-4ccc-8ddd-000000000js1\" \
+                 is not a concept URI: ESCO's URIs are"
+            ),
         ),
         (
             // A quote left open: the rest of the file is one cell.
@@ -719,4 +728,336 @@ async fn a_group_of_fifty_thousand_skills_imports(app: &TestApp) {
     assert_eq!(under_top, WIDTH);
     assert_eq!(ancestors(&parents, "leaf-25000"), (1, "tree-top"));
     assert_eq!(parents_after_children(app).await, 0);
+}
+
+/// The fixture bundle with damaged text: mojibake of `é` (twice) in an occupation's
+/// description, of `’` (read as Latin-1: `â` and two C1 controls) in SQL's, a stray C1 control
+/// in caching's, a byte order mark at the start of the skill groups' file, and the
+/// occupations' file with CRLF line endings (one of them inside a multi-line label cell).
+fn damaged() -> tempfile::TempDir {
+    let dir = edited(&[
+        (
+            "occupations_en.csv",
+            "test computer databases.",
+            "test computer databases (rÃ©sumÃ© included).",
+        ),
+        (
+            "skills_en.csv",
+            "for retrieving information",
+            "for the team\u{e2}\u{80}\u{99}s information",
+        ),
+        (
+            "skills_en.csv",
+            "copies of data close",
+            "copies of data\u{9d} close",
+        ),
+    ]);
+    let path = |name: &str| dir.path().join(name);
+    let groups = std::fs::read_to_string(path("skillGroups_en.csv")).expect("read");
+    std::fs::write(path("skillGroups_en.csv"), format!("\u{feff}{groups}")).expect("write");
+    let occupations = std::fs::read_to_string(path("occupations_en.csv")).expect("read");
+    std::fs::write(
+        path("occupations_en.csv"),
+        occupations.replace('\n', "\r\n"),
+    )
+    .expect("write");
+    dir
+}
+
+/// The repairs of [`damaged`], as reported, in the order they are made (a concept's columns
+/// in the order the import reads them: URI, label, description, alternative labels).
+const DAMAGED_REPAIRS: [&str; 7] = [
+    r#"occupations_en.csv:3:13: description: mojibake: "Ã©" → "é""#,
+    r#"occupations_en.csv:3:13: description: mojibake: "Ã©" → "é""#,
+    r#"occupations_en.csv:2:5: altLabels: line ending: "\r\n" → "\n""#,
+    r#"skills_en.csv:3:13: description: mojibake: "â\u{80}\u{99}" → "’""#,
+    // The fixture's own: PostgreSQL's label repeats its name.
+    r#"skills_en.csv:6:6: altLabels: duplicate label: "PostgreSQL" → """#,
+    r#"skills_en.csv:12:13: description: control characters: "\u{9d}" → """#,
+    r#"skillGroups_en.csv:1:1: header: byte order mark: "\u{feff}" → """#,
+];
+
+async fn damaged_text_is_repaired_stored_repaired_and_each_repair_reported_at_its_place(
+    app: &TestApp,
+) {
+    let dir = damaged();
+    let imported = esco::import_with(
+        &app.db,
+        dir.path(),
+        "en",
+        "test",
+        esco::Repairs::new(false, None),
+        &mut |_| {},
+    )
+    .await
+    .expect("the damaged bundle imports");
+    let repairs: Vec<String> = imported
+        .repairs
+        .kept()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(repairs, DAMAGED_REPAIRS);
+    assert_eq!(
+        imported.repairs.to_string(),
+        "7 repairs (3 mojibake, 1 control characters, 1 byte order mark, 1 line ending, \
+         1 duplicate label)"
+    );
+    assert_eq!(
+        (
+            imported.report.roles.created,
+            imported.report.skills.created
+        ),
+        (2, 9)
+    );
+    let data = app
+        .data(
+            r#"{ role(slug: "database-developer") { description aliases }
+                 sql: skill(slug: "sql") { description }
+                 caching: skill(slug: "caching-a0b1c2d3") { description }
+                 groups: skills(first: 10, filter: {skillType: SKILL_GROUP}) { nodes { slug } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({
+            "role": {
+                "description": "Database developers program, modify and test computer databases (résumé included).",
+                "aliases": ["database programmer", "DB developer"],
+            },
+            "sql": {"description": "The computer language SQL is a query language for the team’s information from a database."},
+            "caching": {"description": "Keeping copies of data close to where they are used."},
+            "groups": {"nodes": [{"slug": "databases"}, {"slug": "ict-skills"},
+                                 {"slug": "software-and-applications-development-and-analysis"}]},
+        })
+    );
+    // The same bundle again: the repaired text is what is stored, so nothing changes.
+    let again = import(app, dir.path()).await.expect("again");
+    assert!(!again.changes(), "{again}");
+}
+
+async fn strict_mode_refuses_the_damaged_bundle_at_its_first_repair_and_nothing_changes(
+    app: &TestApp,
+) {
+    let snapshot = || async {
+        app.data("{ catalog { revision } roles { totalCount } skills { totalCount } }")
+            .await
+    };
+    let before = snapshot().await;
+    let dir = damaged();
+    let err = esco::import_with(
+        &app.db,
+        dir.path(),
+        "en",
+        "test",
+        esco::Repairs::new(true, None),
+        &mut |_| {},
+    )
+    .await
+    .expect_err("refused in strict mode");
+    assert_eq!(
+        err.detail(),
+        r#"occupations_en.csv:3:13: description: mojibake: "Ã©" → "é" would be repaired; refused in strict mode"#
+    );
+    assert_eq!(snapshot().await, before, "nothing written");
+    // Without the damage, only the fixture's repeated label is left to refuse.
+    let err = esco::import_with(
+        &app.db,
+        &fixture(),
+        "en",
+        "test",
+        esco::Repairs::new(true, None),
+        &mut |_| {},
+    )
+    .await
+    .expect_err("the repeated label");
+    assert!(
+        err.detail()
+            .starts_with(r#"skills_en.csv:6:6: altLabels: duplicate label: "PostgreSQL""#),
+        "{}",
+        err.detail()
+    );
+    assert_eq!(snapshot().await, before, "nothing written");
+}
+
+async fn text_that_cannot_be_repaired_is_refused_at_its_place_and_nothing_changes(app: &TestApp) {
+    let snapshot = || async {
+        app.data("{ catalog { revision } roles { totalCount } skills { totalCount } }")
+            .await
+    };
+    let before = snapshot().await;
+    // C1 controls beside a Latin-1 capital: mojibake that does not decode.
+    let ambiguous = edited(&[(
+        "skills_en.csv",
+        "where they are used.",
+        "where SCH\u{c4}\u{e2}\u{80}\u{99}S are used.",
+    )]);
+    // Bytes that are no UTF-8 at all, in SQL's description (line 3, the 13th column).
+    let invalid = edited(&[]);
+    let path = invalid.path().join("skills_en.csv");
+    let mut bytes = std::fs::read(&path).expect("read");
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"retrieving")
+        .map(|at| at + 1)
+        .unwrap_or_default();
+    bytes.splice(at..at, [0xff, 0xfe]);
+    std::fs::write(&path, bytes).expect("write");
+    // A cell that is only a control character's worth of damage but in a URI.
+    let in_uri = edited(&[(
+        "occupationSkillRelations_en.csv",
+        &format!("{E}/skill/9f0a1b2c"),
+        &format!("{E}/skill/9f0a\u{85}1b2c"),
+    )]);
+    for (dir, expected) in [
+        (
+            ambiguous,
+            r#"skills_en.csv:12:13: description: "Äâ\u{80}\u{99}" holds control characters"#
+                .to_owned(),
+        ),
+        (
+            invalid,
+            "skills_en.csv:3:13: bytes that are no UTF-8".to_owned(),
+        ),
+        (
+            in_uri,
+            format!("occupationSkillRelations_en.csv:5:4: skillUri: \"{E}/skill/9f0a\\u{{85}}1b2c"),
+        ),
+    ] {
+        let err = import(app, dir.path()).await.expect_err("refused");
+        let detail = err.detail();
+        assert!(
+            detail.starts_with(&expected),
+            "{detail:?} starts with {expected:?}"
+        );
+        assert_eq!(snapshot().await, before, "nothing changed after {detail}");
+    }
+}
+
+async fn a_concept_of_a_taxonomy_built_on_esco_imports_with_its_own_uri(app: &TestApp) {
+    let extension = "https://taxonomy.example.org/skill/42";
+    let caching = format!("{E}/skill/a0b1c2d3-6666-4fff-8000-000000000ca1");
+    let dir = edited(&[
+        ("skills_en.csv", &caching, extension),
+        ("broaderRelationsSkillPillar_en.csv", &caching, extension),
+    ]);
+    let report = import(app, dir.path()).await.expect("the extended bundle");
+    assert_eq!(report.skills.created, 9);
+    // `caching` is curated: the concept's slug takes its suffix from the URI's last part.
+    let data = app
+        .data(
+            r#"{ skill(slug: "caching-42") { name externalUri parent { slug } }
+                 byUri: skills(filter: {externalUri: "https://taxonomy.example.org/skill/42"}) { nodes { slug } } }"#,
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({
+            "skill": {"name": "caching", "externalUri": extension, "parent": {"slug": "ict-skills"}},
+            "byUri": {"nodes": [{"slug": "caching-42"}]},
+        })
+    );
+}
+
+async fn a_megabyte_cell_of_damaged_text_imports_with_a_bounded_list_of_repairs(app: &TestApp) {
+    const PAIRS: usize = 350_000;
+    // One alternative label of 350,000 `Ã` each followed by a control character: every
+    // control character is removed, the `Ã`s (no UTF-8) are left, and the label, too long
+    // to keep, is left out.
+    let huge = "Ã\u{1}".repeat(PAIRS);
+    let dir = edited(&[(
+        "skills_en.csv",
+        "\"cache management\"",
+        &format!("\"{huge}\""),
+    )]);
+    let started = std::time::Instant::now();
+    let imported = esco::import_with(
+        &app.db,
+        dir.path(),
+        "en",
+        "test",
+        esco::Repairs::new(false, None),
+        &mut |_| {},
+    )
+    .await
+    .expect("the bundle");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    let repairs = &imported.repairs;
+    assert_eq!(repairs.count(esco::repair::Kind::Control), PAIRS);
+    assert_eq!(repairs.kept().len(), esco::repair::KEPT);
+    assert_eq!(
+        repairs.kept().last().map(ToString::to_string).as_deref(),
+        Some(r#"skills_en.csv:12:6: altLabels: control characters: "\u{1}" → """#)
+    );
+    assert_eq!(imported.report.aliases_left_out, 1);
+    let data = app
+        .data(r#"{ skill(slug: "caching-a0b1c2d3") { aliases } }"#)
+        .await;
+    assert_eq!(data["skill"]["aliases"], json!([]));
+}
+
+/// Runs the binary with `args` on the SQLite file `database`.
+fn skillgraph(database: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", database.display()))
+        .args(args)
+        .output()
+        .expect("run skillgraph")
+}
+
+/// `import esco --report FILE` writes every repair there and sums them up on the terminal;
+/// `--strict` refuses the bundle at the first one and writes nothing.
+#[test]
+fn the_command_line_reports_repairs_to_a_file_and_refuses_them_when_strict() {
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    let bundle = damaged();
+    let dir = bundle.path().to_str().unwrap_or_default();
+    let report = scratch.path().join("repairs.txt");
+    let strict_db = scratch.path().join("strict.db");
+    let strict = skillgraph(&strict_db, &["import", "esco", dir, "--strict"]);
+    assert!(!strict.status.success());
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        stderr.contains(r#"occupations_en.csv:3:13: description: mojibake: "Ã©" → "é" would be repaired; refused in strict mode"#),
+        "{stderr}"
+    );
+    let exported = skillgraph(&strict_db, &["export", "--format", "json"]);
+    assert!(exported.status.success());
+    let catalog: Value = serde_json::from_slice(&exported.stdout).expect("JSON");
+    assert_eq!(catalog["roles"], json!([]), "nothing was written");
+
+    let database = scratch.path().join("skillgraph.db");
+    let imported = skillgraph(
+        &database,
+        &[
+            "import",
+            "esco",
+            dir,
+            "--report",
+            report.to_str().unwrap_or_default(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let mut expected = vec![
+        "repaired the bundle's text: 7 repairs (3 mojibake, 1 control characters, 1 byte order \
+         mark, 1 line ending, 1 duplicate label)"
+            .to_owned(),
+    ];
+    expected.extend(DAMAGED_REPAIRS.iter().map(|r| format!("  {r}")));
+    expected.push(format!("  (written to {})", report.display()));
+    let lines: Vec<&str> = stdout.lines().take(expected.len()).collect();
+    assert_eq!(lines, expected);
+    let written = std::fs::read_to_string(&report).expect("the report");
+    assert_eq!(written.lines().collect::<Vec<_>>(), DAMAGED_REPAIRS);
+    assert!(stdout.contains("imported ESCO from"), "{stdout}");
 }
