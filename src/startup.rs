@@ -82,6 +82,8 @@ impl Application {
             read_limiter: RateLimiter::new(settings.http.read_rate, settings.http.read_burst),
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.http.max_websockets)),
             socket_addresses: SocketAddresses::new(settings.http.max_websockets_per_address),
+            releases: Default::default(),
+            read_only: false,
         };
         Ok(Application { listener, state })
     }

@@ -104,6 +104,7 @@ pub struct Api {
     /// What each request's DataLoader reads from, and where its large reads take turns.
     db: Db,
     heavy: heavy::HeavyWork,
+    lists: ListResolution,
 }
 
 impl Api {
@@ -116,7 +117,22 @@ impl Api {
             sizes: Arc::default(),
             db,
             heavy,
+            lists,
         }
+    }
+
+    /// The places for heavy work this API's requests take turns for.
+    pub fn heavy(&self) -> &heavy::HeavyWork {
+        &self.heavy
+    }
+
+    /// The same API, with the same limits, over another database: a release's, read through
+    /// `/releases/{name}/graphql`. Its curator announces to no one; the HTTP layer refuses
+    /// writes to it.
+    pub fn over(&self, db: Db) -> Api {
+        let events = crate::curation::Events::new(db.conn.get_database_backend());
+        let curator = Curator::new(db.clone(), events);
+        Api::new(db, curator, self.limits, self.lists)
     }
 
     /// A request with a DataLoader of its own, so that nothing read for one request is

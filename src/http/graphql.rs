@@ -46,6 +46,22 @@ fn unavailable<'a>(
     )
 }
 
+/// The answer to a write (or a subscription) sent to a release's endpoint.
+fn read_only() -> async_graphql::Response {
+    let error = async_graphql::ServerError::new(
+        "a release is read-only: send writes to /graphql, and subscribe there",
+        None,
+    );
+    let mut response = async_graphql::Response::from_errors(vec![error]);
+    if let Some(error) = response.errors.first_mut() {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "FORBIDDEN");
+    }
+    response
+}
+
 /// A request made ready to run: its persisted document resolved and its operation read.
 struct Ready {
     request: async_graphql::Request,
@@ -121,6 +137,9 @@ async fn answer_posted(
     let mut answered = Vec::new();
     for (at, request) in requests.into_iter().enumerate() {
         match ready(state, request) {
+            Ok(ready) if state.read_only && !ready.operation.is_query() => {
+                answered.push((at, read_only()));
+            }
             Ok(ready) => runs.push((at, ready)),
             Err(response) => answered.push((at, *response)),
         }
@@ -225,6 +244,10 @@ pub(super) async fn graphql_get(
 ) -> Response {
     let (mut parts, _) = request.into_parts();
     if parts.headers.contains_key(header::UPGRADE) {
+        if state.read_only {
+            let message = "a release is read-only: subscribe at /graphql";
+            return caching::no_store((StatusCode::BAD_REQUEST, message).into_response());
+        }
         return websocket::upgrade(state, &mut parts, peer.ip()).await;
     }
     let (headers, uri) = (parts.headers, parts.uri);

@@ -10,6 +10,7 @@ mod explore;
 mod graphql;
 mod ides;
 mod persisted;
+mod pinned;
 mod probes;
 mod protocol;
 mod releases;
@@ -68,6 +69,10 @@ pub struct AppState {
     pub websockets: Arc<tokio::sync::Semaphore>,
     /// The WebSocket connections each client address holds.
     pub socket_addresses: websocket::SocketAddresses,
+    /// The releases open for `/releases/{name}/graphql`.
+    pub releases: pinned::Pinned,
+    /// Whether this state serves a release: writes and subscriptions are refused.
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -102,6 +107,10 @@ pub fn router(state: AppState) -> Router {
         .route("/explore", get(explore::page))
         .route("/roles/{slug}/roadmap.svg", get(explore::roadmap_svg))
         .route("/releases/{file}", get(releases::release_json))
+        .route(
+            "/releases/{name}/graphql",
+            get(pinned::pinned_get).post(pinned::pinned_post),
+        )
         .route("/schema.graphql", get(ides::schema_sdl))
         .route("/health", get(probes::health))
         .route("/ready", get(probes::ready))

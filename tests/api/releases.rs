@@ -12,6 +12,7 @@ backend_tests!(
     a_release_is_made_once_by_an_admin_and_its_diff_is_exact,
     a_release_is_served_whole_immutable_and_in_gzip,
     a_node_a_release_holds_is_deprecated_never_deleted,
+    the_pinned_api_answers_as_of_its_release_and_refuses_writes,
 );
 
 const RELEASE: &str =
@@ -304,4 +305,69 @@ async fn a_node_a_release_holds_is_deprecated_never_deleted(app: &TestApp) {
     );
     let still = app.data(r#"{ skill(slug: "caching") { slug } }"#).await;
     assert_eq!(still["skill"]["slug"], "caching");
+}
+
+async fn pinned(app: &TestApp, name: &str, body: Value) -> (u16, Value) {
+    let answer = app
+        .client
+        .post(format!("{}/releases/{name}/graphql", app.address))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+async fn the_pinned_api_answers_as_of_its_release_and_refuses_writes(app: &TestApp) {
+    let admin = app.key("release-manager", Scope::Admin).await;
+    let writer = app.key("curator", Scope::Write).await;
+    let made = release(app, &admin, "pinned-1").await;
+    let query = r#"{ catalog { revision } skills { totalCount }
+        skill(slug: "caching") { name status }
+        skillGap(role: "backend-developer", have: [{slug: "caching"}]) { coverage } }"#;
+    let live_before = app.data(query).await;
+    app.write(
+        &writer,
+        &format!(
+            r#"mutation {{ updateSkill(input: {{skill: "caching", name: "Caching, later"}}) {{ revision }}
+                 createSkill(input: {{slug: "later-skill", name: "Later"}}) {{ revision }}
+                 deprecateNode(input: {{node: "{}"}}) {{ revision }} }}"#,
+            skill_id(app, "caching").await
+        ),
+    )
+    .await;
+    let (status, answer) = pinned(app, "pinned-1", json!({"query": query})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"], live_before, "the release answers as it was");
+    assert_eq!(answer["data"]["catalog"]["revision"], made["revision"]);
+    let live = app.data(query).await;
+    assert_eq!(
+        live["skill"],
+        json!({"name": "Caching, later", "status": "DEPRECATED"})
+    );
+
+    // Read-only: a write is refused and changes nothing, there or live.
+    let write = json!({"query": r#"mutation { updateSkill(input: {skill: "caching", name: "X"}) { revision } }"#});
+    let (_, refused) = pinned(app, "pinned-1", write).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    let (_, again) = pinned(app, "pinned-1", json!({"query": query})).await;
+    assert_eq!(again["data"], live_before);
+    // GET works as on /graphql; an unknown release is not found.
+    let got = app
+        .get("/releases/pinned-1/graphql?query=%7B%20skill(slug%3A%20%22caching%22)%20%7B%20name%20%7D%20%7D")
+        .await;
+    assert_eq!(got.status(), 200);
+    let got: Value = got.json().await.expect("json");
+    assert_eq!(got["data"]["skill"]["name"], live_before["skill"]["name"]);
+    let (status, _) = pinned(
+        app,
+        "no-such-release",
+        json!({"query": "{ catalog { revision } }"}),
+    )
+    .await;
+    assert_eq!(status, 404);
 }
