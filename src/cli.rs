@@ -106,6 +106,10 @@ pub enum ImportCommand {
         /// Delete whatever the database holds and load the file instead (one transaction).
         #[arg(long)]
         replace: bool,
+        /// Run the whole import, checks included, and roll it back: say what it would change
+        /// (nodes, edges, the roles whose needs change) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Import ESCO's CSV bundle (as downloaded from esco.ec.europa.eu) from DIR: occupations
     /// become roles, skills and skill groups skills. Importing again updates what changed,
@@ -132,6 +136,10 @@ pub enum ImportCommand {
         /// found, so also when the import is then refused.
         #[arg(long, value_name = "FILE")]
         report: Option<std::path::PathBuf>,
+        /// Run the whole import, checks included, and roll it back: say what it would change
+        /// (nodes, edges, the roles whose needs change) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -411,7 +419,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => print!("{text}"),
             }
         }
-        Command::Import(ImportCommand::Catalog { file, replace }) => {
+        Command::Import(ImportCommand::Catalog {
+            file,
+            replace,
+            dry_run,
+        }) => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|err| anyhow::anyhow!("read {}: {err}", file.display()))?;
             let imported = if is_json(Some(&file)) {
@@ -420,7 +432,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 catalog::Catalog::parse(&text)?
             };
             let db = prepared(&cli.database_url).await?;
-            match catalog::import(&db, &imported, replace, "command line").await? {
+            let (outcome, before) =
+                catalog::import_with(&db, &imported, replace, "command line", dry_run).await?;
+            match outcome {
+                SeedOutcome::Loaded(summary) if dry_run => println!(
+                    "dry run, nothing written: importing would load {summary}; it changes {}",
+                    crate::releases::diff::impact(&before, &imported)?
+                ),
                 SeedOutcome::Loaded(summary) => println!("imported {summary}"),
                 SeedOutcome::AlreadyHasData(existing) => anyhow::bail!(
                     "the database already holds data ({existing}); nothing was imported. \
@@ -433,6 +451,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             language,
             strict,
             report: report_file,
+            dry_run,
         }) => {
             let db = prepared(&cli.database_url).await?;
             let sink: Option<Box<dyn std::io::Write + Send>> = match &report_file {
@@ -449,13 +468,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &language,
                 "command line",
                 crate::esco::Repairs::new(strict, sink),
+                dry_run,
                 &mut |step| progress.step(step),
             )
             .await?;
             progress.finish();
             print_repairs(&imported.repairs, report_file.as_deref());
-            let report = imported.report;
-            if report.changes() {
+            let report = &imported.report;
+            if dry_run {
+                println!(
+                    "dry run, nothing written: importing ESCO from {} would do {report}; it changes {}",
+                    dir.display(),
+                    crate::releases::diff::impact(&imported.before, &imported.after)?
+                );
+            } else if report.changes() {
                 println!("imported ESCO from {}: {report}", dir.display());
             } else {
                 println!("nothing to change: the database already holds this bundle ({report})");

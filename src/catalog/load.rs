@@ -51,20 +51,38 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
 /// checked, one entry in the change log (which moves the revision). Holds the write lock of
 /// every writer ([`serial::begin_write`]) from what it reads to its commit.
 pub async fn import(db: &Db, catalog: &Catalog, replace: bool, who: &str) -> Result<SeedOutcome> {
+    Ok(import_with(db, catalog, replace, who, false).await?.0)
+}
+
+/// [`import`], and the graph as it was before; with `dry_run`, everything is written and
+/// checked and then rolled back, so that the outcome says whether the real import would
+/// succeed and the graph before is what it would change.
+pub async fn import_with(
+    db: &Db,
+    catalog: &Catalog,
+    replace: bool,
+    who: &str,
+    dry_run: bool,
+) -> Result<(SeedOutcome, Catalog)> {
     let txn = serial::begin_write(&db.conn).await?;
     if let Some(existing) = bulk::existing_data(&txn).await?
         && !replace
     {
-        return Ok(SeedOutcome::AlreadyHasData(existing));
+        let current = super::export(&txn).await?;
+        return Ok((SeedOutcome::AlreadyHasData(existing), current));
     }
     let current = super::export(&txn).await?;
     self::replace(&txn, &current, catalog).await?;
     let mut summary = serde_json::Map::new();
     summary.insert("loaded".into(), catalog.summary().into());
     crate::curation::log::append_import(&txn, who, "importCatalog", summary).await?;
-    txn.commit().await?;
-    bulk::analyze(&db.conn).await?;
-    Ok(SeedOutcome::Loaded(catalog.summary()))
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+        bulk::analyze(&db.conn).await?;
+    }
+    Ok((SeedOutcome::Loaded(catalog.summary()), current))
 }
 
 /// Each node's `version`, by kind and slug.

@@ -11,7 +11,7 @@ mod values;
 
 pub use edges::{CatalogEdge, EdgeEntry};
 pub use export::export;
-pub use load::{SeedOutcome, import, replace, seed};
+pub use load::{SeedOutcome, import, import_with, replace, seed};
 pub use model::{Catalog, NodeEntry};
 
 /// The catalog text shipped in the binary.

@@ -18,6 +18,7 @@ use std::path::Path;
 pub use merge::{Counts, Report};
 pub use repair::Repairs;
 
+use crate::catalog::Catalog;
 use crate::curation::{log, serial};
 use crate::data::bulk;
 use crate::db::Db;
@@ -28,6 +29,10 @@ use crate::{Result, catalog};
 pub struct Imported {
     pub report: Report,
     pub repairs: Repairs,
+    /// The graph before the import and after it (written, or with a dry run, as it would
+    /// be), to tell what it changes.
+    pub before: Catalog,
+    pub after: Catalog,
 }
 
 /// Imports the bundle in `dir` (files of `language`, e.g. `en`), as `who` in the change log,
@@ -39,14 +44,15 @@ pub async fn import(
     who: &str,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report> {
-    let imported = import_with(db, dir, language, who, Repairs::default(), progress).await?;
+    let imported = import_with(db, dir, language, who, Repairs::default(), false, progress).await?;
     Ok(imported.report)
 }
 
 /// Imports the bundle in `dir` (files of `language`, e.g. `en`), as `who` in the change log;
 /// its text's repairs go to `repairs` (strict, they refuse the bundle instead); `progress`
 /// hears what is being done. Nothing is written when the bundle changes nothing, or when
-/// anything is wrong with it. Holds the write lock of every writer ([`serial::begin_write`])
+/// anything is wrong with it, or with `dry_run`: then everything is written and checked and
+/// rolled back, so that the import says what it would do and whether it would succeed. Holds the write lock of every writer ([`serial::begin_write`])
 /// from reading the graph to the commit.
 pub async fn import_with(
     db: &Db,
@@ -54,6 +60,7 @@ pub async fn import_with(
     language: &str,
     who: &str,
     mut repairs: Repairs,
+    dry_run: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Imported> {
     let mut read_step = |file: &str, rows: usize| progress(&format!("read {file}: {rows} rows"));
@@ -64,13 +71,23 @@ pub async fn import_with(
     let (merged, report) = merge::merge(&current, &bundle, crate::graph::clock::now_ms())?;
     merged.check()?;
     progress(&format!("merged: {report}"));
+    let imported = |report, repairs| Imported {
+        report,
+        repairs,
+        before: current.clone(),
+        after: merged.clone(),
+    };
     if !report.changes() {
-        return Ok(Imported { report, repairs });
+        return Ok(imported(report, repairs));
     }
     catalog::replace(&txn, &current, &merged).await?;
     progress("written and checked");
     log::append_import(&txn, who, "importEsco", report.summary()).await?;
-    txn.commit().await?;
-    bulk::analyze(&db.conn).await?;
-    Ok(Imported { report, repairs })
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+        bulk::analyze(&db.conn).await?;
+    }
+    Ok(imported(report, repairs))
 }

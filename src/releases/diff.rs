@@ -231,3 +231,115 @@ pub fn diff(from: &Catalog, to: &Catalog) -> Result<Vec<Entry>> {
     }
     Ok(entries)
 }
+
+/// What a change of the graph does, in figures: how many differences of each kind, and the
+/// roles whose needs change (and with them their gaps, learning paths and related roles),
+/// with their needs before and after. What a dry run answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Impact {
+    pub counts: Vec<(What, usize)>,
+    pub roles: Vec<RoleImpact>,
+}
+
+/// A role whose needs change: how many it has (and how many are essential), before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleImpact {
+    pub slug: String,
+    pub needs: (usize, usize),
+    pub essential: (usize, usize),
+}
+
+/// Each role's needs in `catalog`: every edge of a kind owned by roles, `(target, essential)`.
+fn needs(catalog: &Catalog) -> BTreeMap<&str, Vec<(&str, bool)>> {
+    let mut needs: BTreeMap<&str, Vec<(&str, bool)>> = BTreeMap::new();
+    for edge in EdgeKind::ALL {
+        let spec = edge.spec();
+        if spec.owner.kind != Kind::Role || !spec.carries(Datum::Importance) {
+            continue;
+        }
+        for e in catalog.edges(*edge) {
+            let essential = e.data.importance == Some(entity::Importance::Essential);
+            needs
+                .entry(e.owner)
+                .or_default()
+                .push((e.target, essential));
+        }
+    }
+    needs
+}
+
+/// The impact of going from `from` to `to`.
+pub fn impact(from: &Catalog, to: &Catalog) -> Result<Impact> {
+    let entries = diff(from, to)?;
+    let mut counts: Vec<(What, usize)> = Vec::new();
+    for entry in &entries {
+        match counts.iter_mut().find(|(what, _)| *what == entry.what) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((entry.what, 1)),
+        }
+    }
+    // Nodes whose lifecycle changes change the needs of the roles that need them.
+    let moved: std::collections::HashSet<&str> = entries
+        .iter()
+        .filter(|e| matches!(e.what, What::Deprecated | What::Restored | What::Replaced))
+        .map(|e| e.slug.as_str())
+        .collect();
+    let (before, after) = (needs(from), needs(to));
+    let mut roles: std::collections::BTreeSet<&str> = entries
+        .iter()
+        .filter(|e| e.kind == Kind::Role)
+        .map(|e| e.slug.as_str())
+        .collect();
+    for needs in [&before, &after] {
+        for (role, targets) in needs {
+            if targets.iter().any(|(target, _)| moved.contains(target)) {
+                roles.insert(role);
+            }
+        }
+    }
+    let figures = |needs: &BTreeMap<&str, Vec<(&str, bool)>>, role: &str| {
+        needs.get(role).map_or((0, 0), |targets| {
+            (targets.len(), targets.iter().filter(|(_, e)| *e).count())
+        })
+    };
+    let roles = roles
+        .into_iter()
+        .map(|role| {
+            let (b, a) = (figures(&before, role), figures(&after, role));
+            RoleImpact {
+                slug: role.to_owned(),
+                needs: (b.0, a.0),
+                essential: (b.1, a.1),
+            }
+        })
+        .collect();
+    Ok(Impact { counts, roles })
+}
+
+impl std::fmt::Display for Impact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// The most roles listed by name.
+        const LISTED: usize = 20;
+        if self.counts.is_empty() {
+            return write!(f, "no changes");
+        }
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(what, n)| format!("{n} {what:?}"))
+            .collect();
+        write!(f, "{}", counts.join(", "))?;
+        write!(f, "; {} roles whose needs change", self.roles.len())?;
+        for role in self.roles.iter().take(LISTED) {
+            write!(
+                f,
+                "\n  {}: {} → {} needs ({} → {} essential)",
+                role.slug, role.needs.0, role.needs.1, role.essential.0, role.essential.1
+            )?;
+        }
+        if self.roles.len() > LISTED {
+            write!(f, "\n  … and {} more", self.roles.len() - LISTED)?;
+        }
+        Ok(())
+    }
+}

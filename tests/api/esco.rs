@@ -12,6 +12,7 @@ use skillgraph::keys::Scope;
 use crate::helpers::{TestApp, backend_tests};
 
 backend_tests!(
+    a_dry_run_changes_nothing_and_says_what_the_real_import_then_does,
     a_bundle_becomes_roles_and_skills_with_their_sources,
     importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri,
     a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes,
@@ -787,6 +788,7 @@ async fn damaged_text_is_repaired_stored_repaired_and_each_repair_reported_at_it
         "en",
         "test",
         esco::Repairs::new(false, None),
+        false,
         &mut |_| {},
     )
     .await
@@ -851,6 +853,7 @@ async fn strict_mode_refuses_the_damaged_bundle_at_its_first_repair_and_nothing_
         "en",
         "test",
         esco::Repairs::new(true, None),
+        false,
         &mut |_| {},
     )
     .await
@@ -867,6 +870,7 @@ async fn strict_mode_refuses_the_damaged_bundle_at_its_first_repair_and_nothing_
         "en",
         "test",
         esco::Repairs::new(true, None),
+        false,
         &mut |_| {},
     )
     .await
@@ -977,6 +981,7 @@ async fn a_megabyte_cell_of_damaged_text_imports_with_a_bounded_list_of_repairs(
         "en",
         "test",
         esco::Repairs::new(false, None),
+        false,
         &mut |_| {},
     )
     .await
@@ -1060,4 +1065,67 @@ fn the_command_line_reports_repairs_to_a_file_and_refuses_them_when_strict() {
     let written = std::fs::read_to_string(&report).expect("the report");
     assert_eq!(written.lines().collect::<Vec<_>>(), DAMAGED_REPAIRS);
     assert!(stdout.contains("imported ESCO from"), "{stdout}");
+}
+
+/// The graph's figures a dry run must leave as they were.
+async fn figures(app: &TestApp) -> Value {
+    app.data("{ catalog { revision } roles(includeDeprecated: true) { totalCount } skills(includeDeprecated: true) { totalCount } }")
+        .await
+}
+
+async fn a_dry_run_changes_nothing_and_says_what_the_real_import_then_does(app: &TestApp) {
+    use skillgraph::releases::diff::impact;
+    async fn dry_import(app: &TestApp, dry_run: bool) -> skillgraph::Result<esco::Imported> {
+        let repairs = esco::Repairs::default();
+        esco::import_with(
+            &app.db,
+            &fixture(),
+            "en",
+            "test",
+            repairs,
+            dry_run,
+            &mut |_| {},
+        )
+        .await
+    }
+    let before = figures(app).await;
+    let dry = dry_import(app, true).await.expect("the dry run");
+    assert_eq!(figures(app).await, before, "a dry run writes nothing");
+    let said = impact(&dry.before, &dry.after).expect("impact");
+    assert!(!said.counts.is_empty());
+    let exported_before = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    let real = dry_import(app, false).await.expect("the import");
+    let exported_after = skillgraph::catalog::export(&app.db.conn)
+        .await
+        .expect("export");
+    assert_eq!(real.report, dry.report, "the report is the same");
+    assert_eq!(
+        impact(&exported_before, &exported_after).expect("impact"),
+        said,
+        "the dry run said what the import did"
+    );
+    assert_eq!(
+        figures(app).await["catalog"]["revision"],
+        before["catalog"]["revision"].as_i64().unwrap_or(-1) + 1
+    );
+
+    // The catalog import's dry run too: everything checked, nothing written.
+    let mut catalog = exported_after.clone();
+    catalog.roles.retain(|r| r.slug != "database-administrator");
+    catalog.check().expect("still a valid catalog");
+    let at = figures(app).await;
+    let (_, current) = skillgraph::catalog::import_with(&app.db, &catalog, true, "test", true)
+        .await
+        .expect("the dry run");
+    assert_eq!(figures(app).await, at, "a dry run writes nothing");
+    let would = impact(&current, &catalog).expect("impact");
+    assert!(
+        would
+            .counts
+            .iter()
+            .any(|(what, n)| *what == skillgraph::releases::diff::What::Removed && *n >= 1),
+        "{would}"
+    );
 }
