@@ -332,6 +332,24 @@ async fn replacements_are_active_nodes_of_the_same_kind_and_follow_a_chain(app: 
         chain,
         json!({"a": {"replacedBy": [{"slug": "c-skill"}]}, "b": {"replacedBy": [{"slug": "c-skill"}]}})
     );
+    // The replacements of a page of nodes are read in one statement, however many are
+    // deprecated.
+    let page =
+        "{ skills(first: 100, includeDeprecated: true) { nodes { slug replacedBy { id } } } }";
+    let with_two = app.statements_for(page).await;
+    for slug in ["d-skill", "e-skill"] {
+        app.write(&key, &format!(r#"mutation {{ createSkill(input: {{slug: "{slug}", name: "{slug}"}}) {{ revision }} }}"#))
+            .await;
+        let id = skill_id(app, slug).await;
+        app.write(&key, &format!(r#"mutation {{ deprecateNode(input: {{node: "{id}", replacedBy: ["c-skill"]}}) {{ revision }} }}"#))
+            .await;
+    }
+    assert_eq!(
+        app.statements_for(page).await,
+        with_two,
+        "no statement per deprecated node"
+    );
+
     // Restoring an active node is refused; without a key nothing is written.
     let error = app
         .write_error(
