@@ -200,9 +200,21 @@ fn taken(name: &str) -> Error {
 
 /// The releases, oldest first: `first` of them after the one named `after`.
 pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Release>, bool)> {
+    // The cursor's place, read without its snapshot.
+    let place: Option<(i64, String)> = match after.filter(|name| is_name(name)) {
+        Some(name) => {
+            release::Entity::find_by_id(name.to_owned())
+                .select_only()
+                .columns([release::Column::At, release::Column::Name])
+                .into_tuple()
+                .one(&db.conn)
+                .await?
+        }
+        None => None,
+    };
     let after_at = match after {
-        Some(name) => match find_model(db, name).await? {
-            Some(model) => Some((model.at, model.name)),
+        Some(name) => match place {
+            Some(place) => Some(place),
             None => {
                 return Err(Error::invalid(
                     "after",
@@ -214,14 +226,7 @@ pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Relea
     };
     let mut query = release::Entity::find()
         .select_only()
-        .columns([
-            release::Column::Name,
-            release::Column::Revision,
-            release::Column::At,
-            release::Column::Notes,
-            release::Column::Counts,
-            release::Column::Digest,
-        ])
+        .columns(METADATA)
         .order_by_asc(release::Column::At)
         .order_by_asc(release::Column::Name);
     if let Some((at, name)) = after_at {
@@ -241,17 +246,7 @@ pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Relea
     let releases = rows
         .into_iter()
         .take(usize::try_from(first).unwrap_or(usize::MAX))
-        .map(|(name, revision, at, notes, counts, digest)| {
-            Release::of(release::Model {
-                name,
-                revision,
-                at,
-                notes,
-                counts,
-                digest,
-                snapshot: Vec::new(),
-            })
-        })
+        .map(metadata)
         .collect::<Result<_>>()?;
     Ok((releases, more))
 }
@@ -265,9 +260,44 @@ async fn find_model(db: &Db, name: &str) -> Result<Option<release::Model>> {
         .await?)
 }
 
-/// The release `name`, if there is one.
+/// The release `name`, if there is one, read without its snapshot (which is megabytes for an
+/// ESCO-size graph: `release(name:)` must not cost that).
 pub async fn get(db: &Db, name: &str) -> Result<Option<Release>> {
-    find_model(db, name).await?.map(Release::of).transpose()
+    if !is_name(name) {
+        return Ok(None);
+    }
+    let row: Option<(String, i32, i64, String, String, String)> =
+        release::Entity::find_by_id(name.to_owned())
+            .select_only()
+            .columns(METADATA)
+            .into_tuple()
+            .one(&db.conn)
+            .await?;
+    row.map(metadata).transpose()
+}
+
+/// The columns of a release but its snapshot, in the order [`metadata`] reads them.
+const METADATA: [release::Column; 6] = [
+    release::Column::Name,
+    release::Column::Revision,
+    release::Column::At,
+    release::Column::Notes,
+    release::Column::Counts,
+    release::Column::Digest,
+];
+
+fn metadata(
+    (name, revision, at, notes, counts, digest): (String, i32, i64, String, String, String),
+) -> Result<Release> {
+    Release::of(release::Model {
+        name,
+        revision,
+        at,
+        notes,
+        counts,
+        digest,
+        snapshot: Vec::new(),
+    })
 }
 
 /// The release `name` and its snapshot as stored: gzip-compressed JSON.
