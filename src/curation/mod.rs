@@ -7,6 +7,7 @@ pub mod edges;
 pub mod events;
 pub mod fields;
 pub mod lifecycle;
+pub mod lists;
 pub mod log;
 pub mod nodes;
 mod places;

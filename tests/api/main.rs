@@ -26,6 +26,7 @@ mod key_commands;
 mod layers;
 mod lifecycle;
 mod list_items;
+mod list_mutations;
 mod migrations;
 mod mutations;
 mod pagination;

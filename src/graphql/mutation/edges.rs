@@ -132,7 +132,7 @@ macro_rules! edge_mutations {
 }
 
 /// One datum of an edge input.
-enum EdgeDatum {
+pub(super) enum EdgeDatum {
     Importance(Importance),
     Level(Proficiency),
 }
@@ -149,7 +149,7 @@ impl From<Proficiency> for EdgeDatum {
     }
 }
 
-fn edge_values(data: &[(&str, EdgeDatum)]) -> EdgeValues {
+pub(super) fn edge_values(data: &[(&str, EdgeDatum)]) -> EdgeValues {
     let mut values = EdgeValues::default();
     for (_, datum) in data {
         match datum {

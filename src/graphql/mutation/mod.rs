@@ -1,6 +1,7 @@
 //! The root `Mutation` type: create, update and delete every kind of node, set and remove
-//! every kind of edge, move skills, deprecate and restore nodes. Relay's conventions: one `input` argument, a payload with
-//! the changed nodes, the input's `clientMutationId` and the catalog's new revision. Every
+//! every kind of edge, set a role's whole lists, move skills, deprecate and restore nodes.
+//! Relay's conventions: one `input` argument, a payload with the changed nodes, the input's
+//! `clientMutationId` and the catalog's new revision. Every
 //! field is one transaction of [`crate::curation`], which checks the graph's rules.
 //!
 //! Every field needs a key with the `write` scope (`Authorization: Bearer <key>`).
@@ -69,6 +70,7 @@ where
 mod edges;
 mod inputs;
 mod lifecycle;
+mod lists;
 mod nodes;
 mod tree;
 
@@ -77,6 +79,9 @@ use edges::{
     SkillLanguageMutations, SkillPrerequisiteMutations, SkillToolMutations,
 };
 use lifecycle::LifecycleMutations;
+use lists::{
+    RoleFrameworksMutations, RoleLanguagesMutations, RoleSkillsMutations, RoleToolsMutations,
+};
 use nodes::{FrameworkMutations, LanguageMutations, RoleMutations, SkillMutations, ToolMutations};
 use tree::TreeMutations;
 
@@ -92,6 +97,10 @@ pub struct Mutation(
     RoleLanguageMutations,
     RoleFrameworkMutations,
     RoleToolMutations,
+    RoleSkillsMutations,
+    RoleLanguagesMutations,
+    RoleFrameworksMutations,
+    RoleToolsMutations,
     TreeMutations,
     SkillPrerequisiteMutations,
     SkillLanguageMutations,
