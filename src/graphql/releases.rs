@@ -20,10 +20,15 @@ use crate::{Error, Result};
 /// How many nodes of each kind a release holds.
 #[derive(SimpleObject)]
 pub struct ReleaseCounts {
+    /// Roles, deprecated ones included.
     pub roles: i32,
+    /// Skills, deprecated ones included.
     pub skills: i32,
+    /// Languages, deprecated ones included.
     pub languages: i32,
+    /// Frameworks, deprecated ones included.
     pub frameworks: i32,
+    /// Tools, deprecated ones included.
     pub tools: i32,
 }
 
@@ -37,6 +42,7 @@ pub struct Release {
     pub revision: i32,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// What the release brings, as its maker wrote it.
     pub notes: String,
     /// How many nodes of each kind it holds (deprecated ones included).
     pub counts: Ordered<ReleaseCounts>,
@@ -68,14 +74,18 @@ impl Release {
 /// One release of a page.
 #[derive(SimpleObject)]
 pub struct ReleaseEdge {
+    /// Where this release is in the list, for `releases(after:)`.
     pub cursor: String,
+    /// The release.
     pub node: Ordered<Release>,
 }
 
 /// A page of releases, oldest first.
 #[derive(SimpleObject)]
 pub struct ReleaseConnection {
+    /// The page's releases, oldest first.
     pub edges: PlainList<ReleaseEdge>,
+    /// Where the page sits in the list.
     pub page_info: Ordered<PageInfo>,
 }
 
@@ -106,6 +116,7 @@ pub enum ReleaseChangeKind {
 /// One difference between two releases.
 #[derive(SimpleObject)]
 pub struct ReleaseChange {
+    /// What happened.
     pub change: ReleaseChangeKind,
     /// The node's kind; for an edge, its owner's.
     pub kind: NodeKind,
@@ -124,14 +135,18 @@ pub struct ReleaseChange {
 /// One difference of a page.
 #[derive(SimpleObject)]
 pub struct ReleaseChangeEdge {
+    /// Where this difference is in the diff, for `changes(after:)`.
     pub cursor: String,
+    /// The difference.
     pub node: Ordered<ReleaseChange>,
 }
 
 /// A page of the differences, in a fixed order (kinds, then slugs; then edges).
 #[derive(SimpleObject)]
 pub struct ReleaseChangeConnection {
+    /// The page's differences, in the diff's order.
     pub edges: PlainList<ReleaseChangeEdge>,
+    /// Where the page sits in the diff.
     pub page_info: Ordered<PageInfo>,
     /// How many differences there are in all.
     pub total_count: i32,
@@ -145,6 +160,8 @@ pub struct ReleaseDiff {
     entries: Arc<Vec<diff::Entry>>,
 }
 
+/// What changed between two releases, or a release and the live graph: counts by kind and
+/// the differences, paged.
 #[Object]
 impl ReleaseDiff {
     /// The release compared from.
@@ -230,7 +247,9 @@ impl ReleaseDiff {
 /// How many differences of one kind a diff has.
 #[derive(SimpleObject)]
 pub struct ReleaseChangeCount {
+    /// The kind of difference.
     pub change: ReleaseChangeKind,
+    /// How many the diff has.
     pub count: i32,
 }
 
@@ -405,6 +424,7 @@ pub struct CreateReleaseInput {
 /// The release made.
 #[derive(SimpleObject)]
 pub struct CreateReleasePayload {
+    /// The release, as stored.
     pub release: Ordered<Release>,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
