@@ -77,7 +77,8 @@ pub enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Write the whole graph in the catalog format (the built-in catalog's), to FILE or
-    /// standard output.
+    /// standard output, with every release made of it (each with its graph as it was), so
+    /// that `import catalog` of the file restores the releases too.
     Export {
         /// `toml` (the built-in catalog's layout) or `json`; by FILE's extension if not given.
         #[arg(long, value_parser = ["toml", "json"])]
@@ -401,7 +402,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         Some((_, catalog)) => catalog,
                         None => anyhow::bail!("there is no release named {name:?}"),
                     },
-                    None => catalog::export(&db.conn).await?,
+                    None => catalog::export_all(&db.conn).await?,
                 };
                 let json = match format.as_deref() {
                     Some(format) => format == "json",

@@ -46,6 +46,8 @@ pub struct Rejection {
     pub cycle: Vec<String>,
     /// For a refused deletion: what depends on the node (`Kind:slug`).
     pub dependents: Vec<String>,
+    /// In a batch: the index of the operation refused (`extensions.operation`).
+    pub operation: Option<usize>,
 }
 
 impl Error {
@@ -58,6 +60,7 @@ impl Error {
             code,
             message,
             field: field.map(str::to_owned),
+            operation: None,
             cycle: Vec::new(),
             dependents: Vec::new(),
         }))
@@ -107,6 +110,26 @@ impl Error {
             rejection.dependents = dependents;
         }
         self
+    }
+
+    /// Says that the operation at `index` of a batch (named `name`) was refused. Other
+    /// failures are not the client's and stay as they are.
+    pub fn in_operation(self, index: usize, name: &str) -> Self {
+        let mut rejection = match self {
+            Self::Rejected(rejection) => rejection,
+            Self::BadUserInput(message) => Box::new(Rejection {
+                code: "BAD_USER_INPUT",
+                message,
+                field: None,
+                cycle: Vec::new(),
+                dependents: Vec::new(),
+                operation: None,
+            }),
+            other => return other,
+        };
+        rejection.message = format!("operation {index} ({name}): {}", rejection.message);
+        rejection.operation = Some(index);
+        Self::Rejected(rejection)
     }
 
     /// The full text, for logs and the command line (never for a GraphQL client).
@@ -239,6 +262,9 @@ impl From<Error> for async_graphql::Error {
                     }
                     if !rejection.dependents.is_empty() {
                         ext.set("dependents", rejection.dependents.clone());
+                    }
+                    if let Some(operation) = rejection.operation {
+                        ext.set("operation", operation);
                     }
                 });
             }

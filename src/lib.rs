@@ -21,6 +21,7 @@ pub mod http;
 pub mod keys;
 pub mod metrics;
 pub mod releases;
+pub mod review;
 pub mod roadmap;
 pub mod startup;
 

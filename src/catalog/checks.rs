@@ -151,6 +151,22 @@ impl Catalog {
         }
         self.check_texts(&mut p);
         self.check_sources(&mut p);
+        let mut names = HashSet::new();
+        for release in &self.releases {
+            let name = release.name.as_str();
+            p.check(super::releases::is_name(name), || {
+                format!("release name {name:?} is not 1 to 64 letters, digits, `.`, `-` or `_`")
+            });
+            p.check(names.insert(name), || {
+                format!("release {name:?} appears twice")
+            });
+            p.check(release.catalog.releases.is_empty(), || {
+                format!("release {name:?}: the graph of a release holds no releases")
+            });
+            if let Err(err) = release.catalog.check() {
+                p.0.push(format!("release {name:?}: {}", err.detail()));
+            }
+        }
         if p.0.is_empty() {
             Ok(())
         } else {

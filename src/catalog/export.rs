@@ -33,7 +33,15 @@ fn slug(map: &HashMap<i32, String>, id: i32) -> String {
     map.get(&id).cloned().unwrap_or_default()
 }
 
-/// The whole graph as a catalog.
+/// The whole graph as a catalog, with every release made of it: what `export` writes, and
+/// what an import of it restores.
+pub async fn export_all(db: &impl ConnectionTrait) -> Result<Catalog> {
+    let mut catalog = export(db).await?;
+    catalog.releases = super::releases::all(db).await?;
+    Ok(catalog)
+}
+
+/// The whole graph as a catalog (without its releases: what a release stores).
 pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
     let languages = language::Entity::find()
         .order_by_asc(language::Column::Slug)
@@ -68,6 +76,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
         tools: Vec::with_capacity(tools.len()),
         skills: Vec::with_capacity(skills.len()),
         roles: Vec::with_capacity(roles.len()),
+        releases: Vec::new(),
     };
     for l in languages {
         catalog.languages.push(model::Language {

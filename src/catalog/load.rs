@@ -41,6 +41,7 @@ pub async fn seed(db: &Db, catalog: &Catalog, replace: bool) -> Result<SeedOutco
     }
     insert(&txn, catalog, &HashMap::new()).await?;
     cycles::check_graph(&txn).await?;
+    load_releases(&txn, catalog).await?;
     txn.commit().await?;
     bulk::analyze(&db.conn).await?;
     Ok(SeedOutcome::Loaded(catalog.summary()))
@@ -73,6 +74,7 @@ pub async fn import_with(
     }
     let current = super::export(&txn).await?;
     self::replace(&txn, &current, catalog).await?;
+    load_releases(&txn, catalog).await?;
     let mut summary = serde_json::Map::new();
     summary.insert("loaded".into(), catalog.summary().into());
     crate::curation::log::append_import(&txn, who, "importCatalog", summary).await?;
@@ -83,6 +85,24 @@ pub async fn import_with(
         bulk::analyze(&db.conn).await?;
     }
     Ok((SeedOutcome::Loaded(catalog.summary()), current))
+}
+
+/// Stores the releases `catalog` carries (those the database has already, by name and
+/// digest, are left as they are), and moves the catalog's revision up to the latest of
+/// theirs, so that the revisions made from now on come after every release's.
+async fn load_releases(txn: &DatabaseTransaction, catalog: &Catalog) -> Result<()> {
+    for release in &catalog.releases {
+        super::releases::store(txn, release, true).await?;
+    }
+    if let Some(latest) = catalog
+        .releases
+        .iter()
+        .map(|release| release.revision)
+        .max()
+    {
+        crate::curation::log::raise_revision(txn, latest).await?;
+    }
+    Ok(())
 }
 
 /// Each node's `version`, by kind and slug.

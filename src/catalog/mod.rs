@@ -7,10 +7,11 @@ mod edges;
 mod export;
 mod load;
 pub mod model;
+pub mod releases;
 mod values;
 
 pub use edges::{CatalogEdge, EdgeEntry};
-pub use export::export;
+pub use export::{export, export_all};
 pub use load::{SeedOutcome, import, import_with, replace, seed};
 pub use model::{Catalog, NodeEntry};
 

@@ -25,6 +25,31 @@ pub struct Catalog {
     pub skills: Vec<Skill>,
     /// Job roles, with their edges in order.
     pub roles: Vec<Role>,
+    /// The releases made of the graph, oldest first, each with the graph as it was then:
+    /// what `export` writes so that they survive an export and an import. A release's own
+    /// graph has no releases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub releases: Vec<Release>,
+}
+
+/// A release, as a catalog file carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    pub name: String,
+    /// The catalog's revision it named where it was made.
+    pub revision: i32,
+    /// When it was made (RFC 3339).
+    #[serde(with = "values::instant")]
+    #[schemars(with = "String")]
+    pub at: i64,
+    #[serde(default)]
+    pub notes: String,
+    /// The SHA-256, in hex, of `catalog` as JSON (`export --format json` of it): checked on
+    /// import, and the release's ETag.
+    pub digest: String,
+    /// The graph as it was.
+    pub catalog: Box<Catalog>,
 }
 
 /// A programming language.
@@ -449,6 +474,7 @@ mod tests {
             tools: Vec::new(),
             skills,
             roles: Vec::new(),
+            releases: Vec::new(),
         }
     }
 

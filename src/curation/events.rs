@@ -50,13 +50,16 @@ pub struct ChangeEvent {
     /// Milliseconds since the Unix epoch.
     pub at: i64,
     pub operation: String,
-    /// `None` for an import, which changes the catalog as a whole (its slug is empty).
+    /// `None` for an import or a batch, which change the catalog as a whole (its slug is
+    /// empty).
     pub kind: Option<Kind>,
     pub slug: String,
     /// The names of the changed fields (for an edge: the list it belongs to, e.g. `skills`).
     pub fields: Vec<String>,
     pub created: bool,
     pub deleted: bool,
+    /// For a batch: the nodes its operations changed, in order.
+    pub nodes: Vec<(Kind, String)>,
 }
 
 impl ChangeEvent {
@@ -73,6 +76,12 @@ impl ChangeEvent {
         }
         fields.sort();
         fields.dedup();
+        let nodes = match (entry.operation.as_str(), &entry.after) {
+            (super::BATCH, Some(after)) => serde_json::from_str(after)
+                .map(|after| super::log::batch_nodes(&after))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         Some(ChangeEvent {
             revision: entry.revision,
             at: entry.at,
@@ -82,6 +91,7 @@ impl ChangeEvent {
             fields,
             created: entry.before.is_none(),
             deleted: entry.after.is_none(),
+            nodes,
         })
     }
 }

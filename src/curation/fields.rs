@@ -119,6 +119,14 @@ impl Given {
 pub struct Draft(pub Vec<(&'static str, Given)>);
 
 impl Draft {
+    /// The slug the draft gives, if it gives one.
+    pub fn slug(&self) -> Option<&str> {
+        self.0.iter().find_map(|(name, given)| match given {
+            Given::Text(slug) if *name == "slug" => Some(slug.as_str()),
+            _ => None,
+        })
+    }
+
     /// Adds a field when the client gave it.
     pub fn text(mut self, name: &'static str, value: Option<String>) -> Self {
         if let Some(value) = value {

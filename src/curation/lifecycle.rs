@@ -5,15 +5,14 @@
 use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value, json};
 
+use super::Write;
 use super::log::Change;
 use super::nodes::{Found, bump, check_version, find};
-use super::{Committed, Curator, serial};
 use crate::data::lifecycle::check_replacements;
 use crate::data::sql::Sql;
 use crate::graph::clock::now_ms;
 use crate::graph::rules::{MOST_ITEMS, check_text};
 use crate::graph::{EdgeKind, Kind};
-use crate::keys::Principal;
 use crate::{Error, Result};
 
 /// What a deprecation asks for.
@@ -164,146 +163,111 @@ async fn set_status(
     Ok(())
 }
 
-impl Curator {
-    /// Deprecates the node `slug` of `kind`, replaced by `deprecation.replaced_by` (active
-    /// nodes of the same kind; none is allowed). Deprecating a deprecated node again changes
-    /// its replacements and note and keeps its time. The deprecated nodes it replaced are then
-    /// replaced by its own replacements instead, so every replacement stays active.
-    pub async fn deprecate_node(
-        &self,
-        who: &Principal,
-        kind: Kind,
-        slug: &str,
-        deprecation: &Deprecation,
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        if deprecation.replaced_by.len() > MOST_ITEMS {
+/// Deprecates the node `slug` of `kind`, replaced by `deprecation.replaced_by` (active
+/// nodes of the same kind; none is allowed). Deprecating a deprecated node again changes
+/// its replacements and note and keeps its time. The deprecated nodes it replaced are then
+/// replaced by its own replacements instead, so every replacement stays active.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn deprecate(
+    write: &Write<'_>,
+    kind: Kind,
+    slug: &str,
+    deprecation: &Deprecation,
+    expected_version: Option<i32>,
+) -> Result<Change> {
+    if deprecation.replaced_by.len() > MOST_ITEMS {
+        return Err(Error::invalid(
+            "replacedBy",
+            format!("at most {MOST_ITEMS} replacements"),
+        ));
+    }
+    if let Some(note) = &deprecation.note {
+        check_text("note", note)?;
+    }
+    let txn = &write.txn;
+    let node: Found = find(txn, kind, "node", slug, true).await?;
+    check_version(kind, node, expected_version)?;
+    let before = lifecycle(txn, kind, node.id).await?;
+    let mut targets = Vec::with_capacity(deprecation.replaced_by.len());
+    for target in &deprecation.replaced_by {
+        if target == slug {
+            return Err(Error::invalid("replacedBy", "a node cannot replace itself"));
+        }
+        let found = find(txn, kind, "replacedBy", target, true).await?;
+        if targets.contains(&found.id) {
             return Err(Error::invalid(
                 "replacedBy",
-                format!("at most {MOST_ITEMS} replacements"),
+                format!("{target:?} is named twice"),
             ));
         }
-        if let Some(note) = &deprecation.note {
-            check_text("note", note)?;
-        }
-        serial::retrying("deprecateNode", || {
-            self.deprecate_once(who, kind, slug, deprecation, expected_version)
-        })
-        .await
+        targets.push(found.id);
     }
-
-    async fn deprecate_once(
-        &self,
-        who: &Principal,
-        kind: Kind,
-        slug: &str,
-        deprecation: &Deprecation,
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        let write = self.begin(who, "deprecateNode").await?;
-        let txn = &write.txn;
-        let node: Found = find(txn, kind, "node", slug, true).await?;
-        check_version(kind, node, expected_version)?;
-        let before = lifecycle(txn, kind, node.id).await?;
-        let mut targets = Vec::with_capacity(deprecation.replaced_by.len());
-        for target in &deprecation.replaced_by {
-            if target == slug {
-                return Err(Error::invalid("replacedBy", "a node cannot replace itself"));
-            }
-            let found = find(txn, kind, "replacedBy", target, true).await?;
-            if targets.contains(&found.id) {
-                return Err(Error::invalid(
-                    "replacedBy",
-                    format!("{target:?} is named twice"),
-                ));
-            }
-            targets.push(found.id);
-        }
-        let at = before.deprecated_at.unwrap_or_else(now_ms);
-        set_status(txn, kind, node.id, Some(at), deprecation.note.as_deref()).await?;
-        set_replacements(txn, kind, node.id, &targets).await?;
-        // Those it replaced are replaced by its replacements now.
-        let mut forwarded = Vec::new();
-        for owner in replaced_by_it(txn, kind, node.id).await? {
-            let mut list: Vec<i32> = Vec::new();
-            for (id, _) in replacements(txn, kind, owner).await? {
-                let ids = if id == node.id {
-                    targets.clone()
-                } else {
-                    vec![id]
-                };
-                for id in ids {
-                    if !list.contains(&id) && id != owner {
-                        list.push(id);
-                    }
+    let at = before.deprecated_at.unwrap_or_else(now_ms);
+    set_status(txn, kind, node.id, Some(at), deprecation.note.as_deref()).await?;
+    set_replacements(txn, kind, node.id, &targets).await?;
+    // Those it replaced are replaced by its replacements now.
+    let mut forwarded = Vec::new();
+    for owner in replaced_by_it(txn, kind, node.id).await? {
+        let mut list: Vec<i32> = Vec::new();
+        for (id, _) in replacements(txn, kind, owner).await? {
+            let ids = if id == node.id {
+                targets.clone()
+            } else {
+                vec![id]
+            };
+            for id in ids {
+                if !list.contains(&id) && id != owner {
+                    list.push(id);
                 }
             }
-            set_replacements(txn, kind, owner, &list).await?;
-            bump(txn, kind, owner).await?;
-            forwarded.push(owner);
         }
-        check_replacements(txn, kind).await?;
-        let after = lifecycle(txn, kind, node.id).await?;
-        let mut after_fields = after.fields();
-        if !forwarded.is_empty() {
-            let slugs = slugs_of(txn, kind, &forwarded).await?;
-            after_fields.insert("forwarded".into(), json!(slugs));
-        }
-        write
-            .commit(Change {
-                kind: Some(kind),
-                slug: slug.to_owned(),
-                before: Some(before.fields()),
-                after: Some(after_fields),
-            })
-            .await
+        set_replacements(txn, kind, owner, &list).await?;
+        bump(txn, kind, owner).await?;
+        forwarded.push(owner);
     }
+    check_replacements(txn, kind).await?;
+    let after = lifecycle(txn, kind, node.id).await?;
+    let mut after_fields = after.fields();
+    if !forwarded.is_empty() {
+        let slugs = slugs_of(txn, kind, &forwarded).await?;
+        after_fields.insert("forwarded".into(), json!(slugs));
+    }
+    Ok(Change {
+        kind: Some(kind),
+        slug: slug.to_owned(),
+        before: Some(before.fields()),
+        after: Some(after_fields),
+    })
+}
 
-    /// Makes the deprecated node `slug` of `kind` active again, without replacements.
-    pub async fn restore_node(
-        &self,
-        who: &Principal,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        serial::retrying("restoreNode", || {
-            self.restore_once(who, kind, slug, expected_version)
-        })
-        .await
+/// Makes the deprecated node `slug` of `kind` active again, without replacements.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn restore(
+    write: &Write<'_>,
+    kind: Kind,
+    slug: &str,
+    expected_version: Option<i32>,
+) -> Result<Change> {
+    let txn = &write.txn;
+    let node = find(txn, kind, "node", slug, true).await?;
+    check_version(kind, node, expected_version)?;
+    let before = lifecycle(txn, kind, node.id).await?;
+    if before.deprecated_at.is_none() {
+        return Err(Error::conflict(
+            "node",
+            format!("{slug:?} is not deprecated"),
+        ));
     }
-
-    async fn restore_once(
-        &self,
-        who: &Principal,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        let write = self.begin(who, "restoreNode").await?;
-        let txn = &write.txn;
-        let node = find(txn, kind, "node", slug, true).await?;
-        check_version(kind, node, expected_version)?;
-        let before = lifecycle(txn, kind, node.id).await?;
-        if before.deprecated_at.is_none() {
-            return Err(Error::conflict(
-                "node",
-                format!("{slug:?} is not deprecated"),
-            ));
-        }
-        set_status(txn, kind, node.id, None, None).await?;
-        set_replacements(txn, kind, node.id, &[]).await?;
-        check_replacements(txn, kind).await?;
-        let after = lifecycle(txn, kind, node.id).await?;
-        write
-            .commit(Change {
-                kind: Some(kind),
-                slug: slug.to_owned(),
-                before: Some(before.fields()),
-                after: Some(after.fields()),
-            })
-            .await
-    }
+    set_status(txn, kind, node.id, None, None).await?;
+    set_replacements(txn, kind, node.id, &[]).await?;
+    check_replacements(txn, kind).await?;
+    let after = lifecycle(txn, kind, node.id).await?;
+    Ok(Change {
+        kind: Some(kind),
+        slug: slug.to_owned(),
+        before: Some(before.fields()),
+        after: Some(after.fields()),
+    })
 }
 
 async fn slugs_of(db: &impl ConnectionTrait, kind: Kind, ids: &[i32]) -> Result<Vec<String>> {

@@ -16,10 +16,10 @@ use entity::{Importance, Proficiency};
 use sea_orm::{ActiveEnum, ConnectionTrait};
 use serde_json::{Map, Value};
 
+use super::Write;
 use super::edges::EdgeValues;
 use super::log::Change;
 use super::nodes::{bump, check_version, find};
-use super::{Committed, Curator, serial};
 use crate::data::bulk::insert_edges;
 use crate::data::cycles::edge_cycle;
 use crate::data::lifecycle::check_replacements;
@@ -27,7 +27,6 @@ use crate::data::sql::Sql;
 use crate::graph::rules::MOST_ITEMS;
 use crate::graph::slug::is_slug;
 use crate::graph::{Datum, EdgeData, EdgeKind, EdgeRow, EdgeSpec};
-use crate::keys::Principal;
 use crate::{Error, Result};
 
 /// The most items one list write sets: the most a client can read back in one page
@@ -208,153 +207,123 @@ fn check_items(spec: &EdgeSpec, items: &[(String, EdgeValues)]) -> Result<Vec<Ed
     Ok(data)
 }
 
-impl Curator {
-    /// Makes `items` (target slug and data, in order) the whole list of `edge` of the node
-    /// `owner_slug`: positions 0..n-1 in the given order, edges not named removed, data as
-    /// given (each datum the kind carries is needed; `position` is ignored, the order says
-    /// it). One transaction, one revision, one change-log entry with the old and new lists,
-    /// one version more for the owner. Refused, with nothing written: more than
-    /// [`MOST_LISTED`] items or a target named twice (`BAD_USER_INPUT`), an unknown owner or
-    /// target (`NOT_FOUND`), a new edge to a deprecated node, an `expected_version` that is
-    /// not the owner's or, for an acyclic kind, a cycle (`CONFLICT`).
-    pub async fn set_edges(
-        &self,
-        who: &Principal,
-        operation: &str,
-        edge: EdgeKind,
-        owner_slug: &str,
-        items: &[(String, EdgeValues)],
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        let data = check_items(edge.spec(), items)?;
-        serial::retrying(operation, || {
-            self.set_edges_once(
-                who,
-                operation,
-                edge,
-                owner_slug,
-                items,
-                &data,
-                expected_version,
-            )
-        })
-        .await
+/// Makes `items` (target slug and data, in order) the whole list of `edge` of the node
+/// `owner_slug`: positions 0..n-1 in the given order, edges not named removed, data as
+/// given (each datum the kind carries is needed; `position` is ignored, the order says
+/// it). One transaction, one revision, one change-log entry with the old and new lists,
+/// one version more for the owner. Refused, with nothing written: more than
+/// [`MOST_LISTED`] items or a target named twice (`BAD_USER_INPUT`), an unknown owner or
+/// target (`NOT_FOUND`), a new edge to a deprecated node, an `expected_version` that is
+/// not the owner's or, for an acyclic kind, a cycle (`CONFLICT`).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn set_edges(
+    write: &Write<'_>,
+    edge: EdgeKind,
+    owner_slug: &str,
+    items: &[(String, EdgeValues)],
+    expected_version: Option<i32>,
+) -> Result<Change> {
+    let data = check_items(edge.spec(), items)?;
+    let spec = edge.spec();
+    let field = spec.list;
+    let unknown = |slugs: &[&str]| {
+        Error::not_found(
+            field,
+            format!(
+                "there is no {} with slug {}",
+                spec.target.kind.name().to_lowercase(),
+                some_of(slugs)
+            ),
+        )
+    };
+    // A slug that cannot be one is unknown without asking the database.
+    let malformed: Vec<&str> = items
+        .iter()
+        .map(|(slug, _)| slug.as_str())
+        .filter(|slug| !is_slug(slug))
+        .collect();
+    if !malformed.is_empty() {
+        return Err(unknown(&malformed));
     }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn set_edges_once(
-        &self,
-        who: &Principal,
-        operation: &str,
-        edge: EdgeKind,
-        owner_slug: &str,
-        items: &[(String, EdgeValues)],
-        data: &[EdgeData],
-        expected_version: Option<i32>,
-    ) -> Result<Committed> {
-        let spec = edge.spec();
-        let field = spec.list;
-        let unknown = |slugs: &[&str]| {
-            Error::not_found(
-                field,
-                format!(
-                    "there is no {} with slug {}",
-                    spec.target.kind.name().to_lowercase(),
-                    some_of(slugs)
-                ),
-            )
+    let txn = &write.txn;
+    let owner = find(txn, spec.owner.kind, spec.owner.field, owner_slug, true).await?;
+    check_version(spec.owner.kind, owner, expected_version)?;
+    let before = current(txn, spec, owner.id).await?;
+    let slugs: Vec<&str> = items.iter().map(|(slug, _)| slug.as_str()).collect();
+    let found = targets(txn, spec, &slugs).await?;
+    let missing: Vec<&str> = slugs
+        .iter()
+        .copied()
+        .filter(|slug| !found.contains_key(*slug))
+        .collect();
+    if !missing.is_empty() {
+        return Err(unknown(&missing));
+    }
+    let held: HashSet<i32> = before.iter().map(|edge| edge.target).collect();
+    let mut after = Vec::with_capacity(items.len());
+    for ((slug, _), data) in items.iter().zip(&data) {
+        let Some(&(target, deprecated)) = found.get(slug) else {
+            return Err(unknown(&[slug.as_str()]));
         };
-        // A slug that cannot be one is unknown without asking the database.
-        let malformed: Vec<&str> = items
-            .iter()
-            .map(|(slug, _)| slug.as_str())
-            .filter(|slug| !is_slug(slug))
-            .collect();
-        if !malformed.is_empty() {
-            return Err(unknown(&malformed));
-        }
-        let write = self.begin(who, operation).await?;
-        let txn = &write.txn;
-        let owner = find(txn, spec.owner.kind, spec.owner.field, owner_slug, true).await?;
-        check_version(spec.owner.kind, owner, expected_version)?;
-        let before = current(txn, spec, owner.id).await?;
-        let slugs: Vec<&str> = items.iter().map(|(slug, _)| slug.as_str()).collect();
-        let found = targets(txn, spec, &slugs).await?;
-        let missing: Vec<&str> = slugs
-            .iter()
-            .copied()
-            .filter(|slug| !found.contains_key(*slug))
-            .collect();
-        if !missing.is_empty() {
-            return Err(unknown(&missing));
-        }
-        let held: HashSet<i32> = before.iter().map(|edge| edge.target).collect();
-        let mut after = Vec::with_capacity(items.len());
-        for ((slug, _), data) in items.iter().zip(data) {
-            let Some(&(target, deprecated)) = found.get(slug) else {
-                return Err(unknown(&[slug.as_str()]));
-            };
-            let new = !held.contains(&target);
-            if new && deprecated {
-                return Err(Error::conflict(
-                    field,
-                    format!("{slug:?} is deprecated: it gets no new edges; name its replacement"),
-                ));
-            }
-            if new
-                && spec.acyclic
-                && let Some(cycle) = edge_cycle(txn, edge, owner.id, target).await?
-            {
-                return Err(
-                    Error::conflict(field, format!("the {field} would form a cycle"))
-                        .with_cycle(cycle),
-                );
-            }
-            after.push(Listed {
-                target,
-                slug: slug.clone(),
-                data: *data,
-            });
-        }
-        if after.iter().any(|edge| !held.contains(&edge.target))
-            && is_deprecated(txn, spec, owner.id).await?
-        {
+        let new = !held.contains(&target);
+        if new && deprecated {
             return Err(Error::conflict(
-                spec.owner.field,
-                format!("{owner_slug:?} is deprecated: its {field} get no new edges"),
+                field,
+                format!("{slug:?} is deprecated: it gets no new edges; name its replacement"),
             ));
         }
-        let mut sql = Sql::new(write.backend());
-        sql.push("DELETE FROM ")
-            .push(spec.table)
-            .push(" WHERE ")
-            .push(spec.owner.column)
-            .push(" = ")
-            .bind(owner.id);
-        txn.execute_raw(sql.into_statement()).await?;
-        let rows: Vec<EdgeRow> = after
-            .iter()
-            .enumerate()
-            .map(|(position, edge)| EdgeRow {
-                owner: owner.id,
-                target: edge.target,
-                position: i32::try_from(position).unwrap_or(i32::MAX),
-                data: edge.data,
-            })
-            .collect();
-        insert_edges(txn, edge, &rows).await?;
-        if spec.replaces {
-            check_replacements(txn, spec.owner.kind).await?;
+        if new
+            && spec.acyclic
+            && let Some(cycle) = edge_cycle(txn, edge, owner.id, target).await?
+        {
+            return Err(
+                Error::conflict(field, format!("the {field} would form a cycle")).with_cycle(cycle),
+            );
         }
-        bump(txn, spec.owner.kind, owner.id).await?;
-        let change = Change {
-            kind: Some(spec.owner.kind),
-            slug: owner_slug.to_owned(),
-            before: Some(describe(spec, &before)),
-            after: Some(describe(spec, &after)),
-        };
-        write.commit(change).await
+        after.push(Listed {
+            target,
+            slug: slug.clone(),
+            data: *data,
+        });
     }
+    if after.iter().any(|edge| !held.contains(&edge.target))
+        && is_deprecated(txn, spec, owner.id).await?
+    {
+        return Err(Error::conflict(
+            spec.owner.field,
+            format!("{owner_slug:?} is deprecated: its {field} get no new edges"),
+        ));
+    }
+    let mut sql = Sql::new(write.backend());
+    sql.push("DELETE FROM ")
+        .push(spec.table)
+        .push(" WHERE ")
+        .push(spec.owner.column)
+        .push(" = ")
+        .bind(owner.id);
+    txn.execute_raw(sql.into_statement()).await?;
+    let rows: Vec<EdgeRow> = after
+        .iter()
+        .enumerate()
+        .map(|(position, edge)| EdgeRow {
+            owner: owner.id,
+            target: edge.target,
+            position: i32::try_from(position).unwrap_or(i32::MAX),
+            data: edge.data,
+        })
+        .collect();
+    insert_edges(txn, edge, &rows).await?;
+    if spec.replaces {
+        check_replacements(txn, spec.owner.kind).await?;
+    }
+    bump(txn, spec.owner.kind, owner.id).await?;
+    let change = Change {
+        kind: Some(spec.owner.kind),
+        slug: owner_slug.to_owned(),
+        before: Some(describe(spec, &before)),
+        after: Some(describe(spec, &after)),
+    };
+    Ok(change)
 }
 
 #[cfg(test)]

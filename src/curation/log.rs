@@ -149,6 +149,19 @@ async fn append_and_notify(
     revision_of(txn.query_one_raw(sql.into_statement()).await?)
 }
 
+/// Moves the catalog's revision up to `revision` if it is below: an imported catalog's
+/// releases were made at revisions of another database, and the revisions made here from
+/// now on come after theirs.
+pub async fn raise_revision(txn: &impl ConnectionTrait, revision: i32) -> Result<()> {
+    let mut sql = Sql::new(txn.get_database_backend());
+    sql.push("UPDATE catalog_state SET revision = ")
+        .bind(revision)
+        .push(" WHERE id = 1 AND revision < ")
+        .bind(revision);
+    txn.execute_raw(sql.into_statement()).await?;
+    Ok(())
+}
+
 /// The catalog's revision and when it last changed (`None` before the first change).
 pub async fn state(db: &impl ConnectionTrait) -> Result<(i32, Option<i64>)> {
     let state = catalog_state::Entity::find_by_id(1).one(db).await?;
@@ -164,7 +177,7 @@ pub struct Selection {
     pub through: Option<i32>,
     /// Only entries made at or after this time (milliseconds since the Unix epoch).
     pub since: Option<i64>,
-    /// Only entries about this node.
+    /// Only entries about this node, and the batches that changed it.
     pub node: Option<(Kind, String)>,
     /// Only entries about nodes of these kinds, and imports: an import may change nodes of
     /// every kind, so whoever follows some kinds needs to hear of it.
@@ -188,9 +201,19 @@ pub async fn read(
         query = query.filter(catalog_change::Column::At.gte(since));
     }
     if let Some((kind, slug)) = &selection.node {
-        query = query
-            .filter(catalog_change::Column::Kind.eq(kind.name()))
-            .filter(catalog_change::Column::Slug.eq(slug.as_str()));
+        query = query.filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(catalog_change::Column::Kind.eq(kind.name()))
+                        .add(catalog_change::Column::Slug.eq(slug.as_str())),
+                )
+                .add(
+                    Condition::all()
+                        .add(catalog_change::Column::Operation.eq(super::BATCH))
+                        .add(catalog_change::Column::After.like(batch_pattern(*kind, slug))),
+                ),
+        );
     }
     if let Some(kinds) = &selection.kinds {
         query = query.filter(
@@ -203,4 +226,106 @@ pub async fn read(
     let more = entries.len() as u64 > first;
     entries.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     Ok((entries, more))
+}
+
+/// The nodes a batch's entry (its `after`, as [`batch_change`] wrote it) changed: each
+/// operation's kind and slug, in order.
+pub fn batch_nodes(after: &Value) -> Vec<(Kind, String)> {
+    let Some(operations) = after.get("operations").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    operations
+        .iter()
+        .filter_map(|operation| {
+            let kind = Kind::from_name(operation.get("kind")?.as_str()?)?;
+            Some((kind, operation.get("slug")?.as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+/// A SQL `LIKE` pattern that the stored text of every batch entry which changed the node
+/// `slug` of `kind` matches: an operation's keys are stored in order (`kind`, `operation`,
+/// `slug`, serde_json's maps being sorted), and slugs hold no wildcard. A test holds the
+/// pattern to what [`batch_change`] writes.
+pub fn batch_pattern(kind: Kind, slug: &str) -> String {
+    format!(
+        "%\"kind\":\"{}\",\"operation\":\"%\",\"slug\":\"{slug}\"%",
+        kind.name()
+    )
+}
+
+/// The change-log entry of a batch: one entry for the catalog as a whole (as an import's),
+/// its `after` listing each operation's change in order.
+pub(super) fn batch_change(changes: Vec<(String, Change)>) -> Change {
+    let operations: Vec<Value> = changes
+        .into_iter()
+        .map(|(name, change)| {
+            let mut entry = Map::new();
+            entry.insert("operation".into(), name.into());
+            entry.insert("kind".into(), change.kind.map(Kind::name).into());
+            entry.insert("slug".into(), change.slug.into());
+            entry.insert("before".into(), change.before.map(Value::Object).into());
+            entry.insert("after".into(), change.after.map(Value::Object).into());
+            Value::Object(entry)
+        })
+        .collect();
+    let mut after = Map::new();
+    after.insert("operations".into(), Value::Array(operations));
+    Change {
+        kind: None,
+        slug: String::new(),
+        before: None,
+        after: Some(after),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: Kind, slug: &str) -> Change {
+        let mut after = Map::new();
+        after.insert("name".into(), "A name".into());
+        Change {
+            kind: Some(kind),
+            slug: slug.into(),
+            before: None,
+            after: Some(after),
+        }
+    }
+
+    /// SQL's `LIKE` with `%` only, enough to hold the pattern to the text.
+    fn like(text: &str, pattern: &str) -> bool {
+        let parts: Vec<&str> = pattern.split('%').collect();
+        let mut rest = text;
+        for part in parts.iter().filter(|part| !part.is_empty()) {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn a_batch_entry_is_found_by_each_node_it_changed_and_no_other() {
+        let entry = batch_change(vec![
+            ("createSkill".into(), change(Kind::Skill, "rust")),
+            ("updateRole".into(), change(Kind::Role, "backend-developer")),
+        ]);
+        let after = Value::Object(entry.after.clone().unwrap_or_default());
+        let text = after.to_string();
+        assert!(like(&text, &batch_pattern(Kind::Skill, "rust")), "{text}");
+        assert!(like(&text, &batch_pattern(Kind::Role, "backend-developer")));
+        assert!(!like(&text, &batch_pattern(Kind::Language, "rust")));
+        assert!(!like(&text, &batch_pattern(Kind::Skill, "rus")));
+        assert_eq!(
+            batch_nodes(&after),
+            vec![
+                (Kind::Skill, "rust".to_owned()),
+                (Kind::Role, "backend-developer".to_owned())
+            ]
+        );
+        assert_eq!(entry.kind, None);
+    }
 }

@@ -5,16 +5,15 @@ use entity::ToolCategory;
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Value};
 use serde_json::Map;
 
+use super::Write;
 use super::fields::check_value;
 use super::fields::{self, Draft, FieldSpec, Given, Shape};
 use super::log::Change;
 use super::places::Siblings;
-use super::{Committed, Curator, serial};
 use crate::data::sql::Sql;
 use crate::error::is_unique_violation;
 use crate::graph::slug::is_slug;
 use crate::graph::{EdgeKind, Kind};
-use crate::keys::Principal;
 use crate::{Error, Result};
 
 /// A node found for a write: its id and version.
@@ -192,228 +191,169 @@ fn slug_conflict(kind: Kind, slug: &str) -> Error {
     )
 }
 
-impl Curator {
-    /// Creates a node of `kind` from `draft` (a skill at `placement`); returns its slug.
-    pub async fn create_node(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        draft: Draft,
-        placement: Option<Placement>,
-    ) -> Result<(Committed, String)> {
-        serial::retrying(operation, || {
-            self.create_node_once(who, operation, kind, draft.clone(), placement.clone())
-        })
-        .await
-    }
-
-    async fn create_node_once(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        mut draft: Draft,
-        placement: Option<Placement>,
-    ) -> Result<(Committed, String)> {
-        for spec in fields::specs(kind) {
-            if draft.get(spec.name).is_none() {
-                if spec.required {
-                    let message = format!("{} is required", spec.name);
-                    return Err(Error::invalid(spec.name, message));
-                }
-                let empty = match spec.shape {
-                    Shape::List => Given::List(Vec::new()),
-                    _ => Given::Text(String::new()),
-                };
-                draft.0.push((spec.name, empty));
+/// Creates a node of `kind` from `draft` (a skill at `placement`).
+pub(super) async fn create_node(
+    write: &Write<'_>,
+    kind: Kind,
+    mut draft: Draft,
+    placement: Option<Placement>,
+) -> Result<Change> {
+    for spec in fields::specs(kind) {
+        if draft.get(spec.name).is_none() {
+            if spec.required {
+                let message = format!("{} is required", spec.name);
+                return Err(Error::invalid(spec.name, message));
             }
-        }
-        let given = checked(kind, &draft)?;
-        let slug = match draft.get("slug") {
-            Some(Given::Text(slug)) => slug.clone(),
-            _ => return Err(Error::invalid("slug", "slug is required")),
-        };
-        let write = self.begin(who, operation).await?;
-        let txn = &write.txn;
-        if find(txn, kind, "slug", &slug, false).await.is_ok() {
-            return Err(slug_conflict(kind, &slug));
-        }
-        let mut columns = Vec::new();
-        let mut values = Vec::new();
-        for (spec, given) in &given {
-            columns.push(spec.column);
-            values.push(column_value(txn, spec, given).await?);
-        }
-        let mut after = after_of(&draft);
-        let mut siblings = None;
-        if let Some(placement) = &placement {
-            let parent = match &placement.parent {
-                Some(parent) => Some(find(txn, Kind::Skill, "parent", parent, false).await?.id),
-                None => None,
+            let empty = match spec.shape {
+                Shape::List => Given::List(Vec::new()),
+                _ => Given::Text(String::new()),
             };
-            let place = Siblings {
-                table: "skill",
-                parent_column: "parent_id",
-                parent,
-                child_column: "id",
-            };
-            columns.extend(["parent_id", "position"]);
-            values.extend([Value::from(parent), Value::from(place.end(txn).await?)]);
-            after.insert("parent".into(), placement.parent.clone().into());
-            siblings = Some(place);
+            draft.0.push((spec.name, empty));
         }
-        let mut sql = Sql::new(write.backend());
-        sql.push("INSERT INTO ")
-            .push(kind.table())
-            .push(" (")
-            .push(&columns.join(", "))
-            .push(") VALUES (")
-            .bind_all(values)
-            .push(") RETURNING id");
-        let row = match txn.query_one_raw(sql.into_statement()).await {
-            Ok(row) => row,
-            Err(err) if is_unique_violation(&err) => return Err(slug_conflict(kind, &slug)),
-            Err(err) => return Err(err.into()),
+    }
+    let given = checked(kind, &draft)?;
+    let slug = match draft.get("slug") {
+        Some(Given::Text(slug)) => slug.clone(),
+        _ => return Err(Error::invalid("slug", "slug is required")),
+    };
+    let txn = &write.txn;
+    if find(txn, kind, "slug", &slug, false).await.is_ok() {
+        return Err(slug_conflict(kind, &slug));
+    }
+    let mut columns = Vec::new();
+    let mut values = Vec::new();
+    for (spec, given) in &given {
+        columns.push(spec.column);
+        values.push(column_value(txn, spec, given).await?);
+    }
+    let mut after = after_of(&draft);
+    let mut siblings = None;
+    if let Some(placement) = &placement {
+        let parent = match &placement.parent {
+            Some(parent) => Some(find(txn, Kind::Skill, "parent", parent, false).await?.id),
+            None => None,
         };
-        let id: i32 = row
-            .ok_or_else(|| Error::Internal("INSERT returned no id".into()))?
-            .try_get_by_index(0)?;
-        if let (Some(place), Some(index)) = (&siblings, placement.and_then(|p| p.position)) {
-            let position = place.put(txn, id, index).await?;
-            after.insert("position".into(), position.into());
-        }
-        let change = Change {
-            kind: Some(kind),
-            slug: slug.clone(),
-            before: None,
-            after: Some(after),
+        let place = Siblings {
+            table: "skill",
+            parent_column: "parent_id",
+            parent,
+            child_column: "id",
         };
-        let committed = write.commit(change).await?;
-        Ok((committed, slug))
+        columns.extend(["parent_id", "position"]);
+        values.extend([Value::from(parent), Value::from(place.end(txn).await?)]);
+        after.insert("parent".into(), placement.parent.clone().into());
+        siblings = Some(place);
     }
-
-    /// Changes the fields `draft` gives of the node `slug`.
-    pub async fn update_node(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-        draft: Draft,
-    ) -> Result<Committed> {
-        serial::retrying(operation, || {
-            self.update_node_once(who, operation, kind, slug, expected_version, &draft)
-        })
-        .await
+    let mut sql = Sql::new(write.backend());
+    sql.push("INSERT INTO ")
+        .push(kind.table())
+        .push(" (")
+        .push(&columns.join(", "))
+        .push(") VALUES (")
+        .bind_all(values)
+        .push(") RETURNING id");
+    let row = match txn.query_one_raw(sql.into_statement()).await {
+        Ok(row) => row,
+        Err(err) if is_unique_violation(&err) => return Err(slug_conflict(kind, &slug)),
+        Err(err) => return Err(err.into()),
+    };
+    let id: i32 = row
+        .ok_or_else(|| Error::Internal("INSERT returned no id".into()))?
+        .try_get_by_index(0)?;
+    if let (Some(place), Some(index)) = (&siblings, placement.and_then(|p| p.position)) {
+        let position = place.put(txn, id, index).await?;
+        after.insert("position".into(), position.into());
     }
+    Ok(Change {
+        kind: Some(kind),
+        slug,
+        before: None,
+        after: Some(after),
+    })
+}
 
-    async fn update_node_once(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-        draft: &Draft,
-    ) -> Result<Committed> {
-        let given = checked(kind, draft)?;
-        if draft.get("slug").is_some() {
-            return Err(Error::invalid("slug", "slugs are stable forever"));
-        }
-        let write = self.begin(who, operation).await?;
-        let txn = &write.txn;
-        let specs: Vec<&FieldSpec> = given.iter().map(|(spec, _)| *spec).collect();
-        let (found, before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
-        check_version(kind, found, expected_version)?;
-        let mut sql = Sql::new(write.backend());
-        sql.push("UPDATE ").push(kind.table()).push(" SET ");
-        for (spec, value) in &given {
-            let value = column_value(txn, spec, value).await?;
-            sql.push(spec.column).push(" = ").bind(value).push(", ");
-        }
-        sql.push("version = version + 1 WHERE id = ").bind(found.id);
-        txn.execute_raw(sql.into_statement()).await?;
-        let change = Change {
-            kind: Some(kind),
-            slug: slug.to_owned(),
-            before: Some(before),
-            after: Some(after_of(draft)),
-        };
-        write.commit(change).await
+/// Changes the fields `draft` gives of the node `slug`.
+pub(super) async fn update_node(
+    write: &Write<'_>,
+    kind: Kind,
+    slug: &str,
+    expected_version: Option<i32>,
+    draft: &Draft,
+) -> Result<Change> {
+    let given = checked(kind, draft)?;
+    if draft.get("slug").is_some() {
+        return Err(Error::invalid("slug", "slugs are stable forever"));
     }
-
-    /// Deletes the node `slug`. What depends on it (a skill's children, the roles that need
-    /// it, ...) is refused with `CONFLICT` unless `cascade`, which deletes that too.
-    pub async fn delete_node(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-        cascade: bool,
-    ) -> Result<Committed> {
-        serial::retrying(operation, || {
-            self.delete_node_once(who, operation, kind, slug, expected_version, cascade)
-        })
-        .await
+    let txn = &write.txn;
+    let specs: Vec<&FieldSpec> = given.iter().map(|(spec, _)| *spec).collect();
+    let (found, before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
+    check_version(kind, found, expected_version)?;
+    let mut sql = Sql::new(write.backend());
+    sql.push("UPDATE ").push(kind.table()).push(" SET ");
+    for (spec, value) in &given {
+        let value = column_value(txn, spec, value).await?;
+        sql.push(spec.column).push(" = ").bind(value).push(", ");
     }
+    sql.push("version = version + 1 WHERE id = ").bind(found.id);
+    txn.execute_raw(sql.into_statement()).await?;
+    Ok(Change {
+        kind: Some(kind),
+        slug: slug.to_owned(),
+        before: Some(before),
+        after: Some(after_of(draft)),
+    })
+}
 
-    async fn delete_node_once(
-        &self,
-        who: &Principal,
-        operation: &str,
-        kind: Kind,
-        slug: &str,
-        expected_version: Option<i32>,
-        cascade: bool,
-    ) -> Result<Committed> {
-        let write = self.begin(who, operation).await?;
-        let txn = &write.txn;
-        let specs: Vec<&FieldSpec> = fields::specs(kind).iter().collect();
-        let (found, mut before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
-        check_version(kind, found, expected_version)?;
-        if crate::data::lifecycle::is_released(txn, kind, slug).await? {
-            return Err(Error::conflict(
-                field_of(kind),
-                format!(
-                    "a release holds this {}, and clients may have stored its slug; \
+/// Deletes the node `slug`. What depends on it (a skill's children, the roles that need
+/// it, ...) is refused with `CONFLICT` unless `cascade`, which deletes that too.
+pub(super) async fn delete_node(
+    write: &Write<'_>,
+    kind: Kind,
+    slug: &str,
+    expected_version: Option<i32>,
+    cascade: bool,
+) -> Result<Change> {
+    let txn = &write.txn;
+    let specs: Vec<&FieldSpec> = fields::specs(kind).iter().collect();
+    let (found, mut before) = read(txn, kind, field_of(kind), slug, true, &specs).await?;
+    check_version(kind, found, expected_version)?;
+    if crate::data::lifecycle::is_released(txn, kind, slug).await? {
+        return Err(Error::conflict(
+            field_of(kind),
+            format!(
+                "a release holds this {}, and clients may have stored its slug; \
                      deprecate it instead (deprecateNode)",
-                    kind_word(kind)
-                ),
-            ));
-        }
-        let dependents = dependents(txn, kind, found.id).await?;
-        if !dependents.is_empty() && !cascade {
-            let message = format!(
-                "{} other nodes depend on this {}; remove them first, or pass cascade: true \
-                 to delete them with it",
-                dependents.len(),
                 kind_word(kind)
-            );
-            return Err(Error::conflict("cascade", message).with_dependents(dependents));
-        }
-        if !dependents.is_empty() {
-            before.insert("cascade".into(), dependents.into());
-        }
-        // The foreign keys remove the node's edges, and with `cascade` its dependents (a
-        // skill's subtree, a language's frameworks) and theirs.
-        let mut sql = Sql::new(write.backend());
-        sql.push("DELETE FROM ")
-            .push(kind.table())
-            .push(" WHERE id = ")
-            .bind(found.id);
-        txn.execute_raw(sql.into_statement()).await?;
-        let change = Change {
-            kind: Some(kind),
-            slug: slug.to_owned(),
-            before: Some(before),
-            after: None,
-        };
-        write.commit(change).await
+            ),
+        ));
     }
+    let dependents = dependents(txn, kind, found.id).await?;
+    if !dependents.is_empty() && !cascade {
+        let message = format!(
+            "{} other nodes depend on this {}; remove them first, or pass cascade: true \
+                 to delete them with it",
+            dependents.len(),
+            kind_word(kind)
+        );
+        return Err(Error::conflict("cascade", message).with_dependents(dependents));
+    }
+    if !dependents.is_empty() {
+        before.insert("cascade".into(), dependents.into());
+    }
+    // The foreign keys remove the node's edges, and with `cascade` its dependents (a
+    // skill's subtree, a language's frameworks) and theirs.
+    let mut sql = Sql::new(write.backend());
+    sql.push("DELETE FROM ")
+        .push(kind.table())
+        .push(" WHERE id = ")
+        .bind(found.id);
+    txn.execute_raw(sql.into_statement()).await?;
+    Ok(Change {
+        kind: Some(kind),
+        slug: slug.to_owned(),
+        before: Some(before),
+        after: None,
+    })
 }
 
 /// The input field that names a node of `kind` in update and delete mutations.

@@ -59,3 +59,29 @@ pub async fn is_released(db: &impl ConnectionTrait, kind: Kind, slug: &str) -> R
         .bind(slug);
     Ok(db.query_one_raw(sql.into_statement()).await?.is_some())
 }
+
+/// The most rows one statement of [`mark_released`] inserts (two values each).
+const NODES_PER_STATEMENT: usize = 5_000;
+
+/// Records that a release holds the nodes `nodes` (kind and slug), so that deleting one is
+/// refused ([`is_released`]).
+pub async fn mark_released<'a>(
+    db: &impl ConnectionTrait,
+    nodes: impl Iterator<Item = (Kind, &'a str)>,
+) -> Result<()> {
+    let nodes: Vec<(Kind, &str)> = nodes.collect();
+    for chunk in nodes.chunks(NODES_PER_STATEMENT) {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push("INSERT INTO released_node (kind, slug) VALUES ");
+        for (at, (kind, slug)) in chunk.iter().enumerate() {
+            sql.push(if at == 0 { "(" } else { ", (" })
+                .bind(kind.name())
+                .push(", ")
+                .bind(*slug)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (kind, slug) DO NOTHING");
+        db.execute_raw(sql.into_statement()).await?;
+    }
+    Ok(())
+}

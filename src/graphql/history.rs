@@ -145,7 +145,10 @@ impl HistoryQuery {
         #[graphql(desc = "How many changes (0 to 100; 20 if not given).")] first: Option<i32>,
         #[graphql(desc = "Only changes after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime<Utc>>,
-        #[graphql(desc = "Only changes of the node with this global ID.")] node: Option<ID>,
+        #[graphql(
+            desc = "Only changes of the node with this global ID, and the batches that changed it."
+        )]
+        node: Option<ID>,
         #[graphql(desc = "Only changes that made this revision or a later one (0 or more).")]
         from_revision: Option<i32>,
         #[graphql(

@@ -181,15 +181,7 @@ impl ReleaseDiff {
 
     /// How many differences of each kind there are.
     async fn counts(&self) -> PlainList<ReleaseChangeCount> {
-        let mut counts: Vec<ReleaseChangeCount> = Vec::new();
-        for entry in self.entries.iter() {
-            let change = ReleaseChangeKind::from(entry.what);
-            match counts.iter_mut().find(|c| c.change == change) {
-                Some(c) => c.count += 1,
-                None => counts.push(ReleaseChangeCount { change, count: 1 }),
-            }
-        }
-        PlainList(counts)
+        counts(&self.entries)
     }
 
     /// The differences, a page at a time (at most 100; 20 if not given).
@@ -198,50 +190,73 @@ impl ReleaseDiff {
         #[graphql(desc = "How many differences (0 to 100; 20 if not given).")] first: Option<i32>,
         #[graphql(desc = "Only the differences after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Ordered<ReleaseChangeConnection>> {
-        let first = page_size(first)?;
-        let start = match after {
-            None => 0,
-            Some(cursor) => cursor
-                .parse::<usize>()
-                .ok()
-                .filter(|at| *at < self.entries.len())
-                .map(|at| at + 1)
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "after",
-                        format!("`after` must be a cursor this field returned, got {cursor:?}"),
-                    )
-                })?,
-        };
-        let end = (start + first).min(self.entries.len());
-        let edges: Vec<ReleaseChangeEdge> = self.entries[start..end]
-            .iter()
-            .enumerate()
-            .map(|(offset, entry)| ReleaseChangeEdge {
-                cursor: (start + offset).to_string(),
-                node: Ordered(ReleaseChange {
-                    change: entry.what.into(),
-                    kind: entry.kind.into(),
-                    slug: entry.slug.clone(),
-                    list: entry.edge.as_ref().map(|(list, _)| (*list).to_owned()),
-                    target: entry.edge.as_ref().map(|(_, target)| target.clone()),
-                    before: entry.before.clone().map(Json),
-                    after: entry.after.clone().map(Json),
-                }),
-            })
-            .collect();
-        let page_info = PageInfo {
-            has_next_page: end < self.entries.len(),
-            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
-            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
-            before: None,
-        };
-        Ok(Ordered(ReleaseChangeConnection {
-            edges: PlainList(edges),
-            page_info: Ordered(page_info),
-            total_count: count(self.entries.len()),
-        }))
+        Ok(page(&self.entries, first, after)?)
     }
+}
+
+/// How many of `entries` there are of each kind.
+pub(crate) fn counts(entries: &[diff::Entry]) -> PlainList<ReleaseChangeCount> {
+    let mut counts: Vec<ReleaseChangeCount> = Vec::new();
+    for entry in entries {
+        let change = ReleaseChangeKind::from(entry.what);
+        match counts.iter_mut().find(|c| c.change == change) {
+            Some(c) => c.count += 1,
+            None => counts.push(ReleaseChangeCount { change, count: 1 }),
+        }
+    }
+    PlainList(counts)
+}
+
+/// A page of `entries`: `first` of them (20 if not given, at most 100) after the cursor
+/// `after`.
+pub(crate) fn page(
+    entries: &[diff::Entry],
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Ordered<ReleaseChangeConnection>> {
+    let first = page_size(first)?;
+    let start = match after {
+        None => 0,
+        Some(cursor) => cursor
+            .parse::<usize>()
+            .ok()
+            .filter(|at| *at < entries.len())
+            .map(|at| at + 1)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "after",
+                    format!("`after` must be a cursor this field returned, got {cursor:?}"),
+                )
+            })?,
+    };
+    let end = (start + first).min(entries.len());
+    let edges: Vec<ReleaseChangeEdge> = entries[start..end]
+        .iter()
+        .enumerate()
+        .map(|(offset, entry)| ReleaseChangeEdge {
+            cursor: (start + offset).to_string(),
+            node: Ordered(ReleaseChange {
+                change: entry.what.into(),
+                kind: entry.kind.into(),
+                slug: entry.slug.clone(),
+                list: entry.edge.as_ref().map(|(list, _)| (*list).to_owned()),
+                target: entry.edge.as_ref().map(|(_, target)| target.clone()),
+                before: entry.before.clone().map(Json),
+                after: entry.after.clone().map(Json),
+            }),
+        })
+        .collect();
+    let page_info = PageInfo {
+        has_next_page: end < entries.len(),
+        start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+        end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+        before: None,
+    };
+    Ok(Ordered(ReleaseChangeConnection {
+        edges: PlainList(edges),
+        page_info: Ordered(page_info),
+        total_count: count(entries.len()),
+    }))
 }
 
 /// How many differences of one kind a diff has.

@@ -98,7 +98,7 @@ const REPLAY_PAGE: u64 = 100;
 enum Filter {
     /// Changes to nodes of these kinds, and imports; every change if `None`.
     Kinds(Option<Vec<Kind>>),
-    /// Changes to this node.
+    /// Changes to this node, and the batches that changed it.
     Node(Kind, String),
 }
 
@@ -108,7 +108,10 @@ impl Filter {
             Filter::Kinds(kinds) => kinds
                 .as_ref()
                 .is_none_or(|kinds| event.kind.is_none_or(|kind| kinds.contains(&kind))),
-            Filter::Node(kind, slug) => event.kind == Some(*kind) && event.slug == *slug,
+            Filter::Node(kind, slug) => {
+                (event.kind == Some(*kind) && event.slug == *slug)
+                    || event.nodes.iter().any(|(k, s)| k == kind && s == slug)
+            }
         }
     }
 
@@ -306,7 +309,8 @@ pub struct Subscription;
 #[Subscription]
 impl Subscription {
     /// Every change to the node with this global ID (its fields and its edges), as it is
-    /// committed; a deletion is the last. With `afterRevision`, first the node's changes
+    /// committed, and every batch that changed it (an event without a node, whose `after`
+    /// lists the batch's operations); a deletion is the last. With `afterRevision`, first the node's changes
     /// after that revision from the change log, as `catalogChanged` replays them.
     async fn node_changed(
         &self,
@@ -363,6 +367,7 @@ mod tests {
             fields: vec!["name".into()],
             created: false,
             deleted: false,
+            nodes: Vec::new(),
         })
     }
 

@@ -270,9 +270,13 @@ fn needs(catalog: &Catalog) -> BTreeMap<&str, Vec<(&str, bool)>> {
 
 /// The impact of going from `from` to `to`.
 pub fn impact(from: &Catalog, to: &Catalog) -> Result<Impact> {
-    let entries = diff(from, to)?;
+    Ok(impact_of(from, to, &diff(from, to)?))
+}
+
+/// The impact of going from `from` to `to`, whose differences are `entries`.
+pub fn impact_of(from: &Catalog, to: &Catalog, entries: &[Entry]) -> Impact {
     let mut counts: Vec<(What, usize)> = Vec::new();
-    for entry in &entries {
+    for entry in entries {
         match counts.iter_mut().find(|(what, _)| *what == entry.what) {
             Some((_, n)) => *n += 1,
             None => counts.push((entry.what, 1)),
@@ -313,7 +317,7 @@ pub fn impact(from: &Catalog, to: &Catalog) -> Result<Impact> {
             }
         })
         .collect();
-    Ok(Impact { counts, roles })
+    Impact { counts, roles }
 }
 
 impl std::fmt::Display for Impact {

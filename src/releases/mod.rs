@@ -9,43 +9,17 @@
 
 pub mod diff;
 
-use std::io::{Read, Write};
-
 use entity::release;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
-use crate::catalog::{self, Catalog};
+pub use crate::catalog::releases::{Counts, LONGEST_NAME, is_name};
+use crate::catalog::releases::{decompress, digest, store, taken};
+use crate::catalog::{self, Catalog, model};
 use crate::curation::{log, serial};
-use crate::data::sql::Sql;
 use crate::db::Db;
-use crate::error::is_unique_violation;
 use crate::graph::clock::now_ms;
 use crate::graph::rules::check_text;
 use crate::{Error, Result};
-
-/// How many nodes of each kind a release holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub roles: usize,
-    pub skills: usize,
-    pub languages: usize,
-    pub frameworks: usize,
-    pub tools: usize,
-}
-
-impl Counts {
-    fn of(catalog: &Catalog) -> Self {
-        Counts {
-            roles: catalog.roles.len(),
-            skills: catalog.skills.len(),
-            languages: catalog.languages.len(),
-            frameworks: catalog.frameworks.len(),
-            tools: catalog.tools.len(),
-        }
-    }
-}
 
 /// A release, without its snapshot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,61 +46,6 @@ impl Release {
             digest: model.digest,
         })
     }
-}
-
-/// The longest release name.
-pub const LONGEST_NAME: usize = 64;
-
-/// Whether `name` can name a release: 1 to 64 ASCII letters, digits, `.`, `-` and `_`,
-/// starting with a letter or digit (`2026.12`, `v1.2.0`, `esco-1.2`): safe in a URL path and
-/// a file name as it is.
-pub fn is_name(name: &str) -> bool {
-    name.len() <= LONGEST_NAME
-        && name
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-}
-
-fn compress(json: &[u8]) -> Result<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder
-        .write_all(json)
-        .and_then(|()| encoder.finish())
-        .map_err(|err| Error::Internal(format!("compressing a release: {err}")))
-}
-
-fn decompress(gzip: &[u8]) -> Result<Vec<u8>> {
-    let mut json = Vec::new();
-    flate2::read::GzDecoder::new(gzip)
-        .read_to_end(&mut json)
-        .map_err(|err| Error::Internal(format!("reading a release: {err}")))?;
-    Ok(json)
-}
-
-/// The most rows one statement of [`mark_released`] inserts (two values each).
-const NODES_PER_STATEMENT: usize = 5_000;
-
-/// Records that a release holds every node of `catalog`.
-async fn mark_released(db: &impl ConnectionTrait, catalog: &Catalog) -> Result<()> {
-    let nodes: Vec<_> = catalog.nodes().collect();
-    for chunk in nodes.chunks(NODES_PER_STATEMENT) {
-        let mut sql = Sql::new(db.get_database_backend());
-        sql.push("INSERT INTO released_node (kind, slug) VALUES ");
-        for (at, node) in chunk.iter().enumerate() {
-            sql.push(if at == 0 { "(" } else { ", (" })
-                .bind(node.kind.name())
-                .push(", ")
-                .bind(node.slug)
-                .push(")");
-        }
-        sql.push(" ON CONFLICT (kind, slug) DO NOTHING");
-        db.execute_raw(sql.into_statement()).await?;
-    }
-    Ok(())
 }
 
 /// Makes the release `name` of the graph as it is now: its revision, its snapshot, its
@@ -157,45 +76,29 @@ pub async fn create(db: &Db, name: &str, notes: &str) -> Result<Release> {
     let (revision, _) = log::state(&txn).await?;
     let catalog = catalog::export(&txn).await?;
     let json = catalog.to_json()?;
-    let digest = format!("{:x}", Sha256::digest(json.as_bytes()));
     let release = Release {
         name: name.to_owned(),
         revision,
         at: now_ms(),
         notes: notes.to_owned(),
         counts: Counts::of(&catalog),
-        digest,
+        digest: digest(&json),
     };
-    let row = release::ActiveModel {
-        name: Set(release.name.clone()),
-        revision: Set(revision),
-        at: Set(release.at),
-        notes: Set(release.notes.clone()),
-        counts: Set(serde_json::to_string(&release.counts)
-            .map_err(|err| Error::Internal(err.to_string()))?),
-        digest: Set(release.digest.clone()),
-        snapshot: Set(compress(json.as_bytes())?),
-    };
-    release::Entity::insert(row)
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|err| {
-            if is_unique_violation(&err) {
-                taken(name)
-            } else {
-                err.into()
-            }
-        })?;
-    mark_released(&txn, &catalog).await?;
+    store(
+        &txn,
+        &model::Release {
+            name: release.name.clone(),
+            revision,
+            at: release.at,
+            notes: release.notes.clone(),
+            digest: release.digest.clone(),
+            catalog: Box::new(catalog),
+        },
+        false,
+    )
+    .await?;
     txn.commit().await?;
     Ok(release)
-}
-
-fn taken(name: &str) -> Error {
-    Error::conflict(
-        "name",
-        format!("there is a release named {name:?} already; a release name is used once"),
-    )
 }
 
 /// The releases, oldest first: `first` of them after the one named `after`.

@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["curation", "auth"],
     &["catalog", "generator"],
     &["esco", "analysis", "releases"],
+    &["review"],
     &["graphql", "roadmap", "metrics"],
     &["http"],
     &["startup"],

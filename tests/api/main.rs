@@ -9,6 +9,7 @@ mod access;
 mod answer_limits;
 mod answers;
 mod batch_allowance;
+mod batches;
 mod caching;
 mod catalog_queries;
 mod change_feed;

@@ -13,6 +13,7 @@ backend_tests!(
     a_release_is_served_whole_immutable_and_in_gzip,
     a_node_a_release_holds_is_deprecated_never_deleted,
     the_pinned_api_answers_as_of_its_release_and_refuses_writes,
+    releases_survive_an_export_and_an_import,
 );
 
 const RELEASE: &str =
@@ -370,4 +371,149 @@ async fn the_pinned_api_answers_as_of_its_release_and_refuses_writes(app: &TestA
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// The diff between the releases `r1` and `r2`, whole.
+async fn diff(app: &TestApp) -> Value {
+    app.data(r#"{ releaseDiff(from: "r1", to: "r2") { counts { change count } changes(first: 100) { totalCount edges { node { change kind slug list target before after } } } } }"#)
+        .await
+}
+
+/// Every release's name, revision, time, notes and counts, as `releases` lists them.
+async fn listed(app: &TestApp) -> Value {
+    app.data("{ releases(first: 100) { edges { node { name revision createdAt notes counts { roles skills } } } } }")
+        .await
+}
+
+async fn releases_survive_an_export_and_an_import(app: &TestApp) {
+    use skillgraph::catalog::{self, Catalog, SeedOutcome};
+
+    let admin = app.key("releaser", Scope::Admin).await;
+    let key = app.key("curator", Scope::Write).await;
+    release(app, &admin, "r1").await;
+    let caching = skill_id(app, "caching").await;
+    app.write(
+        &key,
+        &format!(
+            r#"mutation {{ a: createSkill(input: {{slug: "edge-caching", name: "Edge caching"}}) {{ revision }}
+               b: deprecateNode(input: {{node: "{caching}", replacedBy: ["edge-caching"]}}) {{ revision }} }}"#
+        ),
+    )
+    .await;
+    release(app, &admin, "r2").await;
+    app.write(
+        &key,
+        r#"mutation { updateRole(input: {role: "backend-developer", description: "After r2."}) { revision } }"#,
+    )
+    .await;
+    let (original_list, original_diff) = (listed(app).await, diff(app).await);
+    let revision = app.data("{ catalog { revision } }").await["catalog"]["revision"].clone();
+
+    let exported = catalog::export_all(&app.db.conn).await.expect("export");
+    assert_eq!(exported.releases.len(), 2);
+    assert!(
+        exported.releases[0]
+            .catalog
+            .skills
+            .iter()
+            .all(|s| s.slug != "edge-caching"),
+        "r1 is the graph as it was"
+    );
+    let (toml, json_text) = (
+        exported.to_toml().expect("toml"),
+        exported.to_json().expect("json"),
+    );
+    for (format, text) in [("toml", &toml), ("json", &json_text)] {
+        let parse = |text: &str| {
+            if format == "json" {
+                Catalog::parse_json(text)
+            } else {
+                Catalog::parse(text)
+            }
+        };
+        let parsed = parse(text).unwrap_or_else(|err| panic!("{format}: {}", err.detail()));
+        let Some(database) = crate::helpers::ScratchDatabase::create(app.backend).await else {
+            return;
+        };
+        let db = skillgraph::db::connect(&database.url)
+            .await
+            .expect("connect");
+        skillgraph::db::migrate(&db).await.expect("migrate");
+
+        // A file whose release was edited after the export is refused whole.
+        let mut tampered = parsed.clone();
+        tampered.releases[1].catalog.roles[0]
+            .name
+            .push_str(" (edited)");
+        let refused = catalog::import(&db, &tampered, false, "test").await;
+        let err = refused.expect_err("a tampered release");
+        assert!(err.detail().contains("digest"), "{}", err.detail());
+        assert_eq!(
+            catalog::export_all(&db.conn)
+                .await
+                .expect("export")
+                .roles
+                .len(),
+            0,
+            "nothing written"
+        );
+
+        let outcome = catalog::import(&db, &parsed, false, "test")
+            .await
+            .unwrap_or_else(|err| panic!("import: {}", err.detail()));
+        assert!(matches!(outcome, SeedOutcome::Loaded(_)), "{outcome:?}");
+        let again = catalog::export_all(&db.conn).await.expect("export again");
+        let again = if format == "json" {
+            again.to_json()
+        } else {
+            again.to_toml()
+        }
+        .expect("text");
+        assert_eq!(
+            &again, text,
+            "{format}: the second export is byte-identical"
+        );
+        // Importing the same file again over it keeps the releases it has.
+        catalog::import(&db, &parse(&again).expect("parse"), true, "test")
+            .await
+            .unwrap_or_else(|err| panic!("import again: {}", err.detail()));
+        db.conn.close_by_ref().await.ok();
+
+        let imported = TestApp::on(database).spawn().await;
+        assert_eq!(
+            listed(&imported).await,
+            original_list,
+            "{format}: the same releases"
+        );
+        assert_eq!(
+            diff(&imported).await,
+            original_diff,
+            "{format}: the same diff"
+        );
+        let later = imported.data("{ catalog { revision } }").await["catalog"]["revision"].clone();
+        assert!(
+            later.as_i64() > original_list["releases"]["edges"][1]["node"]["revision"].as_i64(),
+            "{format}: revisions go on after the releases' ({later} after {revision})"
+        );
+        let (status, pinned) = pinned(
+            &imported,
+            "r2",
+            json!({"query": r#"{ role(slug: "backend-developer") { description } skill(slug: "caching") { status } }"#}),
+        )
+        .await;
+        assert_eq!(status, 200, "{pinned}");
+        assert_ne!(pinned["data"]["role"]["description"], "After r2.");
+        assert_eq!(pinned["data"]["skill"]["status"], "DEPRECATED");
+        let imported_key = imported.key("curator", Scope::Write).await;
+        let refused = imported
+            .write_error(
+                &imported_key,
+                r#"mutation { deleteSkill(input: {skill: "edge-caching"}) { deletedSlug } }"#,
+            )
+            .await;
+        assert_eq!(
+            refused["extensions"]["code"], "CONFLICT",
+            "{format}: released"
+        );
+    }
 }

@@ -3,16 +3,15 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{framework, language, role, skill, tool};
 
+use crate::curation::Operation;
 use crate::curation::edges::EdgeValues;
 use crate::graph::EdgeKind;
 use crate::graph::Kind;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::{Importance, Proficiency};
-use crate::graphql::require;
 use crate::graphql::types::{Framework, Language, Role, Skill, Tool};
-use crate::keys::Scope;
 
-use super::{curator, node, operation, slug_of};
+use super::{Preview, WriteInput, node, slug_of, write};
 
 /// Declares an edge kind's set and remove inputs, payloads and mutation object.
 /// `$($extra: $extra_ty)` are the data the edge carries besides its position.
@@ -37,6 +36,8 @@ macro_rules! edge_mutations {
             pub position: Option<i32>,
             #[doc = "Any text; the payload returns it unchanged."]
             pub client_mutation_id: Option<String>,
+            #[doc = "Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes."]
+            pub dry_run: Option<bool>,
         }
 
         #[doc = "The edge to remove."]
@@ -48,6 +49,8 @@ macro_rules! edge_mutations {
             pub $target: ID,
             #[doc = "Any text; the payload returns it unchanged."]
             pub client_mutation_id: Option<String>,
+            #[doc = "Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes."]
+            pub dry_run: Option<bool>,
         }
 
         #[doc = "The two ends of the changed edge."]
@@ -61,6 +64,8 @@ macro_rules! edge_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
         }
 
         #[doc = "The two ends of the removed edge."]
@@ -74,6 +79,38 @@ macro_rules! edge_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
+        }
+
+        impl WriteInput for $set_input {
+            fn operation(&self) -> crate::Result<Operation> {
+                Ok(Operation::SetEdge {
+                    edge: EdgeKind::$edge,
+                    owner: slug_of(Kind::$owner_kind, stringify!($owner), &self.$owner)?,
+                    target: slug_of(Kind::$target_kind, stringify!($target), &self.$target)?,
+                    values: EdgeValues {
+                        position: self.position,
+                        ..edge_values(&[$((stringify!($extra), EdgeDatum::from(self.$extra))),*])
+                    },
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
+        }
+
+        impl WriteInput for $remove_input {
+            fn operation(&self) -> crate::Result<Operation> {
+                Ok(Operation::RemoveEdge {
+                    edge: EdgeKind::$edge,
+                    owner: slug_of(Kind::$owner_kind, stringify!($owner), &self.$owner)?,
+                    target: slug_of(Kind::$target_kind, stringify!($target), &self.$target)?,
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
         }
 
         impl PlainFields for $set_payload {}
@@ -90,21 +127,15 @@ macro_rules! edge_mutations {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The edge's ends and data.")] input: $set_input,
             ) -> async_graphql::Result<Option<Ordered<$set_payload>>> {
-                let who = require(ctx, Scope::Write)?;
+                let written = write(ctx, &input).await?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
                 let target = slug_of(Kind::$target_kind, stringify!($target), &input.$target)?;
-                let values = EdgeValues {
-                    position: input.position,
-                    ..edge_values(&[$((stringify!($extra), EdgeDatum::from(input.$extra))),*])
-                };
-                let committed = curator(ctx)?
-                    .set_edge(who, operation(ctx), EdgeKind::$edge, &owner, &target, values)
-                    .await?;
                 Ok(Some(Ordered($set_payload {
                     $owner: node::<$owner_entity::Entity>(ctx, owner).await?,
                     $target: node::<$target_entity::Entity>(ctx, target).await?,
                     client_mutation_id: input.client_mutation_id,
-                    revision: committed.revision,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
 
@@ -114,17 +145,15 @@ macro_rules! edge_mutations {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The edge's ends.")] input: $remove_input,
             ) -> async_graphql::Result<Option<Ordered<$remove_payload>>> {
-                let who = require(ctx, Scope::Write)?;
+                let written = write(ctx, &input).await?;
                 let owner = slug_of(Kind::$owner_kind, stringify!($owner), &input.$owner)?;
                 let target = slug_of(Kind::$target_kind, stringify!($target), &input.$target)?;
-                let committed = curator(ctx)?
-                    .remove_edge(who, operation(ctx), EdgeKind::$edge, &owner, &target)
-                    .await?;
                 Ok(Some(Ordered($remove_payload {
                     $owner: node::<$owner_entity::Entity>(ctx, owner).await?,
                     $target: node::<$target_entity::Entity>(ctx, target).await?,
                     client_mutation_id: input.client_mutation_id,
-                    revision: committed.revision,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
         }

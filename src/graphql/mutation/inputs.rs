@@ -1,15 +1,16 @@
 //! The inputs of the node mutations: what a create or an update of each kind takes, and
-//! what of it the curator needs ([`NodeInput`]).
+//! the curator's operation it asks for ([`WriteInput`]).
 
 use async_graphql::{ID, InputObject};
 
 use crate::Result;
+use crate::curation::Operation;
 use crate::curation::fields::Draft;
 use crate::curation::nodes::Placement;
 use crate::graph::Kind;
 use crate::graphql::enums::ToolCategory;
 
-use super::slug_of;
+use super::{WriteInput, slug_of};
 
 /// A new role.
 #[derive(InputObject)]
@@ -28,6 +29,9 @@ pub struct CreateRoleInput {
     pub domains: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// A new skill, at a place in the skill tree.
@@ -47,6 +51,9 @@ pub struct CreateSkillInput {
     pub position: Option<i32>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// A new programming language.
@@ -62,6 +69,9 @@ pub struct CreateLanguageInput {
     pub aliases: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// A new framework of an existing language.
@@ -79,6 +89,9 @@ pub struct CreateFrameworkInput {
     pub language: ID,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// A new tool.
@@ -96,6 +109,9 @@ pub struct CreateToolInput {
     pub category: ToolCategory,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// Changes to a role; fields not given stay as they are.
@@ -117,6 +133,9 @@ pub struct UpdateRoleInput {
     pub domains: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// Changes to a skill; fields not given stay as they are (its place: `moveSkill`).
@@ -134,6 +153,9 @@ pub struct UpdateSkillInput {
     pub aliases: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// Changes to a language; fields not given stay as they are.
@@ -151,6 +173,9 @@ pub struct UpdateLanguageInput {
     pub aliases: Option<Vec<String>>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// Changes to a framework; fields not given stay as they are.
@@ -170,6 +195,9 @@ pub struct UpdateFrameworkInput {
     pub language: Option<ID>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// Changes to a tool; fields not given stay as they are.
@@ -189,6 +217,9 @@ pub struct UpdateToolInput {
     pub category: Option<ToolCategory>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it
+    /// back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 fn category_name(category: ToolCategory) -> String {
@@ -196,114 +227,64 @@ fn category_name(category: ToolCategory) -> String {
     entity::ToolCategory::from(category).to_value()
 }
 
-/// The parts of a create or update input the curator needs.
-pub(super) trait NodeInput {
-    /// The node the input changes (`None` for a creation).
-    fn target(&self) -> Option<&ID>;
-    fn expected_version(&self) -> Option<i32>;
-    fn client_mutation_id(&mut self) -> Option<String>;
-    fn draft(self) -> Result<Draft>;
+/// Implements [`WriteInput`] for a kind's create and update inputs: `$draft` adds the kind's
+/// own fields to the draft of the fields every kind has.
+macro_rules! node_input {
+    (create $kind:ident $input:ident, |$this:ident, $base:ident| $draft:expr) => {
+        impl WriteInput for $input {
+            fn operation(&self) -> Result<Operation> {
+                let $this = self;
+                let $base = Draft::default()
+                    .text("slug", Some($this.slug.clone()))
+                    .text("name", Some($this.name.clone()))
+                    .text("description", $this.description.clone())
+                    .list("aliases", $this.aliases.clone());
+                Ok(Operation::CreateNode {
+                    kind: Kind::$kind,
+                    draft: $draft?,
+                    placement: $this.placement()?,
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
+        }
+    };
+    (update $kind:ident $input:ident . $target:ident, |$this:ident, $base:ident| $draft:expr) => {
+        impl WriteInput for $input {
+            fn operation(&self) -> Result<Operation> {
+                let $this = self;
+                let $base = Draft::default()
+                    .text("name", $this.name.clone())
+                    .text("description", $this.description.clone())
+                    .list("aliases", $this.aliases.clone());
+                Ok(Operation::UpdateNode {
+                    kind: Kind::$kind,
+                    slug: slug_of(Kind::$kind, stringify!($target), &$this.$target)?,
+                    expected: $this.expected_version,
+                    draft: $draft?,
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
+        }
+    };
+}
+
+/// Where a created node goes: only skills have a place (in the tree).
+trait Placed {
     fn placement(&self) -> Result<Option<Placement>> {
         Ok(None)
     }
 }
 
-/// Implements [`NodeInput`] for a kind's create and update inputs.
-macro_rules! node_input {
-    (create $input:ident, |$this:ident, $base:ident| $draft:expr) => {
-        impl NodeInput for $input {
-            fn target(&self) -> Option<&ID> {
-                None
-            }
-            fn expected_version(&self) -> Option<i32> {
-                None
-            }
-            fn client_mutation_id(&mut self) -> Option<String> {
-                self.client_mutation_id.take()
-            }
-            fn draft(self) -> Result<Draft> {
-                let $this = self;
-                let $base = Draft::default()
-                    .text("slug", Some($this.slug))
-                    .text("name", Some($this.name))
-                    .text("description", $this.description)
-                    .list("aliases", $this.aliases);
-                $draft
-            }
-        }
-    };
-    (update $input:ident . $target:ident, |$this:ident, $base:ident| $draft:expr) => {
-        impl NodeInput for $input {
-            fn target(&self) -> Option<&ID> {
-                Some(&self.$target)
-            }
-            fn expected_version(&self) -> Option<i32> {
-                self.expected_version
-            }
-            fn client_mutation_id(&mut self) -> Option<String> {
-                self.client_mutation_id.take()
-            }
-            fn draft(self) -> Result<Draft> {
-                let $this = self;
-                let $base = Draft::default()
-                    .text("name", $this.name)
-                    .text("description", $this.description)
-                    .list("aliases", $this.aliases);
-                $draft
-            }
-        }
-    };
-}
+impl Placed for CreateRoleInput {}
+impl Placed for CreateLanguageInput {}
+impl Placed for CreateFrameworkInput {}
+impl Placed for CreateToolInput {}
 
-node_input!(create CreateRoleInput, |input, draft| Ok(
-    draft
-        .list("responsibilities", input.responsibilities)
-        .list("domains", input.domains)
-));
-node_input!(create CreateLanguageInput, |_input, draft| Ok(draft));
-node_input!(create CreateFrameworkInput, |input, draft| Ok(draft.text(
-    "language",
-    Some(slug_of(Kind::Language, "language", &input.language)?)
-)));
-node_input!(create CreateToolInput, |input, draft| Ok(
-    draft.text("category", Some(category_name(input.category)))
-));
-node_input!(update UpdateRoleInput.role, |input, draft| Ok(
-    draft
-        .list("responsibilities", input.responsibilities)
-        .list("domains", input.domains)
-));
-node_input!(update UpdateSkillInput.skill, |_input, draft| Ok(draft));
-node_input!(update UpdateLanguageInput.language, |_input, draft| Ok(draft));
-node_input!(update UpdateFrameworkInput.framework, |input, draft| {
-    let language = input
-        .language
-        .as_ref()
-        .map(|language| slug_of(Kind::Language, "language", language))
-        .transpose()?;
-    Ok(draft.text("language", language))
-});
-node_input!(update UpdateToolInput.tool, |input, draft| Ok(
-    draft.text("category", input.category.map(category_name))
-));
-
-impl NodeInput for CreateSkillInput {
-    fn target(&self) -> Option<&ID> {
-        None
-    }
-    fn expected_version(&self) -> Option<i32> {
-        None
-    }
-    fn client_mutation_id(&mut self) -> Option<String> {
-        self.client_mutation_id.take()
-    }
-    fn draft(self) -> Result<Draft> {
-        Ok(Draft::default()
-            .text("slug", Some(self.slug))
-            .text("name", Some(self.name))
-            .text("description", self.description)
-            .list("aliases", self.aliases))
-    }
+impl Placed for CreateSkillInput {
     fn placement(&self) -> Result<Option<Placement>> {
         let parent = self
             .parent
@@ -316,3 +297,38 @@ impl NodeInput for CreateSkillInput {
         }))
     }
 }
+
+node_input!(create Role CreateRoleInput, |input, draft| Ok::<_, crate::Error>(
+    draft
+        .list("responsibilities", input.responsibilities.clone())
+        .list("domains", input.domains.clone())
+));
+node_input!(create Skill CreateSkillInput, |_input, draft| Ok::<_, crate::Error>(draft));
+node_input!(create Language CreateLanguageInput, |_input, draft| Ok::<_, crate::Error>(draft));
+node_input!(create Framework CreateFrameworkInput, |input, draft| Ok::<_, crate::Error>(
+    draft.text(
+        "language",
+        Some(slug_of(Kind::Language, "language", &input.language)?)
+    )
+));
+node_input!(create Tool CreateToolInput, |input, draft| Ok::<_, crate::Error>(
+    draft.text("category", Some(category_name(input.category)))
+));
+node_input!(update Role UpdateRoleInput.role, |input, draft| Ok::<_, crate::Error>(
+    draft
+        .list("responsibilities", input.responsibilities.clone())
+        .list("domains", input.domains.clone())
+));
+node_input!(update Skill UpdateSkillInput.skill, |_input, draft| Ok::<_, crate::Error>(draft));
+node_input!(update Language UpdateLanguageInput.language, |_input, draft| Ok::<_, crate::Error>(draft));
+node_input!(update Framework UpdateFrameworkInput.framework, |input, draft| {
+    let language = input
+        .language
+        .as_ref()
+        .map(|language| slug_of(Kind::Language, "language", language))
+        .transpose()?;
+    Ok::<_, crate::Error>(draft.text("language", language))
+});
+node_input!(update Tool UpdateToolInput.tool, |input, draft| Ok::<_, crate::Error>(
+    draft.text("category", input.category.map(category_name))
+));

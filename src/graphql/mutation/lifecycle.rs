@@ -2,13 +2,12 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::{curator, slug_of};
+use super::{Preview, WriteInput, slug_of, write};
+use crate::curation::Operation;
 use crate::curation::lifecycle::Deprecation;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::ids::decode_id;
-use crate::graphql::require;
 use crate::graphql::types::{Node, node_by_id};
-use crate::keys::Scope;
 use crate::{Error, Result};
 
 /// A node to deprecate, and what replaces it.
@@ -25,6 +24,8 @@ pub struct DeprecateNodeInput {
     pub expected_version: Option<i32>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// A deprecated node to make active again.
@@ -36,6 +37,8 @@ pub struct RestoreNodeInput {
     pub expected_version: Option<i32>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes.
+    pub dry_run: Option<bool>,
 }
 
 /// The node after its status changed.
@@ -47,6 +50,46 @@ pub struct NodeStatusPayload {
     pub client_mutation_id: Option<String>,
     /// The catalog's revision after the change.
     pub revision: i32,
+    /// With `dryRun: true`: what the write would change (it changed nothing). Null otherwise.
+    pub preview: Option<Ordered<Preview>>,
+}
+
+impl WriteInput for DeprecateNodeInput {
+    fn operation(&self) -> Result<Operation> {
+        let (kind, slug) = decode_id(&self.node).map_err(|_| node_error(&self.node))?;
+        let replaced_by = self
+            .replaced_by
+            .iter()
+            .flatten()
+            .map(|id| slug_of(kind, "replacedBy", id))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Operation::Deprecate {
+            kind,
+            slug,
+            deprecation: Deprecation {
+                replaced_by,
+                note: self.note.clone(),
+            },
+            expected: self.expected_version,
+        })
+    }
+    fn dry_run(&self) -> Option<bool> {
+        self.dry_run
+    }
+}
+
+impl WriteInput for RestoreNodeInput {
+    fn operation(&self) -> Result<Operation> {
+        let (kind, slug) = decode_id(&self.node).map_err(|_| node_error(&self.node))?;
+        Ok(Operation::Restore {
+            kind,
+            slug,
+            expected: self.expected_version,
+        })
+    }
+    fn dry_run(&self) -> Option<bool> {
+        self.dry_run
+    }
 }
 
 impl PlainFields for NodeStatusPayload {}
@@ -66,25 +109,13 @@ impl LifecycleMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The node, its replacements and why.")] input: DeprecateNodeInput,
     ) -> async_graphql::Result<Option<Ordered<NodeStatusPayload>>> {
-        let who = require(ctx, Scope::Write)?;
+        let written = write(ctx, &input).await?;
         let (kind, slug) = decode_id(&input.node).map_err(|_| node_error(&input.node))?;
-        let replaced_by = input
-            .replaced_by
-            .unwrap_or_default()
-            .iter()
-            .map(|id| slug_of(kind, "replacedBy", id))
-            .collect::<Result<Vec<_>>>()?;
-        let deprecation = Deprecation {
-            replaced_by,
-            note: input.note,
-        };
-        let committed = curator(ctx)?
-            .deprecate_node(who, kind, &slug, &deprecation, input.expected_version)
-            .await?;
         Ok(Some(Ordered(NodeStatusPayload {
             node: node_by_id(ctx, kind, slug).await?.map(Ordered),
             client_mutation_id: input.client_mutation_id,
-            revision: committed.revision,
+            revision: written.revision,
+            preview: written.preview,
         })))
     }
 
@@ -94,15 +125,13 @@ impl LifecycleMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The node.")] input: RestoreNodeInput,
     ) -> async_graphql::Result<Option<Ordered<NodeStatusPayload>>> {
-        let who = require(ctx, Scope::Write)?;
+        let written = write(ctx, &input).await?;
         let (kind, slug) = decode_id(&input.node).map_err(|_| node_error(&input.node))?;
-        let committed = curator(ctx)?
-            .restore_node(who, kind, &slug, input.expected_version)
-            .await?;
         Ok(Some(Ordered(NodeStatusPayload {
             node: node_by_id(ctx, kind, slug).await?.map(Ordered),
             client_mutation_id: input.client_mutation_id,
-            revision: committed.revision,
+            revision: written.revision,
+            preview: written.preview,
         })))
     }
 }

@@ -1,20 +1,19 @@
 //! The list mutations: a role's whole list of one edge kind set in one call, all or nothing,
-//! through [`crate::curation::Curator::set_edges`]. Each kind's item, input, payload and
+//! through the curator's `SetEdges` operation. Each kind's item, input, payload and
 //! field are declared by [`list_mutations!`] from its target and data.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::role;
 
+use crate::curation::Operation;
 use crate::curation::edges::EdgeValues;
 use crate::graph::{EdgeKind, Kind};
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
 use crate::graphql::enums::{Importance, Proficiency};
-use crate::graphql::require;
 use crate::graphql::types::Role;
-use crate::keys::Scope;
 
 use super::edges::{EdgeDatum, edge_values};
-use super::{curator, node, operation, slug_of};
+use super::{Preview, WriteInput, node, slug_of, write};
 
 /// Declares a role list's item and input, its payload, and the mutation object with its one
 /// field. `$($extra: $extra_ty)` are the data each edge carries.
@@ -44,6 +43,32 @@ macro_rules! list_mutations {
             pub expected_version: Option<i32>,
             #[doc = "Any text; the payload returns it unchanged."]
             pub client_mutation_id: Option<String>,
+            #[doc = "Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes."]
+            pub dry_run: Option<bool>,
+        }
+
+        impl WriteInput for $input {
+            fn operation(&self) -> crate::Result<Operation> {
+                let items = self
+                    .$list
+                    .iter()
+                    .map(|item| {
+                        let slug = slug_of(Kind::$target_kind, stringify!($list), &item.$target)?;
+                        let values: EdgeValues =
+                            edge_values(&[$((stringify!($extra), EdgeDatum::from(item.$extra))),*]);
+                        Ok((slug, values))
+                    })
+                    .collect::<crate::Result<Vec<_>>>()?;
+                Ok(Operation::SetEdges {
+                    edge: EdgeKind::$edge,
+                    owner: slug_of(Kind::Role, "role", &self.role)?,
+                    items,
+                    expected: self.expected_version,
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
         }
 
         #[doc = concat!("The role whose `", stringify!($list), "` were set.")]
@@ -55,6 +80,8 @@ macro_rules! list_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
         }
 
         impl PlainFields for $payload {}
@@ -70,32 +97,13 @@ macro_rules! list_mutations {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The role and its list.")] input: $input,
             ) -> async_graphql::Result<Option<Ordered<$payload>>> {
-                let who = require(ctx, Scope::Write)?;
+                let written = write(ctx, &input).await?;
                 let owner = slug_of(Kind::Role, "role", &input.role)?;
-                let items = input
-                    .$list
-                    .into_iter()
-                    .map(|item| {
-                        let slug = slug_of(Kind::$target_kind, stringify!($list), &item.$target)?;
-                        let values: EdgeValues =
-                            edge_values(&[$((stringify!($extra), EdgeDatum::from(item.$extra))),*]);
-                        Ok((slug, values))
-                    })
-                    .collect::<crate::Result<Vec<_>>>()?;
-                let committed = curator(ctx)?
-                    .set_edges(
-                        who,
-                        operation(ctx),
-                        EdgeKind::$edge,
-                        &owner,
-                        &items,
-                        input.expected_version,
-                    )
-                    .await?;
                 Ok(Some(Ordered($payload {
                     role: node::<role::Entity>(ctx, owner).await?,
                     client_mutation_id: input.client_mutation_id,
-                    revision: committed.revision,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
         }

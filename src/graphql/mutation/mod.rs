@@ -10,13 +10,19 @@ use async_graphql::{Context, ID, MergedObject};
 use sea_orm::EntityTrait;
 
 use super::engine::fast_lists::Ordered;
+use super::heavy::HeavyWork;
 use super::ids::decode_id;
+use super::require;
 use super::types::{NodeObject, by_slug};
-use crate::curation::Curator;
+use crate::curation::{Curator, Operation, Step};
 use crate::data::model::NodeModel;
 use crate::graph::Kind;
 use crate::graph::slug::is_slug;
+use crate::keys::{Principal, Scope};
+use crate::review;
 use crate::{Error, Result};
+
+pub use preview::Preview;
 
 fn curator<'a>(ctx: &Context<'a>) -> Result<&'a Curator> {
     super::schema_data(ctx)
@@ -63,17 +69,73 @@ where
         .map(|model| Ordered(NodeObject(model))))
 }
 
-// ---------------------------------------------------------------------------------------
-// Inputs of the node mutations
-// ---------------------------------------------------------------------------------------
+/// The input of a mutation that writes the graph: what it asks for, as an operation of the
+/// curator, so that the field, a batch and a dry run all take it the same way.
+pub(super) trait WriteInput {
+    /// The operation asked for; a mistake in the input is the client's (`BAD_USER_INPUT`).
+    fn operation(&self) -> Result<Operation>;
+    /// Whether the input asks for a dry run.
+    fn dry_run(&self) -> Option<bool>;
+}
 
+/// What a mutation's write made.
+pub(super) struct Written {
+    /// The catalog's revision after the write; in a dry run, the one it ran against (nothing
+    /// changed).
+    pub revision: i32,
+    /// In a dry run, what the write would have changed.
+    pub preview: Option<Ordered<Preview>>,
+}
+
+/// Runs the write `input` asks for as the field being resolved, for a `write` key.
+pub(super) async fn write(
+    ctx: &Context<'_>,
+    input: &impl WriteInput,
+) -> async_graphql::Result<Written> {
+    let who = require(ctx, Scope::Write)?;
+    let step = Step {
+        name: operation(ctx).to_owned(),
+        operation: input.operation()?,
+    };
+    run(ctx, who, &[step], false, input.dry_run().unwrap_or(false)).await
+}
+
+/// Runs `steps` (a `batch` as one) for real or, with `dry_run`, to see what they change.
+pub(super) async fn run(
+    ctx: &Context<'_>,
+    who: &Principal,
+    steps: &[Step],
+    batch: bool,
+    dry_run: bool,
+) -> async_graphql::Result<Written> {
+    let curator = curator(ctx)?;
+    if !dry_run {
+        let committed = curator.run(who, steps, batch).await?;
+        return Ok(Written {
+            revision: committed.revision,
+            preview: None,
+        });
+    }
+    // A dry run reads the whole graph twice: heavy work, which takes a place.
+    let heavy: &HeavyWork = super::schema_data(ctx)?;
+    let _place = heavy.place().await?;
+    let preview = review::dry_run(curator, who, steps, batch).await?;
+    Ok(Written {
+        revision: preview.revision,
+        preview: Some(Ordered(Preview::of(preview))),
+    })
+}
+
+mod batch;
 mod edges;
 mod inputs;
 mod lifecycle;
 mod lists;
 mod nodes;
+mod preview;
 mod tree;
 
+use batch::BatchMutations;
 use edges::{
     RoleFrameworkMutations, RoleLanguageMutations, RoleSkillMutations, RoleToolMutations,
     SkillLanguageMutations, SkillPrerequisiteMutations, SkillToolMutations,
@@ -106,5 +168,6 @@ pub struct Mutation(
     SkillLanguageMutations,
     SkillToolMutations,
     LifecycleMutations,
+    BatchMutations,
     super::releases::ReleaseMutations,
 );

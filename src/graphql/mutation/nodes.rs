@@ -3,18 +3,16 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{framework, language, role, skill, tool};
 
+use crate::curation::Operation;
 use crate::graph::Kind;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
-use crate::graphql::require;
 use crate::graphql::types::{Framework, Language, Role, Skill, Tool};
-use crate::keys::Scope;
 
 use super::inputs::{
     CreateFrameworkInput, CreateLanguageInput, CreateRoleInput, CreateSkillInput, CreateToolInput,
-    NodeInput, UpdateFrameworkInput, UpdateLanguageInput, UpdateRoleInput, UpdateSkillInput,
-    UpdateToolInput,
+    UpdateFrameworkInput, UpdateLanguageInput, UpdateRoleInput, UpdateSkillInput, UpdateToolInput,
 };
-use super::{curator, node, operation, slug_of};
+use super::{Preview, WriteInput, node, slug_of, write};
 
 /// Declares a kind's payloads, delete input and mutation object.
 macro_rules! node_mutations {
@@ -33,6 +31,8 @@ macro_rules! node_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
         }
 
         #[doc = "What an update mutation returns."]
@@ -44,6 +44,8 @@ macro_rules! node_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
         }
 
         #[doc = "The node to delete."]
@@ -58,6 +60,22 @@ macro_rules! node_mutations {
             pub expected_version: Option<i32>,
             #[doc = "Any text; the payload returns it unchanged."]
             pub client_mutation_id: Option<String>,
+            #[doc = "Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes."]
+            pub dry_run: Option<bool>,
+        }
+
+        impl WriteInput for $delete_input {
+            fn operation(&self) -> crate::Result<Operation> {
+                Ok(Operation::DeleteNode {
+                    kind: Kind::$kind,
+                    slug: slug_of(Kind::$kind, stringify!($field), &self.$field)?,
+                    expected: self.expected_version,
+                    cascade: self.cascade,
+                })
+            }
+            fn dry_run(&self) -> Option<bool> {
+                self.dry_run
+            }
         }
 
         #[doc = "What a delete mutation returns."]
@@ -71,6 +89,8 @@ macro_rules! node_mutations {
             pub client_mutation_id: Option<String>,
             #[doc = "The catalog's revision after the change."]
             pub revision: i32,
+            #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
+            pub preview: Option<Ordered<Preview>>,
         }
 
         impl PlainFields for $create_payload {}
@@ -86,19 +106,14 @@ macro_rules! node_mutations {
             async fn $create(
                 &self,
                 ctx: &Context<'_>,
-                #[graphql(desc = "The node's fields.")] mut input: $create_input,
+                #[graphql(desc = "The node's fields.")] input: $create_input,
             ) -> async_graphql::Result<Option<Ordered<$create_payload>>> {
-                let who = require(ctx, Scope::Write)?;
-                let client_mutation_id = input.client_mutation_id();
-                let placement = input.placement()?;
-                let draft = input.draft()?;
-                let (committed, slug) = curator(ctx)?
-                    .create_node(who, operation(ctx), Kind::$kind, draft, placement)
-                    .await?;
+                let written = write(ctx, &input).await?;
                 Ok(Some(Ordered($create_payload {
-                    $field: node::<$entity::Entity>(ctx, slug).await?,
-                    client_mutation_id,
-                    revision: committed.revision,
+                    $field: node::<$entity::Entity>(ctx, input.slug).await?,
+                    client_mutation_id: input.client_mutation_id,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
 
@@ -106,21 +121,15 @@ macro_rules! node_mutations {
             async fn $update(
                 &self,
                 ctx: &Context<'_>,
-                #[graphql(desc = "The node, and the fields to change.")] mut input: $update_input,
+                #[graphql(desc = "The node, and the fields to change.")] input: $update_input,
             ) -> async_graphql::Result<Option<Ordered<$update_payload>>> {
-                let who = require(ctx, Scope::Write)?;
-                let client_mutation_id = input.client_mutation_id();
-                let target = input.target().cloned().unwrap_or_default();
-                let slug = slug_of(Kind::$kind, stringify!($field), &target)?;
-                let expected = input.expected_version();
-                let draft = input.draft()?;
-                let committed = curator(ctx)?
-                    .update_node(who, operation(ctx), Kind::$kind, &slug, expected, draft)
-                    .await?;
+                let written = write(ctx, &input).await?;
+                let slug = slug_of(Kind::$kind, stringify!($field), &input.$field)?;
                 Ok(Some(Ordered($update_payload {
                     $field: node::<$entity::Entity>(ctx, slug).await?,
-                    client_mutation_id,
-                    revision: committed.revision,
+                    client_mutation_id: input.client_mutation_id,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
 
@@ -130,23 +139,14 @@ macro_rules! node_mutations {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The node to delete.")] input: $delete_input,
             ) -> async_graphql::Result<Option<Ordered<$delete_payload>>> {
-                let who = require(ctx, Scope::Write)?;
+                let written = write(ctx, &input).await?;
                 let slug = slug_of(Kind::$kind, stringify!($field), &input.$field)?;
-                let committed = curator(ctx)?
-                    .delete_node(
-                        who,
-                        operation(ctx),
-                        Kind::$kind,
-                        &slug,
-                        input.expected_version,
-                        input.cascade,
-                    )
-                    .await?;
                 Ok(Some(Ordered($delete_payload {
                     deleted_id: crate::graphql::ids::encode_id(Kind::$kind, &slug),
                     deleted_slug: slug,
                     client_mutation_id: input.client_mutation_id,
-                    revision: committed.revision,
+                    revision: written.revision,
+                    preview: written.preview,
                 })))
             }
         }

@@ -3,13 +3,12 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::skill;
 
+use crate::curation::Operation;
 use crate::graph::Kind;
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields};
-use crate::graphql::require;
 use crate::graphql::types::Skill;
-use crate::keys::Scope;
 
-use super::{curator, node, operation, slug_of};
+use super::{Preview, WriteInput, node, slug_of, write};
 
 /// Where to move a skill.
 #[derive(InputObject)]
@@ -26,6 +25,31 @@ pub struct MoveSkillInput {
     pub expected_version: Option<i32>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Run the write, answer what it would change in the payload's `preview`, and roll it back: nothing changes.
+    pub dry_run: Option<bool>,
+}
+
+impl WriteInput for MoveSkillInput {
+    fn operation(&self) -> crate::Result<Operation> {
+        Ok(Operation::MoveSkill {
+            skill: slug_of(Kind::Skill, "skill", &self.skill)?,
+            parent: self.parent()?,
+            position: self.position,
+            expected: self.expected_version,
+        })
+    }
+    fn dry_run(&self) -> Option<bool> {
+        self.dry_run
+    }
+}
+
+impl MoveSkillInput {
+    fn parent(&self) -> crate::Result<Option<String>> {
+        self.parent
+            .as_ref()
+            .map(|parent| slug_of(Kind::Skill, "parent", parent))
+            .transpose()
+    }
 }
 
 /// The moved skill and its new parent.
@@ -39,6 +63,8 @@ pub struct MoveSkillPayload {
     pub client_mutation_id: Option<String>,
     /// The catalog's revision after the change.
     pub revision: i32,
+    /// With `dryRun: true`: what the write would change (it changed nothing). Null otherwise.
+    pub preview: Option<Ordered<Preview>>,
 }
 
 impl PlainFields for MoveSkillPayload {}
@@ -54,23 +80,9 @@ impl TreeMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The skill and where it goes.")] input: MoveSkillInput,
     ) -> async_graphql::Result<Option<Ordered<MoveSkillPayload>>> {
-        let who = require(ctx, Scope::Write)?;
+        let written = write(ctx, &input).await?;
         let slug = slug_of(Kind::Skill, "skill", &input.skill)?;
-        let parent = input
-            .parent
-            .as_ref()
-            .map(|parent| slug_of(Kind::Skill, "parent", parent))
-            .transpose()?;
-        let committed = curator(ctx)?
-            .move_skill(
-                who,
-                operation(ctx),
-                &slug,
-                parent.as_deref(),
-                input.position,
-                input.expected_version,
-            )
-            .await?;
+        let parent = input.parent()?;
         let parent = match parent {
             Some(parent) => node::<skill::Entity>(ctx, parent).await?,
             None => None,
@@ -79,7 +91,8 @@ impl TreeMutations {
             skill: node::<skill::Entity>(ctx, slug).await?,
             parent,
             client_mutation_id: input.client_mutation_id,
-            revision: committed.revision,
+            revision: written.revision,
+            preview: written.preview,
         })))
     }
 }
