@@ -11,6 +11,7 @@
 
 pub mod api_key;
 pub mod catalog_change;
+pub mod catalog_change_node;
 pub mod catalog_state;
 pub mod enums;
 pub mod framework;

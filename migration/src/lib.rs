@@ -7,6 +7,7 @@ mod m20261121_000001_create_catalog;
 mod m20261123_000001_curation;
 mod m20261124_000001_esco;
 mod m20261202_000001_lifecycle;
+mod m20261203_000001_batches;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_curation::Migration),
             Box::new(m20261124_000001_esco::Migration),
             Box::new(m20261202_000001_lifecycle::Migration),
+            Box::new(m20261203_000001_batches::Migration),
         ]
     }
 }

@@ -89,8 +89,10 @@ impl ChangeEvent {
             kind,
             slug: entry.slug.clone(),
             fields,
-            created: entry.before.is_none(),
-            deleted: entry.after.is_none(),
+            // An import's or a batch's entry is about the catalog as a whole: it neither
+            // creates nor deletes one node.
+            created: kind.is_some() && entry.before.is_none(),
+            deleted: kind.is_some() && entry.after.is_none(),
             nodes,
         })
     }

@@ -1,7 +1,7 @@
 //! The change log and the catalog's revision: one entry per write, numbered by the revision
 //! it made.
 
-use entity::{catalog_change, catalog_state};
+use entity::{catalog_change, catalog_change_node, catalog_state};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -74,6 +74,9 @@ pub(crate) async fn append(
     } else {
         append_in_steps(txn, &entry).await?
     };
+    if entry.operation == super::BATCH {
+        record_nodes(txn, &entry).await?;
+    }
     Ok((
         Committed {
             revision: entry.revision,
@@ -81,6 +84,35 @@ pub(crate) async fn append(
         },
         entry,
     ))
+}
+
+/// Lists the nodes a batch's entry changed in `catalog_change_node`, once each.
+async fn record_nodes(txn: &impl ConnectionTrait, entry: &catalog_change::Model) -> Result<()> {
+    let after: Value = match &entry.after {
+        Some(text) => serde_json::from_str(text).map_err(|err| Error::Internal(err.to_string()))?,
+        None => return Ok(()),
+    };
+    let mut seen = std::collections::HashSet::new();
+    let nodes: Vec<(Kind, String)> = batch_nodes(&after)
+        .into_iter()
+        .filter(|node| seen.insert(node.clone()))
+        .collect();
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(txn.get_database_backend());
+    sql.push("INSERT INTO catalog_change_node (kind, slug, revision) VALUES ");
+    for (at, (kind, slug)) in nodes.iter().enumerate() {
+        sql.push(if at == 0 { "(" } else { ", (" })
+            .bind(kind.name())
+            .push(", ")
+            .bind(slug.as_str())
+            .push(", ")
+            .bind(entry.revision)
+            .push(")");
+    }
+    txn.execute_raw(sql.into_statement()).await?;
+    Ok(())
 }
 
 /// The revision row's update, as the first half of a statement, `RETURNING revision`.
@@ -209,9 +241,14 @@ pub async fn read(
                         .add(catalog_change::Column::Slug.eq(slug.as_str())),
                 )
                 .add(
-                    Condition::all()
-                        .add(catalog_change::Column::Operation.eq(super::BATCH))
-                        .add(catalog_change::Column::After.like(batch_pattern(*kind, slug))),
+                    catalog_change::Column::Revision.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(catalog_change_node::Column::Revision)
+                            .from(catalog_change_node::Entity)
+                            .and_where(catalog_change_node::Column::Kind.eq(kind.name()))
+                            .and_where(catalog_change_node::Column::Slug.eq(slug.as_str()))
+                            .to_owned(),
+                    ),
                 ),
         );
     }
@@ -241,17 +278,6 @@ pub fn batch_nodes(after: &Value) -> Vec<(Kind, String)> {
             Some((kind, operation.get("slug")?.as_str()?.to_owned()))
         })
         .collect()
-}
-
-/// A SQL `LIKE` pattern that the stored text of every batch entry which changed the node
-/// `slug` of `kind` matches: an operation's keys are stored in order (`kind`, `operation`,
-/// `slug`, serde_json's maps being sorted), and slugs hold no wildcard. A test holds the
-/// pattern to what [`batch_change`] writes.
-pub fn batch_pattern(kind: Kind, slug: &str) -> String {
-    format!(
-        "%\"kind\":\"{}\",\"operation\":\"%\",\"slug\":\"{slug}\"%",
-        kind.name()
-    )
 }
 
 /// The change-log entry of a batch: one entry for the catalog as a whole (as an import's),
@@ -294,31 +320,13 @@ mod tests {
         }
     }
 
-    /// SQL's `LIKE` with `%` only, enough to hold the pattern to the text.
-    fn like(text: &str, pattern: &str) -> bool {
-        let parts: Vec<&str> = pattern.split('%').collect();
-        let mut rest = text;
-        for part in parts.iter().filter(|part| !part.is_empty()) {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-        true
-    }
-
     #[test]
-    fn a_batch_entry_is_found_by_each_node_it_changed_and_no_other() {
+    fn a_batch_entry_names_each_node_it_changed_in_order() {
         let entry = batch_change(vec![
             ("createSkill".into(), change(Kind::Skill, "rust")),
             ("updateRole".into(), change(Kind::Role, "backend-developer")),
         ]);
         let after = Value::Object(entry.after.clone().unwrap_or_default());
-        let text = after.to_string();
-        assert!(like(&text, &batch_pattern(Kind::Skill, "rust")), "{text}");
-        assert!(like(&text, &batch_pattern(Kind::Role, "backend-developer")));
-        assert!(!like(&text, &batch_pattern(Kind::Language, "rust")));
-        assert!(!like(&text, &batch_pattern(Kind::Skill, "rus")));
         assert_eq!(
             batch_nodes(&after),
             vec![

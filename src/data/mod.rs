@@ -16,4 +16,4 @@ pub mod sql;
 pub mod tree;
 
 pub use lists::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey};
-pub use rows::NodeColumns;
+pub use rows::{Columns, NodeColumns};

@@ -69,12 +69,39 @@ impl<'r> Row<'r> {
 }
 
 /// A model read from consecutive columns of a list statement.
+///
+/// The last [`NodeColumns::LIFECYCLE`] columns are the node's lifecycle (`deprecated_at`,
+/// `deprecation_note`). A statement whose answer selects none of the lifecycle's fields
+/// leaves them out ([`Columns::Lean`]): on SQLite every column of every row is a copied
+/// value, and these two made a page of 50 roles × 10 skills 6 % dearer. A model read so says
+/// the node is active whatever it is, and must only serve fields that do not ask.
 pub trait NodeColumns: Sized {
     /// The table's columns, in the order [`NodeColumns::read`] reads them.
     const COLUMNS: &'static [&'static str];
+    /// How many of the last `COLUMNS` are the lifecycle's.
+    const LIFECYCLE: usize;
 
-    /// Reads the model from the columns starting at `at`, in the order of `COLUMNS`.
-    fn read(row: &Row<'_>, at: usize) -> Result<Self>;
+    /// Reads the model from the columns starting at `at`, in the order of `COLUMNS`: all of
+    /// them, or all but the lifecycle's.
+    fn read(row: &Row<'_>, at: usize, columns: Columns) -> Result<Self>;
+
+    /// The columns a statement selects for `columns`.
+    fn selected(columns: Columns) -> &'static [&'static str] {
+        match columns {
+            Columns::All => Self::COLUMNS,
+            Columns::Lean => &Self::COLUMNS[..Self::COLUMNS.len() - Self::LIFECYCLE],
+        }
+    }
+}
+
+/// Which of a node's columns a statement reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Columns {
+    /// Every column.
+    #[default]
+    All,
+    /// All but the lifecycle's: the model reads as active.
+    Lean,
 }
 
 /// Reads consecutive columns of a row, from a starting position.
@@ -96,15 +123,25 @@ impl<'r> Cursor<'_, 'r> {
 }
 
 /// Implements [`NodeColumns`] for a model from its fields, listed in column order with how
-/// each is read: `COLUMNS` and `read` come from the one list, so they cannot disagree.
+/// each is read, the lifecycle's last: `COLUMNS` and `read` come from the one list, so they
+/// cannot disagree.
 macro_rules! node_columns {
-    ($model:path { $($field:ident: $read:ident),* $(,)? }) => {
+    (
+        $model:path { $($field:ident: $read:ident),* $(,)? }
+        lifecycle { $($late:ident),* $(,)? }
+    ) => {
         impl NodeColumns for $model {
-            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+            const COLUMNS: &'static [&'static str] =
+                &[$(stringify!($field),)* $(stringify!($late)),*];
+            const LIFECYCLE: usize = [$(stringify!($late)),*].len();
 
-            fn read(row: &Row<'_>, at: usize) -> Result<Self> {
+            fn read(row: &Row<'_>, at: usize, columns: Columns) -> Result<Self> {
                 let mut cursor = Cursor { row, at };
-                Ok(Self { $($field: cursor.$read()?,)* })
+                $(let $field = cursor.$read()?;)*
+                Ok(match columns {
+                    Columns::All => Self { $($field,)* $($late: cursor.value()?,)* },
+                    Columns::Lean => Self { $($field,)* $($late: None,)* },
+                })
             }
         }
     };
@@ -119,8 +156,9 @@ node_columns!(role::Model {
     responsibilities: value,
     domains: value,
     version: value,
-    deprecated_at: value,
-    deprecation_note: value,
+} lifecycle {
+    deprecated_at,
+    deprecation_note,
 });
 
 node_columns!(skill::Model {
@@ -132,8 +170,9 @@ node_columns!(skill::Model {
     parent_id: value,
     position: value,
     version: value,
-    deprecated_at: value,
-    deprecation_note: value,
+} lifecycle {
+    deprecated_at,
+    deprecation_note,
 });
 
 node_columns!(language::Model {
@@ -143,8 +182,9 @@ node_columns!(language::Model {
     description: value,
     aliases: value,
     version: value,
-    deprecated_at: value,
-    deprecation_note: value,
+} lifecycle {
+    deprecated_at,
+    deprecation_note,
 });
 
 node_columns!(framework::Model {
@@ -155,8 +195,9 @@ node_columns!(framework::Model {
     aliases: value,
     language_id: value,
     version: value,
-    deprecated_at: value,
-    deprecation_note: value,
+} lifecycle {
+    deprecated_at,
+    deprecation_note,
 });
 
 node_columns!(tool::Model {
@@ -167,8 +208,9 @@ node_columns!(tool::Model {
     aliases: value,
     category: enumeration,
     version: value,
-    deprecated_at: value,
-    deprecation_note: value,
+} lifecycle {
+    deprecated_at,
+    deprecation_note,
 });
 
 #[cfg(test)]
@@ -185,6 +227,12 @@ mod tests {
     {
         let table: Vec<&str> = E::Column::iter().map(|column| column.as_str()).collect();
         assert_eq!(table, <E::Model as NodeColumns>::COLUMNS);
+        let lean = <E::Model as NodeColumns>::selected(Columns::Lean);
+        assert_eq!(
+            &table[lean.len()..],
+            ["deprecated_at", "deprecation_note"],
+            "a lean read leaves out exactly the lifecycle's columns"
+        );
     }
 
     #[test]

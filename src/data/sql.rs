@@ -7,7 +7,7 @@
 
 use sea_orm::{DbBackend, EntityTrait, Statement, Value};
 
-use super::rows::NodeColumns;
+use super::rows::{Columns, NodeColumns};
 
 /// A statement being written: its text, and the values bound to its placeholders in order.
 #[derive(Debug)]
@@ -70,10 +70,10 @@ impl Sql {
     }
 }
 
-/// `n.id, n.slug, ...`: the columns of the model `M`, in the order [`NodeColumns::read`]
-/// reads them back.
-pub fn node_columns<M: NodeColumns>() -> String {
-    M::COLUMNS
+/// `n.id, n.slug, ...`: the columns of the model `M` (all, or all but the lifecycle's), in
+/// the order [`NodeColumns::read`] reads them back.
+pub fn node_columns<M: NodeColumns>(columns: Columns) -> String {
+    M::selected(columns)
         .iter()
         .map(|column| format!("n.{column}"))
         .collect::<Vec<_>>()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use entity::skill;
 use sea_orm::ConnectionTrait;
 
-use super::rows::{NodeColumns, Row};
+use super::rows::{Columns, NodeColumns, Row};
 use super::sql::{Sql, node_columns};
 use crate::Result;
 use crate::db::Db;
@@ -19,7 +19,9 @@ pub struct TreeEntry {
 }
 
 /// The descendants of every skill in `roots`, down to `max_depth` levels, each list in
-/// pre-order (a skill, then its subtree, siblings in catalog order).
+/// pre-order (a skill, then its subtree, siblings in catalog order); without
+/// `include_deprecated`, a deprecated skill is left out with what is under it, as lists and
+/// answers leave deprecated nodes out.
 ///
 /// One statement for the whole batch: a `WITH RECURSIVE` walk that remembers which root each
 /// row descends from. The pre-order is put together here, which keeps the SQL portable.
@@ -33,7 +35,13 @@ pub async fn descendants(
     db: &Db,
     roots: &[i32],
     max_depth: u32,
+    include_deprecated: bool,
 ) -> Result<HashMap<i32, Vec<TreeEntry>>> {
+    let active = if include_deprecated {
+        ""
+    } else {
+        " AND s.deprecated_at IS NULL"
+    };
     let mut trees: HashMap<i32, Vec<TreeEntry>> =
         roots.iter().map(|root| (*root, Vec::new())).collect();
     if roots.is_empty() || max_depth == 0 {
@@ -45,16 +53,17 @@ pub async fn descendants(
            SELECT s.parent_id, s.id, 1 FROM skill s WHERE s.id <> s.parent_id AND s.parent_id IN (",
     );
     sql.bind_all(roots.iter().copied());
-    sql.push(
-        ") UNION ALL \
+    sql.push(&format!(
+        "){active} UNION ALL \
            SELECT tree.sg_root, s.id, tree.sg_depth + 1 FROM skill s \
-           JOIN tree ON s.parent_id = tree.id WHERE s.id <> tree.sg_root AND tree.sg_depth < ",
-    );
+           JOIN tree ON s.parent_id = tree.id WHERE s.id <> tree.sg_root{active} \
+           AND tree.sg_depth < "
+    ));
     sql.bind(i64::from(max_depth));
     sql.push(&format!(
         ") SELECT tree.sg_root AS sg_root, tree.sg_depth AS sg_depth, {} \
          FROM tree JOIN skill n ON n.id = tree.id",
-        node_columns::<skill::Model>()
+        node_columns::<skill::Model>(Columns::All)
     ));
     let rows = db.conn.query_all_raw(sql.into_statement()).await?;
 
@@ -64,7 +73,7 @@ pub async fn descendants(
         let row = Row::of(row)?;
         let root: i32 = row.get(0)?;
         let depth: i32 = row.get(1)?;
-        let skill = skill::Model::read(&row, 2)?;
+        let skill = skill::Model::read(&row, 2, Columns::All)?;
         let Some(parent) = skill.parent_id else {
             continue;
         };

@@ -198,6 +198,8 @@ pub struct CountRequest {
 pub struct SubtreeRequest {
     pub root: i32,
     pub max_depth: u32,
+    /// Whether deprecated skills (and what is under them) are walked too.
+    pub include_deprecated: bool,
 }
 
 /// Groups keys that share everything but their parent, so that each group is one statement.
@@ -273,11 +275,17 @@ impl Loader<SubtreeRequest> for SqlLoader {
     type Error = Error;
 
     async fn load(&self, keys: &[SubtreeRequest]) -> Result<HashMap<SubtreeRequest, Self::Value>> {
-        let groups = group_by(keys, |k| (k.max_depth, k.root));
+        let groups = group_by(keys, |k| ((k.max_depth, k.include_deprecated), k.root));
         let mut loaded = HashMap::new();
-        for (max_depth, roots) in groups {
-            for (root, entries) in tree::descendants(&self.db, &roots, max_depth).await? {
-                loaded.insert(SubtreeRequest { root, max_depth }, entries);
+        for ((max_depth, include_deprecated), roots) in groups {
+            let trees = tree::descendants(&self.db, &roots, max_depth, include_deprecated).await?;
+            for (root, entries) in trees {
+                let key = SubtreeRequest {
+                    root,
+                    max_depth,
+                    include_deprecated,
+                };
+                loaded.insert(key, entries);
             }
         }
         Ok(loaded)

@@ -7,7 +7,7 @@ use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::limits;
 use super::loaders::{CountRequest, loader};
-use crate::data::{EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
+use crate::data::{Columns, EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
 use crate::db::Db;
 use crate::{Error, Result};
 
@@ -39,7 +39,31 @@ pub fn page_args(
         first: Some(first),
         after,
         filters,
+        columns: columns_for(ctx),
     })
+}
+
+/// The fields of a node that read its lifecycle.
+const LIFECYCLE_FIELDS: [&str; 4] = ["status", "deprecatedAt", "deprecationNote", "replacedBy"];
+
+/// Which columns the list being resolved needs of its nodes: the lifecycle's only if the
+/// nodes (a plain list's items, a connection's `nodes` or `edges { node }`) select one of
+/// [`LIFECYCLE_FIELDS`]. Fragments count; a field under `@skip` counts too, which only reads
+/// more than needed.
+fn columns_for(ctx: &Context<'_>) -> Columns {
+    let asks = |node: async_graphql::SelectionField<'_>| {
+        node.selection_set()
+            .any(|field| LIFECYCLE_FIELDS.contains(&field.name()))
+    };
+    let wanted = ctx.field().selection_set().any(|field| match field.name() {
+        name if LIFECYCLE_FIELDS.contains(&name) => true,
+        "nodes" => asks(field),
+        "edges" => field
+            .selection_set()
+            .any(|edge| edge.name() == "node" && asks(edge)),
+        _ => false,
+    });
+    if wanted { Columns::All } else { Columns::Lean }
 }
 
 /// Where a page sits in its list.

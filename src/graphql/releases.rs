@@ -434,12 +434,15 @@ pub struct CreateReleaseInput {
     pub notes: Option<String>,
     /// Any text; the payload returns it unchanged.
     pub client_mutation_id: Option<String>,
+    /// Check the name and read the graph as the release would store it, answer the release
+    /// as it would be, and store nothing.
+    pub dry_run: Option<bool>,
 }
 
 /// The release made.
 #[derive(SimpleObject)]
 pub struct CreateReleasePayload {
-    /// The release, as stored.
+    /// The release, as stored (in a dry run, as it would be: nothing was stored).
     pub release: Ordered<Release>,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
@@ -463,8 +466,9 @@ impl ReleaseMutations {
     ) -> async_graphql::Result<Option<Ordered<CreateReleasePayload>>> {
         require(ctx, Scope::Admin)?;
         let db: &Db = super::schema_data(ctx)?;
-        let release =
-            releases::create(db, &input.name, input.notes.as_deref().unwrap_or("")).await?;
+        let notes = input.notes.as_deref().unwrap_or("");
+        let dry_run = input.dry_run.unwrap_or(false);
+        let release = releases::create(db, &input.name, notes, dry_run).await?;
         Ok(Some(Ordered(CreateReleasePayload {
             release: Ordered(Release::of(release)),
             client_mutation_id: input.client_mutation_id,

@@ -50,8 +50,9 @@ impl Release {
 
 /// Makes the release `name` of the graph as it is now: its revision, its snapshot, its
 /// counts. Holds the write lock of every writer from reading the graph to the commit, so the
-/// snapshot is exactly the revision it names. A name is used once (`CONFLICT`).
-pub async fn create(db: &Db, name: &str, notes: &str) -> Result<Release> {
+/// snapshot is exactly the revision it names. A name is used once (`CONFLICT`). With
+/// `dry_run`, everything is done and checked, then rolled back.
+pub async fn create(db: &Db, name: &str, notes: &str, dry_run: bool) -> Result<Release> {
     if !is_name(name) {
         return Err(Error::invalid(
             "name",
@@ -97,7 +98,11 @@ pub async fn create(db: &Db, name: &str, notes: &str) -> Result<Release> {
         false,
     )
     .await?;
-    txn.commit().await?;
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
     Ok(release)
 }
 

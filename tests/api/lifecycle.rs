@@ -11,6 +11,7 @@ backend_tests!(
     a_deprecated_node_is_found_by_slug_and_id_and_left_out_of_lists_search_and_answers,
     replacements_are_active_nodes_of_the_same_kind_and_follow_a_chain,
     the_lifecycle_is_in_the_change_log_and_the_catalog_export,
+    every_list_reads_the_lifecycle_its_answer_asks_for,
 );
 
 const SKILL_STATUS: &str = "slug status deprecatedAt deprecationNote version \
@@ -422,4 +423,113 @@ async fn the_lifecycle_is_in_the_change_log_and_the_catalog_export(app: &TestApp
         format!("{error:?}").contains("deprecated itself"),
         "{error:?}"
     );
+}
+
+/// Lists leave the lifecycle's columns out when their answer asks for none of its fields;
+/// whichever way a list's nodes ask (`nodes`, `edges { node }`, a fragment, a plain list),
+/// the status is the stored one.
+async fn every_list_reads_the_lifecycle_its_answer_asks_for(app: &TestApp) {
+    let key = app.key("curator", Scope::Write).await;
+    with_replacement(app, &key).await;
+    let id = skill_id(app, "sql-querying").await;
+    app.write(
+        &key,
+        &format!(
+            r#"mutation {{ deprecateNode(input: {{node: "{id}", replacedBy: ["structured-querying"], note: "Renamed."}}) {{ revision }} }}"#
+        ),
+    )
+    .await;
+    let role = app
+        .data(r#"{ skill(slug: "sql-querying") { roles(includeDeprecated: true) { nodes { slug } } } }"#)
+        .await["skill"]["roles"]["nodes"][0]["slug"]
+        .as_str()
+        .expect("a role needs sql-querying")
+        .to_owned();
+    let data = app
+        .data(&format!(
+            r#"fragment Life on Skill {{ slug deprecationNote }}
+               {{ role(slug: "{role}") {{
+                 plain: skills(first: 100) {{ nodes {{ slug }} }}
+                 byNodes: skills(first: 100) {{ nodes {{ slug status }} }}
+                 byEdges: skills(first: 100) {{ edges {{ node {{ slug deprecatedAt }} }} }}
+                 byFragment: skills(first: 100) {{ nodes {{ ...Life }} }}
+                 byInline: skills(first: 100) {{ edges {{ node {{ ... on Skill {{ slug replacedBy {{ id }} }} }} }} }} }}
+               parent: skill(slug: "relational-databases") {{
+                 children(first: 100, includeDeprecated: true) {{ nodes {{ slug status }} }}
+                 active: descendants {{ skill {{ slug }} }}
+                 every: descendants(includeDeprecated: true) {{ skill {{ slug status }} }} }}
+               all: skills(first: 100, includeDeprecated: true) {{ nodes {{ slug status }} }} }}"#
+        ))
+        .await;
+    let find = |list: &Value, slug: &str| -> Value {
+        let items = list.as_array().cloned().unwrap_or_default();
+        items
+            .into_iter()
+            .map(|item| {
+                if item.get("node").is_some() {
+                    item["node"].clone()
+                } else {
+                    item
+                }
+            })
+            .find(|node| node["slug"] == slug)
+            .unwrap_or_else(|| panic!("{slug} in {list}"))
+    };
+    let r = &data["role"];
+    assert_eq!(
+        find(&r["plain"]["nodes"], "sql-querying"),
+        json!({"slug": "sql-querying"})
+    );
+    assert_eq!(
+        find(&r["byNodes"]["nodes"], "sql-querying")["status"],
+        "DEPRECATED"
+    );
+    assert!(
+        find(&r["byEdges"]["edges"], "sql-querying")["deprecatedAt"].is_string(),
+        "{r}"
+    );
+    assert_eq!(
+        find(&r["byFragment"]["nodes"], "sql-querying")["deprecationNote"],
+        "Renamed."
+    );
+    assert_eq!(
+        find(&r["byInline"]["edges"], "sql-querying")["replacedBy"],
+        json!([{"id": skill_id(app, "structured-querying").await}])
+    );
+    let under = |entries: &Value| -> Vec<String> {
+        entries
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| {
+                entry["skill"]["slug"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let active = under(&data["parent"]["active"]);
+    assert!(
+        active.contains(&"structured-querying".to_owned()),
+        "{active:?}"
+    );
+    assert!(
+        !active.contains(&"sql-querying".to_owned()),
+        "descendants leave it out"
+    );
+    assert!(under(&data["parent"]["every"]).contains(&"sql-querying".to_owned()));
+    let every: Vec<Value> = data["parent"]["every"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|entry| entry["skill"].clone())
+        .collect();
+    assert_eq!(find(&json!(every), "sql-querying")["status"], "DEPRECATED");
+    for list in [&data["parent"]["children"]["nodes"], &data["all"]["nodes"]] {
+        assert_eq!(find(list, "sql-querying")["status"], "DEPRECATED", "{list}");
+        assert_eq!(find(list, "structured-querying")["status"], "ACTIVE");
+    }
 }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use entity::{Importance, ToolCategory};
 
+use crate::data::rows::Columns;
 pub use crate::graph::EdgeData;
 use crate::graph::{Datum, EdgeKind, Kind, for_each_edge_kind};
 
@@ -219,13 +220,30 @@ impl Filter {
 }
 
 /// Which page of a list to read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageArgs {
     /// How many items; `None` reads the whole list (only for short internal lists).
     pub first: Option<u32>,
     /// Start after the item with this key.
     pub after: Option<SortKey>,
     pub filters: Vec<Filter>,
+    /// Which of the nodes' columns to read: [`Columns::Lean`] when the answer asks for none
+    /// of the lifecycle's fields.
+    pub columns: Columns,
+}
+
+/// Hashes what tells most requests apart in one write: the DataLoaders hash every key
+/// several times (a nested list's page once per parent), and a derived hash, one write per
+/// field and per filter, cost about 3 % of a nested request. Requests equal in these and
+/// different in the rest share a bucket and are told apart by `Eq`.
+impl std::hash::Hash for PageArgs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let first = self.first.map_or(u64::from(u32::MAX) + 1, u64::from);
+        let shape = (self.filters.len() as u64) << 34
+            | u64::from(self.after.is_some()) << 33
+            | u64::from(self.columns == Columns::Lean) << 40;
+        state.write_u64(first ^ shape);
+    }
 }
 
 /// One item of a page. The node is shared: a DataLoader hands the same page to every field

@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryResult};
 use super::filters::{push_after, push_filters};
 use super::{EdgeData, Filter, Item, Link, List, Order, Page, PageArgs, SortKey, Spec, source};
 use crate::Result;
-use crate::data::rows::{NodeColumns, Row};
+use crate::data::rows::{Columns, NodeColumns, Row};
 use crate::data::sql::{Sql, node_columns, table};
 use crate::db::Db;
 use crate::graph::Datum;
@@ -37,7 +37,12 @@ async fn run(db: &Db, sql: Sql) -> Result<Vec<QueryResult>> {
 
 /// Reads an item from a row of a list statement, whose columns are, from `at`: the sort key,
 /// the list's edge columns, then the node's columns.
-fn read_item<M: NodeColumns>(row: &Row<'_>, spec: &Spec, at: usize) -> Result<Item<M>> {
+fn read_item<M: NodeColumns>(
+    row: &Row<'_>,
+    spec: &Spec,
+    at: usize,
+    columns: Columns,
+) -> Result<Item<M>> {
     let key = match spec.order {
         Order::Position => SortKey::Position(row.get(at)?),
         Order::Slug => SortKey::Slug(row.get(at)?),
@@ -49,7 +54,7 @@ fn read_item<M: NodeColumns>(row: &Row<'_>, spec: &Spec, at: usize) -> Result<It
             Datum::Level => edge.level = row.get_enum_or_null(at + 1 + offset)?,
         }
     }
-    let node = M::read(row, at + 1 + spec.edge_columns.len())?;
+    let node = M::read(row, at + 1 + spec.edge_columns.len(), columns)?;
     Ok(Item {
         key,
         edge,
@@ -69,7 +74,7 @@ where
     let mut sql = Sql::new(db.conn.get_database_backend());
     sql.push(&format!(
         "SELECT {key} AS sg_key, {} FROM {from} WHERE 1 = 1",
-        node_columns::<N::Model>()
+        node_columns::<N::Model>(args.columns)
     ));
     push_filters(&mut sql, &args.filters);
     push_after(&mut sql, key, args.after.as_ref());
@@ -80,7 +85,8 @@ where
     let rows = run(db, sql).await?;
     let mut page = Page::empty(args);
     for row in &rows {
-        page.items.push(read_item(&Row::of(row)?, &spec, 0)?);
+        page.items
+            .push(read_item(&Row::of(row)?, &spec, 0, args.columns)?);
     }
     trim(&mut page, args.first);
     Ok(page)
@@ -136,7 +142,7 @@ where
             sql.push(&format!(
                 "SELECT e.{parent_column} AS sg_parent, e.position AS sg_key, {edge_columns}{} \
                  FROM {edge} e JOIN {} n ON n.id = e.{child} WHERE e.{parent_column} = ",
-                node_columns::<N::Model>(),
+                node_columns::<N::Model>(args.columns),
                 list.node_table()
             ));
             match parent {
@@ -191,7 +197,7 @@ where
         Link::Table(edge, _, child) if rank_edges_first => {
             (format!("{edge} e"), format!("e.{child} AS sg_child"))
         }
-        _ => (from, node_columns::<N::Model>()),
+        _ => (from, node_columns::<N::Model>(args.columns)),
     };
     // The numbered rows, and what the outer statement keeps of them.
     let mut sql = Sql::new(backend);
@@ -203,7 +209,7 @@ where
             .collect();
         sql.push(&format!(
             "SELECT ranked.sg_parent, ranked.sg_key, {ranked_edge_columns}{} FROM (",
-            node_columns::<N::Model>()
+            node_columns::<N::Model>(args.columns)
         ));
     } else {
         sql.push("SELECT * FROM (");
@@ -251,7 +257,7 @@ where
         let row = Row::of(row)?;
         let parent: i32 = row.get(0)?;
         if let Some(page) = pages.get_mut(&parent) {
-            page.items.push(read_item(&row, spec, 1)?);
+            page.items.push(read_item(&row, spec, 1, args.columns)?);
         }
     }
     for page in pages.values_mut() {

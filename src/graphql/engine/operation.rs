@@ -5,11 +5,10 @@
 //! or after running it — whether a GET asks for a mutation, the operation's name for metrics,
 //! whether an error is a syntax error — comes from that one parse.
 
-use async_graphql::Name;
-use async_graphql::Positioned;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+    DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
 };
+use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 
 /// What is known of a request's operation before it runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,20 +21,57 @@ pub struct Operation {
     /// The selected operation's type; `None` when the document does not parse or names no
     /// single operation to run (execution then reports why).
     pub kind: Option<OperationType>,
-    /// How many root fields the selected operation runs, fragments at the root followed
-    /// (each fragment once): a mutation's count of writes, for the rate limit. At least 1.
+    /// How many writes the selected operation's root fields make, fragments at the root
+    /// followed (each fragment once), a `batch` counting its operations: a mutation's count
+    /// of writes, for the rate limit. At least 1.
     pub root_fields: usize,
 }
 
-/// The root fields of `operation`, fragments at the root level followed once each.
-fn count_root_fields(document: &ExecutableDocument, operation: &OperationDefinition) -> usize {
+/// How many writes a root field makes: a `batch` one per operation it lists (read from the
+/// literal or the variables; 1 when the list cannot be read, the resolver then bounds it),
+/// any other field one.
+fn writes_of(field: &Field, variables: &Variables) -> usize {
+    if field.name.node != "batch" {
+        return 1;
+    }
+    // The argument with its variables put in (missing ones as null); a copy, but of what the
+    // request sent, which the body limit bounds.
+    let input = field.get_argument("input").and_then(|input| {
+        input
+            .node
+            .clone()
+            .into_const_with(|name| {
+                Ok::<_, std::convert::Infallible>(
+                    variables.get(&name).cloned().unwrap_or(ConstValue::Null),
+                )
+            })
+            .ok()
+    });
+    match input {
+        Some(ConstValue::Object(fields)) => match fields.get("operations") {
+            Some(ConstValue::List(items)) => items.len().max(1),
+            _ => 1,
+        },
+        _ => 1,
+    }
+}
+
+/// The writes the root fields of `operation` make ([`writes_of`]), fragments at the root
+/// level followed once each.
+fn count_root_fields(
+    document: &ExecutableDocument,
+    operation: &OperationDefinition,
+    variables: &Variables,
+) -> usize {
     let mut seen = std::collections::HashSet::new();
     let mut sets = vec![&operation.selection_set.node];
     let mut count = 0_usize;
     while let Some(set) = sets.pop() {
         for item in &set.items {
             match &item.node {
-                Selection::Field(_) => count += 1,
+                Selection::Field(field) => {
+                    count = count.saturating_add(writes_of(&field.node, variables))
+                }
                 Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set.node),
                 Selection::FragmentSpread(spread) => {
                     let name = &spread.node.fragment_name.node;
@@ -115,6 +151,18 @@ impl Operation {
     /// operation it will run, the way async-graphql selects it.
     pub fn of(request: &mut async_graphql::Request) -> Operation {
         let wanted = request.operation_name.clone();
+        // Moved out while the parse is borrowed, and back: no copy of what a client sent.
+        let variables = std::mem::take(&mut request.variables);
+        let operation = Self::of_parsed(request, wanted, &variables);
+        request.variables = variables;
+        operation
+    }
+
+    fn of_parsed(
+        request: &mut async_graphql::Request,
+        wanted: Option<String>,
+        variables: &Variables,
+    ) -> Operation {
         let Ok(document) = request.parsed_query() else {
             return Operation {
                 parses: false,
@@ -129,7 +177,7 @@ impl Operation {
                 parses: true,
                 name,
                 kind: Some(operation.node.ty),
-                root_fields: count_root_fields(document, &operation.node),
+                root_fields: count_root_fields(document, &operation.node, variables),
             },
             None => Operation {
                 parses: true,
@@ -198,5 +246,23 @@ mod tests {
             "mutation { ...A } fragment A on Mutation { a ...B } fragment B on Mutation { b ...A }";
         assert_eq!(of(cyclic, None).root_fields, 2);
         assert_eq!(of("{ x", None).root_fields, 1);
+        let inline =
+            "mutation { batch(input: {operations: [{a: 1}, {b: 2}, {c: 3}]}) { revision } x }";
+        assert_eq!(
+            of(inline, None).root_fields,
+            4,
+            "a batch is as many writes as it lists"
+        );
+        let mut request = async_graphql::Request::new(
+            "mutation($ops: [BatchOperation!]!) { batch(input: {operations: $ops}) { revision } }",
+        )
+        .variables(async_graphql::Variables::from_json(
+            serde_json::json!({"ops": [{"a": 1}, {"b": 2}]}),
+        ));
+        assert_eq!(
+            Operation::of(&mut request).root_fields,
+            2,
+            "from the variables too"
+        );
     }
 }

@@ -186,7 +186,8 @@ pub struct BatchResult {
     /// The mutation the operation ran, e.g. `setRoleSkill`.
     pub operation: String,
     /// The node it wrote (for an edge or a list: the node they belong to), as it is after
-    /// the whole batch; null if the batch deleted it, or (in a dry run) if it is new.
+    /// the whole batch, null if the batch deleted it; in a dry run, as it is and stays (null
+    /// if the batch would create it): `preview` says what would change.
     pub node: Option<Ordered<Node>>,
     /// The operation's own `clientMutationId`, unchanged.
     pub client_mutation_id: Option<String>,
@@ -220,6 +221,9 @@ impl BatchMutations {
     /// operation's change). A refused operation fails the batch with its own error and
     /// code, `extensions.operation` saying its index; nothing is written. Needs a `write`
     /// key.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(input.operations.len(), child_complexity)"
+    )]
     async fn batch(
         &self,
         ctx: &Context<'_>,

@@ -48,7 +48,7 @@ pub struct NodeStatusPayload {
     pub node: Option<Ordered<Node>>,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
-    /// The catalog's revision after the change.
+    /// The catalog's revision after the change (in a dry run, the one it ran against: nothing changed).
     pub revision: i32,
     /// With `dryRun: true`: what the write would change (it changed nothing). Null otherwise.
     pub preview: Option<Ordered<Preview>>,

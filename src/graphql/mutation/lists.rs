@@ -78,7 +78,7 @@ macro_rules! list_mutations {
             pub role: Option<Ordered<Role>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
-            #[doc = "The catalog's revision after the change."]
+            #[doc = "The catalog's revision after the change (in a dry run, the one it ran against: nothing changed)."]
             pub revision: i32,
             #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
             pub preview: Option<Ordered<Preview>>,

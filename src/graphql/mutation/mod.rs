@@ -116,9 +116,15 @@ pub(super) async fn run(
             preview: None,
         });
     }
-    // A dry run reads the whole graph twice: heavy work, which takes a place.
+    // A dry run reads the whole graph twice: heavy work, which takes a place, unless the
+    // request holds one already (a large read earlier in the document), which would
+    // otherwise wait for itself.
     let heavy: &HeavyWork = super::schema_data(ctx)?;
-    let _place = heavy.place().await?;
+    let _place = if super::loaders::loader(ctx)?.holds_place() {
+        None
+    } else {
+        Some(heavy.place().await?)
+    };
     let preview = review::dry_run(curator, who, steps, batch).await?;
     Ok(Written {
         revision: preview.revision,

@@ -29,7 +29,7 @@ macro_rules! node_mutations {
             pub $field: Option<Ordered<$kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
-            #[doc = "The catalog's revision after the change."]
+            #[doc = "The catalog's revision after the change (in a dry run, the one it ran against: nothing changed)."]
             pub revision: i32,
             #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
             pub preview: Option<Ordered<Preview>>,
@@ -42,7 +42,7 @@ macro_rules! node_mutations {
             pub $field: Option<Ordered<$kind>>,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
-            #[doc = "The catalog's revision after the change."]
+            #[doc = "The catalog's revision after the change (in a dry run, the one it ran against: nothing changed)."]
             pub revision: i32,
             #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
             pub preview: Option<Ordered<Preview>>,
@@ -87,7 +87,7 @@ macro_rules! node_mutations {
             pub deleted_slug: String,
             #[doc = "The input's `clientMutationId`, unchanged."]
             pub client_mutation_id: Option<String>,
-            #[doc = "The catalog's revision after the change."]
+            #[doc = "The catalog's revision after the change (in a dry run, the one it ran against: nothing changed)."]
             pub revision: i32,
             #[doc = "With `dryRun: true`: what the write would change (it changed nothing). Null otherwise."]
             pub preview: Option<Ordered<Preview>>,

@@ -61,7 +61,7 @@ pub struct MoveSkillPayload {
     pub parent: Option<Ordered<Skill>>,
     /// The input's `clientMutationId`, unchanged.
     pub client_mutation_id: Option<String>,
-    /// The catalog's revision after the change.
+    /// The catalog's revision after the change (in a dry run, the one it ran against: nothing changed).
     pub revision: i32,
     /// With `dryRun: true`: what the write would change (it changed nothing). Null otherwise.
     pub preview: Option<Ordered<Preview>>,

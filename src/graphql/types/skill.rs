@@ -100,6 +100,10 @@ impl Skill {
             desc = "How many levels to return (1 = children only). Defaults to, and may not exceed, the server's tree depth limit (`Query.limits.maxTreeDepth`)."
         )]
         max_depth: Option<i32>,
+        #[graphql(
+            desc = "Also walk deprecated skills; without it a deprecated skill is left out, with what is under it."
+        )]
+        include_deprecated: Option<bool>,
     ) -> async_graphql::Result<PlainList<SkillTreeEntry>> {
         let limit = limits::of(ctx).max_tree_depth;
         let max_depth = match max_depth {
@@ -116,6 +120,7 @@ impl Skill {
         let request = SubtreeRequest {
             root: self.0.id,
             max_depth,
+            include_deprecated: include_deprecated.unwrap_or(false),
         };
         let entries = loader(ctx)?.load_one(request).await?.unwrap_or_default();
         let mut slugs: HashMap<i32, String> = HashMap::with_capacity(entries.len() + 1);
