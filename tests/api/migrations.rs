@@ -1,5 +1,6 @@
 //! Databases made by earlier releases move forward with their data intact: one from before
-//! the curation migration, one from before the ESCO migration.
+//! the curation migration, one from before the ESCO migration, one from before the lifecycle,
+//! one from before batches.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
@@ -12,6 +13,7 @@ per_backend!(
     a_database_of_the_previous_release_migrates_forward,
     a_database_of_the_curation_release_migrates_forward,
     a_database_of_the_esco_release_migrates_forward_with_every_node_active,
+    a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_takes_batches,
 );
 
 /// Rows as the previous schema held them (no `version`, no change log).
@@ -209,4 +211,59 @@ async fn a_database_of_the_esco_release_migrates_forward_with_every_node_active(
         written["deprecateNode"],
         json!({"node": {"status": "DEPRECATED", "replacedBy": [{"slug": "otp"}]}, "revision": 5})
     );
+}
+
+async fn a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_takes_batches(
+    backend: Backend,
+) {
+    let extra = [
+        "UPDATE skill SET deprecated_at = 1700000000000, deprecation_note = 'Old.' WHERE slug = 'otp'",
+        "UPDATE catalog_state SET revision = 7, updated_at = 1700000000000 WHERE id = 1",
+        "INSERT INTO catalog_change (revision, at, key_name, operation, kind, slug, before, after) VALUES (7, 1700000000000, 'curator', 'updateSkill', 'Skill', 'genservers', '{\"name\":\"GenServer\"}', '{\"name\":\"GenServers\"}')",
+    ];
+    let Some(database) = old_database(backend, 4, &extra).await else {
+        return;
+    };
+    let app = TestApp::on(database).spawn().await;
+    let id = app.data(r#"{ skill(slug: "genservers") { id } }"#).await["skill"]["id"].clone();
+    let history = |id: serde_json::Value| {
+        let app = &app;
+        async move {
+            app.post(json!({"query": "query($id: ID) { catalog { revision } changes(node: $id) { edges { node { revision operation after } } } }",
+                            "variables": {"id": id}}))
+                .await["data"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        history(id.clone()).await,
+        json!({"catalog": {"revision": 7}, "changes": {"edges": [
+            {"node": {"revision": 7, "operation": "updateSkill", "after": {"name": "GenServers"}}}]}})
+    );
+    let status = app
+        .data(r#"{ skill(slug: "otp") { status deprecationNote } }"#)
+        .await;
+    assert_eq!(
+        status["skill"],
+        json!({"status": "DEPRECATED", "deprecationNote": "Old."})
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    let written = app
+        .write(
+            &key,
+            r#"mutation { batch(input: {operations: [
+                 {updateSkill: {skill: "genservers", name: "Gen servers"}},
+                 {updateRole: {role: "elixir-developer", description: "Runs the BEAM."}}]}) { revision } }"#,
+        )
+        .await;
+    assert_eq!(written["batch"]["revision"], 8);
+    let after = history(id).await;
+    let revisions: Vec<i64> = after["changes"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|edge| edge["node"]["revision"].as_i64())
+        .collect();
+    assert_eq!(revisions, [7, 8], "the old entry and the batch: {after}");
 }
