@@ -44,6 +44,9 @@ fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// What a write would change, answered by a dry run (`dryRun: true`), which then changed
+/// nothing: the differences `releaseDiff` would list between the graph before and after, and
+/// the roles whose needs would change.
 #[Object]
 impl Preview {
     /// The catalog's revision the dry run ran against: the real write makes exactly these
