@@ -47,7 +47,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate, load the built-in catalog into an empty database, and serve (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the built-in catalog into an empty database.
@@ -124,7 +124,10 @@ pub enum ImportCommand {
     /// any http(s) URI of a taxonomy built on ESCO.
     Esco {
         dir: std::path::PathBuf,
-        /// The language of the files to read: `en` reads `occupations_en.csv`, ...
+        /// The languages of the files to read, by ESCO's file names: `en` reads
+        /// `occupations_en.csv`, ...; `en,de,fr,sv` reads each (the concepts and relations from
+        /// `en`'s, each other language's text as the concepts' labels in it); `all` every
+        /// language in DIR. Without `en`, only the named languages' labels change.
         #[arg(long, default_value = "en")]
         language: String,
         /// Refuse the bundle at the first repair its text would need (with its place),
@@ -269,6 +272,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_WEBSOCKET_IDLE_TIMEOUT", default_value_t = HttpConfig::default().websocket_idle_timeout.as_secs())]
     pub websocket_idle_timeout: u64,
 
+    /// The locale answers speak when a request names none (`Accept-Language` or a field's
+    /// `locale`), a BCP 47 tag; every text falls back to it, then to `en`.
+    #[arg(long, env = "SKILLGRAPH_DEFAULT_LOCALE", default_value = crate::graph::locales::CATALOG)]
+    pub default_locale: String,
+
     /// The most bytes of persisted-query documents a server remembers (the least recently
     /// used are forgotten first).
     #[arg(long, env = "SKILLGRAPH_PERSISTED_QUERY_BYTES", default_value_t = HttpConfig::default().persisted_query_bytes)]
@@ -291,6 +299,14 @@ impl ServeArgs {
             statement_timeout: std::time::Duration::from_millis(self.statement_timeout_ms),
             database_connections: self.database_connections,
             limits: self.limits()?,
+            default_locale: crate::graph::locales::canonical(&self.default_locale).ok_or_else(
+                || {
+                    Error::bad_input(format!(
+                        "--default-locale must be a BCP 47 language tag such as `en` or `pt-BR`, got {:?}",
+                        self.default_locale
+                    ))
+                },
+            )?,
             lists: if self.fast_lists {
                 ListResolution::Fast
             } else {
@@ -359,7 +375,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Serve(DefaultServe::parse_from(["skillgraph"]).args));
+        .unwrap_or_else(|| Command::Serve(Box::new(DefaultServe::parse_from(["skillgraph"]).args)));
     match command {
         Command::Schema => print!("{}", graphql::sdl()),
         Command::Migrate => {
@@ -462,7 +478,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ))),
                 None => None,
             };
-            let mut progress = Progress::new(7);
+            // Five files of the catalog's locale, three of each other, and two steps more.
+            let languages = crate::esco::languages(&dir, &language)?;
+            let catalog_locale = crate::graph::locales::CATALOG;
+            let others = languages
+                .iter()
+                .filter(|(_, l)| l != catalog_locale)
+                .count();
+            let en = usize::from(others < languages.len());
+            let mut progress = Progress::new(5 * en + 3 * others + 2);
             let imported = crate::esco::import_with(
                 &db,
                 &dir,

@@ -30,6 +30,8 @@ pub struct Settings {
     pub limits: Limits,
     pub lists: ListResolution,
     pub http: HttpConfig,
+    /// The locale answers speak when a request names none (a canonical BCP 47 tag).
+    pub default_locale: String,
 }
 
 impl Settings {
@@ -43,6 +45,7 @@ impl Settings {
             limits: Limits::default(),
             lists: ListResolution::default(),
             http: HttpConfig::default(),
+            default_locale: crate::graph::locales::CATALOG.to_owned(),
         }
     }
 }
@@ -71,7 +74,13 @@ impl Application {
         let events = Events::new(sea_orm::ConnectionTrait::get_database_backend(&db.conn));
         let curator = Curator::new(db.clone(), events);
         let state = AppState {
-            api: Api::new(db.clone(), curator.clone(), settings.limits, settings.lists),
+            api: Api::speaking(
+                db.clone(),
+                curator.clone(),
+                settings.limits,
+                settings.lists,
+                crate::graphql::locales::DefaultLocale(settings.default_locale.clone()),
+            ),
             curator,
             db,
             http: settings.http.clone(),

@@ -8,6 +8,7 @@ mod m20261123_000001_curation;
 mod m20261124_000001_esco;
 mod m20261202_000001_lifecycle;
 mod m20261203_000001_batches;
+mod m20261204_000001_labels;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_esco::Migration),
             Box::new(m20261202_000001_lifecycle::Migration),
             Box::new(m20261203_000001_batches::Migration),
+            Box::new(m20261204_000001_labels::Migration),
         ]
     }
 }

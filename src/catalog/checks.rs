@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::Catalog;
-use crate::graph::rules::{any_cycle, check_list, check_name, check_slug, check_text};
+use crate::graph::rules::{any_cycle, check_label, check_list, check_name, check_slug, check_text};
 use crate::graph::{EdgeKind, Kind};
 use crate::{Error, Result};
 
@@ -151,6 +151,7 @@ impl Catalog {
         }
         self.check_texts(&mut p);
         self.check_sources(&mut p);
+        self.check_labels(&mut p, &known);
         let mut names = HashSet::new();
         for release in &self.releases {
             let name = release.name.as_str();
@@ -171,6 +172,39 @@ impl Catalog {
             Ok(())
         } else {
             Err(Error::bad_input(format!("catalog: {}", p.0.join("; "))))
+        }
+    }
+
+    /// Each label of a known node, once per locale, in its tag's canonical case (so that the
+    /// tables and an export hold one spelling of each), and within the graph's rules.
+    fn check_labels(&self, p: &mut Problems, known: &HashMap<Kind, HashSet<&str>>) {
+        let mut seen = HashSet::new();
+        for label in &self.labels {
+            let what = format!(
+                "label {:?} of {} {:?}",
+                label.locale, label.kind, label.slug
+            );
+            let Some(kind) = Kind::from_name(&label.kind) else {
+                p.0.push(format!(
+                    "{what}: kind must be one of Role, Skill, Language, Framework, Tool"
+                ));
+                continue;
+            };
+            p.check(
+                known
+                    .get(&kind)
+                    .is_some_and(|slugs| slugs.contains(label.slug.as_str())),
+                || format!("{what}: there is no such node"),
+            );
+            match check_label(&label.text()) {
+                Ok(locale) => p.check(locale == label.locale, || {
+                    format!("{what}: write the tag as {locale:?}")
+                }),
+                Err(err) => p.0.push(format!("{what}: {}", err.detail())),
+            }
+            p.check(seen.insert((kind, &label.slug, &label.locale)), || {
+                format!("{what} appears twice")
+            });
         }
     }
 

@@ -4,7 +4,8 @@
 //! The order of every list is the database's: nodes by slug, a role's and a skill's edges by
 //! position, and skills in pre-order of the tree with siblings by position (the loader gives
 //! each skill its rank among its siblings in the file). So export → import into an empty
-//! database → export gives the same bytes.
+//! database → export gives the same bytes. Labels come by kind (in the order of
+//! [`Kind::ALL`]), then slug, then locale.
 
 use std::collections::HashMap;
 
@@ -77,6 +78,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
         skills: Vec::with_capacity(skills.len()),
         roles: Vec::with_capacity(roles.len()),
         releases: Vec::new(),
+        labels: Vec::new(),
     };
     for l in languages {
         catalog.languages.push(model::Language {
@@ -194,5 +196,22 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
         }
         catalog.set_edges(*edge, |owner| by_owner.remove(owner).unwrap_or_default())?;
     }
+    for kind in Kind::ALL {
+        let slugs = slugs_of(*kind);
+        let mut labels = Vec::new();
+        for row in crate::data::labels::all(db, *kind).await? {
+            labels.push(model::Label {
+                kind: kind.name().to_owned(),
+                slug: slug(&slugs, row.node_id),
+                aliases: row.aliases()?,
+                hidden: row.hidden()?,
+                locale: row.locale,
+                name: row.name,
+                description: row.description,
+            });
+        }
+        catalog.labels.extend(labels);
+    }
+    catalog.sort_labels();
     Ok(catalog)
 }

@@ -137,12 +137,22 @@ fn next_versions(old: &Catalog, new: &Catalog, current: &Versions) -> Versions {
         })
     }
     fn all(catalog: &Catalog) -> HashMap<(Kind, String), String> {
-        entries(Kind::Role, &catalog.roles, |n| &n.slug)
-            .chain(entries(Kind::Skill, &catalog.skills, |n| &n.slug))
-            .chain(entries(Kind::Language, &catalog.languages, |n| &n.slug))
-            .chain(entries(Kind::Framework, &catalog.frameworks, |n| &n.slug))
-            .chain(entries(Kind::Tool, &catalog.tools, |n| &n.slug))
-            .collect()
+        let mut all: HashMap<(Kind, String), String> =
+            entries(Kind::Role, &catalog.roles, |n| &n.slug)
+                .chain(entries(Kind::Skill, &catalog.skills, |n| &n.slug))
+                .chain(entries(Kind::Language, &catalog.languages, |n| &n.slug))
+                .chain(entries(Kind::Framework, &catalog.frameworks, |n| &n.slug))
+                .chain(entries(Kind::Tool, &catalog.tools, |n| &n.slug))
+                .collect();
+        // A node's labels are part of its entry: a changed translation changes its version.
+        for label in &catalog.labels {
+            if let Some(kind) = Kind::from_name(&label.kind)
+                && let Some(entry) = all.get_mut(&(kind, label.slug.clone()))
+            {
+                entry.push_str(&serde_json::to_string(label).unwrap_or_default());
+            }
+        }
+        all
     }
     let before = all(old);
     all(new)
@@ -317,6 +327,16 @@ async fn insert(txn: &DatabaseTransaction, catalog: &Catalog, versions: &Version
             })
             .collect::<Result<Vec<_>>>()?;
         bulk::insert_edges(txn, *edge, &rows).await?;
+    }
+    for kind in Kind::ALL {
+        let of_kind = catalog
+            .labels
+            .iter()
+            .filter(|label| label.kind == kind.name())
+            .map(|label| Ok((id(ids_of_kind(*kind), &label.slug)?, label.text())))
+            .collect::<Result<Vec<_>>>()?;
+        let rows: Vec<(i32, &_)> = of_kind.iter().map(|(id, label)| (*id, label)).collect();
+        crate::data::labels::insert(txn, *kind, &rows).await?;
     }
     Ok(())
 }

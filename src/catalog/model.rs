@@ -30,6 +30,44 @@ pub struct Catalog {
     /// graph has no releases.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub releases: Vec<Release>,
+    /// The nodes' text in other locales than the catalog's (`en`, the text above), and the
+    /// hidden labels in every locale; by kind, slug and locale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+}
+
+/// A node's text in one locale: a translation (with a name), or, in the catalog's own
+/// locale (`en`), only the hidden labels, since its shown text is the node's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// The node's kind: `Role`, `Skill`, `Language`, `Framework` or `Tool`.
+    pub kind: String,
+    pub slug: String,
+    /// A BCP 47 language tag, e.g. `de`, `pt-BR`.
+    pub locale: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Labels for search and extraction only, never shown (misspellings, old terms).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Label {
+    /// The label as the graph's rules and the label tables take it.
+    pub fn text(&self) -> crate::graph::locales::Label {
+        crate::graph::locales::Label {
+            locale: self.locale.clone(),
+            name: self.name.clone(),
+            aliases: self.aliases.clone(),
+            hidden: self.hidden.clone(),
+            description: self.description.clone(),
+        }
+    }
 }
 
 /// A release, as a catalog file carries it.
@@ -295,6 +333,23 @@ pub struct NodeEntry<'a> {
 }
 
 impl Catalog {
+    /// Puts the labels in the order the export writes them: by kind (as [`Kind::ALL`] lists
+    /// them), then slug, then locale. A node's labels are part of its entry when versions are
+    /// compared, so two catalogs with the same labels must list them alike.
+    ///
+    /// [`Kind::ALL`]: crate::graph::Kind::ALL
+    pub fn sort_labels(&mut self) {
+        let rank = |kind: &str| {
+            crate::graph::Kind::ALL
+                .iter()
+                .position(|k| k.name() == kind)
+                .unwrap_or(usize::MAX)
+        };
+        self.labels.sort_by(|a, b| {
+            (rank(&a.kind), &a.slug, &a.locale).cmp(&(rank(&b.kind), &b.slug, &b.locale))
+        });
+    }
+
     /// Parses a catalog and checks it: kebab-case unique slugs, every reference known, enum
     /// values valid, skill parents and prerequisites free of cycles.
     pub fn parse(text: &str) -> Result<Self> {
@@ -475,6 +530,7 @@ mod tests {
             skills,
             roles: Vec::new(),
             releases: Vec::new(),
+            labels: Vec::new(),
         }
     }
 

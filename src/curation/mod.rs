@@ -6,6 +6,7 @@
 pub mod edges;
 pub mod events;
 pub mod fields;
+mod labels;
 pub mod lifecycle;
 pub mod lists;
 pub mod log;

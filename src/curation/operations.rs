@@ -7,8 +7,9 @@ use super::fields::Draft;
 use super::lifecycle::Deprecation;
 use super::log::Change;
 use super::nodes::Placement;
-use super::{Write, edges, lifecycle, lists, nodes};
+use super::{Write, edges, labels, lifecycle, lists, nodes};
 use crate::Result;
+use crate::graph::locales::Label;
 use crate::graph::{EdgeKind, Kind};
 
 /// One write to the graph. Slugs name the nodes; `expected` is the version the client read,
@@ -66,6 +67,18 @@ pub enum Operation {
         slug: String,
         expected: Option<i32>,
     },
+    SetLabel {
+        kind: Kind,
+        slug: String,
+        label: Label,
+        expected: Option<i32>,
+    },
+    RemoveLabel {
+        kind: Kind,
+        slug: String,
+        locale: String,
+        expected: Option<i32>,
+    },
 }
 
 /// One operation of a write with the name the change log gives it (the mutation's, e.g.
@@ -84,7 +97,9 @@ impl Operation {
             Operation::UpdateNode { kind, slug, .. }
             | Operation::DeleteNode { kind, slug, .. }
             | Operation::Deprecate { kind, slug, .. }
-            | Operation::Restore { kind, slug, .. } => (*kind, slug),
+            | Operation::Restore { kind, slug, .. }
+            | Operation::SetLabel { kind, slug, .. }
+            | Operation::RemoveLabel { kind, slug, .. } => (*kind, slug),
             Operation::SetEdge { edge, owner, .. }
             | Operation::RemoveEdge { edge, owner, .. }
             | Operation::SetEdges { edge, owner, .. } => (edge.spec().owner.kind, owner),
@@ -147,6 +162,18 @@ impl Operation {
                 slug,
                 expected,
             } => lifecycle::restore(write, *kind, slug, *expected).await,
+            Operation::SetLabel {
+                kind,
+                slug,
+                label,
+                expected,
+            } => labels::set_label(write, *kind, slug, label, *expected).await,
+            Operation::RemoveLabel {
+                kind,
+                slug,
+                locale,
+                expected,
+            } => labels::remove_label(write, *kind, slug, locale, *expected).await,
         }
     }
 }

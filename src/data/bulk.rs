@@ -33,6 +33,7 @@ pub async fn existing_data(db: &impl ConnectionTrait) -> Result<Option<String>> 
 
 /// Deletes every row of every table (meant to run inside a transaction).
 pub async fn clear(db: &impl ConnectionTrait) -> Result<()> {
+    super::labels::clear(db).await?;
     role_external::Entity::delete_many().exec(db).await?;
     skill_external::Entity::delete_many().exec(db).await?;
     for edge in EdgeKind::ALL {

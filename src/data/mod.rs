@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod cycles;
+pub mod labels;
 pub mod lifecycle;
 pub mod lists;
 pub mod model;

@@ -20,6 +20,8 @@ pub struct Concept {
     pub name: String,
     pub description: String,
     pub aliases: Vec<String>,
+    /// ESCO's `hiddenLabels`: for search and extraction, never shown.
+    pub hidden: Vec<String>,
     /// Whether ESCO marks the concept obsolete (its `status`): it is imported deprecated.
     pub obsolete: bool,
 }
@@ -54,6 +56,19 @@ pub struct Bundle {
     pub aliases_left_out: usize,
 }
 
+/// One language's text of the bundle's concepts (its occupations, skills and skill groups
+/// files), to become the concepts' labels in that locale.
+#[derive(Debug, Default)]
+pub struct Translation {
+    /// The locale (the files' language as a canonical tag: `pt`, `nb`, `pt-BR`).
+    pub locale: String,
+    /// The concepts that have a preferred label in this language; one without is left out
+    /// (its text falls back).
+    pub concepts: Vec<Concept>,
+    /// Alternative and hidden labels left out, as [`Bundle::aliases_left_out`].
+    pub aliases_left_out: usize,
+}
+
 /// The files' names for a language: `occupations_en.csv`, ...
 pub fn file(base: &str, language: &str) -> String {
     format!("{base}_{language}.csv")
@@ -77,15 +92,18 @@ fn concept(row: &Row<'_>, left_out: &mut usize, repairs: &mut Repairs) -> Result
         }
     }
     rules::check_text(from, &description).map_err(|err| row.error(from, err.detail()))?;
-    let labels = row.text("altLabels", repairs)?;
-    let mut aliases = Vec::new();
-    for label in repair::labels(&row.place("altLabels"), &labels, &name, repairs)? {
-        if label.chars().count() > LONGEST_ITEM || aliases.len() == MOST_ITEMS {
-            *left_out += 1;
-            continue;
+    let mut lists = [Vec::new(), Vec::new()];
+    for (column, list) in ["altLabels", "hiddenLabels"].into_iter().zip(&mut lists) {
+        let labels = row.text(column, repairs)?;
+        for label in repair::labels(&row.place(column), &labels, &name, repairs)? {
+            if label.chars().count() > LONGEST_ITEM || list.len() == MOST_ITEMS {
+                *left_out += 1;
+                continue;
+            }
+            list.push(label.to_owned());
         }
-        aliases.push(label.to_owned());
     }
+    let [aliases, hidden] = lists;
     let status = row.get("status").trim().to_ascii_lowercase();
     Ok(Concept {
         obsolete: status == "obsolete" || status == "deprecated",
@@ -93,7 +111,64 @@ fn concept(row: &Row<'_>, left_out: &mut usize, repairs: &mut Repairs) -> Result
         name,
         description,
         aliases,
+        hidden,
     })
+}
+
+/// The files of concepts, whose text a translation reads.
+const CONCEPT_FILES: [&str; 3] = ["occupations", "skills", "skillGroups"];
+
+/// Reads the text of the concepts in `dir` in `language` (its occupations, skills and skill
+/// groups files), calling `step` after each file. A row without a preferred label is a
+/// concept not translated: left out. Relations are not read: they are the same in every
+/// language, and come from the catalog locale's files.
+pub fn read_translation(
+    dir: &Path,
+    language: &str,
+    locale: &str,
+    repairs: &mut Repairs,
+    step: &mut dyn FnMut(&str, usize),
+) -> Result<Translation> {
+    let mut translation = Translation {
+        locale: locale.to_owned(),
+        ..Translation::default()
+    };
+    let mut uris: HashSet<String> = HashSet::new();
+    for base in CONCEPT_FILES {
+        let table = Table::read(dir, &file(base, language), &CONCEPT[..2], repairs)?;
+        for row in table.rows() {
+            if row.get("preferredLabel").trim().is_empty() {
+                row.uri("conceptUri", repairs)?;
+                continue;
+            }
+            let concept = concept(&row, &mut translation.aliases_left_out, repairs)?;
+            if !uris.insert(concept.uri.clone()) {
+                return Err(row.error("conceptUri", format!("{} appears twice", concept.uri)));
+            }
+            translation.concepts.push(concept);
+        }
+        step(&table.file, table.len());
+    }
+    Ok(translation)
+}
+
+/// The languages of the bundle in `dir`: those of its `occupations_xx.csv` files, sorted.
+pub fn languages_in(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| crate::Error::bad_input(format!("{}: {err}", dir.display())))?;
+    let mut languages = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(language) = name
+            .strip_prefix("occupations_")
+            .and_then(|rest| rest.strip_suffix(".csv"))
+        {
+            languages.push(language.to_owned());
+        }
+    }
+    languages.sort();
+    Ok(languages)
 }
 
 fn skill_type(row: &Row<'_>, repairs: &mut Repairs) -> Result<Option<SkillType>> {

@@ -21,16 +21,23 @@
 //!   why; when such a concept is back in a later bundle, its node is restored. A node a
 //!   curator deprecated stays as the curator left it. A replacement that an import
 //!   deprecates is dropped from the nodes it replaced, so every replacement stays active.
+//! - Each other language the import reads gives the imported nodes their labels in its
+//!   locale, found by URI ([`merge_labels`]): its preferred label, alternative labels, hidden
+//!   labels and description. The labels of the languages not read, and of curated nodes, are
+//!   left as they are, so that importing one language again changes that language alone. The
+//!   catalog locale's own hidden labels become labels of that locale too.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use entity::Importance;
 use serde_json::{Map, Value};
 
-use super::bundle::Bundle;
+use super::bundle::{Bundle, Concept};
 use crate::Result;
 use crate::catalog::Catalog;
-use crate::catalog::model::{Deprecation, Role, RoleSkill, RoleSource, Skill, SkillSource};
+use crate::catalog::model::{Deprecation, Label, Role, RoleSkill, RoleSource, Skill, SkillSource};
+use crate::graph::Kind;
+use crate::graph::locales::CATALOG;
 use crate::graph::slug::MAX_SLUG_LEN;
 
 /// How an import changed the nodes of one kind.
@@ -74,14 +81,28 @@ pub struct Report {
     pub skills: Counts,
     /// Alternative labels left out (over 100 per concept, or over 256 characters).
     pub aliases_left_out: usize,
+    /// Per locale imported, how many of its concepts' labels the graph holds after it.
+    pub labels: BTreeMap<String, usize>,
+    /// Labels added, changed or removed.
+    pub labels_changed: usize,
+    /// Labels of concepts the graph does not hold (a translation's file naming a concept
+    /// the catalog locale's files do not): left out.
+    pub labels_left_out: usize,
 }
 
 impl Report {
     /// Whether the import changes anything.
     pub fn changes(&self) -> bool {
-        [self.roles, self.skills]
-            .iter()
-            .any(|c| c.created + c.updated + c.deprecated + c.restored > 0)
+        self.labels_changed > 0
+            || [self.roles, self.skills]
+                .iter()
+                .any(|c| c.created + c.updated + c.deprecated + c.restored > 0)
+    }
+
+    /// Whether the import read or changed any labels (an import of the catalog's locale
+    /// alone, without hidden labels, has none to report).
+    fn has_labels(&self) -> bool {
+        self.labels_changed > 0 || self.labels.values().any(|&count| count > 0)
     }
 
     /// The report as the change log's entry keeps it.
@@ -89,6 +110,12 @@ impl Report {
         let mut map = Map::new();
         map.insert("roles".into(), self.roles.json());
         map.insert("skills".into(), self.skills.json());
+        if self.has_labels() {
+            map.insert(
+                "labels".into(),
+                serde_json::json!({"locales": self.labels, "changed": self.labels_changed}),
+            );
+        }
         map
     }
 }
@@ -96,6 +123,26 @@ impl Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "roles: {}; skills: {}", self.roles, self.skills)?;
+        if self.has_labels() {
+            let locales: Vec<String> = self
+                .labels
+                .iter()
+                .map(|(locale, count)| format!("{locale} {count}"))
+                .collect();
+            write!(
+                f,
+                "; labels: {} ({} changed)",
+                locales.join(", "),
+                self.labels_changed
+            )?;
+        }
+        if self.labels_left_out > 0 {
+            write!(
+                f,
+                "; {} labels of concepts not in the graph left out",
+                self.labels_left_out
+            )?;
+        }
         if self.aliases_left_out > 0 {
             write!(
                 f,
@@ -449,6 +496,81 @@ pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Re
         r.replaced_by.retain(|slug| !deprecated.contains(slug));
     }
     Ok((merged, report))
+}
+
+/// The imported nodes of a catalog by their concepts' URIs: `uri -> (kind, slug)`.
+pub fn imported_nodes(catalog: &Catalog) -> HashMap<String, (Kind, String)> {
+    let roles = catalog.roles.iter().filter_map(|r| {
+        let uri = &r.external.as_ref()?.uri;
+        Some((uri.clone(), (Kind::Role, r.slug.clone())))
+    });
+    let skills = catalog.skills.iter().filter_map(|s| {
+        let uri = &s.external.as_ref()?.uri;
+        Some((uri.clone(), (Kind::Skill, s.slug.clone())))
+    });
+    roles.chain(skills).collect()
+}
+
+/// Replaces the labels in `locale` of the imported nodes of `merged` (`nodes`, from
+/// [`imported_nodes`]) with those of `concepts`: a translation's text, or, in the catalog's
+/// own locale (whose text is the nodes'), the concepts' hidden labels. The labels of curated
+/// nodes and of other locales are left as they are; a concept `nodes` lacks is counted as
+/// left out. The caller sorts the labels ([`Catalog::sort_labels`]) once all are merged.
+pub fn merge_labels(
+    merged: &mut Catalog,
+    nodes: &HashMap<String, (Kind, String)>,
+    locale: &str,
+    concepts: &[&Concept],
+    report: &mut Report,
+) {
+    let imported: HashSet<(&str, &str)> = nodes
+        .values()
+        .map(|(kind, slug)| (kind.name(), slug.as_str()))
+        .collect();
+    let mut before: HashMap<(String, String), Label> = HashMap::new();
+    let mut kept = Vec::with_capacity(merged.labels.len());
+    for label in std::mem::take(&mut merged.labels) {
+        if label.locale == locale && imported.contains(&(label.kind.as_str(), label.slug.as_str()))
+        {
+            before.insert((label.kind.clone(), label.slug.clone()), label);
+        } else {
+            kept.push(label);
+        }
+    }
+    merged.labels = kept;
+    let catalog_locale = locale == CATALOG;
+    let mut count = 0;
+    for concept in concepts {
+        let Some((kind, slug)) = nodes.get(&concept.uri) else {
+            report.labels_left_out += 1;
+            continue;
+        };
+        if catalog_locale && concept.hidden.is_empty() {
+            continue;
+        }
+        let label = Label {
+            kind: kind.name().to_owned(),
+            slug: slug.clone(),
+            locale: locale.to_owned(),
+            name: (!catalog_locale).then(|| concept.name.clone()),
+            aliases: if catalog_locale {
+                Vec::new()
+            } else {
+                concept.aliases.clone()
+            },
+            hidden: concept.hidden.clone(),
+            description: (!catalog_locale && !concept.description.is_empty())
+                .then(|| concept.description.clone()),
+        };
+        let old = before.remove(&(label.kind.clone(), label.slug.clone()));
+        if old.as_ref() != Some(&label) {
+            report.labels_changed += 1;
+        }
+        merged.labels.push(label);
+        count += 1;
+    }
+    report.labels_changed += before.len();
+    report.labels.insert(locale.to_owned(), count);
 }
 
 /// The note of a deprecation the import makes for an obsolete concept.

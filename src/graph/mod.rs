@@ -1,11 +1,12 @@
 //! The graph's domain, beneath every module that reads or writes it: the kinds of node
 //! ([`kinds`]) and of edge ([`edges`]), each declared once in a table the rest of the crate
-//! is generated or driven from; the rules every write keeps ([`rules`], [`slug`]); and the
+//! is generated or driven from; the locales text is written in ([`locales`]); the rules every write keeps ([`rules`], [`slug`]); and the
 //! clock records are stamped with ([`clock`]). Nothing here touches the database.
 
 pub mod clock;
 pub mod edges;
 pub mod kinds;
+pub mod locales;
 pub mod rules;
 pub mod slug;
 

@@ -83,6 +83,59 @@ pub fn check_list(field: &str, items: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Checks a label of a node in one locale and gives its tag in canonical case: the tag
+/// well-formed (BCP 47), and the texts within the bounds of the row's own. In the catalog's
+/// locale a label holds hidden labels only (the shown text is the node's own, in its row);
+/// in any other it has a name. The one check every writer of labels calls (mutations, the
+/// catalog loader, the ESCO importer).
+pub fn check_label(label: &super::locales::Label) -> Result<String> {
+    let locale = super::locales::canonical(&label.locale).ok_or_else(|| {
+        Error::invalid(
+            "locale",
+            format!(
+                "locale must be a BCP 47 language tag such as `de`, `pt-BR` or `sr-Latn`, got {:?}",
+                label.locale
+            ),
+        )
+    })?;
+    let catalog = locale == super::locales::CATALOG;
+    match (&label.name, catalog) {
+        (Some(name), false) => check_name("name", name)?,
+        (None, false) => {
+            return Err(Error::invalid(
+                "name",
+                format!("a label in {locale} needs a name"),
+            ));
+        }
+        (Some(_), true) => {
+            return Err(Error::invalid(
+                "name",
+                format!(
+                    "a node's {locale} text is its own name, aliases and description \
+                     (update the node); a label in {locale} holds hidden aliases only"
+                ),
+            ));
+        }
+        (None, true) => {}
+    }
+    if catalog && (!label.aliases.is_empty() || label.description.is_some()) {
+        return Err(Error::invalid(
+            if label.aliases.is_empty() {
+                "description"
+            } else {
+                "aliases"
+            },
+            format!("a label in {locale} holds hidden aliases only: update the node instead"),
+        ));
+    }
+    check_list("aliases", &label.aliases)?;
+    check_list("hiddenAliases", &label.hidden)?;
+    if let Some(description) = &label.description {
+        check_text("description", description)?;
+    }
+    Ok(locale)
+}
+
 /// A path from `from` to `to` following `next`, both ends included; `None` if there is none.
 /// Used to name the cycle a new edge would close: the edge `to → from` closes a cycle exactly
 /// when `from` already reaches `to`.

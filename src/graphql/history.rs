@@ -7,10 +7,13 @@ use entity::catalog_change;
 use super::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use super::enums::NodeKind;
 use super::ids::{decode_id, encode_id};
+use super::locales::{DefaultLocale, LocaleCount};
 use super::pagination::PageInfo;
 use super::require;
 use crate::curation::log::{self, Selection};
+use crate::data::labels;
 use crate::graph::Kind;
+use crate::graph::locales::CATALOG;
 use crate::keys::Scope;
 use crate::{Error, Result};
 
@@ -31,6 +34,29 @@ impl Catalog {
         Ok(log::state(&super::schema_data::<crate::db::Db>(ctx)?.conn)
             .await?
             .0)
+    }
+
+    /// The locale a request that names none reads (`serve --default-locale`), and the last
+    /// but `en` that every text falls back to.
+    async fn default_locale(&self, ctx: &Context<'_>) -> String {
+        ctx.data::<DefaultLocale>().cloned().unwrap_or_default().0
+    }
+
+    /// The locales the graph holds text in, by tag, each with how many nodes have a name in
+    /// it: `en`, the catalog's own, has every node.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::locales::PRICED_LABELS, child_complexity)"
+    )]
+    async fn locales(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<LocaleCount>> {
+        let db = &super::schema_data::<crate::db::Db>(ctx)?.conn;
+        let mut counts = labels::counts(db).await?;
+        counts.insert(CATALOG.to_owned(), labels::node_count(db).await?);
+        Ok(PlainList(
+            counts
+                .into_iter()
+                .map(|(tag, label_count)| LocaleCount { tag, label_count })
+                .collect(),
+        ))
     }
 
     /// When the latest change was made; null until the first change through the API.

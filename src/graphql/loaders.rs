@@ -14,7 +14,7 @@
 //! counted, and a batch only starts its delay once a turn of the scheduler has passed with no
 //! new key: the request has run out of fields to resolve at this level.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -366,6 +366,75 @@ impl<M: SourceRow> Loader<SourceRequest<M>> for SqlLoader {
             .into_iter()
             .map(|(node, row)| (SourceRequest::new(node), row))
             .collect())
+    }
+}
+
+/// A node's labels: in the locales of a chain, or in every locale (`None`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LabelRequest {
+    kind: crate::graph::Kind,
+    node: i32,
+    locales: Option<Arc<[String]>>,
+}
+
+impl LabelRequest {
+    pub fn new(kind: crate::graph::Kind, node: i32, locales: Option<Arc<[String]>>) -> Self {
+        LabelRequest {
+            kind,
+            node,
+            locales,
+        }
+    }
+}
+
+impl Loader<LabelRequest> for SqlLoader {
+    type Value = Arc<Vec<crate::data::labels::LabelRow>>;
+    type Error = Error;
+
+    /// One statement per kind, whatever locales the keys name (a request's chain, a field's
+    /// `locale` argument, every locale for `labels`): the union of theirs is read, and each
+    /// key given its own. A document of many aliased `name(locale:)` fields costs no more
+    /// statements than one.
+    async fn load(&self, keys: &[LabelRequest]) -> Result<HashMap<LabelRequest, Self::Value>> {
+        /// A kind's nodes, and the locales to read for them (`None`: every locale).
+        type Wanted = (Vec<i32>, Option<BTreeSet<String>>);
+        let mut kinds: HashMap<crate::graph::Kind, Wanted> = HashMap::new();
+        for key in keys {
+            let (nodes, locales) = kinds
+                .entry(key.kind)
+                .or_insert_with(|| (Vec::new(), Some(BTreeSet::new())));
+            nodes.push(key.node);
+            match (&key.locales, locales.as_mut()) {
+                (Some(chain), Some(union)) => union.extend(chain.iter().cloned()),
+                (None, _) => *locales = None,
+                (Some(_), None) => {}
+            }
+        }
+        let mut found = HashMap::with_capacity(keys.len());
+        for (kind, (mut nodes, locales)) in kinds {
+            nodes.sort_unstable();
+            nodes.dedup();
+            let locales: Option<Vec<String>> = locales.map(|set| set.into_iter().collect());
+            let rows =
+                crate::data::labels::of_nodes(&self.db.conn, kind, &nodes, locales.as_deref())
+                    .await?;
+            for key in keys.iter().filter(|key| key.kind == kind) {
+                let Some(labels) = rows.get(&key.node) else {
+                    continue;
+                };
+                let wanted: Vec<_> = labels
+                    .iter()
+                    .filter(|label| {
+                        key.locales
+                            .as_ref()
+                            .is_none_or(|chain| chain.contains(&label.locale))
+                    })
+                    .cloned()
+                    .collect();
+                found.insert(key.clone(), Arc::new(wanted));
+            }
+        }
+        Ok(found)
     }
 }
 

@@ -10,6 +10,7 @@ mod history;
 mod ids;
 mod limits;
 mod loaders;
+pub mod locales;
 mod mutation;
 mod pagination;
 mod query;
@@ -71,11 +72,11 @@ fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 fn build_schema(
     (db, heavy): (Db, heavy::HeavyWork),
     curator: Curator,
-    limits: Limits,
-    lists: ListResolution,
+    (limits, lists, default_locale): (Limits, ListResolution, locales::DefaultLocale),
 ) -> AppSchema {
     let schema = schema_builder()
         .data(db)
+        .data(default_locale)
         .data(curator)
         .data(crate::analysis::CurrentIndex::default())
         .data(heavy)
@@ -105,20 +106,46 @@ pub struct Api {
     db: Db,
     heavy: heavy::HeavyWork,
     lists: ListResolution,
+    default_locale: locales::DefaultLocale,
 }
 
 impl Api {
     pub fn new(db: Db, curator: Curator, limits: Limits, lists: ListResolution) -> Self {
+        Api::speaking(
+            db,
+            curator,
+            limits,
+            lists,
+            locales::DefaultLocale::default(),
+        )
+    }
+
+    /// [`Api::new`], on a server whose default locale is `default_locale`.
+    pub fn speaking(
+        db: Db,
+        curator: Curator,
+        limits: Limits,
+        lists: ListResolution,
+        default_locale: locales::DefaultLocale,
+    ) -> Self {
         let heavy = heavy::HeavyWork::default();
+        let settings = (limits, lists, default_locale.clone());
         Api {
-            schema: build_schema((db.clone(), heavy.clone()), curator, limits, lists),
+            schema: build_schema((db.clone(), heavy.clone()), curator, settings),
             measuring: measure::measuring_schema(),
             limits,
             sizes: Arc::default(),
             db,
             heavy,
             lists,
+            default_locale,
         }
+    }
+
+    /// What a request with this `Accept-Language` reads (`None`: the catalog's locale
+    /// alone), for [`Api::execute_speaking`].
+    pub fn speech(&self, accept_language: Option<&str>) -> Arc<locales::Speech> {
+        locales::Speech::of(accept_language, &self.default_locale)
     }
 
     /// The places for heavy work this API's requests take turns for.
@@ -132,7 +159,13 @@ impl Api {
     pub fn over(&self, db: Db) -> Api {
         let events = crate::curation::Events::new(db.conn.get_database_backend());
         let curator = Curator::new(db.clone(), events);
-        Api::new(db, curator, self.limits, self.lists)
+        Api::speaking(
+            db,
+            curator,
+            self.limits,
+            self.lists,
+            self.default_locale.clone(),
+        )
     }
 
     /// A request with a DataLoader of its own, so that nothing read for one request is
@@ -227,7 +260,19 @@ impl Api {
     /// (see [`null_propagation`]); that needs the document, which execution consumes, so it is
     /// parsed again, only for an answer with field errors. A query refused for its depth or
     /// cost is measured, so that the client learns by how much (see [`measure`]).
-    pub async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+    pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        let speech = self.speech(None);
+        self.execute_speaking(request, speech).await
+    }
+
+    /// [`Api::execute`], reading the locales of `speech` (see [`Api::speech`]), which then
+    /// says what locales the answer's texts came in.
+    pub async fn execute_speaking(
+        &self,
+        mut request: async_graphql::Request,
+        speech: Arc<locales::Speech>,
+    ) -> async_graphql::Response {
+        request = request.data(speech);
         if let Err(refused) = self.check_budget(&mut request) {
             return *refused;
         }
@@ -286,9 +331,10 @@ impl Api {
         if let Err(refused) = self.check_budget(&mut request) {
             return stream::once(async move { *refused }).boxed();
         }
-        let request = self
+        let mut request = self
             .with_loader(request, false)
             .data(analysis::TextBudget::default());
+        request = request.data(self.speech(None));
         let stream = match session {
             Some(session) => self
                 .schema

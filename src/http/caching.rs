@@ -25,10 +25,15 @@ pub fn no_store(mut answer: Response) -> Response {
     answer
 }
 
-/// The ETag of an answer's bytes. Weak (`W/`), since the compression layer may send the same
-/// answer in other encodings.
-fn etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
+/// The ETag of an answer's bytes in its `Content-Language`: two answers of the same bytes in
+/// other locales (a query that reads no text) are two representations, with two tags. Weak
+/// (`W/`), since the compression layer may send the same answer in other encodings.
+fn etag(body: &[u8], language: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(language);
+    hasher.update(b"\n");
+    hasher.update(body);
+    let digest = hasher.finalize();
     format!("W/\"{}\"", URL_SAFE_NO_PAD.encode(&digest[..16]))
 }
 
@@ -61,7 +66,8 @@ pub enum Audience {
 /// Makes a successful GET answer cacheable for `max_age` by `audience`, with an ETag; `304`
 /// when the client already holds it. `Vary` names what the answer depends on: `Accept`
 /// always (its media type follows it), and `Authorization`, so that even a cache that
-/// ignores `private` does not hand one client's answer to another.
+/// ignores `private` does not hand one client's answer to another, and `Accept-Language`,
+/// whose locales the texts follow.
 pub async fn cacheable(
     answer: Response,
     request: &HeaderMap,
@@ -72,7 +78,8 @@ pub async fn cacheable(
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "answer too large").into_response();
     };
-    let tag = etag(&bytes);
+    let language = parts.headers.get(header::CONTENT_LANGUAGE);
+    let tag = etag(&bytes, language.map_or(&[][..], HeaderValue::as_bytes));
     let scope = match audience {
         Audience::Public => "public",
         Audience::Private => "private",
@@ -87,7 +94,7 @@ pub async fn cacheable(
     }
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("accept, authorization"),
+        HeaderValue::from_static("accept, accept-language, authorization"),
     );
     let held = request
         .get(header::IF_NONE_MATCH)
@@ -107,13 +114,14 @@ mod tests {
 
     #[test]
     fn if_none_match_compares_weakly() {
-        let tag = etag(b"{\"data\":{}}");
+        let tag = etag(b"{\"data\":{}}", b"en");
         assert!(tag.starts_with("W/\""));
         assert!(matches(&tag, &tag));
         assert!(matches(&tag.replace("W/", ""), &tag));
         assert!(matches(&format!("\"x\", {tag}"), &tag));
         assert!(matches("*", &tag));
         assert!(!matches("W/\"other\"", &tag));
-        assert_ne!(etag(b"a"), etag(b"b"));
+        assert_ne!(etag(b"a", b"en"), etag(b"b", b"en"));
+        assert_ne!(etag(b"a", b"en"), etag(b"a", b"de"));
     }
 }

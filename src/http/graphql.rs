@@ -11,6 +11,7 @@
 //! before anything runs), persisted queries, and the operation read from the one parse.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -22,6 +23,7 @@ use super::persisted::{PersistedError, Registration};
 use super::protocol::{self, BadRequest, MediaType, Operations};
 use super::{AppState, access, caching, ides, websocket};
 use crate::auth::Caller;
+use crate::graphql::locales::Speech;
 use crate::graphql::{Operation, add_codes};
 
 /// The answer when the database is not ready yet, recorded for every operation refused.
@@ -89,7 +91,12 @@ fn ready(
 }
 
 /// Runs one operation, as `caller`, and gives every error a code.
-async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async_graphql::Response {
+async fn execute_parsed(
+    state: &AppState,
+    ready: Ready,
+    caller: Caller,
+    speech: Arc<Speech>,
+) -> async_graphql::Response {
     let Ready {
         request,
         operation,
@@ -97,7 +104,7 @@ async fn execute_parsed(state: &AppState, ready: Ready, caller: Caller) -> async
     } = ready;
     let started = std::time::Instant::now();
     let request = request.data(caller);
-    let mut response = state.api.execute(request).await;
+    let mut response = state.api.execute_speaking(request, speech).await;
     if let Some((registration, document)) = registration
         && !protocol::is_request_error(&response)
     {
@@ -128,7 +135,7 @@ async fn answer_posted(
     batch: bool,
     caller: Caller,
     address: IpAddr,
-    media: MediaType,
+    (media, speech): (MediaType, Arc<Speech>),
 ) -> Response {
     if !state.is_prepared() {
         return unavailable(state, &requests, media);
@@ -166,8 +173,8 @@ async fn answer_posted(
         runs = admitted;
     }
     let futures = runs.into_iter().map(|(at, ready)| {
-        let caller = caller.clone();
-        async move { (at, execute_parsed(state, ready, caller).await) }
+        let (caller, speech) = (caller.clone(), speech.clone());
+        async move { (at, execute_parsed(state, ready, caller, speech).await) }
     });
     let mut responses = async_graphql::futures_util::future::join_all(futures).await;
     responses.extend(answered);
@@ -176,10 +183,28 @@ async fn answer_posted(
         .into_iter()
         .map(|(_, response)| response)
         .collect();
-    match (batch, responses.first()) {
+    let answer = match (batch, responses.first()) {
         (false, Some(response)) => protocol::answer(response, media, state.http.max_answer_bytes),
         _ => protocol::answer_batch(&responses, media, state.http.max_answer_bytes),
+    };
+    spoken(answer, &speech)
+}
+
+/// The locales a request asks for, from its `Accept-Language`.
+fn speech_of(state: &AppState, headers: &HeaderMap) -> Arc<Speech> {
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    state.api.speech(accept_language)
+}
+
+/// Says in `Content-Language` what locales the answer's texts came in (the catalog's, `en`,
+/// for a request that read no other).
+fn spoken(mut answer: Response, speech: &Speech) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&speech.content_language()) {
+        answer.headers_mut().insert(header::CONTENT_LANGUAGE, value);
     }
+    answer
 }
 
 /// The answer to a request whose `Accept` allows no JSON type.
@@ -224,12 +249,13 @@ pub(super) async fn graphql_post(
         Ok(caller) => caller,
         Err(refused) => return caching::no_store(refused.response(media)),
     };
+    let speaking = (media, speech_of(&state, &headers));
     let answer = match operations {
         Operations::Single(request) => {
-            answer_posted(&state, vec![*request], false, caller, peer.ip(), media).await
+            answer_posted(&state, vec![*request], false, caller, peer.ip(), speaking).await
         }
         Operations::Batch(requests) => {
-            answer_posted(&state, requests, true, caller, peer.ip(), media).await
+            answer_posted(&state, requests, true, caller, peer.ip(), speaking).await
         }
     };
     caching::no_store(answer)
@@ -297,8 +323,10 @@ pub(super) async fn graphql_get(
     if let Err(refused) = access::admit(&state, &caller, &[&ready.operation], peer.ip(), media) {
         return caching::no_store(*refused);
     }
-    let response = execute_parsed(&state, ready, caller.clone()).await;
+    let speech = speech_of(&state, &headers);
+    let response = execute_parsed(&state, ready, caller.clone(), speech.clone()).await;
     let answer = protocol::answer(&response, media, state.http.max_answer_bytes);
+    let answer = spoken(answer, &speech);
     if response.is_ok() {
         // An answer to a keyed request (the admin's change log, or any read of a server that
         // needs keys) is for that client alone: no shared cache may keep it.

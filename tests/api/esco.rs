@@ -37,8 +37,14 @@ async fn import(app: &TestApp, dir: &Path) -> skillgraph::Result<Report> {
 
 /// A copy of the fixture bundle, with `edit` applied to the text of some of its files.
 fn edited(edit: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    copy_edited(&fixture(), edit)
+}
+
+/// A copy of the bundle in `bundle`, with each `(file, from, to)` of `edit` applied: `from`
+/// replaced by `to` in `file`, once.
+pub(crate) fn copy_edited(bundle: &Path, edit: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for entry in std::fs::read_dir(fixture()).expect("the fixture") {
+    for entry in std::fs::read_dir(bundle).expect("the fixture") {
         let path = entry.expect("an entry").path();
         let name = path
             .file_name()

@@ -1,7 +1,8 @@
 //! The whole graph out and back in: export → import into an empty database → export gives the
 //! same bytes, in TOML and in JSON, on both backends; and the imported graph answers as the
 //! original did. The graph includes an imported ESCO bundle, so that sources, other broader
-//! concepts and unknown levels go round too.
+//! concepts and unknown levels go round too, and labels in other locales (hidden aliases
+//! included).
 
 use serde_json::json;
 use skillgraph::catalog::{self, Catalog, SeedOutcome};
@@ -13,7 +14,7 @@ backend_tests!(export_and_import_round_trip);
 
 /// A nested query that shows order, edge data and aliases.
 const SHAPE: &str = r#"{
-  roles(first: 100) { nodes { slug aliases domains
+  roles(first: 100) { nodes { slug aliases domains labels { locale name aliases description }
     skills(first: 100) { edges { importance level node { slug parent { slug } prerequisites { slug } } } }
     frameworks(first: 100) { edges { importance node { slug language { slug } } } } } }
   skills(first: 100, filter: {rootsOnly: true}) { nodes { slug descendants { depth skill { slug aliases } } } }
@@ -34,6 +35,22 @@ async fn export_and_import_round_trip(app: &TestApp) {
           c: removeRoleTool(input: {role: "backend-developer", tool: "nginx"}) { revision }
           d: createLanguage(input: {slug: "elixir", name: "Elixir", aliases: ["ex", "Elixir \"lang\""]}) { revision }
         }"#,
+    )
+    .await;
+    let ids = app
+        .data(r#"{ role(slug: "backend-developer") { id } skill(slug: "caching") { id } }"#)
+        .await;
+    let (role, skill) = (&ids["role"]["id"], &ids["skill"]["id"]);
+    app.write(
+        &key,
+        &format!(
+            r#"mutation {{
+              e: setLabel(input: {{node: {role}, locale: "de", name: "Backend-Entwickler", aliases: ["Server-Entwickler"],
+                                  hiddenAliases: ["Bakend"], description: "Baut \"Server\"."}}) {{ revision }}
+              f: setLabel(input: {{node: {role}, locale: "uk", name: "Бекенд-розробник"}}) {{ revision }}
+              g: setLabel(input: {{node: {skill}, locale: "en", hiddenAliases: ["cashing"]}}) {{ revision }}
+            }}"#
+        ),
     )
     .await;
     let bundle = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco");
@@ -88,6 +105,9 @@ async fn export_and_import_round_trip(app: &TestApp) {
             original,
             "{format}: the same answers"
         );
+    }
+    for text in [&toml, &json_text] {
+        assert!(text.contains("Бекенд-розробник") && text.contains("cashing"));
     }
     assert!(
         toml.contains("[[languages]]\nslug = \"bash\""),

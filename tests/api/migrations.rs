@@ -1,6 +1,6 @@
 //! Databases made by earlier releases move forward with their data intact: one from before
 //! the curation migration, one from before the ESCO migration, one from before the lifecycle,
-//! one from before batches.
+//! one from before batches, one from before labels in other locales.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
@@ -14,6 +14,7 @@ per_backend!(
     a_database_of_the_curation_release_migrates_forward,
     a_database_of_the_esco_release_migrates_forward_with_every_node_active,
     a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_takes_batches,
+    a_database_of_the_batches_release_migrates_forward_with_its_text_in_english_and_takes_labels,
 );
 
 /// Rows as the previous schema held them (no `version`, no change log).
@@ -266,4 +267,55 @@ async fn a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_t
         .filter_map(|edge| edge["node"]["revision"].as_i64())
         .collect();
     assert_eq!(revisions, [7, 8], "the old entry and the batch: {after}");
+}
+
+async fn a_database_of_the_batches_release_migrates_forward_with_its_text_in_english_and_takes_labels(
+    backend: Backend,
+) {
+    let Some(database) = old_database(backend, 5, &[]).await else {
+        return;
+    };
+    let app = TestApp::on(database).spawn().await;
+    let texts = r#"{ role(slug: "elixir-developer") { id name labels { locale name } }
+                     language(slug: "elixir") { name aliases description }
+                     catalog { locales { tag labelCount } } }"#;
+    let before = app.data(texts).await;
+    assert_eq!(
+        before["language"],
+        json!({"name": "Elixir", "aliases": ["ex"], "description": "BEAM."})
+    );
+    assert_eq!(
+        before["role"]["labels"],
+        json!([{"locale": "en", "name": "Elixir Developer"}])
+    );
+    assert_eq!(
+        before["catalog"]["locales"],
+        json!([{"tag": "en", "labelCount": 6}])
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    let id = &before["role"]["id"];
+    app.write(
+        &key,
+        &format!(
+            r#"mutation {{ setLabel(input: {{node: {id}, locale: "de", name: "Elixir-Entwickler"}}) {{ revision }} }}"#
+        ),
+    )
+    .await;
+    let german = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("accept-language", "de")
+        .json(&json!({"query": r#"{ role(slug: "elixir-developer") { name } }"#}))
+        .send()
+        .await
+        .expect("request sent")
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(german["data"]["role"]["name"], "Elixir-Entwickler");
+    assert_eq!(
+        app.data(texts).await["language"],
+        before["language"],
+        "English as before"
+    );
 }

@@ -32,6 +32,7 @@ use super::inputs::{
     CreateFrameworkInput, CreateLanguageInput, CreateRoleInput, CreateSkillInput, CreateToolInput,
     UpdateFrameworkInput, UpdateLanguageInput, UpdateRoleInput, UpdateSkillInput, UpdateToolInput,
 };
+use super::labels::{RemoveLabelInput, SetLabelInput};
 use super::lifecycle::{DeprecateNodeInput, RestoreNodeInput};
 use super::lists::{
     SetRoleFrameworksInput, SetRoleLanguagesInput, SetRoleSkillsInput, SetRoleToolsInput,
@@ -126,6 +127,8 @@ batch_operations! {
     MoveSkill(MoveSkillInput) = "moveSkill",
     DeprecateNode(DeprecateNodeInput) = "deprecateNode",
     RestoreNode(RestoreNodeInput) = "restoreNode",
+    SetLabel(SetLabelInput) = "setLabel",
+    RemoveLabel(RemoveLabelInput) = "removeLabel",
 }
 
 inputs!(
@@ -165,6 +168,8 @@ inputs!(
     MoveSkillInput,
     DeprecateNodeInput,
     RestoreNodeInput,
+    SetLabelInput,
+    RemoveLabelInput,
 );
 
 /// Many writes to apply as one.

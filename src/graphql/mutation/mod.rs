@@ -1,5 +1,6 @@
 //! The root `Mutation` type: create, update and delete every kind of node, set and remove
-//! every kind of edge, set a role's whole lists, move skills, deprecate and restore nodes.
+//! every kind of edge, set a role's whole lists, move skills, deprecate and restore nodes,
+//! set and remove their labels in other locales.
 //! Relay's conventions: one `input` argument, a payload with the changed nodes, the input's
 //! `clientMutationId` and the catalog's new revision. Every
 //! field is one transaction of [`crate::curation`], which checks the graph's rules.
@@ -135,6 +136,7 @@ pub(super) async fn run(
 mod batch;
 mod edges;
 mod inputs;
+mod labels;
 mod lifecycle;
 mod lists;
 mod nodes;
@@ -146,6 +148,7 @@ use edges::{
     RoleFrameworkMutations, RoleLanguageMutations, RoleSkillMutations, RoleToolMutations,
     SkillLanguageMutations, SkillPrerequisiteMutations, SkillToolMutations,
 };
+use labels::LabelMutations;
 use lifecycle::LifecycleMutations;
 use lists::{
     RoleFrameworksMutations, RoleLanguagesMutations, RoleSkillsMutations, RoleToolsMutations,
@@ -174,6 +177,7 @@ pub struct Mutation(
     SkillLanguageMutations,
     SkillToolMutations,
     LifecycleMutations,
+    LabelMutations,
     BatchMutations,
     super::releases::ReleaseMutations,
 );

@@ -28,6 +28,7 @@ use super::engine::fast_lists::{PlainFields, PlainList};
 use super::enums::NodeStatus;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
+use super::locales::{Label, aliases_of, description_of, labels_of, name_of, reads_rows};
 use super::pagination::{Count, page_args};
 use crate::data::model::NodeModel;
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
@@ -145,19 +146,54 @@ impl<M: NodeText> SharedFields<M> {
         self.0.slug()
     }
 
-    /// The common name, e.g. `Backend Developer`, `C#`, `Ruby on Rails`, `PostgreSQL`.
-    async fn name(&self) -> &str {
-        self.0.name()
+    /// The common name, e.g. `Backend Developer`, `C#`, `Ruby on Rails`, `PostgreSQL`: in
+    /// the request's locale (`Accept-Language`) or `locale`, falling back along the chain to
+    /// the server's default locale and to `en`.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Read this locale (a BCP 47 tag, e.g. `de`) instead of the request's.")]
+        locale: Option<String>,
+    ) -> async_graphql::Result<String> {
+        Ok(name_of(ctx, self.0.as_ref(), locale.as_deref()).await?)
     }
 
-    /// What it is, in a sentence or two.
-    async fn description(&self) -> &str {
-        self.0.description()
+    /// What it is, in a sentence or two; in the request's locale or `locale`, falling back as
+    /// `name` does (each text on its own: a translation without a description reads the next
+    /// locale's).
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Read this locale (a BCP 47 tag, e.g. `de`) instead of the request's.")]
+        locale: Option<String>,
+    ) -> async_graphql::Result<String> {
+        Ok(description_of(ctx, self.0.as_ref(), locale.as_deref()).await?)
     }
 
-    /// Other names people use for it (for a role: job titles that mean the same).
-    async fn aliases(&self) -> async_graphql::Result<Vec<String>> {
-        Ok(string_list(self.0.aliases())?)
+    /// Other names people use for it (for a role: job titles that mean the same), in the
+    /// locale `name` is read in.
+    async fn aliases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Read this locale (a BCP 47 tag, e.g. `de`) instead of the request's.")]
+        locale: Option<String>,
+    ) -> async_graphql::Result<Vec<String>> {
+        Ok(aliases_of(ctx, self.0.as_ref(), locale.as_deref()).await?)
+    }
+
+    /// Its text in every locale the catalog holds for it, `en` (the catalog's own) included,
+    /// by tag; only `locales` when given. Hidden aliases (for search only) are not shown.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::locales::PRICED_LABELS, child_complexity)"
+    )]
+    async fn labels(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these locales (BCP 47 tags, at most 12).")] locales: Option<
+            Vec<String>,
+        >,
+    ) -> async_graphql::Result<PlainList<Label>> {
+        Ok(PlainList(labels_of(ctx, self.0.as_ref(), locales).await?))
     }
 
     /// Grows by one with every change to this node or its edges. Pass the version you read as
@@ -218,8 +254,8 @@ where
         let text = match ctx.item.node.name.node.as_str() {
             "id" => encode_id(M::KIND, self.0.slug()).0,
             "slug" => self.0.slug().to_owned(),
-            "name" => self.0.name().to_owned(),
-            "description" => self.0.description().to_owned(),
+            "name" if reads_rows(ctx) => self.0.name().to_owned(),
+            "description" if reads_rows(ctx) => self.0.description().to_owned(),
             "version" => return Some(Value::from(self.0.version())),
             _ => return None,
         };
