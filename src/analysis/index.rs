@@ -7,6 +7,7 @@ use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
 use super::search::SearchIndex;
+use super::spoken::{LabelEntry, LocaleTable};
 use crate::Result;
 use crate::catalog::Catalog;
 use crate::graph::{Datum, EdgeKind, Kind};
@@ -71,20 +72,60 @@ fn degrees(catalog: &Catalog) -> HashMap<(Kind, &str), usize> {
     degrees
 }
 
-/// The name and aliases of every node (`all`) or every active node: `(kind, slug, label, is
-/// the name)`.
-fn labels(catalog: &Catalog, all: bool) -> impl Iterator<Item = (Kind, &str, &str, bool)> {
-    catalog
-        .nodes()
-        .filter(move |node| all || !node.deprecated)
-        .flat_map(|node| {
-            let (kind, slug) = (node.kind, node.slug);
-            std::iter::once((kind, slug, node.name, true)).chain(
-                node.aliases
-                    .iter()
-                    .map(move |alias| (kind, slug, alias.as_str(), false)),
-            )
+/// The locales of the catalog's labels, the catalog's own first.
+fn locale_table(catalog: &Catalog) -> LocaleTable {
+    let mut table = LocaleTable::default();
+    for label in &catalog.labels {
+        table.intern(&label.locale);
+    }
+    table
+}
+
+/// Every label of every node (`all`) or every active node, in every locale: each node's name
+/// and aliases, then the names, aliases and hidden labels of its labels.
+fn labels<'a>(
+    catalog: &'a Catalog,
+    locales: &'a LocaleTable,
+    all: bool,
+) -> impl Iterator<Item = LabelEntry<'a>> + 'a {
+    let mut names: HashMap<(Kind, &str), &str> = HashMap::new();
+    let mut own = Vec::new();
+    for node in catalog.nodes().filter(|node| all || !node.deprecated) {
+        names.insert((node.kind, node.slug), node.name);
+        let entry = |text: &'a str, is_name| LabelEntry {
+            kind: node.kind,
+            slug: node.slug,
+            text,
+            name: node.name,
+            is_name,
+            hidden: false,
+            locale: 0,
+        };
+        own.push(entry(node.name, true));
+        own.extend(node.aliases.iter().map(|alias| entry(alias, false)));
+    }
+    let translated = catalog.labels.iter().flat_map(move |label| {
+        let kind = Kind::from_name(&label.kind);
+        let node = kind.and_then(|kind| Some((kind, *names.get(&(kind, label.slug.as_str()))?)));
+        let locale = locales.find(&label.locale).unwrap_or(0);
+        node.into_iter().flat_map(move |(kind, own_name)| {
+            let name = label.name.as_deref().unwrap_or(own_name);
+            let entry = move |text: &'a str, is_name, hidden| LabelEntry {
+                kind,
+                slug: &label.slug,
+                text,
+                name,
+                is_name,
+                hidden,
+                locale,
+            };
+            let shown = label.name.iter().map(move |name| entry(name, true, false));
+            let aliases = label.aliases.iter().map(move |a| entry(a, false, false));
+            let hidden = label.hidden.iter().map(move |h| entry(h, false, true));
+            shown.chain(aliases).chain(hidden)
         })
+    });
+    own.into_iter().chain(translated)
 }
 
 impl GraphIndex {
@@ -158,13 +199,23 @@ impl GraphIndex {
             }
         }
         index.postings = RolesByNeed::new(&index.roles);
-        index.vocabulary = Some(Vocabulary::new(labels(catalog, false))?);
+        let locales = locale_table(catalog);
+        index.vocabulary = Some(Vocabulary::new(
+            locales.clone(),
+            labels(catalog, &locales, false),
+        )?);
         let degrees = degrees(catalog);
         let search = |all: bool| {
-            SearchIndex::new(labels(catalog, all).map(|(kind, slug, label, is_name)| {
-                let degree = degrees.get(&(kind, slug)).copied().unwrap_or_default();
-                (kind, slug, label, is_name, degree)
-            }))
+            SearchIndex::new(
+                locales.clone(),
+                labels(catalog, &locales, all).map(|entry| {
+                    let degree = degrees
+                        .get(&(entry.kind, entry.slug))
+                        .copied()
+                        .unwrap_or_default();
+                    (entry, degree)
+                }),
+            )
         };
         index.search = search(false);
         if !index.deprecated.is_empty() {

@@ -1,20 +1,31 @@
-//! Finding the graph's nodes in free text (a job ad, a CV): every name and alias of every
-//! node, case-insensitively (ASCII letters), on word boundaries, leftmost-longest.
+//! Finding the graph's nodes in free text (a job ad, a CV): every name, alias and hidden label
+//! of every node, in every locale (or those a request reads, see [`Reading`]), compared
+//! folded ([`super::fold`]: case folded beyond ASCII, accents off, compatibility forms
+//! normalised), on word boundaries, leftmost-longest.
 //!
 //! A label matches only where the characters on either side of it are not letters, digits or
 //! `_`, so `Go` is not found in `Google`, `C#` is found in `C#,` and `.NET` in `(.NET)` but not
 //! in `ASP.NET` (where `ASP.NET` itself is). Among the labels that match at one place the
 //! longest wins (`REST APIs` over `REST`), then a name over an alias; matches do not overlap.
-//! Offsets are in UTF-16 code units, as JavaScript strings count them.
+//! Letters and digits are those of every script (Latin, Greek, Cyrillic, Arabic: Unicode's
+//! alphabetic and numeric properties), and accents are gone before boundaries are looked for,
+//! so a combining mark never splits a word. The automaton runs over the folded text, and a
+//! mention's offsets are those of the original characters it covers, in UTF-16 code units, as
+//! JavaScript strings count them.
 //!
 //! The automaton runs anchored, leftmost-longest, only where a mention may start (after a
 //! character that is not part of a word): at each such place it finds the longest label
-//! there, and if that one ends inside a word, the longest shorter one, and so on. Labels that
-//! are the same text are ordered at build time (names first, then by kind and slug), so the
-//! automaton's choice among them is the documented one.
+//! there, and if that one ends inside a word (or no label of that text is in a locale read),
+//! the longest shorter one, and so on. Labels that fold to the same text are one pattern,
+//! whose labels are ordered at build time (names first, then by kind, slug and locale), so the
+//! choice among them is the documented one.
+
+use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
+use super::fold::{Folded, fold};
+use super::spoken::{LabelEntry, LocaleTable, Reading};
 use crate::graph::Kind;
 use crate::{Error, Result};
 
@@ -24,13 +35,16 @@ struct Label {
     kind: Kind,
     slug: String,
     is_name: bool,
+    locale: u16,
 }
 
 /// Every node's labels, compiled into one automaton.
 #[derive(Debug)]
 pub struct Vocabulary {
     automaton: AhoCorasick,
-    labels: Vec<Label>,
+    /// The labels of each pattern (a folded text), in the order of preference.
+    labels: Vec<Vec<Label>>,
+    locales: LocaleTable,
 }
 
 /// A node found in a text.
@@ -46,6 +60,8 @@ pub struct Mention {
     pub slug: String,
     /// Whether the text is the node's name (not an alias).
     pub by_name: bool,
+    /// The locale of the label found.
+    pub locale: String,
 }
 
 fn is_word(c: char) -> bool {
@@ -60,34 +76,56 @@ fn kind_rank(kind: Kind) -> usize {
 }
 
 impl Vocabulary {
-    /// The vocabulary of `(kind, slug, label, is the name)` entries; blank labels are skipped.
-    pub fn new<'a>(entries: impl Iterator<Item = (Kind, &'a str, &'a str, bool)>) -> Result<Self> {
-        let mut entries: Vec<(&str, Label)> = entries
-            .map(|(kind, slug, label, is_name)| {
-                let label = label.trim();
-                let entry = Label {
-                    kind,
-                    slug: slug.to_owned(),
-                    is_name,
-                };
-                (label, entry)
-            })
-            .filter(|(label, _)| !label.is_empty())
-            .collect();
-        entries.sort_by(|(_, a), (_, b)| {
-            b.is_name
-                .cmp(&a.is_name)
-                .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
-                .then(a.slug.cmp(&b.slug))
-        });
-        let (texts, labels): (Vec<&str>, Vec<Label>) = entries.into_iter().unzip();
+    /// The vocabulary of the labels of `locales`; blank labels are skipped.
+    pub fn new<'a>(
+        locales: LocaleTable,
+        entries: impl Iterator<Item = LabelEntry<'a>>,
+    ) -> Result<Self> {
+        let mut patterns: HashMap<String, usize> = HashMap::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut labels: Vec<Vec<Label>> = Vec::new();
+        for entry in entries {
+            let text = fold(entry.text.trim());
+            if text.is_empty() {
+                continue;
+            }
+            let at = *patterns.entry(text).or_insert_with_key(|text| {
+                texts.push(text.clone());
+                labels.push(Vec::new());
+                texts.len() - 1
+            });
+            labels[at].push(Label {
+                kind: entry.kind,
+                slug: entry.slug.to_owned(),
+                is_name: entry.is_name,
+                locale: entry.locale,
+            });
+        }
+        for same in &mut labels {
+            same.sort_by(|a, b| {
+                b.is_name
+                    .cmp(&a.is_name)
+                    .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
+                    .then(a.slug.cmp(&b.slug))
+                    .then(a.locale.cmp(&b.locale))
+            });
+            same.dedup_by(|a, b| a.kind == b.kind && a.slug == b.slug && a.locale == b.locale);
+        }
         let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
             .build(&texts)
             .map_err(|err| Error::Internal(format!("the label automaton: {err}")))?;
-        Ok(Vocabulary { automaton, labels })
+        Ok(Vocabulary {
+            automaton,
+            labels,
+            locales,
+        })
+    }
+
+    /// The table of the locales of the vocabulary's labels.
+    pub fn locales(&self) -> &LocaleTable {
+        &self.locales
     }
 
     /// The heap memory of the automaton, in bytes.
@@ -95,13 +133,31 @@ impl Vocabulary {
         self.automaton.memory_usage()
     }
 
-    /// The mentions of nodes in `text`, in the order they appear.
-    pub fn find(&self, text: &str) -> Vec<Mention> {
+    /// The mentions of nodes in `text`, in the order they appear, by the labels of the
+    /// locales `reading` matches.
+    pub fn find(&self, original: &str, reading: &Reading) -> Vec<Mention> {
+        let folded = Folded::of(original);
+        let text = folded.text.as_str();
         let ends_a_word = |end: usize| !text[end..].chars().next().is_some_and(is_word);
+        // The first label of the pattern read (names first, then by kind and slug), in the
+        // locale the request prefers among that node's.
+        let read = |pattern: usize| {
+            let labels = self.labels.get(pattern)?;
+            let first = labels.iter().find(|label| reading.matches(label.locale))?;
+            labels
+                .iter()
+                .filter(|label| {
+                    label.kind == first.kind
+                        && label.slug == first.slug
+                        && label.is_name == first.is_name
+                        && reading.matches(label.locale)
+                })
+                .min_by_key(|label| reading.preference(label.locale))
+        };
         let mut mentions = Vec::new();
         let (mut byte_at, mut utf16_at) = (0, 0);
         let mut advance = |to: usize| {
-            utf16_at += text[byte_at..to].encode_utf16().count();
+            utf16_at += original[byte_at..to].encode_utf16().count();
             byte_at = to;
             utf16_at
         };
@@ -117,25 +173,32 @@ impl Vocabulary {
             let mut limit = text.len();
             let found = loop {
                 let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
-                match self.automaton.find(input) {
-                    Some(m) if ends_a_word(m.end()) => break Some(m),
-                    Some(m) if m.end() > start + 1 => limit = m.end() - 1,
-                    _ => break None,
+                let Some(m) = self.automaton.find(input) else {
+                    break None;
+                };
+                let label = ends_a_word(m.end())
+                    .then(|| read(m.pattern().as_usize()))
+                    .flatten();
+                match label {
+                    Some(label) => break Some((m, label)),
+                    None if m.end() > start + 1 => limit = m.end() - 1,
+                    None => break None,
                 }
             };
-            let Some(m) = found else {
+            let Some((m, label)) = found else {
                 continue;
             };
-            let label = &self.labels[m.pattern().as_usize()];
-            let start16 = advance(m.start());
-            let end16 = advance(m.end());
+            let (from, to) = folded.original(m.start(), m.end());
+            let start16 = advance(from);
+            let end16 = advance(to);
             mentions.push(Mention {
                 start: start16,
                 end: end16,
-                text: text[m.start()..m.end()].to_owned(),
+                text: original[from..to].to_owned(),
                 kind: label.kind,
                 slug: label.slug.clone(),
                 by_name: label.is_name,
+                locale: self.locales.tag(label.locale).to_owned(),
             });
             skip_to = m.end();
         }
@@ -150,6 +213,7 @@ mod tests {
     #[test]
     fn words_symbols_and_utf16() {
         let vocabulary = Vocabulary::new(
+            LocaleTable::default(),
             [
                 (Kind::Language, "go", "Go", true),
                 (Kind::Language, "csharp", "C#", true),
@@ -159,11 +223,20 @@ mod tests {
                 (Kind::Skill, "restful-apis", "REST APIs", false),
                 (Kind::Tool, "ci", "CI/CD", true),
             ]
-            .into_iter(),
+            .into_iter()
+            .map(|(kind, slug, text, is_name)| LabelEntry {
+                kind,
+                slug,
+                text,
+                name: text,
+                is_name,
+                hidden: false,
+                locale: 0,
+            }),
         )
         .expect("vocabulary");
         let text = "🚀 go, not Google; C# (.NET) and ASP.NET; rest apis and ci/cd";
-        let mentions = vocabulary.find(text);
+        let mentions = vocabulary.find(text, &Reading::default());
         let slugs: Vec<&str> = mentions.iter().map(|m| m.slug.as_str()).collect();
         assert_eq!(
             slugs,
@@ -180,5 +253,42 @@ mod tests {
         assert_eq!((mentions[0].start, mentions[0].end), (3, 5));
         assert_eq!(mentions[4].text, "rest apis", "the longest label wins");
         assert!(!mentions[4].by_name);
+    }
+
+    #[test]
+    fn marks_never_split_a_word_and_offsets_are_the_originals() {
+        let vocabulary = Vocabulary::new(
+            LocaleTable::default(),
+            [("python", "بايثون"), ("sql", "SQL")]
+                .into_iter()
+                .map(|(slug, text)| LabelEntry {
+                    kind: Kind::Language,
+                    slug,
+                    text,
+                    name: text,
+                    is_name: true,
+                    hidden: false,
+                    locale: 0,
+                }),
+        )
+        .expect("vocabulary");
+        // With its vowel marks, after an Arabic word and a Latin ligature.
+        let text = "أحب بَايْثُون و ﬁ SQL، وبايثون";
+        let found = vocabulary.find(text, &Reading::default());
+        let slugs: Vec<(&str, &str)> = found
+            .iter()
+            .map(|m| (m.slug.as_str(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            slugs,
+            [("python", "بَايْثُون"), ("sql", "SQL")],
+            "not inside وبايثون"
+        );
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        let first = &found[0];
+        assert_eq!(
+            String::from_utf16_lossy(&utf16[first.start..first.end]),
+            "بَايْثُون"
+        );
     }
 }

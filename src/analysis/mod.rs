@@ -6,6 +6,7 @@
 //! replica), so an answer costs one cheap statement (the revision) plus the loading of the
 //! nodes it returns.
 
+pub mod fold;
 pub mod gap;
 pub mod index;
 mod inverted;
@@ -15,6 +16,7 @@ pub mod path;
 pub mod posting;
 pub mod related;
 pub mod search;
+pub mod spoken;
 
 use std::sync::Arc;
 
@@ -27,6 +29,7 @@ pub use path::{LearningPath, Step, learning_path};
 pub use posting::{Posting, analyze};
 pub use related::{Fit, Related, recommend, related, role_gap};
 pub use search::{Hit, MatchedBy, SearchIndex};
+pub use spoken::Reading;
 
 use crate::Result;
 use crate::curation::log;

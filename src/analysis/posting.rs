@@ -17,6 +17,7 @@ use super::mentions::Mention;
 use super::needs::Need;
 use super::path::{LearningPath, learning_path};
 use super::related::{Related, nearest};
+use super::spoken::Reading;
 use crate::graph::Kind;
 
 /// What a posting asks, and what it means for a person.
@@ -33,12 +34,19 @@ pub struct Posting {
     pub path: Option<LearningPath>,
 }
 
-/// The analysis of `text` for a person who has `have`, with the `first` closest roles.
-pub fn analyze(index: &GraphIndex, text: &str, have: &[Have], first: usize) -> Posting {
+/// The analysis of `text` for a person who has `have`, with the `first` closest roles; the
+/// text is read in the locales of `reading`.
+pub fn analyze(
+    index: &GraphIndex,
+    text: &str,
+    have: &[Have],
+    first: usize,
+    reading: &Reading,
+) -> Posting {
     let mentions = index
         .vocabulary
         .as_ref()
-        .map(|vocabulary| vocabulary.find(text))
+        .map(|vocabulary| vocabulary.find(text, reading))
         .unwrap_or_default();
     let mut seen = HashSet::new();
     let needs: Vec<Need> = mentions

@@ -1,10 +1,12 @@
 //! Ranked search across every kind of node, fast enough to run on each keystroke.
 //!
-//! A query and every label (name, alias) are compared after the same normalisation: trimmed,
-//! lowercased, runs of white space made one space. A node is found by the best of its labels,
-//! in this order of **ranks**:
+//! A query and every label (name, alias, hidden label, in every locale) are compared after
+//! the same normalisation: trimmed, folded ([`super::fold`]: case folded, accents off,
+//! compatibility forms normalised), runs of white space made one space. A search matches the
+//! labels of the request's locales (every locale's when asked, see [`Reading`]), and a node
+//! is found by the best of those, in this order of **ranks**:
 //!
-//! 1. `EXACT`: the query is the node's slug or name;
+//! 1. `EXACT`: the query is the node's slug or name (in a locale searched);
 //! 2. `PREFIX`: it begins the name;
 //! 3. `ALIAS`: it is an alias or begins one;
 //! 4. `WORD_PREFIX`: it begins a later word of the name or an alias (`js` in `Node.js`,
@@ -32,6 +34,8 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
+use super::fold::fold;
+use super::spoken::{LabelEntry, LocaleTable, Reading};
 use crate::graph::Kind;
 
 /// Why a node was found.
@@ -50,10 +54,16 @@ pub enum MatchedBy {
 pub struct Hit {
     pub kind: Kind,
     pub slug: String,
+    /// The node's name in the first locale of the reading's chain that has one.
     pub name: String,
+    /// The locale of `name`.
+    pub name_locale: String,
     pub matched_by: MatchedBy,
-    /// The label (or slug) that matched, as written.
+    /// The label (or slug) that matched, as written; for a hidden label, the node's name in
+    /// the label's locale (hidden labels are never shown).
     pub matched: String,
+    /// The locale of the label that matched (the catalog's for a slug).
+    pub locale: String,
     /// Edits between the query and the label's beginning (`TYPO` only; 0 otherwise).
     pub distance: u8,
 }
@@ -65,7 +75,10 @@ pub const LONGEST_QUERY: usize = 256;
 struct Node {
     kind: Kind,
     slug: String,
+    /// The name in the catalog's locale.
     name: String,
+    /// The names in other locales.
+    names: Vec<(u16, String)>,
 }
 
 #[derive(Debug)]
@@ -75,9 +88,10 @@ struct Label {
     text: String,
     /// The characters of `text`.
     chars: usize,
-    /// As written.
+    /// As written (a hidden label: the node's name in its locale).
     original: String,
     is_name: bool,
+    locale: u16,
     /// Its place in the static order of ties.
     rank: u32,
 }
@@ -85,6 +99,7 @@ struct Label {
 /// The search index of one catalog revision.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
+    locales: LocaleTable,
     nodes: Vec<Node>,
     labels: Vec<Label>,
     /// Normalised names and slugs, to their labels (`u32::MAX` marks a slug: node index in
@@ -106,8 +121,8 @@ pub struct SearchIndex {
     memo: Mutex<HashMap<MemoKey, Arc<Vec<Hit>>>>,
 }
 
-/// A remembered query: its normalised text and a bit per kind asked for.
-type MemoKey = (String, u8);
+/// A remembered query: its normalised text, a bit per kind asked for, and the reading.
+type MemoKey = (String, u8, Reading);
 
 /// The most hits one search returns.
 pub const MOST_HITS: usize = 100;
@@ -118,14 +133,18 @@ const MEMO_QUERY: usize = 3;
 /// The most remembered queries.
 const MEMO_SIZE: usize = 10_000;
 
-/// Trimmed, lowercased, one space between words.
+/// Trimmed, folded, one space between words.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
+        let word = fold(word);
+        if word.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        out.push_str(&word);
     }
     out
 }
@@ -158,35 +177,49 @@ fn tolerance(chars: usize) -> usize {
 }
 
 impl SearchIndex {
-    /// The index of `(kind, slug, label, is the name, edges of the node)` entries, every
-    /// node's name among them.
-    pub fn new<'a>(entries: impl Iterator<Item = (Kind, &'a str, &'a str, bool, usize)>) -> Self {
-        let mut index = SearchIndex::default();
+    /// The index of labels in `locales` (each with the number of edges of its node), every
+    /// node's name in the catalog's locale among them.
+    pub fn new<'a>(
+        locales: LocaleTable,
+        entries: impl Iterator<Item = (LabelEntry<'a>, usize)>,
+    ) -> Self {
+        let mut index = SearchIndex {
+            locales,
+            ..SearchIndex::default()
+        };
         let mut node_of: HashMap<(Kind, &str), u32> = HashMap::new();
         let mut degrees: Vec<usize> = Vec::new();
-        for (kind, slug, label, is_name, degree) in entries {
-            let text = normalise(label);
+        for (entry, degree) in entries {
+            let text = normalise(entry.text);
             if text.is_empty() {
                 continue;
             }
-            let node = *node_of.entry((kind, slug)).or_insert_with(|| {
+            let node = *node_of.entry((entry.kind, entry.slug)).or_insert_with(|| {
                 index.nodes.push(Node {
-                    kind,
-                    slug: slug.to_owned(),
+                    kind: entry.kind,
+                    slug: entry.slug.to_owned(),
                     name: String::new(),
+                    names: Vec::new(),
                 });
                 degrees.push(degree);
                 u32::try_from(index.nodes.len() - 1).unwrap_or(u32::MAX)
             });
-            if is_name {
-                index.nodes[node as usize].name = label.trim().to_owned();
+            if entry.is_name {
+                let name = entry.text.trim().to_owned();
+                let of = &mut index.nodes[node as usize];
+                match entry.locale {
+                    0 => of.name = name,
+                    locale => of.names.push((locale, name)),
+                }
             }
+            let shown = if entry.hidden { entry.name } else { entry.text };
             index.labels.push(Label {
                 node,
                 chars: text.chars().count(),
                 text,
-                original: label.trim().to_owned(),
-                is_name,
+                original: shown.trim().to_owned(),
+                is_name: entry.is_name,
+                locale: entry.locale,
                 rank: 0,
             });
         }
@@ -215,6 +248,8 @@ impl SearchIndex {
                     .entry(label.text.clone())
                     .or_default()
                     .push((id, label.node));
+            }
+            if label.is_name && label.locale == 0 {
                 let slug = &index.nodes[label.node as usize].slug;
                 index
                     .exact
@@ -253,22 +288,27 @@ impl SearchIndex {
         &self.labels[label as usize].text[at as usize..]
     }
 
+    /// The table of the locales of the index's labels.
+    pub fn locales(&self) -> &LocaleTable {
+        &self.locales
+    }
+
     /// The `first` nodes (at most [`MOST_HITS`]) that best match `query`, of the given kinds
-    /// (all if empty).
-    pub fn search(&self, query: &str, kinds: &[Kind], first: usize) -> Vec<Hit> {
+    /// (all if empty), by the labels of the locales `reading` matches.
+    pub fn search(&self, query: &str, kinds: &[Kind], first: usize, reading: &Reading) -> Vec<Hit> {
         let query = normalise(query);
         let first = first.min(MOST_HITS);
         if query.is_empty() || first == 0 {
             return Vec::new();
         }
         if query.chars().count() > MEMO_QUERY {
-            return self.rank(&query, kinds, first);
+            return self.rank(&query, kinds, first, reading);
         }
         let mask = kinds
             .iter()
             .map(|kind| 1u8 << kind_rank(*kind).min(7))
             .fold(0, |mask, bit| mask | bit);
-        let key = (query, mask);
+        let key = (query, mask, reading.clone());
         let remembered = self
             .memo
             .lock()
@@ -277,7 +317,7 @@ impl SearchIndex {
         let hits = match remembered {
             Some(hits) => hits,
             None => {
-                let hits = Arc::new(self.rank(&key.0, kinds, MOST_HITS));
+                let hits = Arc::new(self.rank(&key.0, kinds, MOST_HITS, reading));
                 if let Ok(mut memo) = self.memo.lock()
                     && memo.len() < MEMO_SIZE
                 {
@@ -290,16 +330,18 @@ impl SearchIndex {
     }
 
     /// The `first` nodes that best match the normalised `query`.
-    fn rank(&self, query: &str, kinds: &[Kind], first: usize) -> Vec<Hit> {
+    fn rank(&self, query: &str, kinds: &[Kind], first: usize, reading: &Reading) -> Vec<Hit> {
         let query = query.to_owned();
-        let allowed =
+        let of_kind =
             |node: u32| kinds.is_empty() || kinds.contains(&self.nodes[node as usize].kind);
+        let allowed = |label: &Label| of_kind(label.node) && reading.matches(label.locale);
         let chars: Vec<char> = query.chars().collect();
         let mut found = Candidates::new(chars.len());
 
         // 1. The slug or the name.
         for &(label, node) in self.exact.get(&query).into_iter().flatten() {
-            if allowed(node) {
+            let searched = self.labels.get(label as usize).is_none_or(&allowed);
+            if of_kind(node) && searched {
                 found.add(self, MatchedBy::Exact, 0, label, node);
             }
         }
@@ -311,7 +353,7 @@ impl SearchIndex {
             from + self.starts[from..].partition_point(|&s| self.suffix(s).starts_with(&query));
         for &(label, at) in &self.starts[from..to] {
             let l = &self.labels[label as usize];
-            if !allowed(l.node) {
+            if !allowed(l) {
                 continue;
             }
             let by = match (at, l.is_name) {
@@ -332,7 +374,7 @@ impl SearchIndex {
                     .partition_point(|&s| s as usize <= at + offset)
                     - 1;
                 let l = &self.labels[label];
-                if allowed(l.node) {
+                if allowed(l) {
                     found.add(self, MatchedBy::Substring, 0, label as u32, l.node);
                 }
                 at = self
@@ -346,13 +388,13 @@ impl SearchIndex {
         if found.nodes.len() < first && most > 0 {
             for (entry, distance) in self.near(&chars, most) {
                 let (label, _) = self.starts[entry];
-                let node = self.labels[label as usize].node;
-                if allowed(node) {
-                    found.add(self, MatchedBy::Typo, distance, label, node);
+                let l = &self.labels[label as usize];
+                if allowed(l) {
+                    found.add(self, MatchedBy::Typo, distance, label, l.node);
                 }
             }
         }
-        found.best(self, first)
+        found.best(self, first, reading)
     }
 
     /// The entries of `starts` whose text begins within `most` edits of `query` (optimal
@@ -475,7 +517,7 @@ impl Candidates {
         self.nodes.insert(node);
     }
 
-    fn best(mut self, index: &SearchIndex, first: usize) -> Vec<Hit> {
+    fn best(mut self, index: &SearchIndex, first: usize, reading: &Reading) -> Vec<Hit> {
         // A node may be a candidate by several labels: sorting a few times `first` of the
         // best is enough when they hold `first` nodes; otherwise sort all.
         let enough = first.saturating_mul(4);
@@ -500,15 +542,23 @@ impl Candidates {
                 continue;
             }
             let n = &index.nodes[node as usize];
+            let (name_locale, name) = reading
+                .chain()
+                .iter()
+                .find_map(|locale| n.names.iter().find(|(l, _)| l == locale))
+                .map_or((0, &n.name), |(locale, name)| (*locale, name));
+            let matched = index.labels.get(label as usize);
             hits.push(Hit {
                 kind: n.kind,
                 slug: n.slug.clone(),
-                name: n.name.clone(),
+                name: name.clone(),
+                name_locale: index.locales.tag(name_locale).to_owned(),
                 matched_by: by,
-                matched: index
-                    .labels
-                    .get(label as usize)
-                    .map_or_else(|| n.slug.clone(), |l| l.original.clone()),
+                matched: matched.map_or_else(|| n.slug.clone(), |l| l.original.clone()),
+                locale: index
+                    .locales
+                    .tag(matched.map_or(0, |l| l.locale))
+                    .to_owned(),
                 distance,
             });
         }
@@ -520,8 +570,24 @@ impl Candidates {
 mod tests {
     use super::*;
 
+    fn entry(
+        (kind, slug, text, is_name, degree): (Kind, &'static str, &'static str, bool, usize),
+    ) -> (LabelEntry<'static>, usize) {
+        let entry = LabelEntry {
+            kind,
+            slug,
+            text,
+            name: text,
+            is_name,
+            hidden: false,
+            locale: 0,
+        };
+        (entry, degree)
+    }
+
     fn index() -> SearchIndex {
         SearchIndex::new(
+            LocaleTable::default(),
             [
                 (Kind::Language, "javascript", "JavaScript", true, 9),
                 (Kind::Language, "javascript", "JS", false, 9),
@@ -545,13 +611,14 @@ mod tests {
                     30,
                 ),
             ]
-            .into_iter(),
+            .into_iter()
+            .map(entry),
         )
     }
 
     fn found(query: &str) -> Vec<(String, MatchedBy, u8)> {
         index()
-            .search(query, &[], 10)
+            .search(query, &[], 10, &Reading::default())
             .into_iter()
             .map(|hit| (hit.slug, hit.matched_by, hit.distance))
             .collect()
@@ -592,14 +659,14 @@ mod tests {
     #[test]
     fn kinds_and_first() {
         let index = index();
-        let hits = index.search("j", &[Kind::Framework], 10);
+        let hits = index.search("j", &[Kind::Framework], 10, &Reading::default());
         let slugs: Vec<&str> = hits.iter().map(|hit| hit.slug.as_str()).collect();
         assert_eq!(
             slugs,
             ["nodejs", "django"],
             "a word prefix before a substring"
         );
-        assert_eq!(index.search("j", &[], 1).len(), 1);
+        assert_eq!(index.search("j", &[], 1, &Reading::default()).len(), 1);
     }
 
     /// The walk finds what a plain distance over every label finds.

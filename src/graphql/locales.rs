@@ -101,7 +101,7 @@ pub fn reads_rows(ctx: &Context<'_>) -> bool {
 }
 
 /// The chain a field reads: its `locale` argument's, or the request's.
-fn chain_of(ctx: &Context<'_>, locale: Option<&str>) -> Result<Arc<[String]>> {
+pub fn chain_of(ctx: &Context<'_>, locale: Option<&str>) -> Result<Arc<[String]>> {
     match locale {
         Some(tag) => {
             let tag = locales::canonical(tag).ok_or_else(|| bad_locale("locale", tag))?;
@@ -166,7 +166,7 @@ pub async fn description_of<M: NodeText>(
 }
 
 /// Notes, for the answer's `Content-Language`, that one of its texts came in `locale`.
-fn spoken(ctx: &Context<'_>, locale: &str) {
+pub fn spoken(ctx: &Context<'_>, locale: &str) {
     if let Some(speech) = ctx.data_opt::<Arc<Speech>>() {
         speech.served(locale);
     }

@@ -55,6 +55,39 @@ async fn large_texts_are_priced_and_bounded_per_request() {
     assert_eq!(answer["data"]["extractSkills"], json!([]));
 }
 
+/// Characters whose fold is many times longer (U+FDFA is 3 bytes and folds to 33: eighteen
+/// letters and spaces; U+0301 folds to nothing) are read like any other megabyte: answered,
+/// every mention's offsets those of the text as sent.
+#[tokio::test]
+async fn a_megabyte_that_folds_to_ten_is_read_whole() {
+    let app = TestApp::builder(Backend::Sqlite)
+        .spawn()
+        .await
+        .expect("SQLite");
+    let expanding = "\u{fdfa}".repeat((MEBIBYTE - 4096) / 3 - 100);
+    let query =
+        "query($t: String!) { extractSkills(text: $t, allLocales: true) { start end text } }";
+    let answer = post(&app, query, &format!("{expanding} Python")).await;
+    assert!(answer.get("errors").is_none(), "{}", answer["errors"]);
+    let at = expanding.encode_utf16().count() + 1;
+    assert_eq!(
+        answer["data"]["extractSkills"],
+        json!([{"start": at, "end": at + 6, "text": "Python"}])
+    );
+    let marks = format!("Python{} and Java", "\u{301}".repeat(200_000));
+    let answer = post(&app, query, &marks).await;
+    let found = &answer["data"]["extractSkills"];
+    assert_eq!(
+        found[0]["end"],
+        json!(6 + 200_000),
+        "the marks belong with the word"
+    );
+    assert_eq!(found[1]["text"], "Java", "{}", answer["errors"]);
+    let search = "query($t: String!) { search(query: $t) { slug } }";
+    let answer = post(&app, search, &"\u{fdfa}".repeat(256)).await;
+    assert!(answer.get("errors").is_none(), "{}", answer["errors"]);
+}
+
 #[tokio::test]
 async fn a_text_with_more_mentions_than_an_answer_lists_is_refused() {
     let app = TestApp::builder(Backend::Sqlite)

@@ -15,6 +15,8 @@ backend_tests!(
     all_imports_every_language_in_the_directory,
     importing_one_language_again_changes_that_language_alone,
     languages_that_cannot_be_imported_are_refused_and_nothing_changes,
+    search_reads_the_labels_of_the_requests_locales_folded,
+    extraction_reads_each_language_with_utf16_offsets,
 );
 
 fn fixture() -> PathBuf {
@@ -27,11 +29,17 @@ async fn import(app: &TestApp, dir: &Path, languages: &str) -> skillgraph::Resul
 
 /// POSTs `query` with `Accept-Language: language`; the data.
 async fn read_in(app: &TestApp, language: &str, query: &str) -> Value {
-    let response: Value = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .header("accept-language", language)
-        .json(&json!({ "query": query }))
+    ask_in(app, language, json!({ "query": query })).await
+}
+
+/// POSTs `body` with `Accept-Language: language` (none if empty); the data.
+async fn ask_in(app: &TestApp, language: &str, body: Value) -> Value {
+    let mut request = app.client.post(format!("{}/graphql", app.address));
+    if !language.is_empty() {
+        request = request.header("accept-language", language);
+    }
+    let response: Value = request
+        .json(&body)
         .send()
         .await
         .expect("request sent")
@@ -273,5 +281,213 @@ async fn languages_that_cannot_be_imported_are_refused_and_nothing_changes(app: 
         error.detail().contains("no occupations_xx.csv"),
         "{}",
         error.detail()
+    );
+}
+
+/// The hits of `search(query:)` read in `language` (with `arguments`): `(slug, matchedBy,
+/// matched, locale, name)`.
+async fn hits(app: &TestApp, language: &str, query: &str, arguments: &str) -> Vec<[String; 5]> {
+    let data = ask_in(
+        app,
+        language,
+        json!({
+            "query": format!("query($q: String!) {{ search(query: $q, first: 5 {arguments}) {{ slug matchedBy matched locale name }} }}"),
+            "variables": {"q": query},
+        }),
+    )
+    .await;
+    data["search"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|hit| {
+            ["slug", "matchedBy", "matched", "locale", "name"]
+                .map(|field| hit[field].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+fn hit(slug: &str, by: &str, matched: &str, locale: &str, name: &str) -> [String; 5] {
+    [slug, by, matched, locale, name].map(str::to_owned)
+}
+
+async fn search_reads_the_labels_of_the_requests_locales_folded(app: &TestApp) {
+    import(app, &fixture(), "all")
+        .await
+        .unwrap_or_else(|err| panic!("import: {}", err.detail()));
+    // Typed without the umlaut, in German: the German alias, the German name shown.
+    assert_eq!(
+        hits(app, "de", "teamfahigkeit", "").await,
+        [hit(
+            "work-in-teams",
+            "ALIAS",
+            "Teamfähigkeit",
+            "de",
+            "im Team arbeiten"
+        )]
+    );
+    // English alone does not search German labels; `allLocales` does, and a `locale`
+    // argument reads that locale whatever the header says.
+    assert!(
+        hits(app, "", "teamfahigkeit", "")
+            .await
+            .iter()
+            .all(|h| h[0] != "work-in-teams"),
+        "German labels are not searched in English"
+    );
+    assert_eq!(
+        hits(app, "", "teamfahigkeit", ", allLocales: true").await[0],
+        hit(
+            "work-in-teams",
+            "ALIAS",
+            "Teamfähigkeit",
+            "de",
+            "work in teams"
+        )
+    );
+    assert_eq!(
+        hits(app, "uk", "TEAMFÄHIGKEIT", ", locale: \"de\"").await[0],
+        hit(
+            "work-in-teams",
+            "ALIAS",
+            "Teamfähigkeit",
+            "de",
+            "im Team arbeiten"
+        )
+    );
+    // Greek in capitals, without accents: the name, folded (final sigma, tonos).
+    assert_eq!(
+        hits(app, "el", "ΟΜΑΔΙΚΗ ΕΡΓΑΣΙΑ", "").await,
+        [hit(
+            "work-in-teams",
+            "EXACT",
+            "ομαδική εργασία",
+            "el",
+            "ομαδική εργασία"
+        )]
+    );
+    assert_eq!(
+        hits(app, "el", "ΠΡΟΓΡΑΜΜΑΤΙΣΤΗΣ ΒΑΣΕΩΝ", "").await[0],
+        hit(
+            "database-developer",
+            "PREFIX",
+            "προγραμματιστής βάσεων δεδομένων",
+            "el",
+            "προγραμματιστής βάσεων δεδομένων"
+        )
+    );
+    // A hidden label finds its node, and is not shown: `matched` is the name.
+    assert_eq!(
+        hits(app, "de", "Teamarbeit", "").await[0],
+        hit(
+            "work-in-teams",
+            "ALIAS",
+            "im Team arbeiten",
+            "de",
+            "im Team arbeiten"
+        )
+    );
+    assert_eq!(
+        hits(app, "uk", "кеширування", "").await[0],
+        hit("caching-a0b1c2d3", "ALIAS", "кешування", "uk", "кешування")
+    );
+    assert_eq!(
+        hits(app, "", "databse developer", "").await[0],
+        hit(
+            "database-developer",
+            "ALIAS",
+            "database developer",
+            "en",
+            "database developer"
+        )
+    );
+    // A typo counts characters, not bytes: one Cyrillic letter swapped.
+    assert_eq!(
+        hits(app, "uk", "розробнки баз", "").await[0][0],
+        "database-developer"
+    );
+    // English names stay searchable in every chain; a node without a name in the chain's
+    // first locale shows the next one's.
+    assert_eq!(
+        hits(app, "de", "javascript", ", kinds: [SKILL]").await[0],
+        hit("javascript", "EXACT", "JavaScript", "en", "JavaScript")
+    );
+}
+
+async fn extraction_reads_each_language_with_utf16_offsets(app: &TestApp) {
+    import(app, &fixture(), "all")
+        .await
+        .unwrap_or_else(|err| panic!("import: {}", err.detail()));
+    let extract = |language: &'static str, text: &'static str, arguments: &'static str| async move {
+        let data = ask_in(
+            app,
+            language,
+            json!({
+                "query": format!("query($t: String!) {{ extractSkills(text: $t {arguments}) {{ start end text slug byName locale }} }}"),
+                "variables": {"t": text},
+            }),
+        )
+        .await;
+        data["extractSkills"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|m| m["slug"] != "postgresql" || m["locale"] != "en")
+            .map(|m| {
+                (
+                    m["start"].as_u64().unwrap_or_default(),
+                    m["end"].as_u64().unwrap_or_default(),
+                    m["text"].as_str().unwrap_or_default().to_owned(),
+                    m["slug"].as_str().unwrap_or_default().to_owned(),
+                    m["locale"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let m = |start: u64, end: u64, text: &str, slug: &str, locale: &str| {
+        (
+            start,
+            end,
+            text.to_owned(),
+            slug.to_owned(),
+            locale.to_owned(),
+        )
+    };
+    let german = "Wir suchen Datenbank-Entwickler mit TEAMFÄHIGKEIT; teamfahigkeit zählt.";
+    assert_eq!(
+        extract("de", german, "").await,
+        [
+            m(11, 31, "Datenbank-Entwickler", "database-developer", "de"),
+            m(36, 49, "TEAMFÄHIGKEIT", "work-in-teams", "de"),
+            m(51, 64, "teamfahigkeit", "work-in-teams", "de"),
+        ]
+    );
+    assert!(
+        extract("", german, "").await.is_empty(),
+        "English reads no German labels"
+    );
+    assert_eq!(extract("", german, ", allLocales: true").await.len(), 3);
+    // Greek and Ukrainian, in capitals, after a character of two UTF-16 units.
+    assert_eq!(
+        extract("el", "🚀 ΟΜΑΔΙΚΗ ΕΡΓΑΣΙΑ, SQL", "").await,
+        [
+            m(3, 18, "ΟΜΑΔΙΚΗ ΕΡΓΑΣΙΑ", "work-in-teams", "el"),
+            m(20, 23, "SQL", "sql", "el"),
+        ]
+    );
+    assert_eq!(
+        extract(
+            "uk",
+            "Шукаємо: РОЗРОБНИК БАЗ ДАНИХ, кешування; розробник баз данихх",
+            ""
+        )
+        .await,
+        [
+            m(9, 28, "РОЗРОБНИК БАЗ ДАНИХ", "database-developer", "uk"),
+            m(30, 39, "кешування", "caching-a0b1c2d3", "uk"),
+        ],
+        "a label inside a longer word is no mention"
     );
 }

@@ -40,6 +40,12 @@ impl Mention {
         self.0.kind.into()
     }
 
+    /// The locale of the label found (the text may be in another locale's words that fold
+    /// to the same: `buro` finds the German `Büro`).
+    async fn locale(&self) -> &str {
+        &self.0.locale
+    }
+
     /// The slug of the node mentioned.
     async fn slug(&self) -> &str {
         &self.0.slug

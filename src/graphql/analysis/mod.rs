@@ -201,22 +201,28 @@ impl AnalysisQuery {
     }
 
     /// The skills, languages, frameworks, tools and roles a text mentions (a job ad, a CV), by
-    /// name or alias, case-insensitively, on word boundaries (`C#`, `.NET`, `Node.js` and
-    /// `CI/CD` included; `Go` is not found in `Google`), leftmost-longest, in the order they
-    /// appear, with UTF-16 offsets.
+    /// name, alias or hidden label in the request's locales (or `locale`, and English; every
+    /// locale with `allLocales`), ignoring case and accents, on word boundaries (`C#`, `.NET`,
+    /// `Node.js` and `CI/CD` included; `Go` is not found in `Google`), leftmost-longest, in
+    /// the order they appear, with UTF-16 offsets.
     #[graphql(complexity = "crate::graphql::limits::text_cost(text.len(), child_complexity)")]
     async fn extract_skills(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The text, up to 1 MiB.")] text: String,
+        #[graphql(desc = "Read the text in this locale (a BCP 47 tag) instead of the request's.")]
+        locale: Option<String>,
+        #[graphql(desc = "Match the labels of every locale, not only the request's.")]
+        all_locales: Option<bool>,
     ) -> async_graphql::Result<PlainList<Mention>> {
         text_in_bounds(ctx, &text)?;
         let index = index(ctx).await?;
+        let reading = reading(ctx, &index, locale.as_deref(), all_locales)?;
         let found = heavy(ctx, move || {
             index
                 .vocabulary
                 .as_ref()
-                .map(|vocabulary| vocabulary.find(&text))
+                .map(|vocabulary| vocabulary.find(&text, &reading))
                 .unwrap_or_default()
         })
         .await?;
@@ -290,14 +296,19 @@ impl AnalysisQuery {
         )]
         have: Vec<HaveInput>,
         #[graphql(desc = "How many closest roles (0 to 100; 3 if not given).")] first: Option<i32>,
+        #[graphql(desc = "Read the text in this locale (a BCP 47 tag) instead of the request's.")]
+        locale: Option<String>,
+        #[graphql(desc = "Match the labels of every locale, not only the request's.")]
+        all_locales: Option<bool>,
     ) -> async_graphql::Result<Ordered<PostingAnalysis>> {
         text_in_bounds(ctx, &text)?;
         let have = haves(have)?;
         let first = roles_first(Some(first.unwrap_or(3)))?;
         let index = index(ctx).await?;
-        let reading = index.clone();
+        let reading = reading(ctx, &index, locale.as_deref(), all_locales)?;
+        let analysed = index.clone();
         let mut posting = heavy(ctx, move || {
-            analysis::analyze(&reading, &text, &have, first)
+            analysis::analyze(&analysed, &text, &have, first, &reading)
         })
         .await?;
         mentions_in_bounds(posting.mentions.len())?;
@@ -311,8 +322,12 @@ impl AnalysisQuery {
     /// Nodes of every kind (or of `kinds`) that match `query`, best first, for a search box
     /// that answers as the user types: the slug or name itself, then names that begin with
     /// it, aliases, later words, anywhere in a label, and names within a typo or two; each
-    /// hit says why it matched. Matching ignores case and extra spaces.
+    /// hit says why it matched. Matching ignores case, accents and extra spaces, and reads the
+    /// labels (hidden ones included) of the request's locales (or `locale`, and English;
+    /// every locale with `allLocales`).
     #[graphql(complexity = "crate::graphql::limits::search_cost(first, child_complexity)")]
+    // A resolver's parameters are the field's GraphQL arguments.
+    #[allow(clippy::too_many_arguments)]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -322,6 +337,10 @@ impl AnalysisQuery {
         #[graphql(desc = "How many hits (0 to 100; 10 if not given).")] first: Option<i32>,
         #[graphql(desc = "Also find deprecated nodes (left out by default).")]
         include_deprecated: Option<bool>,
+        #[graphql(desc = "Search this locale (a BCP 47 tag) instead of the request's.")]
+        locale: Option<String>,
+        #[graphql(desc = "Match the labels of every locale, not only the request's.")]
+        all_locales: Option<bool>,
     ) -> async_graphql::Result<PlainList<SearchHit>> {
         let chars = query.chars().count();
         if chars > analysis::search::LONGEST_QUERY {
@@ -352,7 +371,29 @@ impl AnalysisQuery {
             (Some(all), Some(true)) => all,
             _ => &index.search,
         };
-        let hits = searched.search(&query, &kinds, usize::try_from(first).unwrap_or_default());
+        let reading = reading(ctx, &index, locale.as_deref(), all_locales)?;
+        let hits = searched.search(
+            &query,
+            &kinds,
+            usize::try_from(first).unwrap_or_default(),
+            &reading,
+        );
         Ok(PlainList(hits.into_iter().map(SearchHit).collect()))
     }
+}
+
+/// What an answer over text reads: the labels of the request's locales (or of `locale`'s
+/// chain), or of every locale with `all_locales`.
+fn reading(
+    ctx: &Context<'_>,
+    index: &analysis::GraphIndex,
+    locale: Option<&str>,
+    all_locales: Option<bool>,
+) -> Result<analysis::Reading> {
+    let chain = super::locales::chain_of(ctx, locale)?;
+    Ok(analysis::Reading::new(
+        index.search.locales(),
+        &chain,
+        all_locales.unwrap_or(false),
+    ))
 }

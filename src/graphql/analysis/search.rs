@@ -23,8 +23,10 @@ impl SearchHit {
         &self.0.slug
     }
 
-    /// The node's name.
-    async fn name(&self) -> &str {
+    /// The node's name, in the request's locale (or the search's `locale`), falling back as
+    /// a node's `name` does.
+    async fn name(&self, ctx: &Context<'_>) -> &str {
+        crate::graphql::locales::spoken(ctx, &self.0.name_locale);
         &self.0.name
     }
 
@@ -40,9 +42,15 @@ impl SearchHit {
         self.0.matched_by.into()
     }
 
-    /// The slug, name or alias that matched, as written.
+    /// The slug, name or alias that matched, as written (for a hidden label, which is never
+    /// shown, the node's name in that label's locale).
     async fn matched(&self) -> &str {
         &self.0.matched
+    }
+
+    /// The locale of the label that matched (`en` for a slug).
+    async fn locale(&self) -> &str {
+        &self.0.locale
     }
 
     /// For `TYPO`, how many edits (inserted, deleted, replaced or swapped characters) separate
