@@ -23,6 +23,10 @@ pub struct GraphArgs {
     /// synthetic graph.
     #[arg(long)]
     pub esco: bool,
+    /// With `--esco`: how many of ESCO's 28 languages the bundle has (English first), all
+    /// imported (`--language all`).
+    #[arg(long, default_value_t = 1)]
+    pub languages: usize,
     #[command(flatten)]
     pub size: GraphSize,
     /// Child process: generate the graph into this database, then exit.
@@ -54,11 +58,12 @@ pub async fn generate_into(url: &str, args: &GraphArgs) {
         skill_groups: 640,
         relations: 129_004,
         broader: 20_822,
+        languages: args.languages,
         seed: 42,
     };
     skillgraph::esco::generate::generate(&dir, &size).expect("the bundle");
     let started = Instant::now();
-    let report = skillgraph::esco::import(&db, &dir, "en", "benchmark", &mut |_| {})
+    let report = skillgraph::esco::import(&db, &dir, "all", "benchmark", &mut |_| {})
         .await
         .unwrap_or_else(|err| panic!("import: {}", err.detail()));
     let _ = std::fs::remove_dir_all(&dir);

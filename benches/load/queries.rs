@@ -11,6 +11,9 @@ pub struct Targets {
     have: String,
     posting: String,
     long_text: String,
+    /// Up to three locales of the graph besides English (`de`, `el` and `uk` when there), each
+    /// with 100 KB of text made of its skills' names and prefixes of them to search.
+    spoken: Vec<(String, String, Vec<String>)>,
 }
 
 /// Separates the queries a client sends in turn.
@@ -25,7 +28,8 @@ const PREFIXES: [&str; 10] = [
 /// D: four levels deep under one role; F: a flat page), W writes, T reads the deepest
 /// subtree, the answers (G gap, P learning path, R related roles, M recommendations, X
 /// extraction from 100 KB, A posting analysis) and S1-S4 search as a user types 1 to 4
-/// letters (ten prefixes in turn).
+/// letters (ten prefixes in turn); with more locales, X-xx and S4-xx extract and search in
+/// each of three of them.
 pub fn queries(t: &Targets) -> Vec<(String, String)> {
     let (role, skill, have) = (&t.role, &t.skill, &t.have);
     let mut queries = vec![
@@ -60,10 +64,26 @@ pub fn queries(t: &Targets) -> Vec<(String, String)> {
     for (len, name) in (1..=4).zip(names) {
         queries.push((name, search(len)));
     }
-    queries
+    let mut queries: Vec<(String, String)> = queries
         .into_iter()
         .map(|(n, q)| (n.to_owned(), q))
-        .collect()
+        .collect();
+    for (tag, text, prefixes) in &t.spoken {
+        queries.push((
+            format!("X-{tag}"),
+            serde_json::json!({"query": "query($t: String!, $l: String) { extractSkills(text: $t, locale: $l) { slug start end } }",
+                               "variables": {"t": text, "l": tag}}).to_string(),
+        ));
+        let searches: Vec<String> = prefixes
+            .iter()
+            .map(|prefix| {
+                serde_json::json!({"query": "query($q: String!, $l: String) { search(query: $q, locale: $l) { kind slug name matchedBy } }",
+                                   "variables": {"q": prefix, "l": tag}}).to_string()
+            })
+            .collect();
+        queries.push((format!("S4-{tag}"), searches.join(&TURNS.to_string())));
+    }
+    queries
 }
 
 /// Asks the server for the graph's [`Targets`].
@@ -129,5 +149,50 @@ pub async fn targets(endpoint: &str) -> Targets {
         have: format!("[{}]", have.join(", ")),
         posting,
         long_text,
+        spoken: spoken(endpoint).await,
     }
+}
+
+/// Three locales of the graph besides English, with a text and search prefixes in each.
+async fn spoken(endpoint: &str) -> Vec<(String, String, Vec<String>)> {
+    let catalog = ask(endpoint, "{ catalog { locales { tag } } }").await;
+    let mut tags: Vec<String> = catalog["catalog"]["locales"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["tag"].as_str().map(str::to_owned))
+        .filter(|tag| tag != "en")
+        .collect();
+    tags.sort_by_key(|tag| !["de", "el", "uk"].contains(&tag.as_str()));
+    let mut spoken = Vec::new();
+    for tag in tags.into_iter().take(3) {
+        let query = format!(
+            r#"{{ skills(first: 100, filter: {{skillType: SKILL_COMPETENCE}}) {{ nodes {{ name(locale: "{tag}") }} }} }}"#
+        );
+        let names = ask(endpoint, &query).await;
+        let names: Vec<String> = names["skills"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["name"].as_str().map(str::to_owned))
+            .collect();
+        let mut text = String::new();
+        while text.len() < 100_000 && !names.is_empty() {
+            for name in &names {
+                text.push_str(&format!("{name}; "));
+            }
+        }
+        let mut cut = 100_000.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        let prefixes = names
+            .iter()
+            .take(10)
+            .map(|name| name.chars().take(4).collect())
+            .collect();
+        spoken.push((tag, text, prefixes));
+    }
+    spoken
 }

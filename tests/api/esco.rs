@@ -431,14 +431,37 @@ async fn a_generated_bundle_imports_whole(app: &TestApp) {
         skill_groups: 64,
         relations: 12_900,
         broader: 2_082,
+        languages: 4,
         seed: 7,
     };
     esco::generate::generate(dir.path(), &size).expect("the bundle");
     let before = app
         .data("{ roles { totalCount } skills { totalCount } }")
         .await;
-    let report = import(app, dir.path()).await.expect("the import");
+    let report = esco::import(&app.db, dir.path(), "all", "test", &mut |_| {})
+        .await
+        .expect("the import");
     assert_eq!(report.roles.created, 304);
+    // Every translated concept of the other three languages (English, Bulgarian, Czech,
+    // Danish) is a label; the untranslated ones (an empty preferred label) are not.
+    for language in ["bg", "cs", "da"] {
+        let translated: usize = ["occupations", "skills", "skillGroups"]
+            .iter()
+            .map(|base| {
+                let path = dir.path().join(format!("{base}_{language}.csv"));
+                csv::Reader::from_path(&path)
+                    .expect("a translation file")
+                    .records()
+                    .filter(|row| row.as_ref().is_ok_and(|r| !r[2].is_empty()))
+                    .count()
+            })
+            .sum();
+        assert_eq!(report.labels.get(language), Some(&translated), "{language}");
+        assert!(
+            translated > (304 + 1_394 + 64) * 9 / 10,
+            "{language}: {translated}"
+        );
+    }
     assert_eq!(report.skills.created, 1_394 + 64);
     let after = app
         .data("{ roles { totalCount } skills { totalCount } groups: skills(filter: {skillType: SKILL_GROUP}) { totalCount } }")

@@ -6,6 +6,7 @@
 //! cells; some skills have two broader concepts; popular skills are needed by many
 //! occupations and most by few, as in ESCO.
 
+mod translations;
 mod words;
 
 use std::collections::HashSet;
@@ -13,6 +14,8 @@ use std::path::Path;
 
 use clap::Args;
 
+pub use self::translations::ESCO_LANGUAGES;
+use self::translations::{ConceptFile, ConceptText};
 use self::words::{FIELDS, JOB_FIELDS, JOBS, KNOWLEDGE, OBJECTS, VERBS, pick, uri, words};
 use super::bundle::file;
 use super::files::ESCO_URI;
@@ -34,6 +37,11 @@ pub struct BundleSize {
     /// one each and a second for some).
     #[arg(long, default_value_t = 20_822)]
     pub broader: usize,
+    /// How many of ESCO's 28 languages to write files for: English first, then ESCO's others
+    /// in its order (28: all), each language's concept files translated by a letter mapping
+    /// of its script.
+    #[arg(long, default_value_t = 1)]
+    pub languages: usize,
     /// Seed of the pseudo-random choices.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -45,8 +53,8 @@ struct Writer {
 }
 
 impl Writer {
-    fn create(dir: &Path, base: &str, header: &[&str]) -> Result<Self> {
-        let name = file(base, "en");
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self> {
+        let name = name.to_owned();
         let path = dir.join(&name);
         let writer = csv::Writer::from_path(&path)
             .map_err(|err| Error::bad_input(format!("{}: {err}", path.display())))?;
@@ -68,35 +76,71 @@ impl Writer {
     }
 }
 
-/// Writes a bundle of `size` into `dir` (English files), one file after the other from one
-/// stream of pseudo-random draws; returns a one-line summary.
+/// Writes a bundle of `size` into `dir` (English files, then those of the other languages
+/// asked), one file after the other from one stream of pseudo-random draws; returns a
+/// one-line summary.
 pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     std::fs::create_dir_all(dir)
         .map_err(|err| Error::bad_input(format!("{}: {err}", dir.display())))?;
     let mut rng = Rng(size.seed);
     let scheme = format!("{ESCO_URI}concept-scheme/");
-    let groups = skill_groups(dir, &mut rng, size, &scheme)?;
+    let group_texts = skill_groups(dir, &mut rng, size, &scheme)?;
+    let groups = uris(&group_texts);
     let tops = (size.skill_groups / 10).max(1).min(size.skill_groups);
-    let skills = skills(dir, &mut rng, size, &scheme)?;
+    let skill_texts = skills(dir, &mut rng, size, &scheme)?;
+    let skills = uris(&skill_texts);
     broader_relations(dir, &mut rng, size, &groups, tops, &skills)?;
-    let occupations = occupations(dir, &mut rng, size, &scheme)?;
+    let occupation_texts = occupations(dir, &mut rng, size, &scheme)?;
+    let occupations = uris(&occupation_texts);
     occupation_skill_relations(dir, &mut rng, size, &occupations, &skills)?;
+    let files = [
+        ConceptFile {
+            base: "occupations",
+            concept_type: "Occupation",
+            concepts: &occupation_texts,
+        },
+        ConceptFile {
+            base: "skills",
+            concept_type: "KnowledgeSkillCompetence",
+            concepts: &skill_texts,
+        },
+        ConceptFile {
+            base: "skillGroups",
+            concept_type: "SkillGroup",
+            concepts: &group_texts,
+        },
+    ];
+    let languages = size.languages.clamp(1, ESCO_LANGUAGES.len());
+    for (index, language) in ESCO_LANGUAGES.iter().enumerate().take(languages).skip(1) {
+        translations::write(dir, &mut rng, language, index, &files)?;
+    }
     Ok(format!(
-        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations in {}",
+        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations in {} \
+         language(s) in {}",
         size.occupations,
         size.skills,
         size.skill_groups,
         size.relations,
+        languages,
         dir.display()
     ))
 }
 
-/// `skillGroups`: a tree of groups, the first tenth at the top; returns their URIs.
-fn skill_groups(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
+fn uris(concepts: &[ConceptText]) -> Vec<String> {
+    concepts.iter().map(|c| c.uri.clone()).collect()
+}
+
+/// `skillGroups`: a tree of groups, the first tenth at the top; returns their texts.
+fn skill_groups(
+    dir: &Path,
+    rng: &mut Rng,
+    size: &BundleSize,
+    scheme: &str,
+) -> Result<Vec<ConceptText>> {
     let groups: Vec<String> = (0..size.skill_groups).map(|_| uri(rng, "skill")).collect();
     let mut out = Writer::create(
         dir,
-        "skillGroups",
+        &file("skillGroups", "en"),
         &[
             "conceptType",
             "conceptUri",
@@ -111,6 +155,7 @@ fn skill_groups(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> R
             "code",
         ],
     )?;
+    let mut texts = Vec::with_capacity(groups.len());
     for (i, group) in groups.iter().enumerate() {
         let label = format!("{} {}", pick(rng, VERBS), pick(rng, OBJECTS));
         let alt = words(rng, 3, &mut |rng| {
@@ -129,18 +174,24 @@ fn skill_groups(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> R
             &format!("Skills of the group {label}."),
             &format!("S{i}"),
         ])?;
+        texts.push(ConceptText {
+            uri: group.clone(),
+            description: format!("Skills of the group {label}."),
+            label,
+            alt,
+        });
     }
     out.finish()?;
 
-    Ok(groups)
+    Ok(texts)
 }
 
-/// `skills`: knowledge and skill/competence, with reuse levels; returns their URIs.
-fn skills(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
+/// `skills`: knowledge and skill/competence, with reuse levels; returns their texts.
+fn skills(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<ConceptText>> {
     let skills: Vec<String> = (0..size.skills).map(|_| uri(rng, "skill")).collect();
     let mut out = Writer::create(
         dir,
-        "skills",
+        &file("skills", "en"),
         &[
             "conceptType",
             "conceptUri",
@@ -157,6 +208,7 @@ fn skills(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<
             "description",
         ],
     )?;
+    let mut texts = Vec::with_capacity(skills.len());
     for skill in &skills {
         let knowledge = rng.below(3) == 0;
         let label = if knowledge {
@@ -198,10 +250,16 @@ fn skills(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<
             &format!("{scheme}skills"),
             &format!("The ability to {label}, as practised in the trade."),
         ])?;
+        texts.push(ConceptText {
+            uri: skill.clone(),
+            description: format!("The ability to {label}, as practised in the trade."),
+            label,
+            alt,
+        });
     }
     out.finish()?;
 
-    Ok(skills)
+    Ok(texts)
 }
 
 /// `broaderRelationsSkillPillar`: each group below the top has a parent group above it; each
@@ -217,7 +275,7 @@ fn broader_relations(
 ) -> Result<()> {
     let mut out = Writer::create(
         dir,
-        "broaderRelationsSkillPillar",
+        &file("broaderRelationsSkillPillar", "en"),
         &["conceptType", "conceptUri", "broaderType", "broaderUri"],
     )?;
     let mut written = 0;
@@ -260,13 +318,18 @@ fn broader_relations(
 }
 
 /// `occupations`; returns their URIs.
-fn occupations(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Result<Vec<String>> {
+fn occupations(
+    dir: &Path,
+    rng: &mut Rng,
+    size: &BundleSize,
+    scheme: &str,
+) -> Result<Vec<ConceptText>> {
     let occupations: Vec<String> = (0..size.occupations)
         .map(|_| uri(rng, "occupation"))
         .collect();
     let mut out = Writer::create(
         dir,
-        "occupations",
+        &file("occupations", "en"),
         &[
             "conceptType",
             "conceptUri",
@@ -284,6 +347,7 @@ fn occupations(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Re
             "code",
         ],
     )?;
+    let mut texts = Vec::with_capacity(occupations.len());
     for occupation in &occupations {
         let label = format!("{} {}", pick(rng, JOB_FIELDS), pick(rng, JOBS));
         let alt = words(rng, 16, &mut |rng| {
@@ -306,10 +370,16 @@ fn occupations(dir: &Path, rng: &mut Rng, size: &BundleSize, scheme: &str) -> Re
             &format!("A {label} does the work of a {label}."),
             &format!("{isco}.1"),
         ])?;
+        texts.push(ConceptText {
+            uri: occupation.clone(),
+            description: format!("A {label} does the work of a {label}."),
+            label,
+            alt,
+        });
     }
     out.finish()?;
 
-    Ok(occupations)
+    Ok(texts)
 }
 
 /// `occupationSkillRelations`: popular skills often, most skills rarely.
@@ -322,7 +392,7 @@ fn occupation_skill_relations(
 ) -> Result<()> {
     let mut out = Writer::create(
         dir,
-        "occupationSkillRelations",
+        &file("occupationSkillRelations", "en"),
         &["occupationUri", "relationType", "skillType", "skillUri"],
     )?;
     let per_occupation = size.relations / size.occupations.max(1);
