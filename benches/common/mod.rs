@@ -26,7 +26,7 @@ pub struct GraphArgs {
     /// With `--esco`: how many of ESCO's 28 languages the bundle has (English first), all
     /// imported (`--language all`).
     #[arg(long, default_value_t = 1)]
-    pub languages: usize,
+    pub esco_languages: usize,
     #[command(flatten)]
     pub size: GraphSize,
     /// Child process: generate the graph into this database, then exit.
@@ -58,7 +58,7 @@ pub async fn generate_into(url: &str, args: &GraphArgs) {
         skill_groups: 640,
         relations: 129_004,
         broader: 20_822,
-        languages: args.languages,
+        languages: args.esco_languages,
         seed: 42,
     };
     skillgraph::esco::generate::generate(&dir, &size).expect("the bundle");
