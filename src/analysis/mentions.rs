@@ -224,15 +224,7 @@ mod tests {
                 (Kind::Tool, "ci", "CI/CD", true),
             ]
             .into_iter()
-            .map(|(kind, slug, text, is_name)| LabelEntry {
-                kind,
-                slug,
-                text,
-                name: text,
-                is_name,
-                hidden: false,
-                locale: 0,
-            }),
+            .map(|(kind, slug, text, is_name)| LabelEntry::own(kind, slug, text, is_name)),
         )
         .expect("vocabulary");
         let text = "🚀 go, not Google; C# (.NET) and ASP.NET; rest apis and ci/cd";
@@ -261,15 +253,7 @@ mod tests {
             LocaleTable::default(),
             [("python", "بايثون"), ("sql", "SQL")]
                 .into_iter()
-                .map(|(slug, text)| LabelEntry {
-                    kind: Kind::Language,
-                    slug,
-                    text,
-                    name: text,
-                    is_name: true,
-                    hidden: false,
-                    locale: 0,
-                }),
+                .map(|(slug, text)| LabelEntry::own(Kind::Language, slug, text, true)),
         )
         .expect("vocabulary");
         // With its vowel marks, after an Arabic word and a Latin ligature.

@@ -573,16 +573,7 @@ mod tests {
     fn entry(
         (kind, slug, text, is_name, degree): (Kind, &'static str, &'static str, bool, usize),
     ) -> (LabelEntry<'static>, usize) {
-        let entry = LabelEntry {
-            kind,
-            slug,
-            text,
-            name: text,
-            is_name,
-            hidden: false,
-            locale: 0,
-        };
-        (entry, degree)
+        (LabelEntry::own(kind, slug, text, is_name), degree)
     }
 
     fn index() -> SearchIndex {

@@ -116,3 +116,18 @@ pub struct LabelEntry<'a> {
     pub hidden: bool,
     pub locale: u16,
 }
+
+impl<'a> LabelEntry<'a> {
+    /// A node's own name or alias, in the catalog's locale.
+    pub fn own(kind: Kind, slug: &'a str, text: &'a str, is_name: bool) -> Self {
+        LabelEntry {
+            kind,
+            slug,
+            text,
+            name: text,
+            is_name,
+            hidden: false,
+            locale: 0,
+        }
+    }
+}

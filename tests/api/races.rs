@@ -27,6 +27,7 @@ per_backend!(
     a_tree_cycle_made_behind_the_api_is_walked_promptly_and_reported,
     a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reported,
     imports_and_catalog_loads_wait_for_the_write_lock_of_mutations,
+    labels_set_at_once_on_two_replicas_each_move_the_version_or_conflict,
 );
 
 /// Trials per race.
@@ -909,4 +910,77 @@ async fn a_write_undone_by_a_deadlock_is_run_again_and_stands() {
         "deadlocked move undone after {undone_after:.2?}, stood after {:.2?}",
         started.elapsed()
     );
+}
+
+/// Two replicas set the same node's label in one locale at the same moment, both from the
+/// version they read: exactly one stands, the other is refused with `CONFLICT`, and the label
+/// is the winner's, one row, the version moved once. Without `expectedVersion` both stand, one
+/// after the other: the version moves twice and the label is one of the two.
+async fn labels_set_at_once_on_two_replicas_each_move_the_version_or_conflict(backend: Backend) {
+    let Some(replicas) = replicas(backend).await else {
+        return;
+    };
+    let read =
+        r#"{ role(slug: "backend-developer") { id version labels(locales: ["de"]) { name } } }"#;
+    for trial in 0..10 {
+        let before = replicas.first.data(read).await;
+        let (id, version) = (&before["role"]["id"], &before["role"]["version"]);
+        let set = |name: &str, expected: bool| {
+            let expected = if expected {
+                format!(", expectedVersion: {version}")
+            } else {
+                String::new()
+            };
+            format!(
+                r#"mutation {{ setLabel(input: {{node: {id}, locale: "de", name: "{name}"{expected}}}) {{ revision }} }}"#
+            )
+        };
+        let answers = replicas
+            .race(
+                &set(&format!("A{trial}"), true),
+                &set(&format!("B{trial}"), true),
+            )
+            .await;
+        let won: Vec<usize> = (0..2)
+            .filter(|at| answers[*at].get("errors").is_none())
+            .collect();
+        assert_eq!(won.len(), 1, "trial {trial}: {answers:?}");
+        let lost = &answers[1 - won[0]]["errors"][0]["extensions"]["code"];
+        assert_eq!(lost, "CONFLICT", "trial {trial}: {answers:?}");
+        let after = replicas.second.data(read).await;
+        let winner = if won[0] == 0 { "A" } else { "B" };
+        assert_eq!(
+            after["role"]["labels"],
+            json!([{"name": format!("{winner}{trial}")}]),
+            "trial {trial}"
+        );
+        assert_eq!(
+            after["role"]["version"],
+            json!(version.as_i64().unwrap_or_default() + 1)
+        );
+        let answers = replicas
+            .race(
+                &set(&format!("C{trial}"), false),
+                &set(&format!("D{trial}"), false),
+            )
+            .await;
+        assert!(
+            answers.iter().all(|a| a.get("errors").is_none()),
+            "{answers:?}"
+        );
+        let last = replicas.first.data(read).await;
+        assert_eq!(
+            last["role"]["version"],
+            json!(version.as_i64().unwrap_or_default() + 3)
+        );
+        let name = last["role"]["labels"][0]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            [format!("C{trial}"), format!("D{trial}")].contains(&name),
+            "{last}"
+        );
+        assert_eq!(last["role"]["labels"].as_array().map(Vec::len), Some(1));
+    }
 }
