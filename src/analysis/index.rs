@@ -25,7 +25,7 @@ pub struct GraphIndex {
     pub names: HashMap<(Kind, String), String>,
     /// Every name and alias, for finding nodes in text; `None` in an empty index.
     pub vocabulary: Option<Vocabulary>,
-    /// Every name and alias, for ranked search.
+    /// Every name and alias, for ranked search (of deprecated nodes too, found when asked).
     pub search: SearchIndex,
     /// The roles' needs, inverted: which roles need each node.
     pub postings: RolesByNeed,
@@ -33,9 +33,6 @@ pub struct GraphIndex {
     /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
     /// need of a deprecated node is a need of its replacements.
     pub deprecated: HashMap<(Kind, String), Vec<String>>,
-    /// Ranked search over every node, deprecated ones too (`includeDeprecated`); `None` when
-    /// no node is deprecated, since `search` then holds them all.
-    pub search_all: Option<SearchIndex>,
 }
 
 /// A node by kind and slug.
@@ -81,17 +78,16 @@ fn locale_table(catalog: &Catalog) -> LocaleTable {
     table
 }
 
-/// Every label of every node (`all`) or every active node, in every locale: each node's name
-/// and aliases, then the names, aliases and hidden labels of its labels.
+/// Every label of every node, in every locale: each node's name and aliases, then the names,
+/// aliases and hidden labels of its labels.
 fn labels<'a>(
     catalog: &'a Catalog,
     locales: &'a LocaleTable,
-    all: bool,
 ) -> impl Iterator<Item = LabelEntry<'a>> + 'a {
-    let mut names: HashMap<(Kind, &str), &str> = HashMap::new();
+    let mut names: HashMap<(Kind, &str), (&str, bool)> = HashMap::new();
     let mut own = Vec::new();
-    for node in catalog.nodes().filter(|node| all || !node.deprecated) {
-        names.insert((node.kind, node.slug), node.name);
+    for node in catalog.nodes() {
+        names.insert((node.kind, node.slug), (node.name, node.deprecated));
         let entry = |text: &'a str, is_name| LabelEntry {
             kind: node.kind,
             slug: node.slug,
@@ -100,6 +96,7 @@ fn labels<'a>(
             is_name,
             hidden: false,
             locale: 0,
+            deprecated: node.deprecated,
         };
         own.push(entry(node.name, true));
         own.extend(node.aliases.iter().map(|alias| entry(alias, false)));
@@ -108,22 +105,24 @@ fn labels<'a>(
         let kind = Kind::from_name(&label.kind);
         let node = kind.and_then(|kind| Some((kind, *names.get(&(kind, label.slug.as_str()))?)));
         let locale = locales.find(&label.locale).unwrap_or(0);
-        node.into_iter().flat_map(move |(kind, own_name)| {
-            let name = label.name.as_deref().unwrap_or(own_name);
-            let entry = move |text: &'a str, is_name, hidden| LabelEntry {
-                kind,
-                slug: &label.slug,
-                text,
-                name,
-                is_name,
-                hidden,
-                locale,
-            };
-            let shown = label.name.iter().map(move |name| entry(name, true, false));
-            let aliases = label.aliases.iter().map(move |a| entry(a, false, false));
-            let hidden = label.hidden.iter().map(move |h| entry(h, false, true));
-            shown.chain(aliases).chain(hidden)
-        })
+        node.into_iter()
+            .flat_map(move |(kind, (own_name, deprecated))| {
+                let name = label.name.as_deref().unwrap_or(own_name);
+                let entry = move |text: &'a str, is_name, hidden| LabelEntry {
+                    kind,
+                    slug: &label.slug,
+                    text,
+                    name,
+                    is_name,
+                    hidden,
+                    locale,
+                    deprecated,
+                };
+                let shown = label.name.iter().map(move |name| entry(name, true, false));
+                let aliases = label.aliases.iter().map(move |a| entry(a, false, false));
+                let hidden = label.hidden.iter().map(move |h| entry(h, false, true));
+                shown.chain(aliases).chain(hidden)
+            })
     });
     own.into_iter().chain(translated)
 }
@@ -202,25 +201,19 @@ impl GraphIndex {
         let locales = locale_table(catalog);
         index.vocabulary = Some(Vocabulary::new(
             locales.clone(),
-            labels(catalog, &locales, false),
+            labels(catalog, &locales).filter(|entry| !entry.deprecated),
         )?);
         let degrees = degrees(catalog);
-        let search = |all: bool| {
-            SearchIndex::new(
-                locales.clone(),
-                labels(catalog, &locales, all).map(|entry| {
-                    let degree = degrees
-                        .get(&(entry.kind, entry.slug))
-                        .copied()
-                        .unwrap_or_default();
-                    (entry, degree)
-                }),
-            )
-        };
-        index.search = search(false);
-        if !index.deprecated.is_empty() {
-            index.search_all = Some(search(true));
-        }
+        index.search = SearchIndex::new(
+            locales.clone(),
+            labels(catalog, &locales).map(|entry| {
+                let degree = degrees
+                    .get(&(entry.kind, entry.slug))
+                    .copied()
+                    .unwrap_or_default();
+                (entry, degree)
+            }),
+        );
         Ok(index)
     }
 

@@ -29,11 +29,11 @@ use super::spoken::{LabelEntry, LocaleTable, Reading};
 use crate::graph::Kind;
 use crate::{Error, Result};
 
-/// A label of a node.
-#[derive(Clone, Debug)]
+/// A label of a node: one of three million at ESCO's size in 28 locales, so a few bytes.
+#[derive(Clone, Copy, Debug)]
 struct Label {
-    kind: Kind,
-    slug: String,
+    /// In `Vocabulary::nodes`.
+    node: u32,
     is_name: bool,
     locale: u16,
 }
@@ -42,8 +42,13 @@ struct Label {
 #[derive(Debug)]
 pub struct Vocabulary {
     automaton: AhoCorasick,
-    /// The labels of each pattern (a folded text), in the order of preference.
-    labels: Vec<Vec<Label>>,
+    /// The labels of every pattern (a folded text), each pattern's in the order of
+    /// preference.
+    labels: Vec<Label>,
+    /// Where each pattern's labels start in `labels` (and, last, where the last one's end).
+    patterns: Vec<u32>,
+    /// The nodes labelled.
+    nodes: Vec<(Kind, Box<str>)>,
     locales: LocaleTable,
 }
 
@@ -68,6 +73,11 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// A length or an offset in the vocabulary's tables (which hold fewer than 2³² bytes).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn kind_rank(kind: Kind) -> usize {
     Kind::ALL
         .iter()
@@ -81,36 +91,58 @@ impl Vocabulary {
         locales: LocaleTable,
         entries: impl Iterator<Item = LabelEntry<'a>>,
     ) -> Result<Self> {
-        let mut patterns: HashMap<String, usize> = HashMap::new();
-        let mut texts: Vec<String> = Vec::new();
-        let mut labels: Vec<Vec<Label>> = Vec::new();
+        // Every folded label in one text, then sorted: labels that fold alike are one pattern.
+        let mut text = String::new();
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        let mut all: Vec<Label> = Vec::new();
+        let mut node_of: HashMap<(Kind, &str), u32> = HashMap::new();
+        let mut nodes: Vec<(Kind, Box<str>)> = Vec::new();
         for entry in entries {
-            let text = fold(entry.text.trim());
-            if text.is_empty() {
+            let folded = fold(entry.text.trim());
+            if folded.is_empty() {
                 continue;
             }
-            let at = *patterns.entry(text).or_insert_with_key(|text| {
-                texts.push(text.clone());
-                labels.push(Vec::new());
-                texts.len() - 1
+            let node = *node_of.entry((entry.kind, entry.slug)).or_insert_with(|| {
+                nodes.push((entry.kind, entry.slug.into()));
+                offset(nodes.len() - 1)
             });
-            labels[at].push(Label {
-                kind: entry.kind,
-                slug: entry.slug.to_owned(),
+            spans.push((offset(text.len()), offset(folded.len())));
+            text.push_str(&folded);
+            all.push(Label {
+                node,
                 is_name: entry.is_name,
                 locale: entry.locale,
             });
         }
-        for same in &mut labels {
-            same.sort_by(|a, b| {
+        let piece = |(at, len): (u32, u32)| &text[at as usize..(at + len) as usize];
+        let mut order: Vec<u32> = (0..offset(all.len())).collect();
+        order.sort_unstable_by(|&a, &b| piece(spans[a as usize]).cmp(piece(spans[b as usize])));
+        let node_rank = |label: &Label| {
+            let (kind, slug) = &nodes[label.node as usize];
+            (kind_rank(*kind), slug)
+        };
+        let mut labels: Vec<Label> = Vec::with_capacity(all.len());
+        let mut patterns: Vec<u32> = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        let mut group: Vec<Label> = Vec::new();
+        for same in order.chunk_by(|&a, &b| piece(spans[a as usize]) == piece(spans[b as usize])) {
+            texts.push(piece(spans[same[0] as usize]));
+            group.clear();
+            group.extend(same.iter().map(|&label| all[label as usize]));
+            group.sort_by(|a, b| {
                 b.is_name
                     .cmp(&a.is_name)
-                    .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
-                    .then(a.slug.cmp(&b.slug))
+                    .then(node_rank(a).cmp(&node_rank(b)))
                     .then(a.locale.cmp(&b.locale))
             });
-            same.dedup_by(|a, b| a.kind == b.kind && a.slug == b.slug && a.locale == b.locale);
+            group.dedup_by(|a, b| {
+                a.node == b.node && a.locale == b.locale && a.is_name == b.is_name
+            });
+            patterns.push(offset(labels.len()));
+            labels.extend_from_slice(&group);
         }
+        patterns.push(offset(labels.len()));
+        labels.shrink_to_fit();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
@@ -119,8 +151,17 @@ impl Vocabulary {
         Ok(Vocabulary {
             automaton,
             labels,
+            patterns,
+            nodes,
             locales,
         })
+    }
+
+    /// The labels of a pattern, in the order of preference.
+    fn labels_of(&self, pattern: usize) -> &[Label] {
+        let from = self.patterns.get(pattern).copied().unwrap_or_default() as usize;
+        let to = self.patterns.get(pattern + 1).copied().unwrap_or_default() as usize;
+        self.labels.get(from..to).unwrap_or_default()
     }
 
     /// The table of the locales of the vocabulary's labels.
@@ -142,13 +183,12 @@ impl Vocabulary {
         // The first label of the pattern read (names first, then by kind and slug), in the
         // locale the request prefers among that node's.
         let read = |pattern: usize| {
-            let labels = self.labels.get(pattern)?;
+            let labels = self.labels_of(pattern);
             let first = labels.iter().find(|label| reading.matches(label.locale))?;
             labels
                 .iter()
                 .filter(|label| {
-                    label.kind == first.kind
-                        && label.slug == first.slug
+                    label.node == first.node
                         && label.is_name == first.is_name
                         && reading.matches(label.locale)
                 })
@@ -195,8 +235,8 @@ impl Vocabulary {
                 start: start16,
                 end: end16,
                 text: original[from..to].to_owned(),
-                kind: label.kind,
-                slug: label.slug.clone(),
+                kind: self.nodes[label.node as usize].0,
+                slug: self.nodes[label.node as usize].1.to_string(),
                 by_name: label.is_name,
                 locale: self.locales.tag(label.locale).to_owned(),
             });

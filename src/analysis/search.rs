@@ -71,27 +71,55 @@ pub struct Hit {
 /// The longest query, in characters; longer ones are refused by the API.
 pub const LONGEST_QUERY: usize = 256;
 
-#[derive(Debug)]
-struct Node {
-    kind: Kind,
-    slug: String,
-    /// The name in the catalog's locale.
-    name: String,
-    /// The names in other locales.
-    names: Vec<(u16, String)>,
+/// A piece of one of the index's texts: where it starts and how many bytes it has.
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    at: u32,
+    len: u32,
+}
+
+impl Span {
+    /// Appends `piece` to `text` and says where it is.
+    fn push(text: &mut String, piece: &str) -> Self {
+        let at = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        text.push_str(piece);
+        Span {
+            at,
+            len: u32::try_from(piece.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn of(self, text: &str) -> &str {
+        let at = self.at as usize;
+        text.get(at..at + self.len as usize).unwrap_or_default()
+    }
 }
 
 #[derive(Debug)]
+struct Node {
+    kind: Kind,
+    slug: Box<str>,
+    /// Left out of a search unless deprecated nodes are asked for.
+    deprecated: bool,
+    /// Its names, by locale: `(locale, label)`.
+    names: Vec<(u16, u32)>,
+}
+
+/// One label, its texts as pieces of the index's two texts: at ESCO's size in 28 locales an
+/// index holds some three million labels, and a string of its own for each of their two
+/// texts would cost four times what the pieces cost.
+#[derive(Debug)]
 struct Label {
     node: u32,
-    /// Normalised.
-    text: String,
+    /// Normalised, in `SearchIndex::text`.
+    text: Span,
+    /// As written, in `SearchIndex::originals` (a hidden label: the node's name in its
+    /// locale).
+    original: Span,
     /// The characters of `text`.
-    chars: usize,
-    /// As written (a hidden label: the node's name in its locale).
-    original: String,
-    is_name: bool,
+    chars: u16,
     locale: u16,
+    is_name: bool,
     /// Its place in the static order of ties.
     rank: u32,
 }
@@ -102,18 +130,17 @@ pub struct SearchIndex {
     locales: LocaleTable,
     nodes: Vec<Node>,
     labels: Vec<Label>,
-    /// Normalised names and slugs, to their labels (`u32::MAX` marks a slug: node index in
-    /// the second field).
-    exact: HashMap<String, Vec<(u32, u32)>>,
+    /// The nodes, by slug.
+    by_slug: Vec<u32>,
     /// Every word start of every label, `(label, byte offset)`, sorted by the text from there.
     starts: Vec<(u32, u32)>,
     /// For each entry of `starts`, how many characters it shares with the one before (at most
     /// 255).
     shared: Vec<u8>,
-    /// Every normalised label, each after a `\n`.
+    /// Every normalised label, each after a `\n`, in the labels' order.
     text: String,
-    /// Where each label starts in `text`.
-    text_starts: Vec<u32>,
+    /// Every label as written.
+    originals: String,
     /// The best [`MOST_HITS`] hits of short queries (by query and kinds), kept once asked:
     /// a search box asks for the same few one- to three-letter prefixes over and over, and
     /// theirs are the longest candidate lists. The index is rebuilt when the catalog
@@ -121,8 +148,9 @@ pub struct SearchIndex {
     memo: Mutex<HashMap<MemoKey, Arc<Vec<Hit>>>>,
 }
 
-/// A remembered query: its normalised text, a bit per kind asked for, and the reading.
-type MemoKey = (String, u8, Reading);
+/// A remembered query: its normalised text, a bit per kind asked for, whether deprecated
+/// nodes are, and the reading.
+type MemoKey = (String, u8, bool, Reading);
 
 /// The most hits one search returns.
 pub const MOST_HITS: usize = 100;
@@ -189,6 +217,8 @@ impl SearchIndex {
         };
         let mut node_of: HashMap<(Kind, &str), u32> = HashMap::new();
         let mut degrees: Vec<usize> = Vec::new();
+        // The last name written, to write a hidden label's (the same) only once.
+        let mut last_name: Option<(&str, Span)> = None;
         for (entry, degree) in entries {
             let text = normalise(entry.text);
             if text.is_empty() {
@@ -197,27 +227,29 @@ impl SearchIndex {
             let node = *node_of.entry((entry.kind, entry.slug)).or_insert_with(|| {
                 index.nodes.push(Node {
                     kind: entry.kind,
-                    slug: entry.slug.to_owned(),
-                    name: String::new(),
+                    slug: entry.slug.into(),
+                    deprecated: entry.deprecated,
                     names: Vec::new(),
                 });
                 degrees.push(degree);
                 u32::try_from(index.nodes.len() - 1).unwrap_or(u32::MAX)
             });
+            let id = u32::try_from(index.labels.len()).unwrap_or(u32::MAX);
+            let shown = if entry.hidden { entry.name } else { entry.text }.trim();
+            let original = match last_name {
+                Some((name, span)) if name == shown => span,
+                _ => Span::push(&mut index.originals, shown),
+            };
             if entry.is_name {
-                let name = entry.text.trim().to_owned();
-                let of = &mut index.nodes[node as usize];
-                match entry.locale {
-                    0 => of.name = name,
-                    locale => of.names.push((locale, name)),
-                }
+                index.nodes[node as usize].names.push((entry.locale, id));
+                last_name = Some((shown, original));
             }
-            let shown = if entry.hidden { entry.name } else { entry.text };
+            index.text.push('\n');
             index.labels.push(Label {
                 node,
-                chars: text.chars().count(),
-                text,
-                original: shown.trim().to_owned(),
+                chars: u16::try_from(text.chars().count()).unwrap_or(u16::MAX),
+                text: Span::push(&mut index.text, &text),
+                original,
                 is_name: entry.is_name,
                 locale: entry.locale,
                 rank: 0,
@@ -231,45 +263,31 @@ impl SearchIndex {
             degrees[b.node as usize]
                 .cmp(&degrees[a.node as usize])
                 .then(a.chars.cmp(&b.chars))
-                .then(na.name.cmp(&nb.name))
+                .then(index.own_name(na).cmp(index.own_name(nb)))
                 .then(kind_rank(na.kind).cmp(&kind_rank(nb.kind)))
                 .then(na.slug.cmp(&nb.slug))
                 .then(b.is_name.cmp(&a.is_name))
-                .then(a.text.cmp(&b.text))
+                .then(a.text.of(&index.text).cmp(b.text.of(&index.text)))
         });
         for (rank, label) in order.into_iter().enumerate() {
             index.labels[label as usize].rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
+        index.by_slug = (0..index.nodes.len() as u32).collect();
+        let nodes = &index.nodes;
+        index
+            .by_slug
+            .sort_by(|&a, &b| nodes[a as usize].slug.cmp(&nodes[b as usize].slug));
         for (id, label) in index.labels.iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            if label.is_name {
-                index
-                    .exact
-                    .entry(label.text.clone())
-                    .or_default()
-                    .push((id, label.node));
-            }
-            if label.is_name && label.locale == 0 {
-                let slug = &index.nodes[label.node as usize].slug;
-                index
-                    .exact
-                    .entry(slug.clone())
-                    .or_default()
-                    .push((u32::MAX, label.node));
-            }
-            for at in word_starts(&label.text) {
+            for at in word_starts(label.text.of(&index.text)) {
                 index
                     .starts
                     .push((id, u32::try_from(at).unwrap_or(u32::MAX)));
             }
-            index
-                .text_starts
-                .push(u32::try_from(index.text.len() + 1).unwrap_or(u32::MAX));
-            index.text.push('\n');
-            index.text.push_str(&label.text);
         }
-        let labels = &index.labels;
-        let suffix = |&(label, at): &(u32, u32)| &labels[label as usize].text[at as usize..];
+        let (labels, text) = (&index.labels, &index.text);
+        let suffix =
+            |&(label, at): &(u32, u32)| &labels[label as usize].text.of(text)[at as usize..];
         index
             .starts
             .sort_unstable_by(|a, b| suffix(a).cmp(suffix(b)).then(a.cmp(b)));
@@ -281,11 +299,30 @@ impl SearchIndex {
                     .map(|pair| shared_chars(suffix(&pair[0]), suffix(&pair[1]))),
             )
             .collect();
+        index.starts.shrink_to_fit();
+        index.labels.shrink_to_fit();
+        index.text.shrink_to_fit();
+        index.originals.shrink_to_fit();
         index
     }
 
     fn suffix(&self, (label, at): (u32, u32)) -> &str {
-        &self.labels[label as usize].text[at as usize..]
+        &self.labels[label as usize].text.of(&self.text)[at as usize..]
+    }
+
+    /// A label as written.
+    fn original(&self, label: &Label) -> &str {
+        label.original.of(&self.originals)
+    }
+
+    /// A node's name in the catalog's locale.
+    fn own_name(&self, node: &Node) -> &str {
+        node.names
+            .iter()
+            .find(|(locale, _)| *locale == 0)
+            .map_or("", |&(_, label)| {
+                self.original(&self.labels[label as usize])
+            })
     }
 
     /// The table of the locales of the index's labels.
@@ -294,21 +331,34 @@ impl SearchIndex {
     }
 
     /// The `first` nodes (at most [`MOST_HITS`]) that best match `query`, of the given kinds
-    /// (all if empty), by the labels of the locales `reading` matches.
-    pub fn search(&self, query: &str, kinds: &[Kind], first: usize, reading: &Reading) -> Vec<Hit> {
+    /// (all if empty), deprecated ones too with `deprecated`, by the labels of the locales
+    /// `reading` matches.
+    pub fn search(
+        &self,
+        query: &str,
+        kinds: &[Kind],
+        deprecated: bool,
+        first: usize,
+        reading: &Reading,
+    ) -> Vec<Hit> {
         let query = normalise(query);
         let first = first.min(MOST_HITS);
         if query.is_empty() || first == 0 {
             return Vec::new();
         }
+        let asked = Asked {
+            kinds,
+            deprecated,
+            reading,
+        };
         if query.chars().count() > MEMO_QUERY {
-            return self.rank(&query, kinds, first, reading);
+            return self.rank(&query, &asked, first);
         }
         let mask = kinds
             .iter()
             .map(|kind| 1u8 << kind_rank(*kind).min(7))
             .fold(0, |mask, bit| mask | bit);
-        let key = (query, mask, reading.clone());
+        let key = (query, mask, deprecated, reading.clone());
         let remembered = self
             .memo
             .lock()
@@ -317,7 +367,7 @@ impl SearchIndex {
         let hits = match remembered {
             Some(hits) => hits,
             None => {
-                let hits = Arc::new(self.rank(&key.0, kinds, MOST_HITS, reading));
+                let hits = Arc::new(self.rank(&key.0, &asked, MOST_HITS));
                 if let Ok(mut memo) = self.memo.lock()
                     && memo.len() < MEMO_SIZE
                 {
@@ -330,33 +380,34 @@ impl SearchIndex {
     }
 
     /// The `first` nodes that best match the normalised `query`.
-    fn rank(&self, query: &str, kinds: &[Kind], first: usize, reading: &Reading) -> Vec<Hit> {
-        let query = query.to_owned();
-        let of_kind =
-            |node: u32| kinds.is_empty() || kinds.contains(&self.nodes[node as usize].kind);
-        let allowed = |label: &Label| of_kind(label.node) && reading.matches(label.locale);
+    fn rank(&self, query: &str, asked: &Asked, first: usize) -> Vec<Hit> {
+        let of_kind = |node: u32| asked.node(&self.nodes[node as usize]);
+        let allowed = |label: &Label| of_kind(label.node) && asked.reading.matches(label.locale);
         let chars: Vec<char> = query.chars().collect();
         let mut found = Candidates::new(chars.len());
 
-        // 1. The slug or the name.
-        for &(label, node) in self.exact.get(&query).into_iter().flatten() {
-            let searched = self.labels.get(label as usize).is_none_or(&allowed);
-            if of_kind(node) && searched {
-                found.add(self, MatchedBy::Exact, 0, label, node);
+        // 1. The slug.
+        let from = self
+            .by_slug
+            .partition_point(|&n| &*self.nodes[n as usize].slug < query);
+        for &node in self.by_slug[from..]
+            .iter()
+            .take_while(|&&n| &*self.nodes[n as usize].slug == query)
+        {
+            if of_kind(node) {
+                found.add(self, MatchedBy::Exact, 0, u32::MAX, node);
             }
         }
-        // 2-4. Labels and their words that begin with the query.
-        let from = self
-            .starts
-            .partition_point(|&s| self.suffix(s) < query.as_str());
-        let to =
-            from + self.starts[from..].partition_point(|&s| self.suffix(s).starts_with(&query));
+        // 1-4. Labels and their words that begin with the query: a whole name is exact.
+        let from = self.starts.partition_point(|&s| self.suffix(s) < query);
+        let to = from + self.starts[from..].partition_point(|&s| self.suffix(s).starts_with(query));
         for &(label, at) in &self.starts[from..to] {
             let l = &self.labels[label as usize];
             if !allowed(l) {
                 continue;
             }
             let by = match (at, l.is_name) {
+                (0, true) if l.text.len as usize == query.len() => MatchedBy::Exact,
                 (0, true) => MatchedBy::Prefix,
                 (0, false) => MatchedBy::Alias,
                 _ => MatchedBy::WordPrefix,
@@ -370,17 +421,14 @@ impl SearchIndex {
             let mut at = 0;
             while let Some(offset) = finder.find(&text[at..]) {
                 let label = self
-                    .text_starts
-                    .partition_point(|&s| s as usize <= at + offset)
+                    .labels
+                    .partition_point(|l| l.text.at as usize <= at + offset)
                     - 1;
                 let l = &self.labels[label];
                 if allowed(l) {
                     found.add(self, MatchedBy::Substring, 0, label as u32, l.node);
                 }
-                at = self
-                    .text_starts
-                    .get(label + 1)
-                    .map_or(text.len(), |&s| s as usize);
+                at = (l.text.at + l.text.len) as usize;
             }
         }
         // 6. Labels that begin within a few edits of the query.
@@ -394,7 +442,7 @@ impl SearchIndex {
                 }
             }
         }
-        found.best(self, first, reading)
+        found.best(self, first, asked.reading)
     }
 
     /// The entries of `starts` whose text begins within `most` edits of `query` (optimal
@@ -483,6 +531,23 @@ fn kind_rank(kind: Kind) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// What a search asks for besides its text.
+struct Asked<'a> {
+    /// The kinds of nodes (all if empty).
+    kinds: &'a [Kind],
+    /// Whether deprecated nodes are found.
+    deprecated: bool,
+    reading: &'a Reading,
+}
+
+impl Asked<'_> {
+    /// Whether `node` may be found.
+    fn node(&self, node: &Node) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&node.kind))
+            && (self.deprecated || !node.deprecated)
+    }
+}
+
 /// `(matched by, distance, not the whole label, label rank)`: a candidate's place.
 type CandidateKey = (MatchedBy, u8, bool, u32);
 
@@ -507,7 +572,7 @@ impl Candidates {
     fn add(&mut self, index: &SearchIndex, by: MatchedBy, distance: u8, label: u32, node: u32) {
         let (partial, rank) = match index.labels.get(label as usize) {
             Some(l) => (
-                by != MatchedBy::Exact && l.chars != self.query_chars,
+                by != MatchedBy::Exact && usize::from(l.chars) != self.query_chars,
                 l.rank,
             ),
             None => (false, u32::MAX),
@@ -546,15 +611,18 @@ impl Candidates {
                 .chain()
                 .iter()
                 .find_map(|locale| n.names.iter().find(|(l, _)| l == locale))
-                .map_or((0, &n.name), |(locale, name)| (*locale, name));
+                .map_or((0, ""), |&(locale, label)| {
+                    (locale, index.original(&index.labels[label as usize]))
+                });
             let matched = index.labels.get(label as usize);
             hits.push(Hit {
                 kind: n.kind,
-                slug: n.slug.clone(),
-                name: name.clone(),
+                slug: n.slug.to_string(),
+                name: name.to_owned(),
                 name_locale: index.locales.tag(name_locale).to_owned(),
                 matched_by: by,
-                matched: matched.map_or_else(|| n.slug.clone(), |l| l.original.clone()),
+                matched: matched
+                    .map_or_else(|| n.slug.to_string(), |l| index.original(l).to_owned()),
                 locale: index
                     .locales
                     .tag(matched.map_or(0, |l| l.locale))
@@ -609,7 +677,7 @@ mod tests {
 
     fn found(query: &str) -> Vec<(String, MatchedBy, u8)> {
         index()
-            .search(query, &[], 10, &Reading::default())
+            .search(query, &[], false, 10, &Reading::default())
             .into_iter()
             .map(|hit| (hit.slug, hit.matched_by, hit.distance))
             .collect()
@@ -650,14 +718,59 @@ mod tests {
     #[test]
     fn kinds_and_first() {
         let index = index();
-        let hits = index.search("j", &[Kind::Framework], 10, &Reading::default());
+        let hits = index.search("j", &[Kind::Framework], false, 10, &Reading::default());
         let slugs: Vec<&str> = hits.iter().map(|hit| hit.slug.as_str()).collect();
         assert_eq!(
             slugs,
             ["nodejs", "django"],
             "a word prefix before a substring"
         );
-        assert_eq!(index.search("j", &[], 1, &Reading::default()).len(), 1);
+        assert_eq!(
+            index.search("j", &[], false, 1, &Reading::default()).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn deprecated_nodes_only_when_asked() {
+        let old = LabelEntry {
+            deprecated: true,
+            ..LabelEntry::own(Kind::Tool, "svn", "Subversion", true)
+        };
+        let index = SearchIndex::new(
+            LocaleTable::default(),
+            [
+                (old, 1),
+                (LabelEntry::own(Kind::Tool, "git", "Git", true), 9),
+                (
+                    LabelEntry::own(Kind::Tool, "git", "Subversion's successor", false),
+                    9,
+                ),
+            ]
+            .into_iter(),
+        );
+        let slugs = |deprecated| {
+            index
+                .search("subversion", &[], deprecated, 10, &Reading::default())
+                .into_iter()
+                .map(|hit| (hit.slug, hit.matched_by))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(slugs(false), [("git".to_owned(), MatchedBy::Alias)]);
+        assert_eq!(
+            slugs(true),
+            [
+                ("svn".to_owned(), MatchedBy::Exact),
+                ("git".to_owned(), MatchedBy::Alias)
+            ]
+        );
+        // A short query is remembered, apart for each.
+        let short = |deprecated| {
+            index
+                .search("sub", &[], deprecated, 10, &Reading::default())
+                .len()
+        };
+        assert_eq!((short(false), short(true), short(false)), (1, 2, 1));
     }
 
     /// The walk finds what a plain distance over every label finds.

@@ -115,6 +115,8 @@ pub struct LabelEntry<'a> {
     /// A hidden label: matched, never shown.
     pub hidden: bool,
     pub locale: u16,
+    /// A deprecated node's: searched only when deprecated nodes are asked for.
+    pub deprecated: bool,
 }
 
 impl<'a> LabelEntry<'a> {
@@ -128,6 +130,7 @@ impl<'a> LabelEntry<'a> {
             is_name,
             hidden: false,
             locale: 0,
+            deprecated: false,
         }
     }
 }

@@ -367,14 +367,11 @@ impl AnalysisQuery {
             .map(Into::into)
             .collect();
         let index = index(ctx).await?;
-        let searched = match (&index.search_all, include_deprecated) {
-            (Some(all), Some(true)) => all,
-            _ => &index.search,
-        };
         let reading = reading(ctx, &index, locale.as_deref(), all_locales)?;
-        let hits = searched.search(
+        let hits = index.search.search(
             &query,
             &kinds,
+            include_deprecated.unwrap_or(false),
             usize::try_from(first).unwrap_or_default(),
             &reading,
         );
