@@ -40,6 +40,8 @@ pub struct Db {
     pub conn: DatabaseConnection,
     pub statements: Counter,
     pub list_rows: Counter,
+    /// The URL of a SQLite file (not of an in-memory database), for a connection of its own.
+    sqlite_file: Option<String>,
 }
 
 /// SQLite opens a missing file only when asked to (`mode=rwc`); a service whose default is
@@ -128,11 +130,42 @@ pub async fn connect_with(
     let statements = Counter::default();
     let counter = statements.clone();
     conn.set_metric_callback(move |_| counter.add(1));
+    let sqlite_file = (url.starts_with("sqlite:") && !in_memory).then(|| with_create_mode(url));
     Ok(Db {
         conn,
         statements,
         list_rows: Counter::default(),
+        sqlite_file,
     })
+}
+
+impl Db {
+    /// Runs `read` on a connection of its own when the database is a SQLite file (the pool's
+    /// otherwise), closed afterwards. SQLite's rows are made in their connection's worker
+    /// thread, and the memory of a read of hundreds of megabytes (the whole catalog, for the
+    /// analysis index) goes back to the system only when that thread frees it: a pooled
+    /// connection's thread lives on and keeps it, a closed one's ends and gives it back.
+    pub async fn read_apart<T, F>(&self, read: impl FnOnce(DatabaseConnection) -> F) -> Result<T>
+    where
+        F: std::future::Future<Output = Result<T>>,
+    {
+        let Some(url) = &self.sqlite_file else {
+            return read(self.conn.clone()).await;
+        };
+        let mut options = ConnectOptions::new(url.clone());
+        options
+            .sqlx_logging(false)
+            .max_connections(1)
+            .min_connections(0)
+            .connect_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        let mut apart = Database::connect(options).await?;
+        let statements = self.statements.clone();
+        apart.set_metric_callback(move |_| statements.add(1));
+        let result = read(apart.clone()).await;
+        apart.close().await?;
+        result
+    }
 }
 
 /// Brings the schema up to date. On SQLite the migrations run in one transaction, which

@@ -170,8 +170,19 @@ impl Vocabulary {
     }
 
     /// The heap memory of the automaton, in bytes.
-    pub fn memory_usage(&self) -> usize {
+    pub fn automaton_usage(&self) -> usize {
         self.automaton.memory_usage()
+    }
+
+    /// The heap memory of the vocabulary, in bytes: the automaton and the labels' tables.
+    pub fn memory_usage(&self) -> usize {
+        use std::mem::size_of;
+        let nodes: usize = self.nodes.iter().map(|(_, slug)| slug.len()).sum();
+        self.automaton.memory_usage()
+            + self.labels.capacity() * size_of::<Label>()
+            + self.patterns.capacity() * size_of::<u32>()
+            + self.nodes.capacity() * size_of::<(Kind, Box<str>)>()
+            + nodes
     }
 
     /// The mentions of nodes in `text`, in the order they appear, by the labels of the

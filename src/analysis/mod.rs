@@ -50,21 +50,53 @@ impl CurrentIndex {
         if let Some(index) = self.fresh(revision).await {
             return Ok(index);
         }
+        // The build belongs to the index, not to the request that found it stale: a request
+        // that gives up (its timeout, a client gone) leaves it running, and a later one finds
+        // it done instead of starting it again.
+        let (this, db) = (self.clone(), db.clone());
+        tokio::spawn(async move { this.rebuild(&db, revision).await })
+            .await
+            .map_err(|err| crate::Error::Internal(format!("the index build: {err}")))?
+    }
+
+    /// Builds the index at `revision`, unless another build just did.
+    async fn rebuild(&self, db: &Db, revision: i32) -> Result<Arc<GraphIndex>> {
         let _rebuilding = self.rebuilding.lock().await;
         if let Some(index) = self.fresh(revision).await {
             return Ok(index);
         }
         let started = std::time::Instant::now();
-        let catalog = crate::catalog::export(&db.conn).await?;
-        let index = Arc::new(GraphIndex::new(revision, &catalog)?);
-        drop(catalog);
+        // At ESCO's size in 28 locales the build reads hundreds of megabytes of catalog and
+        // takes seconds of CPU: it runs off the async workers, which go on serving other
+        // requests, in a thread of its own that reads the catalog, builds the index, drops the
+        // catalog and hands the freed memory back to the system before it returns, so that
+        // what stays is the index.
+        let handle = tokio::runtime::Handle::current();
+        let db = db.clone();
+        let index = tokio::task::spawn_blocking(move || {
+            let built = handle
+                .block_on(db.read_apart(|conn| async move { crate::catalog::export(&conn).await }))
+                .and_then(|catalog| GraphIndex::new(revision, &catalog));
+            // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any
+            // time; it frees and returns the empty pages of this thread's heap.
+            unsafe { libmimalloc_sys::mi_collect(true) };
+            built
+        })
+        .await
+        .map_err(|err| crate::Error::Internal(format!("the index build: {err}")))?;
+        let index = Arc::new(index?);
         tracing::info!(
             revision,
             roles = index.roles.len(),
             automaton_bytes = index
                 .vocabulary
                 .as_ref()
+                .map_or(0, Vocabulary::automaton_usage),
+            vocabulary_bytes = index
+                .vocabulary
+                .as_ref()
                 .map_or(0, Vocabulary::memory_usage),
+            search_bytes = index.search.memory_usage(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "analysis index built"
         );

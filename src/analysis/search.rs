@@ -325,6 +325,24 @@ impl SearchIndex {
             })
     }
 
+    /// The heap memory of the index, in bytes (its tables; the memo of short queries aside).
+    pub fn memory_usage(&self) -> usize {
+        use std::mem::size_of;
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|node| node.slug.len() + node.names.capacity() * size_of::<(u16, u32)>())
+            .sum();
+        nodes
+            + self.nodes.capacity() * size_of::<Node>()
+            + self.labels.capacity() * size_of::<Label>()
+            + self.by_slug.capacity() * size_of::<u32>()
+            + self.starts.capacity() * size_of::<(u32, u32)>()
+            + self.shared.capacity()
+            + self.text.capacity()
+            + self.originals.capacity()
+    }
+
     /// The table of the locales of the index's labels.
     pub fn locales(&self) -> &LocaleTable {
         &self.locales
