@@ -99,8 +99,8 @@ impl GraphSize {
     }
 }
 
-/// SplitMix64: tiny, fast, and the same on every platform.
-pub(crate) struct Rng(pub(crate) u64);
+/// SplitMix64: tiny, fast, and the same on every platform (the benchmarks draw with it too).
+pub struct Rng(pub u64);
 
 impl Rng {
     pub(crate) fn next(&mut self) -> u64 {
@@ -112,7 +112,7 @@ impl Rng {
     }
 
     /// A number in `0..n`.
-    pub(crate) fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 

@@ -92,6 +92,16 @@ impl Roadmap {
     /// Lays the diagram out and writes it as SVG. Layout takes time in proportion to the
     /// role's size: callers run it off the async executor.
     pub fn to_svg(&self) -> String {
+        if self.skills.is_empty() {
+            // The layout engine cannot sort a graph without nodes (it panics): a role whose
+            // skills were all removed gets a picture that says so.
+            return concat!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="360" height="60">"#,
+                r#"<text x="16" y="36" font-family="sans-serif" font-size="14">"#,
+                "This role needs no skills yet.</text></svg>"
+            )
+            .to_owned();
+        }
         let mut graph = VisualGraph::new(Orientation::LeftToRight);
         let mut handles = HashMap::new();
         for (skill, essential, level) in &self.skills {
@@ -153,4 +163,22 @@ pub async fn role_svg(db: &Db, slug: &str) -> Result<Option<String>> {
         .await
         .map_err(|err| Error::Internal(format!("laying out a roadmap failed: {err}")))?;
     Ok(Some(svg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_without_skills_is_drawn_without_the_layout() {
+        let empty = Roadmap {
+            skills: Vec::new(),
+            prerequisites: Vec::new(),
+        };
+        let svg = empty.to_svg();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("no skills"),
+            "{svg}"
+        );
+    }
 }

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
+use super::confidence::{self, Ambiguity, Context};
 use super::fold::{Folded, fold};
 use super::spoken::{LabelEntry, LocaleTable, Reading};
 use crate::graph::Kind;
@@ -36,6 +37,8 @@ struct Label {
     node: u32,
     is_name: bool,
     locale: u16,
+    /// Written with a capital letter.
+    cased: bool,
 }
 
 /// Every node's labels, compiled into one automaton.
@@ -49,11 +52,13 @@ pub struct Vocabulary {
     patterns: Vec<u32>,
     /// The nodes labelled.
     nodes: Vec<(Kind, Box<str>)>,
+    /// What each pattern is, for the confidence of its mentions.
+    ambiguity: Vec<Ambiguity>,
     locales: LocaleTable,
 }
 
 /// A node found in a text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Mention {
     /// Where it starts, in UTF-16 code units.
     pub start: usize,
@@ -67,10 +72,48 @@ pub struct Mention {
     pub by_name: bool,
     /// The locale of the label found.
     pub locale: String,
+    /// How sure the extraction is that the text means the node, from 0 to 1 (see
+    /// [`super::confidence`]).
+    pub confidence: f64,
 }
 
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// The folded word before byte `at` of the folded `text`, punctuation and spaces aside (empty
+/// if none).
+fn word_before(text: &str, at: usize) -> &str {
+    let before = text[..at].trim_end_matches(|c: char| !is_word(c));
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    &before[start..]
+}
+
+/// Whether what follows `before` begins a sentence: nothing but spaces before it, or the end of
+/// a sentence, a colon, a line break or a list's bullet.
+fn begins_sentence(before: &str) -> bool {
+    for c in before.chars().rev() {
+        if c == '\n' {
+            return true;
+        }
+        if !c.is_whitespace() {
+            return matches!(c, '.' | '!' | '?' | ':' | '-' | '*' | '•');
+        }
+    }
+    true
+}
+
+/// Whether a list's punctuation stands right before or after a mention, spaces aside.
+fn in_list(before: &str, after: &str) -> bool {
+    let last = before.chars().rev().find(|c| !c.is_whitespace());
+    let next = after.chars().find(|c| !c.is_whitespace());
+    matches!(last, Some(',' | '/' | ';' | '(' | '['))
+        || matches!(next, Some(',' | '/' | ';' | ')' | ']'))
 }
 
 /// A length or an offset in the vocabulary's tables (which hold fewer than 2³² bytes).
@@ -112,6 +155,7 @@ impl Vocabulary {
                 node,
                 is_name: entry.is_name,
                 locale: entry.locale,
+                cased: entry.text.chars().any(char::is_uppercase),
             });
         }
         let piece = |(at, len): (u32, u32)| &text[at as usize..(at + len) as usize];
@@ -124,11 +168,22 @@ impl Vocabulary {
         let mut labels: Vec<Label> = Vec::with_capacity(all.len());
         let mut patterns: Vec<u32> = Vec::new();
         let mut texts: Vec<&str> = Vec::new();
+        let mut ambiguity: Vec<Ambiguity> = Vec::new();
         let mut group: Vec<Label> = Vec::new();
         for same in order.chunk_by(|&a, &b| piece(spans[a as usize]) == piece(spans[b as usize])) {
-            texts.push(piece(spans[same[0] as usize]));
+            let pattern = piece(spans[same[0] as usize]);
+            texts.push(pattern);
             group.clear();
             group.extend(same.iter().map(|&label| all[label as usize]));
+            let kind_of = |label: &Label| nodes[label.node as usize].0;
+            ambiguity.push(Ambiguity {
+                common_word: group.iter().any(|label| label.locale == 0)
+                    && confidence::is_common_word(pattern),
+                several_kinds: group
+                    .iter()
+                    .any(|label| kind_of(label) != kind_of(&group[0])),
+                cased: group.iter().any(|label| label.cased),
+            });
             group.sort_by(|a, b| {
                 b.is_name
                     .cmp(&a.is_name)
@@ -153,8 +208,35 @@ impl Vocabulary {
             labels,
             patterns,
             nodes,
+            ambiguity,
             locales,
         })
+    }
+
+    /// Every node of `kind` with a label (of a locale `reading` matches) that folds as
+    /// `text` does, by slug: a mention names one node, and others may share its label (two
+    /// occupations of one name).
+    pub fn all_named(&self, text: &str, kind: Kind, reading: &Reading) -> Vec<String> {
+        let folded = fold(text.trim());
+        let input = Input::new(&folded).anchored(Anchored::Yes);
+        let Some(m) = self
+            .automaton
+            .find(input)
+            .filter(|m| m.end() == folded.len())
+        else {
+            return Vec::new();
+        };
+        let mut slugs: Vec<String> = self
+            .labels_of(m.pattern().as_usize())
+            .iter()
+            .filter(|label| reading.matches(label.locale))
+            .map(|label| &self.nodes[label.node as usize])
+            .filter(|(of, _)| *of == kind)
+            .map(|(_, slug)| slug.to_string())
+            .collect();
+        slugs.sort();
+        slugs.dedup();
+        slugs
     }
 
     /// The labels of a pattern, in the order of preference.
@@ -206,6 +288,8 @@ impl Vocabulary {
                 .min_by_key(|label| reading.preference(label.locale))
         };
         let mut mentions = Vec::new();
+        // Each mention's pattern's ambiguity, its bytes in the original and the word before.
+        let mut contexts: Vec<(Ambiguity, usize, usize, &str)> = Vec::new();
         let (mut byte_at, mut utf16_at) = (0, 0);
         let mut advance = |to: usize| {
             utf16_at += original[byte_at..to].encode_utf16().count();
@@ -242,6 +326,12 @@ impl Vocabulary {
             let (from, to) = folded.original(m.start(), m.end());
             let start16 = advance(from);
             let end16 = advance(to);
+            let ambiguity = self
+                .ambiguity
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or_default();
+            contexts.push((ambiguity, from, to, word_before(text, start)));
             mentions.push(Mention {
                 start: start16,
                 end: end16,
@@ -250,8 +340,42 @@ impl Vocabulary {
                 slug: self.nodes[label.node as usize].1.to_string(),
                 by_name: label.is_name,
                 locale: self.locales.tag(label.locale).to_owned(),
+                confidence: 1.0,
             });
             skip_to = m.end();
+        }
+        // Each mention's cues; then the company each keeps, of mentions sure on their own.
+        let cued: Vec<Context> = contexts
+            .iter()
+            .map(|&(_, from, to, word_before)| Context {
+                written: &original[from..to],
+                word_before,
+                sentence_start: begins_sentence(&original[..from]),
+                in_list: in_list(&original[..from], &original[to..]),
+                near_technology: false,
+            })
+            .collect();
+        let sure: Vec<(usize, usize)> = contexts
+            .iter()
+            .zip(&cued)
+            .filter(|((ambiguity, ..), context)| {
+                confidence::confidence(*ambiguity, context) >= confidence::DEFAULT_THRESHOLD
+            })
+            .map(|((_, from, to, _), _)| (*from, *to))
+            .collect();
+        for ((mention, (ambiguity, from, to, _)), mut context) in
+            mentions.iter_mut().zip(&contexts).zip(cued)
+        {
+            if !ambiguity.is_ambiguous() {
+                continue;
+            }
+            // The sure mentions are in the text's order: those that end after `from - NEAR`.
+            let first = sure.partition_point(|(_, end)| end + confidence::NEAR < *from);
+            context.near_technology = sure[first..]
+                .iter()
+                .take_while(|(start, _)| *start <= to + confidence::NEAR)
+                .any(|(start, end)| (start, end) != (from, to));
+            mention.confidence = confidence::confidence(*ambiguity, &context);
         }
         mentions
     }

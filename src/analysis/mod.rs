@@ -6,10 +6,12 @@
 //! replica), so an answer costs one cheap statement (the revision) plus the loading of the
 //! nodes it returns.
 
+pub mod confidence;
 pub mod fold;
 pub mod gap;
 pub mod index;
 mod inverted;
+pub mod matching;
 pub mod mentions;
 pub mod needs;
 pub mod path;
@@ -24,6 +26,7 @@ use tokio::sync::{Mutex, RwLock};
 
 pub use gap::{Gap, GapItem, Have, skill_gap};
 pub use index::GraphIndex;
+pub use matching::RoleMatch;
 pub use mentions::{Mention, Vocabulary};
 pub use path::{LearningPath, Step, learning_path};
 pub use posting::{Posting, analyze};

@@ -7,8 +7,9 @@
 
 use std::collections::HashMap;
 
-use super::gap::{Gap, Have, credit, skill_gap};
+use super::gap::{Gap, Have, skill_gap};
 use super::index::GraphIndex;
+use super::matching::{self, Ask, RoleMatch};
 use super::needs::{Need, weight};
 use crate::graph::Kind;
 
@@ -107,83 +108,48 @@ pub struct Fit {
     pub gap: Gap,
     /// The essential needs the person does not hold at all.
     pub missing_essentials: usize,
+    /// The role's score for the person, and why.
+    pub matching: RoleMatch,
 }
 
-/// The `first` roles that fit `have` best: highest coverage first, then fewer missing
-/// essentials, then by slug.
-///
-/// Every role is scored from the inverted index (the roles that need each thing held); the
-/// gaps are then computed in full for the best ones only, and ranked by those exact figures.
+/// The `first` roles that fit `have` best, by [`super::matching`]'s person score (how much of
+/// what the person has each role uses, and how much of each they cover), then by slug; roles
+/// the person meets nothing of fill the list up, by slug.
 pub fn recommend(index: &GraphIndex, have: &[Have], first: usize) -> Vec<Fit> {
-    let postings = &index.postings;
     let (have, _) = super::gap::follow(index, have);
-    let held: HashMap<&str, Option<entity::Proficiency>> = have
-        .iter()
-        .map(|have| (have.slug.as_str(), have.level))
-        .collect();
-    let mut earned = vec![0.0; postings.roles.len()];
-    let mut essentials_held = vec![0usize; postings.roles.len()];
-    for (slug, level) in &held {
-        for kind in Kind::ALL {
-            for posting in postings.of(*kind, slug) {
-                let need = index
-                    .roles
-                    .get(&postings.roles[posting.role as usize])
-                    .and_then(|role| role.needs.get(posting.need as usize));
-                let Some(need) = need else {
-                    continue;
-                };
-                earned[posting.role as usize] += posting.weight * credit(need, Some(*level));
-                if need.importance == entity::Importance::Essential {
-                    essentials_held[posting.role as usize] += 1;
-                }
+    // One ask a slug that names a node, at the level of its last entry (as the gap reads
+    // `have`).
+    let mut asks: Vec<Ask> = Vec::with_capacity(have.len());
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for entry in have.iter().filter(|entry| index.knows(&entry.slug)) {
+        match at.get(entry.slug.as_str()) {
+            Some(&i) => asks[i].level = entry.level,
+            None => {
+                at.insert(&entry.slug, asks.len());
+                asks.push(Ask {
+                    kind: None,
+                    slug: entry.slug.clone(),
+                    level: entry.level,
+                    also: Vec::new(),
+                });
             }
         }
     }
-    let mut scored: Vec<(f64, usize, usize)> = (0..postings.roles.len())
-        .map(|role| {
-            let (total, essentials) = postings.totals[role];
-            let coverage = if total > 0.0 {
-                earned[role] / total
-            } else {
-                1.0
-            };
-            (
-                coverage,
-                essentials.saturating_sub(essentials_held[role]),
-                role,
-            )
+    matching::rank(index, &asks, &[], matching::PERSON, first, true)
+        .into_iter()
+        .filter_map(|matching| {
+            let gap = skill_gap(index, &matching.role, &have)?;
+            Some(Fit {
+                missing_essentials: gap
+                    .missing
+                    .iter()
+                    .filter(|item| item.need.importance == entity::Importance::Essential)
+                    .count(),
+                gap,
+                matching,
+            })
         })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    // The exact gaps of the best, and of any role whose score is within rounding of the last
-    // one taken, so that rounding cannot change the order.
-    let cutoff = scored
-        .get(first.saturating_sub(1))
-        .map_or(f64::INFINITY, |s| s.0);
-    let mut fits: Vec<Fit> = scored
-        .iter()
-        .enumerate()
-        .take_while(|(at, s)| *at < first || s.0 >= cutoff - 1e-9)
-        .filter_map(|(_, s)| skill_gap(index, &postings.roles[s.2], &have))
-        .map(|gap| Fit {
-            missing_essentials: gap
-                .missing
-                .iter()
-                .filter(|item| item.need.importance == entity::Importance::Essential)
-                .count(),
-            gap,
-        })
-        .collect();
-    fits.sort_by(|a, b| {
-        b.gap
-            .coverage
-            .total_cmp(&a.gap.coverage)
-            .then_with(|| a.missing_essentials.cmp(&b.missing_essentials))
-            .then_with(|| a.gap.role.cmp(&b.gap.role))
-    });
-    fits.truncate(first);
-    fits
+        .collect()
 }
 
 /// The gap between two roles, for a career move: what `to` needs that `from` does not

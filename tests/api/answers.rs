@@ -26,6 +26,9 @@ backend_tests!(
     search_ranks_every_kind_and_says_why,
     search_sees_a_new_alias_at_once,
     a_posting_in_a_learning_plan_out,
+    every_labelled_posting_finds_its_role_first,
+    a_match_is_scored_and_explained_as_documented,
+    ambiguous_words_are_found_by_their_context,
 );
 
 /// Backend Developer's skills, in the catalog's order.
@@ -614,9 +617,9 @@ async fn search_sees_a_new_alias_at_once(app: &TestApp) {
     );
 }
 
-/// Weighted Jaccard of a role's needs against needs that all weigh 2, computed here from the
-/// role's own edges.
-async fn similarity_to(app: &TestApp, role: &str, needs: &HashSet<(String, String)>) -> f64 {
+/// A role's needs, by kind and slug, each with its weight (2 essential, 1 optional), read
+/// from the role's own edges.
+async fn needs_of(app: &TestApp, role: &str) -> HashMap<(String, String), f64> {
     let data = app
         .data(&format!(
             r#"{{ role(slug: "{role}") {{
@@ -643,6 +646,23 @@ async fn similarity_to(app: &TestApp, role: &str, needs: &HashSet<(String, Strin
             theirs.insert((kind.to_owned(), slug.to_owned()), weight);
         }
     }
+    theirs
+}
+
+/// Every role's needs, by role slug.
+async fn every_roles_needs(app: &TestApp) -> HashMap<String, HashMap<(String, String), f64>> {
+    let all = app.data("{ roles(first: 100) { nodes { slug } } }").await;
+    let mut needs = HashMap::new();
+    for role in all["roles"]["nodes"].as_array().expect("roles") {
+        let slug = role["slug"].as_str().unwrap_or_default().to_owned();
+        needs.insert(slug.clone(), needs_of(app, &slug).await);
+    }
+    needs
+}
+
+/// Weighted Jaccard of a role's needs against needs that all weigh 2.
+async fn similarity_to(app: &TestApp, role: &str, needs: &HashSet<(String, String)>) -> f64 {
+    let theirs = needs_of(app, role).await;
     let shared: f64 = needs.iter().filter_map(|need| theirs.get(need)).sum();
     let union: f64 = theirs
         .iter()
@@ -656,6 +676,42 @@ async fn similarity_to(app: &TestApp, role: &str, needs: &HashSet<(String, Strin
     shared / union
 }
 
+/// A match's figures as the documentation of `MatchExplanation` defines them, computed here:
+/// `(score, confidence, accounted, covered)` of `role` for `asks` (kind and slug, at no
+/// level), with the weights of the accounted, covered and titled shares.
+fn expected_match(
+    all: &HashMap<String, HashMap<(String, String), f64>>,
+    role: &str,
+    asks: &[(String, String)],
+    titled: bool,
+    weights: (f64, f64, f64),
+) -> (f64, f64, f64, f64) {
+    let roles = all.len() as f64;
+    let mine = &all[role];
+    let (mut told, mut accounted, mut earned, mut met) = (0.0, 0.0, 0.0, 0);
+    for ask in asks {
+        let needing = all.values().filter(|needs| needs.contains_key(ask)).count() as f64;
+        let tells = 1.0 + ((roles + 1.0) / (needing + 1.0)).ln();
+        told += tells;
+        if let Some(weight) = mine.get(ask) {
+            accounted += tells * if *weight == 2.0 { 1.0 } else { 0.5 };
+            earned += weight;
+            met += 1;
+        }
+    }
+    let accounted = if told > 0.0 { accounted / told } else { 0.0 };
+    let covered = earned / mine.values().sum::<f64>();
+    let score =
+        weights.0 * accounted + weights.1 * covered + weights.2 * f64::from(u8::from(titled));
+    let evidence = f64::from(met + 2 * u32::from(titled));
+    (
+        score,
+        score * evidence / (evidence + 1.0),
+        accounted,
+        covered,
+    )
+}
+
 async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
     let text = "Backend Developer wanted: REST APIs in Python with Django and PostgreSQL, \
                 shipped with Docker on AWS. Python again; Git required.";
@@ -663,7 +719,7 @@ async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
     let answer = app
         .post(json!({"query": format!("query($t: String!) {{ analyzePosting(text: $t, have: {have}, first: 3) {{
               mentions {{ kind slug text }}
-              roles {{ role {{ slug }} similarity sharedCount }}
+              roles {{ role {{ slug }} similarity score sharedCount }}
               gap {{ role {{ slug }} coverage missing {{ slug }} }}
               learningPath {{ role {{ slug }} steps {{ slug reason }} }} }} }}"),
                      "variables": {"t": text}}))
@@ -705,6 +761,8 @@ async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
     assert_eq!(needs.len(), 7);
     let roles = posting["roles"].as_array().expect("roles");
     assert_eq!(roles.len(), 3);
+    let all = every_roles_needs(app).await;
+    let asks: Vec<(String, String)> = needs.iter().cloned().collect();
     let mut previous = f64::INFINITY;
     for role in roles {
         let slug = role["role"]["slug"].as_str().unwrap_or_default();
@@ -714,15 +772,22 @@ async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
             (similarity - expected).abs() < 1e-9,
             "{slug}: {similarity} vs {expected}"
         );
-        assert!(similarity <= previous, "closest first");
-        previous = similarity;
+        let titled = slug == "backend-developer";
+        let (score, ..) = expected_match(&all, slug, &asks, titled, (0.6, 0.2, 0.2));
+        let got = role["score"].as_f64().unwrap_or(-1.0);
+        assert!((got - score).abs() < 1e-9, "{slug}: {got} vs {score}");
+        assert!(got <= previous, "best first");
+        previous = got;
     }
-    // No role outside the three is closer than the third.
-    let all = app.data("{ roles(first: 100) { nodes { slug } } }").await;
-    for role in all["roles"]["nodes"].as_array().expect("roles") {
-        let slug = role["slug"].as_str().unwrap_or_default();
-        if roles.iter().all(|r| r["role"]["slug"] != slug) {
-            assert!(similarity_to(app, slug, &needs).await <= previous, "{slug}");
+    assert_eq!(
+        roles[0]["role"]["slug"], "backend-developer",
+        "the role it names"
+    );
+    // No role outside the three scores higher than the third.
+    for slug in all.keys() {
+        if roles.iter().all(|r| r["role"]["slug"] != slug.as_str()) {
+            let (score, ..) = expected_match(&all, slug, &asks, false, (0.6, 0.2, 0.2));
+            assert!(score <= previous, "{slug}");
         }
     }
     // The gap and the path are those of `have` against the closest role.
@@ -750,4 +815,269 @@ async fn a_posting_in_a_learning_plan_out(app: &TestApp) {
         nothing["analyzePosting"],
         json!({"mentions": [], "roles": [], "gap": null, "learningPath": null})
     );
+}
+
+/// The labelled postings of the answer-quality benchmark (`benches/answers/`).
+#[derive(serde::Deserialize)]
+struct Labelled {
+    postings: Vec<LabelledPosting>,
+}
+
+#[derive(serde::Deserialize)]
+struct LabelledPosting {
+    role: String,
+    text: String,
+}
+
+async fn every_labelled_posting_finds_its_role_first(app: &TestApp) {
+    let labelled: Labelled =
+        toml::from_str(include_str!("../../benches/answers/postings.toml")).expect("postings");
+    assert!(labelled.postings.len() >= 20, "four or more a role");
+    let mut wrong = Vec::new();
+    for posting in &labelled.postings {
+        let answer = app
+            .post(json!({
+                "query": "query($t: String!) { analyzePosting(text: $t, first: 3) { roles { role { slug } score } } }",
+                "variables": {"t": posting.text}}))
+            .await;
+        let roles = &answer["data"]["analyzePosting"]["roles"];
+        if roles[0]["role"]["slug"] != posting.role.as_str() {
+            wrong.push(format!("{}: {roles}\n{}", posting.role, posting.text));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+/// The slugs of a list of gap items.
+fn slugs_of(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| item["slug"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn close(got: &Value, expected: f64, what: &str) {
+    let got = got.as_f64().unwrap_or(f64::NAN);
+    assert!((got - expected).abs() < 1e-9, "{what}: {got} vs {expected}");
+}
+
+async fn a_match_is_scored_and_explained_as_documented(app: &TestApp) {
+    let all = every_roles_needs(app).await;
+    let explanation = "explanation { accounted covered titleMatched matched { kind slug importance credit } lacking { kind slug } }";
+    // The posting a recruiter tried: it names the role and what the role needs.
+    let text = "Backend engineer: build REST APIs in Python with Django, PostgreSQL and Redis; \
+                write unit tests; deploy with Docker.";
+    let answer = app
+        .post(json!({
+            "query": format!("query($t: String!) {{ analyzePosting(text: $t, first: 5) {{
+                mentions {{ kind slug }} roles {{ role {{ slug }} score confidence {explanation} }} }} }}"),
+            "variables": {"t": text}}))
+        .await;
+    let posting = &answer["data"]["analyzePosting"];
+    let asks: Vec<(String, String)> = posting["mentions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer:#}"))
+        .iter()
+        .filter(|m| m["kind"] != "ROLE")
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap_or_default().to_owned(),
+                m["slug"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        asks.iter()
+            .map(|(_, slug)| slug.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "restful-apis",
+            "python",
+            "django",
+            "postgresql",
+            "redis",
+            "docker"
+        ]
+    );
+    let roles = posting["roles"].as_array().expect("roles");
+    let order: Vec<&str> = roles
+        .iter()
+        .map(|r| r["role"]["slug"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(order[0], "backend-developer", "{posting:#}");
+    let mut previous = f64::INFINITY;
+    for role in roles {
+        let slug = role["role"]["slug"].as_str().unwrap_or_default();
+        let titled = slug == "backend-developer";
+        let (score, confidence, accounted, covered) =
+            expected_match(&all, slug, &asks, titled, (0.6, 0.2, 0.2));
+        close(&role["score"], score, slug);
+        close(&role["confidence"], confidence, slug);
+        let why = &role["explanation"];
+        close(&why["accounted"], accounted, slug);
+        close(&why["covered"], covered, slug);
+        assert_eq!(why["titleMatched"], titled, "{slug}");
+        let needed: Vec<&(String, String)> =
+            asks.iter().filter(|a| all[slug].contains_key(*a)).collect();
+        let mut matched = slugs_of(&why["matched"]);
+        matched.sort();
+        let mut expected: Vec<String> = needed.iter().map(|(_, s)| s.clone()).collect();
+        expected.sort();
+        assert_eq!(matched, expected, "{slug}");
+        let lacking: Vec<String> = asks
+            .iter()
+            .filter(|a| !all[slug].contains_key(*a))
+            .map(|(_, s)| s.clone())
+            .collect();
+        assert_eq!(
+            slugs_of(&why["lacking"]),
+            lacking,
+            "{slug}: in the posting's order"
+        );
+        let score = role["score"].as_f64().unwrap_or_default();
+        assert!(score <= previous && (0.0..=1.0).contains(&score), "{slug}");
+        previous = score;
+    }
+    assert_snapshot("posting_matches", posting);
+
+    // A person: the role that uses what they have and that they cover most.
+    let data = app
+        .data(&format!(
+            r#"{{ recommendRoles(have: [{{slug: "html"}}, {{slug: "css"}}, {{slug: "javascript"}}, {{slug: "bash"}}, {{slug: "nowhere"}}], first: 5) {{
+                 role {{ slug }} score confidence coverage {explanation} }}
+               role(slug: "backend-developer") {{ related(first: 4) {{ role {{ slug }} similarity score confidence sharedCount {explanation} }} }} }}"#
+        ))
+        .await;
+    let have: Vec<(String, String)> = [
+        ("LANGUAGE", "html"),
+        ("LANGUAGE", "css"),
+        ("LANGUAGE", "javascript"),
+        ("LANGUAGE", "bash"),
+    ]
+    .iter()
+    .map(|(k, s)| ((*k).to_owned(), (*s).to_owned()))
+    .collect();
+    let fits = data["recommendRoles"].as_array().expect("fits");
+    assert_eq!(fits.len(), 5, "every role");
+    let mut previous = f64::INFINITY;
+    for fit in fits {
+        let slug = fit["role"]["slug"].as_str().unwrap_or_default();
+        // The unknown slug names nothing, and asks nothing.
+        let (score, confidence, accounted, covered) =
+            expected_match(&all, slug, &have, false, (0.5, 0.5, 0.0));
+        close(&fit["score"], score, slug);
+        close(&fit["confidence"], confidence, slug);
+        close(&fit["explanation"]["accounted"], accounted, slug);
+        close(&fit["explanation"]["covered"], covered, slug);
+        close(&fit["coverage"], covered, slug);
+        let score = fit["score"].as_f64().unwrap_or_default();
+        assert!(score <= previous, "{slug}");
+        previous = score;
+    }
+    assert_eq!(fits[0]["role"]["slug"], "frontend-developer");
+
+    // Between two roles the score is the similarity; what is lacking is the first role's rest.
+    let own = &all["backend-developer"];
+    for related in data["role"]["related"].as_array().expect("related") {
+        assert_eq!(related["score"], related["similarity"]);
+        let why = &related["explanation"];
+        assert_eq!(why["titleMatched"], false);
+        let matched = why["matched"].as_array().expect("matched").len();
+        assert_eq!(Some(matched as u64), related["sharedCount"].as_u64());
+        assert_eq!(
+            matched + why["lacking"].as_array().expect("lacking").len(),
+            own.len()
+        );
+        let shared = matched as f64;
+        close(
+            &related["confidence"],
+            related["similarity"].as_f64().unwrap_or_default() * shared / (shared + 1.0),
+            "confidence",
+        );
+    }
+}
+
+/// `(slug, text, confidence)` of each mention `extractSkills` finds in `text` (with
+/// `minConfidence` when given).
+async fn confident(app: &TestApp, text: &str, least: Option<f64>) -> Vec<(String, String, f64)> {
+    let answer = app
+        .post(json!({
+            "query": "query($t: String!, $c: Float) { extractSkills(text: $t, minConfidence: $c) { slug text confidence } }",
+            "variables": {"t": text, "c": least}}))
+        .await;
+    answer["data"]["extractSkills"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer:#}"))
+        .iter()
+        .map(|m| {
+            (
+                m["slug"].as_str().unwrap_or_default().to_owned(),
+                m["text"].as_str().unwrap_or_default().to_owned(),
+                m["confidence"].as_f64().unwrap_or(-1.0),
+            )
+        })
+        .collect()
+}
+
+fn found(expected: &[(&str, &str, f64)]) -> Vec<(String, String, f64)> {
+    expected
+        .iter()
+        .map(|(slug, text, confidence)| ((*slug).to_owned(), (*text).to_owned(), *confidence))
+        .collect()
+}
+
+async fn ambiguous_words_are_found_by_their_context(app: &TestApp) {
+    let fair = "we go to the spring fair";
+    assert_eq!(
+        confident(app, fair, None).await,
+        [],
+        "no technology by default"
+    );
+    // Common words with no cue: 0.2 each.
+    assert_eq!(
+        confident(app, fair, Some(0.0)).await,
+        found(&[("go", "go", 0.2), ("spring", "spring", 0.2)])
+    );
+    // A capital where the catalog writes one, and a preposition: 0.2 + 2 × 0.25.
+    assert_eq!(
+        confident(app, "Our services are written in Go and Rust.", None).await,
+        found(&[("go", "Go", 0.7)])
+    );
+    // Python is sure on its own (not a common word), and keeps the others company; Go has a
+    // capital, a list's comma and company; Express a capital, `and` and company.
+    assert_eq!(
+        confident(app, "Python, Go and Express for the APIs", None).await,
+        found(&[
+            ("python", "Python", 1.0),
+            ("go", "Go", 0.95),
+            ("express", "Express", 0.95),
+            ("api-development", "APIs", 1.0)
+        ])
+    );
+    // A sentence's first word has a capital anyway; alone it stays below the threshold.
+    assert_eq!(
+        confident(app, "Spring is here.", Some(0.0)).await,
+        found(&[("spring", "Spring", 0.2)])
+    );
+    // SQL is a language and a skill's alias: a technology either way, 0.6 and 0.2 a cue.
+    let sql = confident(app, "We write SQL every day", None).await;
+    assert_eq!(sql.len(), 1);
+    assert!((sql[0].2 - 0.8).abs() < 1e-9, "{sql:?}");
+    // The threshold is checked.
+    for bad in ["1.5", "-0.1"] {
+        let error = app
+            .error(&format!(
+                r#"{{ extractSkills(text: "Go", minConfidence: {bad}) {{ slug }} }}"#
+            ))
+            .await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
+        assert_eq!(error["extensions"]["field"], "minConfidence", "{error}");
+    }
+    // A posting's analysis reads the confident mentions only.
+    let data = app
+        .data(r#"{ analyzePosting(text: "we go to the spring fair") { mentions { slug } roles { score } } }"#)
+        .await;
+    assert_eq!(data["analyzePosting"], json!({"mentions": [], "roles": []}));
 }

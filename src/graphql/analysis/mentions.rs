@@ -46,6 +46,15 @@ impl Mention {
         &self.0.locale
     }
 
+    /// How sure the extraction is that the text means the node, from 0 to 1: 1 for a label
+    /// that is neither a common English word (`Go`, `Spring`, `Express`) nor shared by nodes of
+    /// several kinds; otherwise read from the context: a capital where the catalog writes one
+    /// (not at a sentence's start), a preposition before it (`in`, `with`, `using`, ...), a
+    /// list's punctuation beside it, and other technologies near it.
+    async fn confidence(&self) -> f64 {
+        self.0.confidence
+    }
+
     /// The slug of the node mentioned.
     async fn slug(&self) -> &str {
         &self.0.slug

@@ -35,7 +35,7 @@ use mentions::Mention;
 use path::LearningPath;
 use posting::PostingAnalysis;
 pub use related::{RelatedRole, related_roles};
-use related::{RoleRecommendation, related_role};
+use related::{RoleRecommendation, posting_role, recommendation};
 use search::SearchHit;
 
 /// Something a person has: a skill, language, framework or tool, by slug, at a level if
@@ -204,7 +204,8 @@ impl AnalysisQuery {
     /// name, alias or hidden label in the request's locales (or `locale`, and English; every
     /// locale with `allLocales`), ignoring case and accents, on word boundaries (`C#`, `.NET`,
     /// `Node.js` and `CI/CD` included; `Go` is not found in `Google`), leftmost-longest, in
-    /// the order they appear, with UTF-16 offsets.
+    /// the order they appear, with UTF-16 offsets and how sure each is (`Go` in "written in
+    /// Go" is, in "we go" it is not); the less sure than `minConfidence` are left out.
     #[graphql(complexity = "crate::graphql::limits::text_cost(text.len(), child_complexity)")]
     async fn extract_skills(
         &self,
@@ -214,16 +215,31 @@ impl AnalysisQuery {
         locale: Option<String>,
         #[graphql(desc = "Match the labels of every locale, not only the request's.")]
         all_locales: Option<bool>,
+        #[graphql(
+            desc = "Only mentions at least this sure (0 to 1; 0.5 if not given): 0 \
+                          finds every label, common words in any context too."
+        )]
+        min_confidence: Option<f64>,
     ) -> async_graphql::Result<PlainList<Mention>> {
+        let least = min_confidence.unwrap_or(analysis::confidence::DEFAULT_THRESHOLD);
+        if !(0.0..=1.0).contains(&least) {
+            return Err(Error::invalid(
+                "minConfidence",
+                format!("`minConfidence` must be between 0 and 1, got {least}"),
+            )
+            .into());
+        }
         text_in_bounds(ctx, &text)?;
         let index = index(ctx).await?;
         let reading = reading(ctx, &index, locale.as_deref(), all_locales)?;
         let found = heavy(ctx, move || {
-            index
+            let mut found = index
                 .vocabulary
                 .as_ref()
                 .map(|vocabulary| vocabulary.find(&text, &reading))
-                .unwrap_or_default()
+                .unwrap_or_default();
+            found.retain(|m| m.confidence >= least);
+            found
         })
         .await?;
         mentions_in_bounds(found.len())?;
@@ -246,8 +262,8 @@ impl AnalysisQuery {
         Ok(analysis::role_gap(&index, &from, &to).map(|gap| Ordered(SkillGap(gap))))
     }
 
-    /// The roles that fit a person who has `have` best: highest coverage first, then fewest
-    /// missing essentials.
+    /// The roles that fit a person who has `have` best: highest score first (how much of what
+    /// the person has each role uses, and how much of it they cover), then by slug.
     #[graphql(complexity = "crate::graphql::limits::ranked_cost(first, 5, child_complexity)")]
     async fn recommend_roles(
         &self,
@@ -261,7 +277,7 @@ impl AnalysisQuery {
         Ok(PlainList(
             analysis::recommend(&index, &have, first)
                 .into_iter()
-                .map(RoleRecommendation)
+                .map(|fit| recommendation(&index, fit, &have))
                 .collect(),
         ))
     }
@@ -312,9 +328,20 @@ impl AnalysisQuery {
         })
         .await?;
         mentions_in_bounds(posting.mentions.len())?;
+        // What the posting asks, each as an essential need.
+        let asked: Vec<analysis::GapItem> = posting
+            .needs
+            .iter()
+            .map(|need| analysis::GapItem {
+                need: need.clone(),
+                name: index.name(need.kind, &need.slug),
+                held: None,
+                credit: 0.0,
+            })
+            .collect();
         let roles = std::mem::take(&mut posting.roles)
             .into_iter()
-            .map(|related| related_role(&index, related))
+            .map(|matched| posting_role(&index, matched, &asked))
             .collect();
         Ok(Ordered(PostingAnalysis { posting, roles }))
     }
