@@ -318,15 +318,7 @@ async fn main() {
     let scratch = std::env::temp_dir().join(format!("skillgraph-answers-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("a scratch directory");
     let bundle = scratch.join("esco");
-    let size = skillgraph::esco::generate::BundleSize {
-        occupations: 3_039,
-        skills: 13_939,
-        skill_groups: 640,
-        relations: 129_004,
-        broader: 20_822,
-        languages: 1,
-        seed: 42,
-    };
+    let size = skillgraph::esco::generate::BundleSize::esco(1);
     skillgraph::esco::generate::generate(&bundle, &size).expect("the bundle");
     let url = format!("sqlite://{}?mode=rwc", scratch.join("answers.db").display());
     let db = skillgraph::db::connect(&url).await.expect("connect");

@@ -52,15 +52,7 @@ pub async fn generate_into(url: &str, args: &GraphArgs) {
         .await
         .unwrap_or_else(|err| panic!("seed: {}", err.detail()));
     let dir = std::env::temp_dir().join(format!("skillgraph-esco-{}", std::process::id()));
-    let size = skillgraph::esco::generate::BundleSize {
-        occupations: 3_039,
-        skills: 13_939,
-        skill_groups: 640,
-        relations: 129_004,
-        broader: 20_822,
-        languages: args.esco_languages,
-        seed: 42,
-    };
+    let size = skillgraph::esco::generate::BundleSize::esco(args.esco_languages);
     skillgraph::esco::generate::generate(&dir, &size).expect("the bundle");
     let started = Instant::now();
     let report = skillgraph::esco::import(&db, &dir, "all", "benchmark", &mut |_| {})

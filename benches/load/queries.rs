@@ -6,7 +6,11 @@ use crate::common::ask;
 /// root of its deepest subtree, what a person has, and texts to read.
 pub struct Targets {
     role: String,
+    /// The role farthest from `role` by slug among the first hundred, for a career route.
+    far_role: String,
     skill: String,
+    /// Of `role`'s skills, the one the most roles need: the dearest `Skill.related`.
+    popular_skill: String,
     deep_root: String,
     have: String,
     posting: String,
@@ -27,7 +31,8 @@ const PREFIXES: [&str; 10] = [
 /// The benchmark's queries: N, D and F read lists (N: 50 roles × 10 skills with edge data;
 /// D: four levels deep under one role; F: a flat page), W writes, T reads the deepest
 /// subtree, the answers (G gap, P learning path, R related roles, M recommendations, X
-/// extraction from 100 KB, A posting analysis) and S1-S4 search as a user types 1 to 4
+/// extraction from 100 KB, A posting analysis, K related skills, NS next skills for a role,
+/// NC next skills for the closest roles, CR a career route) and S1-S4 search as a user types 1 to 4
 /// letters (ten prefixes in turn); with more locales, X-xx and S4-xx extract and search in
 /// each of three of them.
 pub fn queries(t: &Targets) -> Vec<(String, String)> {
@@ -47,6 +52,10 @@ pub fn queries(t: &Targets) -> Vec<(String, String)> {
                                  "variables": {"t": t.long_text}}).to_string()),
         ("A", serde_json::json!({"query": "query($t: String!) { analyzePosting(text: $t) { roles { role { slug } similarity } learningPath { steps { slug } } } }",
                                  "variables": {"t": t.posting}}).to_string()),
+        ("K", format!(r#"{{ skill(slug: "{}") {{ related(first: 10) {{ skill {{ slug }} score reasons {{ kind score }} }} }} }}"#, t.popular_skill)),
+        ("NS", format!(r#"{{ nextSkills(have: {have}, roles: ["{role}"], first: 5) {{ skills {{ slug gain gains {{ roleSlug gain }} }} }} }}"#)),
+        ("NC", format!(r#"{{ nextSkills(have: {have}, first: 5) {{ roles {{ slug }} skills {{ slug gain }} }} }}"#)),
+        ("CR", format!(r#"{{ careerRoute(from: "{role}", to: "{}", have: {have}) {{ found cost steps {{ to {{ slug }} cost gap {{ coverage }} }} }} }}"#, t.far_role)),
     ];
     let search = |len: usize| {
         PREFIXES
@@ -88,7 +97,21 @@ pub fn queries(t: &Targets) -> Vec<(String, String)> {
 
 /// Asks the server for the graph's [`Targets`].
 pub async fn targets(endpoint: &str) -> Targets {
-    let data = ask(endpoint, "{ roles(first: 1) { nodes { slug skills(first: 5) { nodes { slug } } } } skills(first: 1) { nodes { slug } } }").await;
+    let data = ask(endpoint, "{ roles(first: 1) { nodes { slug skills(first: 100) { nodes { slug roles { totalCount } } } } } skills(first: 1) { nodes { slug } } far: roles(first: 100) { nodes { slug } } }").await;
+    let far_role = data["far"]["nodes"]
+        .as_array()
+        .and_then(|roles| roles.last())
+        .and_then(|role| role["slug"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let popular_skill = data["roles"]["nodes"][0]["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .max_by_key(|n| n["roles"]["totalCount"].as_i64().unwrap_or(0))
+        .and_then(|n| n["slug"].as_str())
+        .unwrap_or_default()
+        .to_owned();
     let role = data["roles"]["nodes"][0]["slug"]
         .as_str()
         .unwrap_or_default()
@@ -144,7 +167,9 @@ pub async fn targets(endpoint: &str) -> Targets {
     long_text.truncate(cut);
     Targets {
         role,
+        far_role,
         skill,
+        popular_skill,
         deep_root,
         have: format!("[{}]", have.join(", ")),
         posting,

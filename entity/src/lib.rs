@@ -31,6 +31,7 @@ pub mod skill;
 pub mod skill_external;
 pub mod skill_language;
 pub mod skill_prerequisite;
+pub mod skill_related;
 pub mod skill_replacement;
 pub mod skill_tool;
 pub mod tool;

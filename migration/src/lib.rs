@@ -9,6 +9,7 @@ mod m20261124_000001_esco;
 mod m20261202_000001_lifecycle;
 mod m20261203_000001_batches;
 mod m20261204_000001_labels;
+mod m20261205_000001_skill_relations;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_lifecycle::Migration),
             Box::new(m20261203_000001_batches::Migration),
             Box::new(m20261204_000001_labels::Migration),
+            Box::new(m20261205_000001_skill_relations::Migration),
         ]
     }
 }

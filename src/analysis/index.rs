@@ -8,6 +8,8 @@ use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
 use super::search::SearchIndex;
 use super::spoken::{LabelEntry, LocaleTable};
+use entity::Importance;
+
 use crate::Result;
 use crate::catalog::Catalog;
 use crate::graph::{Datum, EdgeKind, Kind};
@@ -17,8 +19,13 @@ use crate::graph::{Datum, EdgeKind, Kind};
 pub struct GraphIndex {
     pub revision: i32,
     pub roles: HashMap<String, RoleNeeds>,
-    /// Each skill's prerequisites, in their order.
+    /// Each active skill's prerequisites, in their order (every active skill has an entry).
     pub prerequisites: HashMap<String, Vec<String>>,
+    /// Each skill's related skills (the catalog's skill relations), in their order, and how
+    /// much each matters to it.
+    pub relations: HashMap<String, Vec<(String, Importance)>>,
+    /// The same relations read backwards: for each skill, the skills that name it.
+    pub related_by: HashMap<String, Vec<(String, Importance)>>,
     /// Each skill's rank in the catalog's order (the tree in pre-order, siblings in order).
     pub skill_rank: HashMap<String, usize>,
     /// Display names by kind and slug.
@@ -197,6 +204,23 @@ impl GraphIndex {
                 }
             }
         }
+        // A skill's relations, between active skills (a deprecated end followed to its
+        // replacements), never from a skill to itself.
+        let mut seen: std::collections::HashSet<(&str, String)> = Default::default();
+        for e in catalog.edges(EdgeKind::SkillRelation) {
+            let (Some(importance), false) = (e.data.importance, index.is_deprecated(e.owner))
+            else {
+                continue;
+            };
+            for slug in index.active(Kind::Skill, e.target) {
+                if slug != e.owner && seen.insert((e.owner, slug.clone())) {
+                    let list = index.relations.entry(e.owner.to_owned()).or_default();
+                    list.push((slug.clone(), importance));
+                    let back = index.related_by.entry(slug).or_default();
+                    back.push((e.owner.to_owned(), importance));
+                }
+            }
+        }
         index.postings = RolesByNeed::new(&index.roles);
         let locales = locale_table(catalog);
         index.vocabulary = Some(Vocabulary::new(
@@ -225,6 +249,12 @@ impl GraphIndex {
             Some(replacements) => replacements.clone(),
             None => vec![slug.to_owned()],
         }
+    }
+
+    /// Whether the skill `slug` is deprecated.
+    fn is_deprecated(&self, slug: &str) -> bool {
+        self.deprecated
+            .contains_key(&(Kind::Skill, slug.to_owned()))
     }
 
     /// The display name of a node (its slug if unknown).

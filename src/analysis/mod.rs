@@ -14,9 +14,12 @@ mod inverted;
 pub mod matching;
 pub mod mentions;
 pub mod needs;
+pub mod next;
 pub mod path;
 pub mod posting;
 pub mod related;
+pub mod related_skills;
+pub mod route;
 pub mod search;
 pub mod spoken;
 
@@ -28,9 +31,12 @@ pub use gap::{Gap, GapItem, Have, skill_gap};
 pub use index::GraphIndex;
 pub use matching::RoleMatch;
 pub use mentions::{Mention, Vocabulary};
+pub use next::{NextSkill, RoleGain, next_skills};
 pub use path::{LearningPath, Step, learning_path};
 pub use posting::{Posting, analyze};
 pub use related::{Fit, Related, recommend, related, role_gap};
+pub use related_skills::{RelatedSkill, related_skills};
+pub use route::{Move, Route, career_route};
 pub use search::{Hit, MatchedBy, SearchIndex};
 pub use spoken::Reading;
 

@@ -29,6 +29,30 @@ fn weights(needs: &[Need]) -> HashMap<(Kind, &str), f64> {
         .collect()
 }
 
+/// The similarity of the roles `a` and `b` (0 when either does not exist).
+pub fn similarity(index: &GraphIndex, a: &str, b: &str) -> f64 {
+    let (Some(a), Some(b)) = (index.roles.get(a), index.roles.get(b)) else {
+        return 0.0;
+    };
+    let (mine, theirs) = (weights(&a.needs), weights(&b.needs));
+    let (mut shared, mut union) = (0.0, 0.0);
+    for (need, w) in &mine {
+        match theirs.get(need) {
+            Some(v) => {
+                shared += w.min(*v);
+                union += w.max(*v);
+            }
+            None => union += w,
+        }
+    }
+    union += theirs
+        .iter()
+        .filter(|(need, _)| !mine.contains_key(*need))
+        .map(|(_, w)| w)
+        .sum::<f64>();
+    if union > 0.0 { shared / union } else { 0.0 }
+}
+
 /// The `first` roles most similar to `role`, most similar first (ties by slug); empty if
 /// there is no such role.
 pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {

@@ -131,6 +131,11 @@ impl Catalog {
             }
             let owner_word = kind_word(spec.owner.kind);
             for (owner, slugs) in &by_owner {
+                for target in slugs {
+                    if let Err(err) = crate::graph::rules::check_ends(*edge, owner, target) {
+                        p.0.push(format!("{owner_word} {owner:?}: {}", err.detail()));
+                    }
+                }
                 p.refs(
                     &format!("{owner_word} {owner:?}"),
                     spec.target.field,

@@ -6,7 +6,7 @@ use entity::Importance;
 
 use super::model::{
     Catalog, Framework, Language, Role, RoleFramework, RoleLanguage, RoleSkill, RoleTool, Skill,
-    Tool,
+    SkillRelation, Tool,
 };
 use crate::graph::{EdgeData, EdgeKind, for_each_edge_kind};
 use crate::{Error, Result};
@@ -62,7 +62,8 @@ macro_rules! needs_entry {
 needs_entry!(
     RoleLanguage.language,
     RoleFramework.framework,
-    RoleTool.tool
+    RoleTool.tool,
+    SkillRelation.skill
 );
 
 impl EdgeEntry for RoleSkill {

@@ -143,6 +143,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalog> {
             prerequisites: Vec::new(),
             languages: Vec::new(),
             tools: Vec::new(),
+            relations: Vec::new(),
             external: match skill_sources.remove(&s.id) {
                 Some(row) => Some(model::SkillSource {
                     other_broader: list(&row.other_broader)?,

@@ -168,6 +168,10 @@ pub struct Skill {
     pub languages: Vec<String>,
     #[serde(default)]
     pub tools: Vec<String>,
+    /// The skills related to this one (ESCO's skill-to-skill relations), in order: not to be
+    /// learnt first, but essential or optional to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<SkillRelation>,
     /// Where the skill came from, when an import made it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<SkillSource>,
@@ -314,6 +318,16 @@ pub struct RoleFramework {
 #[serde(deny_unknown_fields)]
 pub struct RoleTool {
     pub tool: String,
+    #[serde(with = "values::required")]
+    #[schemars(with = "String")]
+    pub importance: Importance,
+}
+
+/// A skill related to another, and how much it matters to it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillRelation {
+    pub skill: String,
     #[serde(with = "values::required")]
     #[schemars(with = "String")]
     pub importance: Importance,
@@ -473,16 +487,11 @@ impl Catalog {
 
     /// How many rows of each kind the catalog holds, for logs and reports.
     pub fn summary(&self) -> String {
-        let edges: usize = self
-            .roles
+        let edges: usize = crate::graph::EdgeKind::ALL
             .iter()
-            .map(|r| r.skills.len() + r.languages.len() + r.frameworks.len() + r.tools.len())
-            .sum::<usize>()
-            + self
-                .skills
-                .iter()
-                .map(|s| s.prerequisites.len() + s.languages.len() + s.tools.len())
-                .sum::<usize>();
+            .filter(|edge| !edge.spec().replaces)
+            .map(|edge| self.edges(*edge).len())
+            .sum();
         format!(
             "{} roles, {} skills, {} languages, {} frameworks, {} tools, {} edges",
             self.roles.len(),
@@ -516,6 +525,7 @@ mod tests {
             prerequisites: Vec::new(),
             languages: Vec::new(),
             tools: Vec::new(),
+            relations: Vec::new(),
             external: None,
             deprecated: None,
             replaced_by: Vec::new(),
@@ -611,6 +621,7 @@ mod tests {
             name = "B"
             description = ""
             prerequisites = ["a"]
+            relations = [{ skill = "a", importance = "OPTIONAL" }, { skill = "b", importance = "ESSENTIAL" }]
             [[skills]]
             slug = "Not A Slug"
             name = "C"
@@ -626,6 +637,12 @@ mod tests {
             err.contains("skill prerequisites form a cycle: a → b → a"),
             "{err}"
         );
+        // A relation may point back along a prerequisite (b names a), never at its own skill.
+        assert!(
+            err.contains("skill \"b\": \"b\" cannot be in its own relations"),
+            "{err}"
+        );
+        assert!(!err.contains("relations form a cycle"), "{err}");
         assert!(err.contains("skill \"Not A Slug\": slug must be"), "{err}");
         assert!(
             err.contains("skill \"nameless\": name must be 1 to 256"),

@@ -133,6 +133,7 @@ pub(super) async fn set_edge(
     let spec = edge.spec();
     let txn = &write.txn;
     let owner = find(txn, spec.owner.kind, spec.owner.field, owner_slug, true).await?;
+    crate::graph::rules::check_ends(edge, owner_slug, target_slug)?;
     let target = find(txn, spec.target.kind, spec.target.field, target_slug, false).await?;
     if spec.acyclic
         && let Some(cycle) = edge_cycle(txn, edge, owner.id, target.id).await?

@@ -262,6 +262,7 @@ pub(super) async fn set_edges(
     let held: HashSet<i32> = before.iter().map(|edge| edge.target).collect();
     let mut after = Vec::with_capacity(items.len());
     for ((slug, _), data) in items.iter().zip(&data) {
+        crate::graph::rules::check_ends(edge, owner_slug, slug)?;
         let Some(&(target, deprecated)) = found.get(slug) else {
             return Err(unknown(&[slug.as_str()]));
         };

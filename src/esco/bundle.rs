@@ -51,6 +51,9 @@ pub struct Bundle {
     pub broader: HashMap<String, Vec<String>>,
     /// Each occupation's skills, in the file's order, and whether each is essential.
     pub needs: HashMap<String, Vec<(String, bool)>>,
+    /// Each skill's related skills (`skillSkillRelations`, when the bundle has the file), in
+    /// the file's order, and whether each is essential to it.
+    pub related: HashMap<String, Vec<(String, bool)>>,
     /// Concepts with more alternative labels than a node keeps ([`MOST_ITEMS`]), and labels
     /// longer than one keeps ([`LONGEST_ITEM`]): what was left out.
     pub aliases_left_out: usize,
@@ -199,6 +202,40 @@ fn reuse_level(row: &Row<'_>, repairs: &mut Repairs) -> Result<Option<ReuseLevel
     }
 }
 
+/// Whether the row's `relationType` is `essential` (else `optional`).
+fn essential(row: &Row<'_>, repairs: &mut Repairs) -> Result<bool> {
+    match row.code("relationType", repairs)? {
+        "essential" => Ok(true),
+        "optional" => Ok(false),
+        other => Err(row.error(
+            "relationType",
+            format!("{other:?} is neither `essential` nor `optional`"),
+        )),
+    }
+}
+
+/// Where each relation read so far is in its list, so that a repeated one is found without
+/// scanning the list.
+type Seen<'t> = HashMap<(&'t str, &'t str), usize>;
+
+/// Adds `from → to` to `from`'s list in `relations`, after those there; a relation named
+/// twice is kept once, at its first place, essential if either says so.
+fn add_relation<'t>(
+    relations: &mut HashMap<String, Vec<(String, bool)>>,
+    seen: &mut Seen<'t>,
+    (from, to): (&'t str, &'t str),
+    essential: bool,
+) {
+    let list = relations.entry(from.to_owned()).or_default();
+    match seen.get(&(from, to)).and_then(|&at| list.get_mut(at)) {
+        Some(relation) => relation.1 |= essential,
+        None => {
+            seen.insert((from, to), list.len());
+            list.push((to.to_owned(), essential));
+        }
+    }
+}
+
 const CONCEPT: [&str; 4] = ["conceptUri", "preferredLabel", "altLabels", "description"];
 
 /// Reads the bundle in `dir`, in `language`, calling `step` after each file; the repairs made
@@ -307,8 +344,7 @@ pub fn read(
         &["occupationUri", "relationType", "skillUri"],
         repairs,
     )?;
-    // Where each relation read so far is in its occupation's list.
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut seen = Seen::new();
     for row in relations.rows() {
         let occupation = row.uri("occupationUri", repairs)?;
         if !uris.contains(occupation) {
@@ -321,30 +357,39 @@ pub fn read(
         if !skill_uris.contains(skill) {
             return Err(row.error("skillUri", format!("{skill} is no skill of the bundle")));
         }
-        let essential = match row.code("relationType", repairs)? {
-            "essential" => true,
-            "optional" => false,
-            other => {
-                return Err(row.error(
-                    "relationType",
-                    format!("{other:?} is neither `essential` nor `optional`"),
-                ));
-            }
-        };
-        let needs = bundle.needs.entry(occupation.to_owned()).or_default();
-        match seen
-            .get(&(occupation, skill))
-            .and_then(|&at| needs.get_mut(at))
-        {
-            // Named twice: the more important relation holds.
-            Some(need) => need.1 |= essential,
-            None => {
-                seen.insert((occupation, skill), needs.len());
-                needs.push((skill.to_owned(), essential));
-            }
-        }
+        let essential = essential(&row, repairs)?;
+        add_relation(&mut bundle.needs, &mut seen, (occupation, skill), essential);
     }
     step(&relations.file, relations.len());
+
+    // Older bundles and extracts may leave the skills' relations out: then there are none.
+    let name = file("skillSkillRelations", language);
+    if dir.join(&name).exists() {
+        let skill_relations = Table::read(
+            dir,
+            &name,
+            &["originalSkillUri", "relationType", "relatedSkillUri"],
+            repairs,
+        )?;
+        let mut seen = Seen::new();
+        for row in skill_relations.rows() {
+            let (from, to) = (
+                row.uri("originalSkillUri", repairs)?,
+                row.uri("relatedSkillUri", repairs)?,
+            );
+            for (column, uri) in [("originalSkillUri", from), ("relatedSkillUri", to)] {
+                if !skill_uris.contains(uri) {
+                    return Err(row.error(column, format!("{uri} is no skill of the bundle")));
+                }
+            }
+            if from == to {
+                return Err(row.error("relatedSkillUri", "a skill cannot be related to itself"));
+            }
+            let essential = essential(&row, repairs)?;
+            add_relation(&mut bundle.related, &mut seen, (from, to), essential);
+        }
+        step(&skill_relations.file, skill_relations.len());
+    }
     bundle.aliases_left_out = left_out;
     Ok(bundle)
 }

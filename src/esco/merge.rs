@@ -7,8 +7,10 @@
 //!   responsibilities and domains a curator gave an imported role are kept.
 //! - A skill or skill group is a skill. Of its broader concepts, the one with the smallest URI
 //!   becomes its parent (a deterministic rule: the same bundle always gives the same tree);
-//!   the others are kept as `otherBroaderUris`. Prerequisites, languages and tools a curator
-//!   gave an imported skill are kept.
+//!   the others are kept as `otherBroaderUris`. Its relations are the bundle's
+//!   (`skillSkillRelations`), `essential`/`optional` as the importance, followed by any a
+//!   curator gave it to curated skills. Prerequisites, languages and tools a curator gave an
+//!   imported skill are kept.
 //! - A new concept's slug comes from its preferred label (lowercase ASCII words joined by
 //!   hyphens, accents folded); when that slug is taken, by a node already there or by another
 //!   concept of the bundle with a smaller URI, the first 8 characters of the URI's last part
@@ -35,7 +37,9 @@ use serde_json::{Map, Value};
 use super::bundle::{Bundle, Concept};
 use crate::Result;
 use crate::catalog::Catalog;
-use crate::catalog::model::{Deprecation, Label, Role, RoleSkill, RoleSource, Skill, SkillSource};
+use crate::catalog::model::{
+    Deprecation, Label, Role, RoleSkill, RoleSource, Skill, SkillRelation, SkillSource,
+};
 use crate::graph::Kind;
 use crate::graph::locales::CATALOG;
 use crate::graph::slug::MAX_SLUG_LEN;
@@ -296,6 +300,15 @@ impl Slugs {
     }
 }
 
+/// ESCO's `essential`/`optional`.
+fn importance(essential: bool) -> Importance {
+    if essential {
+        Importance::Essential
+    } else {
+        Importance::Optional
+    }
+}
+
 /// The catalog with `bundle` merged in, and what changed.
 /// `at` is the time of the import (for the deprecations it makes).
 pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Report)> {
@@ -323,6 +336,32 @@ pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Re
         .iter()
         .map(|s| (s.slug.as_str(), s))
         .collect();
+    let curated: HashSet<&str> = current
+        .skills
+        .iter()
+        .filter(|s| s.external.is_none())
+        .map(|s| s.slug.as_str())
+        .collect();
+    // An imported skill's relations are the bundle's, in its order, then those a curator
+    // gave it to curated skills.
+    let relations = |bundle: Option<&Vec<(String, bool)>>, old: Option<&[SkillRelation]>| {
+        let mut relations: Vec<SkillRelation> = bundle
+            .into_iter()
+            .flatten()
+            .map(|(uri, essential)| SkillRelation {
+                skill: slug_of(uri),
+                importance: importance(*essential),
+            })
+            .collect();
+        let named: HashSet<String> = relations.iter().map(|r| r.skill.clone()).collect();
+        relations.extend(
+            old.into_iter()
+                .flatten()
+                .filter(|r| curated.contains(r.skill.as_str()) && !named.contains(&r.skill))
+                .cloned(),
+        );
+        relations
+    };
     let mut imported: BTreeMap<String, Skill> = BTreeMap::new();
     for s in &bundle.skills {
         let slug = slug_of(&s.concept.uri);
@@ -343,6 +382,10 @@ pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Re
             prerequisites: old.map(|o| o.prerequisites.clone()).unwrap_or_default(),
             languages: old.map(|o| o.languages.clone()).unwrap_or_default(),
             tools: old.map(|o| o.tools.clone()).unwrap_or_default(),
+            relations: relations(
+                bundle.related.get(&s.concept.uri),
+                old.map(|o| o.relations.as_slice()),
+            ),
             external: Some(SkillSource {
                 uri: s.concept.uri.clone(),
                 skill_type: s.skill_type,
@@ -416,11 +459,7 @@ pub fn merge(current: &Catalog, bundle: &Bundle, at: i64) -> Result<(Catalog, Re
             .flatten()
             .map(|(skill, essential)| RoleSkill {
                 skill: slug_of(skill),
-                importance: if *essential {
-                    Importance::Essential
-                } else {
-                    Importance::Optional
-                },
+                importance: importance(*essential),
                 level: None,
             })
             .collect();

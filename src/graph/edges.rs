@@ -21,9 +21,9 @@ use super::Kind;
 /// inputs, errors and catalog entries name that end; a list is the GraphQL field of the node
 /// at that end that holds the edges (the owner's in position order, the target's, where it
 /// has one, by the owner's slug) and the [`crate::data::lists::List`] variant serving it;
-/// `data` are the [`Datum`]s the edge carries; `acyclic` marks a kind between nodes of one
-/// kind that may not go round, and `replacement` one that names a deprecated node's
-/// replacements (which may not go round either).
+/// `data` are the [`Datum`]s the edge carries; a kind between nodes of one kind is marked:
+/// `acyclic` for one that may not go round, `replacement` for one that names a deprecated
+/// node's replacements (which may not go round either), `cyclic` for one that may.
 macro_rules! for_each_edge_kind {
     ($then:ident) => {
         $then! {
@@ -49,6 +49,13 @@ macro_rules! for_each_edge_kind {
             SkillPrerequisite(skill_prerequisite):
                 Skill(skill_id, skill, prerequisites: SkillPrerequisites)
                 -> Skill(prerequisite_id, prerequisite) [] acyclic,
+            /// A skill related to another, as ESCO relates them (`skillSkillRelations`):
+            /// essential or optional to it, not to be learnt first. `cyclic` marks a kind
+            /// within one kind that may go round (two skills each related to the other), but
+            /// never from a node to itself.
+            SkillRelation(skill_related):
+                Skill(skill_id, skill, relations: SkillRelations)
+                -> Skill(related_id, related) [Importance] cyclic,
             /// A node that replaces a deprecated one of its kind (several, in order, for a
             /// split). `replacement` marks the kinds of the lifecycle: acyclic like `acyclic`,
             /// they are not relations of the graph, so answers and degrees leave them out.
@@ -113,6 +120,7 @@ pub struct EdgeSpec {
     pub data: &'static [Datum],
     /// Whether edges of this kind may not go round (the owner and target are one kind).
     pub acyclic: bool,
+
     /// Whether this kind names a deprecated node's replacements: part of the nodes'
     /// lifecycle, not a relation the answers read.
     pub replaces: bool,
@@ -122,6 +130,12 @@ impl EdgeSpec {
     /// Whether the edge carries `datum`.
     pub fn carries(&self, datum: Datum) -> bool {
         self.data.contains(&datum)
+    }
+
+    /// Whether the owner and target are nodes of one kind: then an edge from a node to itself
+    /// is refused, whether or not the kind may go round.
+    pub fn within_kind(&self) -> bool {
+        self.owner.kind == self.target.kind
     }
 }
 
@@ -135,9 +149,12 @@ macro_rules! optional_name {
     };
 }
 
-/// Whether an optional marker is present.
-macro_rules! flag {
+/// Whether an optional marker says the kind may not go round.
+macro_rules! acyclic {
     () => {
+        false
+    };
+    (cyclic) => {
         false
     };
     ($marker:ident) => {
@@ -196,7 +213,7 @@ macro_rules! edge_kinds {
                             list: stringify!($owner_list),
                             reverse_list: optional_name!($($target_list)?),
                             data: &[$(Datum::$datum),*],
-                            acyclic: flag!($($acyclic)?),
+                            acyclic: acyclic!($($acyclic)?),
                             replaces: replaces!($($acyclic)?),
                         };
                         &SPEC
@@ -258,10 +275,9 @@ mod tests {
                 !spec.replaces || spec.acyclic,
                 "{edge:?}: replacements may not go round"
             );
-            assert_eq!(
-                spec.acyclic,
-                spec.owner.kind == spec.target.kind,
-                "{edge:?}: only an edge within one kind can go round, and such a kind may not"
+            assert!(
+                !spec.acyclic || spec.within_kind(),
+                "{edge:?}: only an edge within one kind can go round"
             );
         }
     }

@@ -136,6 +136,21 @@ pub fn check_label(label: &super::locales::Label) -> Result<String> {
     Ok(locale)
 }
 
+/// Checks that an edge of `edge` between two nodes of one kind joins two nodes: for the kinds
+/// that may go round it is the only rule of their shape (for the acyclic ones a node that
+/// names itself is the shortest cycle, refused as one). Mutations and the catalog's checks
+/// call it; `owner` and `target` are slugs.
+pub fn check_ends(edge: super::EdgeKind, owner: &str, target: &str) -> Result<()> {
+    let spec = edge.spec();
+    if spec.within_kind() && !spec.acyclic && owner == target {
+        return Err(Error::invalid(
+            spec.target.field,
+            format!("{owner:?} cannot be in its own {}", spec.list),
+        ));
+    }
+    Ok(())
+}
+
 /// A path from `from` to `to` following `next`, both ends included; `None` if there is none.
 /// Used to name the cycle a new edge would close: the edge `to → from` closes a cycle exactly
 /// when `from` already reaches `to`.

@@ -78,3 +78,9 @@ connection!(
     /// How much the role needs the tool.
     importance: Importance,
 );
+connection!(
+    /// A page of the skills related to a skill.
+    SkillRelationConnection, SkillRelationEdge, Skill,
+    /// How much the related skill matters to the skill.
+    importance: Importance,
+);

@@ -334,6 +334,20 @@ pub fn ranked_cost(first: Option<i32>, default: usize, child_complexity: usize) 
         .min(MAX_FIELD_COST)
 }
 
+/// What one `careerRoute` counts for beyond its steps: its search computes up to a few
+/// thousand learning paths ([`crate::analysis::route::MOST_EXPANDED`] roles, each with its
+/// nearest ones), so a document of many aliased routes is refused.
+pub const ROUTE_COST: usize = 5_000;
+
+/// The cost of one `careerRoute`: each of its up to `max_steps` steps priced as an answer
+/// about one role's needs (its gap), plus [`ROUTE_COST`].
+pub fn route_cost(max_steps: Option<i32>, child_complexity: usize) -> usize {
+    let steps = max_steps.map_or(4, |steps| usize::try_from(steps).unwrap_or(0));
+    multiplied(steps.max(1), role_needs_cost(child_complexity))
+        .saturating_add(ROUTE_COST)
+        .min(MAX_FIELD_COST)
+}
+
 /// The cost of an answer about one role's needs (`skillGap`, `learningPath`, `roleGap`): its
 /// selection once for every need the largest role has (its skills, languages, frameworks and
 /// tools), plus a statement's worth.

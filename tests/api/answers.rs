@@ -197,7 +197,7 @@ async fn a_path_orders_the_missing_skills_after_their_prerequisites(app: &TestAp
 }
 
 /// Each skill's prerequisites, read through the API.
-async fn prerequisites(app: &TestApp) -> HashMap<String, Vec<String>> {
+pub(crate) async fn prerequisites(app: &TestApp) -> HashMap<String, Vec<String>> {
     let data = app
         .data("{ skills(first: 100) { nodes { slug prerequisites { slug } } } }")
         .await;

@@ -89,6 +89,8 @@ async fn a_bundle_becomes_roles_and_skills_with_their_sources(app: &TestApp) {
                    skills(first: 10) { edges { importance level node { slug } } } }
                  postgres: skill(slug: "postgresql") { name aliases skillType reuseLevel externalUri
                    parent { slug skillType } otherBroaderUris }
+                 design: skill(slug: "design-database-scheme") {
+                   relations { edges { importance node { slug } } } }
                  teamwork: skill(slug: "work-in-teams") { description reuseLevel parent { slug } }
                  caching: skill(slug: "caching-a0b1c2d3") { name externalUri }
                  curated: skill(slug: "caching") { externalUri skillType otherBroaderUris }
@@ -129,6 +131,12 @@ async fn a_bundle_becomes_roles_and_skills_with_their_sources(app: &TestApp) {
             "parent": {"slug": "software-and-applications-development-and-analysis", "skillType": "SKILL_GROUP"},
             "otherBroaderUris": [format!("{E}/skill/5b6a1d2e-1111-4aaa-8bbb-000000000sq1")],
         })
+    );
+    // ESCO's skill-to-skill relations, in the file's order, with their importance.
+    assert_eq!(
+        data["design"]["relations"]["edges"],
+        json!([{"importance": "ESSENTIAL", "node": {"slug": "sql"}},
+               {"importance": "OPTIONAL", "node": {"slug": "postgresql"}}])
     );
     assert_eq!(
         data["teamwork"],
@@ -333,6 +341,16 @@ async fn a_bundle_with_a_mistake_is_refused_at_its_place_and_nothing_changes(app
             "occupationSkillRelations_en.csv:4:4: skillUri".into(),
         ),
         (
+            // A skill related to itself (line 3, the related skill in column 5).
+            edited(&[(
+                "skillSkillRelations_en.csv",
+                &format!("optional,knowledge,{E}/skill/5b6a1d2e-1111-4aaa-8bbb-000000000sq1"),
+                &format!("optional,knowledge,{E}/skill/6c7d8e9f-2222-4bbb-8ccc-000000000pg1"),
+            )]),
+            "skillSkillRelations_en.csv:3:5: relatedSkillUri: a skill cannot be related to itself"
+                .into(),
+        ),
+        (
             // A missing column.
             edited(&[(
                 "occupationSkillRelations_en.csv",
@@ -431,6 +449,7 @@ async fn a_generated_bundle_imports_whole(app: &TestApp) {
         skill_groups: 64,
         relations: 12_900,
         broader: 2_082,
+        skill_relations: 582,
         languages: 4,
         seed: 7,
     };
@@ -501,6 +520,8 @@ async fn a_generated_bundle_imports_whole(app: &TestApp) {
         broader, written,
         "every broader relation kept, as parent or as data"
     );
+    let skill_relations: usize = catalog.skills.iter().map(|s| s.relations.len()).sum();
+    assert_eq!(skill_relations, 582, "every skill relation became an edge");
 }
 
 /// A bundle of one skill group (`tree top`) and `skills` under it, `(label, broader skill)`:

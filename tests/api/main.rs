@@ -32,6 +32,7 @@ mod list_mutations;
 mod locales;
 mod migrations;
 mod mutations;
+mod next_steps;
 mod pagination;
 mod private_access;
 mod races;

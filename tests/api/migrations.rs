@@ -1,6 +1,7 @@
 //! Databases made by earlier releases move forward with their data intact: one from before
 //! the curation migration, one from before the ESCO migration, one from before the lifecycle,
-//! one from before batches, one from before labels in other locales.
+//! one from before batches, one from before labels in other locales, one from before skill
+//! relations.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
@@ -15,6 +16,7 @@ per_backend!(
     a_database_of_the_esco_release_migrates_forward_with_every_node_active,
     a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_takes_batches,
     a_database_of_the_batches_release_migrates_forward_with_its_text_in_english_and_takes_labels,
+    a_database_of_the_labels_release_migrates_forward_and_takes_skill_relations,
 );
 
 /// Rows as the previous schema held them (no `version`, no change log).
@@ -318,4 +320,37 @@ async fn a_database_of_the_batches_release_migrates_forward_with_its_text_in_eng
         before["language"],
         "English as before"
     );
+}
+
+async fn a_database_of_the_labels_release_migrates_forward_and_takes_skill_relations(
+    backend: Backend,
+) {
+    let Some(database) = old_database(backend, 6, &[]).await else {
+        return;
+    };
+    let app = TestApp::on(database).spawn().await;
+    let graph = r#"{ skill(slug: "genservers") { name parent { slug } prerequisites { slug }
+                       relations { totalCount } related { skill { slug } reasons { kind } } }
+                     role(slug: "elixir-developer") { skills { nodes { slug } } } }"#;
+    let before = app.data(graph).await;
+    assert_eq!(
+        before,
+        json!({"skill": {"name": "GenServers", "parent": {"slug": "otp"},
+                         "prerequisites": [{"slug": "otp"}], "relations": {"totalCount": 0},
+                         "related": []},
+               "role": {"skills": {"nodes": [{"slug": "genservers"}]}}})
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    app.write(
+        &key,
+        r#"mutation { setSkillRelation(input: {skill: "genservers", related: "otp", importance: ESSENTIAL}) { revision } }"#,
+    )
+    .await;
+    let after = app.data(graph).await;
+    assert_eq!(after["skill"]["relations"]["totalCount"], 1);
+    assert_eq!(
+        after["skill"]["related"],
+        json!([{"skill": {"slug": "otp"}, "reasons": [{"kind": "RELATION"}]}])
+    );
+    assert_eq!(after["role"], before["role"], "the rest as before");
 }

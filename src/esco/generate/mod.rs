@@ -37,6 +37,10 @@ pub struct BundleSize {
     /// one each and a second for some).
     #[arg(long, default_value_t = 20_822)]
     pub broader: usize,
+    /// Skill–skill relations (`skillSkillRelations`; ESCO v1.2 has 5,818, nearly all
+    /// optional).
+    #[arg(long, default_value_t = 5_818)]
+    pub skill_relations: usize,
     /// How many of ESCO's 28 languages to write files for: English first, then ESCO's others
     /// in its order (28: all), each language's concept files translated by a letter mapping
     /// of its script.
@@ -45,6 +49,22 @@ pub struct BundleSize {
     /// Seed of the pseudo-random choices.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+impl BundleSize {
+    /// ESCO v1.2's size, in the first `languages` of its languages, from the default seed.
+    pub fn esco(languages: usize) -> Self {
+        BundleSize {
+            occupations: 3_039,
+            skills: 13_939,
+            skill_groups: 640,
+            relations: 129_004,
+            broader: 20_822,
+            skill_relations: 5_818,
+            languages,
+            seed: 42,
+        }
+    }
 }
 
 struct Writer {
@@ -93,6 +113,8 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
     let occupation_texts = occupations(dir, &mut rng, size, &scheme)?;
     let occupations = uris(&occupation_texts);
     occupation_skill_relations(dir, &mut rng, size, &occupations, &skills)?;
+    // From a stream of draws of its own, so that adding the file changed none of the others.
+    skill_skill_relations(dir, &mut Rng(size.seed ^ 0x5eed), size, &skills)?;
     let files = [
         ConceptFile {
             base: "occupations",
@@ -115,12 +137,13 @@ pub fn generate(dir: &Path, size: &BundleSize) -> Result<String> {
         translations::write(dir, &mut rng, language, index, &files)?;
     }
     Ok(format!(
-        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations in {} \
-         language(s) in {}",
+        "{} occupations, {} skills, {} skill groups, {} occupation-skill relations, {} \
+         skill-skill relations in {} language(s) in {}",
         size.occupations,
         size.skills,
         size.skill_groups,
         size.relations,
+        size.skill_relations,
         languages,
         dir.display()
     ))
@@ -422,6 +445,53 @@ fn occupation_skill_relations(
                 ])?;
             }
         }
+    }
+    out.finish()?;
+    Ok(())
+}
+
+/// `skillSkillRelations`: from popular skills more often, to any skill, one in 30 essential
+/// (as ESCO's are nearly all optional); never from a skill to itself, no pair twice.
+fn skill_skill_relations(
+    dir: &Path,
+    rng: &mut Rng,
+    size: &BundleSize,
+    skills: &[String],
+) -> Result<()> {
+    let mut out = Writer::create(
+        dir,
+        &file("skillSkillRelations", "en"),
+        &[
+            "originalSkillUri",
+            "originalSkillType",
+            "relationType",
+            "relatedSkillType",
+            "relatedSkillUri",
+        ],
+    )?;
+    let n = skills.len();
+    // Every pair but a skill with itself, at most.
+    let count = size.skill_relations.min(n * n.saturating_sub(1));
+    let mut chosen = HashSet::new();
+    while chosen.len() < count {
+        let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
+        let from = (((u * u) * n as f64) as usize).min(n - 1);
+        let to = rng.below(n);
+        if from == to || !chosen.insert((from, to)) {
+            continue;
+        }
+        let kind = if rng.below(30) == 0 {
+            "essential"
+        } else {
+            "optional"
+        };
+        out.row(&[
+            skills[from].as_str(),
+            "skill/competence",
+            kind,
+            "skill/competence",
+            skills[to].as_str(),
+        ])?;
     }
     out.finish()?;
     Ok(())

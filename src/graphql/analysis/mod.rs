@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::{Context, InputObject, Object};
-use entity::role;
+use entity::{role, skill};
 
 use super::engine::fast_lists::{Ordered, PlainList};
 use super::enums::{NodeKind, Proficiency};
@@ -18,24 +18,30 @@ use super::heavy::HeavyWork;
 use super::limits::MOST_MENTIONS;
 use super::loaders::loader;
 use super::schema_data;
-use super::types::{NodeObject, Role, by_slug};
+use super::types::{NodeObject, Role, Skill, by_slug};
 use crate::analysis::{self, CurrentIndex, Have};
 use crate::graph::slug::is_slug;
 use crate::{Error, Result};
 
 mod gap;
 mod mentions;
+mod next;
 mod path;
 mod posting;
 mod related;
+mod related_skills;
+mod route;
 mod search;
 
 use gap::{GapItem, SkillGap};
 use mentions::Mention;
+use next::NextSkills;
 use path::LearningPath;
 use posting::PostingAnalysis;
 pub use related::{RelatedRole, related_roles};
 use related::{RoleRecommendation, posting_role, recommendation};
+pub use related_skills::{RelatedSkill, related_skills};
+use route::CareerRoute;
 use search::SearchHit;
 
 /// Something a person has: a skill, language, framework or tool, by slug, at a level if
@@ -87,6 +93,12 @@ async fn role_of(ctx: &Context<'_>, slug: &str) -> async_graphql::Result<Option<
         .map(|model| Ordered(NodeObject(model))))
 }
 
+async fn skill_of(ctx: &Context<'_>, slug: &str) -> async_graphql::Result<Option<Ordered<Skill>>> {
+    Ok(by_slug::<skill::Entity>(ctx, slug.to_owned())
+        .await?
+        .map(|model| Ordered(NodeObject(model))))
+}
+
 /// Runs `work` (a large text's reading) as heavy work: in the place the request holds already
 /// when it is a large read that has read (a second place would wait for the request itself),
 /// or once one is free.
@@ -103,6 +115,12 @@ async fn heavy<T: Send + 'static>(
 
 /// The longest text `extractSkills` reads, in bytes.
 const LONGEST_TEXT: usize = 1024 * 1024;
+
+/// The most roles `nextSkills` aims at.
+const MOST_AIMED_ROLES: usize = 20;
+
+/// The most moves of a `careerRoute`.
+const MOST_STEPS: i32 = 6;
 
 /// The most roles `related` and `recommendRoles` return.
 pub const MOST_ROLES: i32 = 100;
@@ -297,6 +315,79 @@ impl AnalysisQuery {
         }
         let index = index(ctx).await?;
         Ok(analysis::learning_path(&index, &role, &have).map(|path| Ordered(LearningPath(path))))
+    }
+
+    /// The skills a person who has `have` could learn now (every prerequisite held), the
+    /// most gainful first: how much each raises their coverage of `roles` (or of the 3 roles
+    /// that fit them best when none are given), with the gain for each role; a missing
+    /// prerequisite that is ready comes with the needed skills it unlocks.
+    #[graphql(complexity = "crate::graphql::limits::ranked_cost(first, 5, child_complexity)")]
+    async fn next_skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the person has (at most 1,000 entries).")] have: Vec<HaveInput>,
+        #[graphql(
+            desc = "The slugs of the roles aimed at (at most 20; the closest 3 if none).",
+            default
+        )]
+        roles: Vec<String>,
+        #[graphql(desc = "How many skills (0 to 100; 5 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<Ordered<NextSkills>> {
+        let have = haves(have)?;
+        if roles.len() > MOST_AIMED_ROLES {
+            return Err(Error::invalid(
+                "roles",
+                format!(
+                    "`roles` takes at most {MOST_AIMED_ROLES} slugs, got {}",
+                    roles.len()
+                ),
+            )
+            .into());
+        }
+        let first = roles_first(Some(first.unwrap_or(5)))?;
+        let index = index(ctx).await?;
+        let (roles, skills) = analysis::next_skills(&index, &have, &roles, first);
+        Ok(Ordered(NextSkills { roles, skills }))
+    }
+
+    /// The cheapest sequence of moves from the role `from` to the role `to` for a person who
+    /// has `have`, each move to a role near the one before (one of its 10 nearest, or the
+    /// goal when they share anything) and costing what the person must learn for it, holding
+    /// the needs of the role they leave; with each step's gap. Within `maxSteps` moves; when
+    /// there is none, `found` is false. Null when either role does not exist.
+    #[graphql(complexity = "crate::graphql::limits::route_cost(max_steps, child_complexity)")]
+    async fn career_route(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current role's slug.")] from: String,
+        #[graphql(desc = "The wanted role's slug.")] to: String,
+        #[graphql(
+            desc = "What the person has besides `from`'s needs (at most 1,000 entries).",
+            default
+        )]
+        have: Vec<HaveInput>,
+        #[graphql(desc = "The most moves (1 to 6; 4 if not given).")] max_steps: Option<i32>,
+    ) -> async_graphql::Result<Option<Ordered<CareerRoute>>> {
+        let have = haves(have)?;
+        let max_steps = max_steps.unwrap_or(4);
+        if !(1..=MOST_STEPS).contains(&max_steps) {
+            return Err(Error::invalid(
+                "maxSteps",
+                format!("`maxSteps` must be between 1 and {MOST_STEPS}, got {max_steps}"),
+            )
+            .into());
+        }
+        if !is_slug(&from) || !is_slug(&to) {
+            return Ok(None);
+        }
+        let index = index(ctx).await?;
+        let max_steps = usize::try_from(max_steps).unwrap_or_default();
+        let searched = index.clone();
+        let route = heavy(ctx, move || {
+            analysis::career_route(&searched, &from, &to, &have, max_steps)
+        })
+        .await?;
+        Ok(route.map(|route| Ordered(CareerRoute(route))))
     }
 
     /// What a job posting asks (the nodes it mentions), which roles it is closest to, and

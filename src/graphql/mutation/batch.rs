@@ -24,9 +24,9 @@ use async_graphql::{Context, InputObject, Object, OneofObject, SimpleObject};
 use super::edges::{
     AddSkillPrerequisiteInput, RemoveRoleFrameworkInput, RemoveRoleLanguageInput,
     RemoveRoleSkillInput, RemoveRoleToolInput, RemoveSkillLanguageInput,
-    RemoveSkillPrerequisiteInput, RemoveSkillToolInput, SetRoleFrameworkInput,
-    SetRoleLanguageInput, SetRoleSkillInput, SetRoleToolInput, SetSkillLanguageInput,
-    SetSkillToolInput,
+    RemoveSkillPrerequisiteInput, RemoveSkillRelationInput, RemoveSkillToolInput,
+    SetRoleFrameworkInput, SetRoleLanguageInput, SetRoleSkillInput, SetRoleToolInput,
+    SetSkillLanguageInput, SetSkillRelationInput, SetSkillToolInput,
 };
 use super::inputs::{
     CreateFrameworkInput, CreateLanguageInput, CreateRoleInput, CreateSkillInput, CreateToolInput,
@@ -120,6 +120,8 @@ batch_operations! {
     RemoveSkillLanguage(RemoveSkillLanguageInput) = "removeSkillLanguage",
     SetSkillTool(SetSkillToolInput) = "setSkillTool",
     RemoveSkillTool(RemoveSkillToolInput) = "removeSkillTool",
+    SetSkillRelation(SetSkillRelationInput) = "setSkillRelation",
+    RemoveSkillRelation(RemoveSkillRelationInput) = "removeSkillRelation",
     SetRoleSkills(SetRoleSkillsInput) = "setRoleSkills",
     SetRoleLanguages(SetRoleLanguagesInput) = "setRoleLanguages",
     SetRoleFrameworks(SetRoleFrameworksInput) = "setRoleFrameworks",
@@ -161,6 +163,8 @@ inputs!(
     RemoveSkillLanguageInput,
     SetSkillToolInput,
     RemoveSkillToolInput,
+    SetSkillRelationInput,
+    RemoveSkillRelationInput,
     SetRoleSkillsInput,
     SetRoleLanguagesInput,
     SetRoleFrameworksInput,

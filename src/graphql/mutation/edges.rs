@@ -252,3 +252,13 @@ edge_mutations!(
     remove_skill_tool(RemoveSkillToolInput) -> RemoveSkillToolPayload,
     {},
 );
+edge_mutations!(
+    SkillRelation, SkillRelationMutations,
+    skill: Skill / skill, related: Skill / skill,
+    set_skill_relation(SetSkillRelationInput) -> SetSkillRelationPayload,
+    remove_skill_relation(RemoveSkillRelationInput) -> RemoveSkillRelationPayload,
+    {
+        /// How much the related skill matters to the skill.
+        importance: Importance
+    },
+);

@@ -146,7 +146,7 @@ mod tree;
 use batch::BatchMutations;
 use edges::{
     RoleFrameworkMutations, RoleLanguageMutations, RoleSkillMutations, RoleToolMutations,
-    SkillLanguageMutations, SkillPrerequisiteMutations, SkillToolMutations,
+    SkillLanguageMutations, SkillPrerequisiteMutations, SkillRelationMutations, SkillToolMutations,
 };
 use labels::LabelMutations;
 use lifecycle::LifecycleMutations;
@@ -176,6 +176,7 @@ pub struct Mutation(
     SkillPrerequisiteMutations,
     SkillLanguageMutations,
     SkillToolMutations,
+    SkillRelationMutations,
     LifecycleMutations,
     LabelMutations,
     BatchMutations,

@@ -9,7 +9,8 @@ use super::{importance_filter, load_page, nested_connections};
 use crate::Error;
 use crate::data::{List, PageArgs};
 use crate::graphql::connections::{
-    LanguageConnection, SkillConnection, SkillRoleConnection, ToolConnection,
+    LanguageConnection, SkillConnection, SkillRelationConnection, SkillRoleConnection,
+    ToolConnection,
 };
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use crate::graphql::enums::{Importance, ReuseLevel, SkillType};
@@ -153,6 +154,20 @@ impl Skill {
         Ok(PlainList(nodes_of(page)))
     }
 
+    /// The skills most related to this one, most related first: those the catalog relates
+    /// to it either way (ESCO's skill-to-skill relations) and those the same roles need, each
+    /// with its reasons and a score.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(usize::try_from(first.unwrap_or(10)).unwrap_or(0), child_complexity)"
+    )]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many skills (0 to 50; 10 if not given).")] first: Option<i32>,
+    ) -> async_graphql::Result<PlainList<crate::graphql::analysis::RelatedSkill>> {
+        Ok(crate::graphql::analysis::related_skills(ctx, &self.0.slug, first).await?)
+    }
+
     /// The other nested connections (see `SkillConnections`).
     #[graphql(flatten)]
     async fn connections(&self) -> SkillConnections {
@@ -178,6 +193,11 @@ nested_connections! {
 
         /// The tools this skill is practised with, in the catalog's order.
         tools(SkillTools) -> ToolConnection of tool;
+
+        /// The skills related to this one as the catalog records them (ESCO's skill-to-skill
+        /// relations), essential or optional to it, in the catalog's order. `related` ranks
+        /// these with the skills that the same roles need.
+        relations(SkillRelations) -> SkillRelationConnection of skill;
 
         /// The roles that need this skill, with importance and level, ordered by role slug.
         roles(SkillRoles) -> SkillRoleConnection of role

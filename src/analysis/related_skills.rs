@@ -1,0 +1,152 @@
+//! Skills related to a skill, for "people who know this also need…" and for what to learn
+//! beside it. Two sources, each a reason with a score from 0 to 1:
+//!
+//! - **The catalog's relations** (ESCO's `skillSkillRelations`, or a curator's): a skill the
+//!   skill names as essential to it scores 0.9, as optional 0.6; a skill that names it
+//!   likewise (the relation read backwards) as much.
+//! - **Co-occurrence**: skills that the same roles need. Of the roles needing either, the
+//!   share needing both (the Jaccard index of the two sets of roles), discounted when few
+//!   roles support it: `J × s / (s + 1)`, `s` the roles needing both, so that two skills of
+//!   one role alone score half their index, and a pair a hundred roles share nearly all of
+//!   it. Read from the index at the catalog's revision, so it moves with every write.
+//!
+//! A skill's score joins its reasons' as independent evidence: `1 − Π (1 − score)`, so a
+//! second reason raises it and nothing passes 1. Ranked by score, then by slug.
+
+use std::collections::HashMap;
+
+use entity::Importance;
+
+use super::index::GraphIndex;
+use crate::graph::Kind;
+
+/// Why a skill is related to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The skill names the other in its relations.
+    Names(Importance),
+    /// The other skill names this one in its relations.
+    NamedBy(Importance),
+    /// Roles need both.
+    SharedRoles,
+}
+
+/// One reason, with its score and, for co-occurrence, how many roles need both.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Because {
+    pub reason: Reason,
+    pub score: f64,
+    /// The roles that need both skills (counted for every reason).
+    pub shared_roles: usize,
+}
+
+/// A skill related to another, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedSkill {
+    pub slug: String,
+    pub score: f64,
+    /// Its reasons, the catalog's first.
+    pub reasons: Vec<Because>,
+}
+
+/// The score of a catalog relation.
+fn relation_score(importance: Importance) -> f64 {
+    match importance {
+        Importance::Essential => 0.9,
+        Importance::Optional => 0.6,
+    }
+}
+
+/// The co-occurrence score of two skills needed by `a` and `b` roles, `shared` by both.
+pub fn co_occurrence(a: usize, b: usize, shared: usize) -> f64 {
+    let union = a + b - shared.min(a + b);
+    if union == 0 || shared == 0 {
+        return 0.0;
+    }
+    let jaccard = shared as f64 / union as f64;
+    jaccard * shared as f64 / (shared as f64 + 1.0)
+}
+
+/// The `first` skills most related to `skill`, most related first (ties by slug); empty for a
+/// skill that is not in the index (unknown, or deprecated: a deprecated node is in no answer).
+/// The cost is the needs of the roles that need the skill, read once.
+pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<RelatedSkill> {
+    if !index.prerequisites.contains_key(skill) || first == 0 {
+        return Vec::new();
+    }
+    let postings = &index.postings;
+    let mine = postings.of(Kind::Skill, skill);
+    // How many of the roles needing `skill` need each other skill.
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    for need in mine {
+        let Some(role) = postings
+            .roles
+            .get(need.role as usize)
+            .and_then(|slug| index.roles.get(slug))
+        else {
+            continue;
+        };
+        for other in &role.needs {
+            if other.kind == Kind::Skill && other.slug != skill {
+                *shared.entry(other.slug.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut found: HashMap<&str, Vec<Because>> = HashMap::new();
+    let relations = index.relations.get(skill).into_iter().flatten();
+    let named_by = index.related_by.get(skill).into_iter().flatten();
+    let catalog = relations
+        .map(|(slug, importance)| (slug, Reason::Names(*importance)))
+        .chain(named_by.map(|(slug, importance)| (slug, Reason::NamedBy(*importance))));
+    for (slug, reason) in catalog {
+        let importance = match reason {
+            Reason::Names(importance) | Reason::NamedBy(importance) => importance,
+            Reason::SharedRoles => continue,
+        };
+        found.entry(slug.as_str()).or_default().push(Because {
+            reason,
+            score: relation_score(importance),
+            shared_roles: shared.get(slug.as_str()).copied().unwrap_or_default(),
+        });
+    }
+    for (slug, both) in &shared {
+        let theirs = postings.of(Kind::Skill, slug).len();
+        found.entry(slug).or_default().push(Because {
+            reason: Reason::SharedRoles,
+            score: co_occurrence(mine.len(), theirs, *both),
+            shared_roles: *both,
+        });
+    }
+    let mut ranked: Vec<RelatedSkill> = found
+        .into_iter()
+        .map(|(slug, reasons)| RelatedSkill {
+            slug: slug.to_owned(),
+            score: 1.0 - reasons.iter().map(|r| 1.0 - r.score).product::<f64>(),
+            reasons,
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    ranked.truncate(first);
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn co_occurrence_grows_with_the_roles_that_support_it() {
+        assert_eq!(co_occurrence(3, 4, 0), 0.0);
+        // One role each, the same one: the index is 1, discounted to half.
+        assert!((co_occurrence(1, 1, 1) - 0.5).abs() < 1e-12);
+        // A hundred roles each, all shared: nearly 1.
+        assert!(co_occurrence(100, 100, 100) > 0.99);
+        // Shared by 2 of 2 and 4 roles: J = 2/4, × 2/3.
+        assert!((co_occurrence(2, 4, 2) - 1.0 / 3.0).abs() < 1e-12);
+        assert!(co_occurrence(10, 10, 5) < co_occurrence(10, 10, 10));
+    }
+}

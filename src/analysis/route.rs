@@ -1,0 +1,195 @@
+//! A route between roles, for a career: the cheapest sequence of moves from one role to
+//! another, each move to a role near the one before.
+//!
+//! - **A move** from a role goes to one of its [`NEIGHBOURS`] nearest roles ([`super::related`],
+//!   sharing something), or straight to the goal when the two share anything at all.
+//! - **Its cost** is what the person must learn for the new role, holding what they have and
+//!   the needs of the role they leave, at the levels it asks (as [`super::role_gap`] reads a
+//!   move): the skills of the [`super::learning_path`] to it (with the prerequisites it adds)
+//!   and the languages, frameworks and tools it needs that they lack, one each.
+//! - **The route** is the cheapest in total within `max_steps` moves (Dijkstra's search over
+//!   roles and moves made), ties going to fewer moves and then to the roles' slugs; none
+//!   within the moves is an answer. The search expands at most [`MOST_EXPANDED`] roles, so a
+//!   request costs a bounded number of learning paths whatever the graph; a search cut short
+//!   says so, with the cheapest route it found.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::gap::{Gap, Have, skill_gap};
+use super::index::GraphIndex;
+use super::path::learning_path;
+use crate::graph::Kind;
+
+/// How many nearest roles a move may go to.
+pub const NEIGHBOURS: usize = 10;
+/// The most roles one search expands.
+pub const MOST_EXPANDED: usize = 200;
+
+/// One move of a route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    pub from: String,
+    pub to: String,
+    pub cost: usize,
+    /// What the person lacks for `to` as they arrive from `from`.
+    pub gap: Gap,
+}
+
+/// A route, or the answer that there is none within the moves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub moves: Vec<Move>,
+    pub cost: usize,
+    /// Whether a route was found.
+    pub found: bool,
+    /// Whether the search ran to its end (else it stopped at [`MOST_EXPANDED`] roles, and a
+    /// cheaper route may exist).
+    pub complete: bool,
+    /// How many roles the search expanded.
+    pub expanded: usize,
+}
+
+/// What a person who has `have` holds on arriving from `role`: `have`, and `role`'s needs at
+/// the levels it asks.
+fn holding(index: &GraphIndex, role: &str, have: &[Have]) -> Vec<Have> {
+    let mut held = have.to_vec();
+    held.extend(
+        index
+            .roles
+            .get(role)
+            .into_iter()
+            .flat_map(|r| &r.needs)
+            .map(|need| Have {
+                slug: need.slug.clone(),
+                level: need.level,
+            }),
+    );
+    held
+}
+
+/// The cost of moving from `from` to `to`.
+fn cost(index: &GraphIndex, from: &str, to: &str, have: &[Have]) -> usize {
+    let held = holding(index, from, have);
+    let skills = learning_path(index, to, &held).map_or(0, |path| path.steps.len());
+    let others = skill_gap(index, to, &held).map_or(0, |gap| {
+        gap.missing
+            .iter()
+            .chain(&gap.below_level)
+            .filter(|item| item.need.kind != Kind::Skill)
+            .count()
+    });
+    skills + others
+}
+
+/// The cheapest route from `from` to `to` within `max_steps` moves for a person who has
+/// `have`; `None` if either role does not exist.
+pub fn career_route(
+    index: &GraphIndex,
+    from: &str,
+    to: &str,
+    have: &[Have],
+    max_steps: usize,
+) -> Option<Route> {
+    if !index.roles.contains_key(from) || !index.roles.contains_key(to) {
+        return None;
+    }
+    let (have, _) = super::gap::follow(index, have);
+    // A state: the total cost, the moves made, the roles passed (from first) and each move's
+    // cost. The heap pops the cheapest, then the one of fewer moves, then by the roles' slugs.
+    let start: State = (0, 0, vec![from.to_owned()], Vec::new());
+    let mut queue: BinaryHeap<Reverse<State>> = BinaryHeap::from([Reverse(start)]);
+    // The fewest moves an expanded state reached each role with (at no greater cost).
+    let mut fewest: HashMap<String, usize> = HashMap::new();
+    // The cheapest state reaching `to` seen so far, for a search cut short.
+    let mut best: Option<State> = None;
+    let mut expanded = 0;
+    while let Some(Reverse(state)) = queue.pop() {
+        let (total, moves, roles, costs) = &state;
+        let Some(here) = roles.last() else {
+            continue;
+        };
+        if here == to {
+            return Some(finish(index, &have, Some(state), true, expanded));
+        }
+        if fewest.get(here).is_some_and(|fewer| fewer <= moves) {
+            continue;
+        }
+        fewest.insert(here.clone(), *moves);
+        if *moves >= max_steps {
+            continue;
+        }
+        if expanded == MOST_EXPANDED {
+            return Some(finish(index, &have, best, false, expanded));
+        }
+        expanded += 1;
+        let mut next: Vec<String> = super::related(index, here, NEIGHBOURS)
+            .into_iter()
+            .filter(|r| r.similarity > 0.0)
+            .map(|r| r.slug)
+            .collect();
+        if !next.iter().any(|slug| slug == to) && super::related::similarity(index, here, to) > 0.0
+        {
+            next.push(to.to_owned());
+        }
+        for role in next {
+            if roles.contains(&role) {
+                continue;
+            }
+            let step = cost(index, here, &role, &have);
+            let mut passed = roles.clone();
+            passed.push(role.clone());
+            let mut steps = costs.clone();
+            steps.push(step);
+            let reached: State = (total + step, moves + 1, passed, steps);
+            if role == to && best.as_ref().is_none_or(|b| reached < *b) {
+                best = Some(reached.clone());
+            }
+            queue.push(Reverse(reached));
+        }
+    }
+    Some(finish(index, &have, None, true, expanded))
+}
+
+/// A state of the search: the total cost, the moves made, the roles passed (the first is
+/// where the route starts) and each move's cost.
+type State = (usize, usize, Vec<String>, Vec<usize>);
+
+/// The route a state reached (none when `found` is `None`), with each move's gap.
+fn finish(
+    index: &GraphIndex,
+    have: &[Have],
+    found: Option<State>,
+    complete: bool,
+    expanded: usize,
+) -> Route {
+    let Some((cost, _, roles, costs)) = found else {
+        return Route {
+            moves: Vec::new(),
+            cost: 0,
+            found: false,
+            complete,
+            expanded,
+        };
+    };
+    let moves: Vec<Move> = roles
+        .windows(2)
+        .zip(costs)
+        .filter_map(|(pair, cost)| {
+            let held = holding(index, &pair[0], have);
+            Some(Move {
+                from: pair[0].clone(),
+                to: pair[1].clone(),
+                cost,
+                gap: skill_gap(index, &pair[1], &held)?,
+            })
+        })
+        .collect();
+    Route {
+        cost,
+        moves,
+        found: true,
+        complete,
+        expanded,
+    }
+}
