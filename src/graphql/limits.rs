@@ -336,8 +336,8 @@ pub fn ranked_cost(first: Option<i32>, default: usize, child_complexity: usize) 
 
 /// What one `careerRoute` counts for beyond its steps: its search computes up to a few
 /// thousand learning paths ([`crate::analysis::route::MOST_EXPANDED`] roles, each with its
-/// nearest ones), so a document of many aliased routes is refused.
-pub const ROUTE_COST: usize = 5_000;
+/// nearest ones), so a document of more than 20 aliased routes is refused.
+pub const ROUTE_COST: usize = 10_000;
 
 /// The cost of one `careerRoute`: each of its up to `max_steps` steps priced as an answer
 /// about one role's needs (its gap), plus [`ROUTE_COST`].

@@ -391,6 +391,26 @@ async fn answers_in_a_list_cost_no_statement_per_item(app: &TestApp) {
         "{ roles(first: 100) { nodes { slug related(first: 4) { role { slug } similarity } } } }";
     app.data(query).await;
     assert_eq!(app.statements_for(query).await, 3);
+    // The other answers that name nodes: the revision, then one statement per kind of node
+    // named (and the page of skills): never one per item.
+    for (query, statements) in [
+        (
+            "{ skills(first: 100) { nodes { slug related(first: 5) { skill { slug } } } } }",
+            3,
+        ),
+        (
+            r#"{ nextSkills(have: [{slug: "python"}]) { roles { slug } skills { skill { slug } unlocks { slug } gains { role { slug } } } } }"#,
+            3,
+        ),
+        (
+            // The roles of the steps, and the skills, languages, frameworks and tools missing.
+            r#"{ careerRoute(from: "frontend-developer", to: "database-administrator") { steps { from { slug } to { slug } gap { missing { node { id } } } } } }"#,
+            6,
+        ),
+    ] {
+        app.data(query).await;
+        assert_eq!(app.statements_for(query).await, statements, "{query}");
+    }
 }
 
 /// Where `part` starts in `text`, in UTF-16 code units, as JavaScript counts.

@@ -17,6 +17,7 @@ backend_tests!(
     the_next_skills_are_the_ready_ones_that_raise_coverage_most,
     a_career_route_is_the_cheapest_within_its_moves,
     no_route_within_the_moves_is_an_answer,
+    routes_are_priced_so_that_a_document_of_many_is_refused,
 );
 
 /// Each role's skills, by slug: `(skill, essential)`, in the role's order.
@@ -523,4 +524,37 @@ async fn no_route_within_the_moves_is_an_answer(app: &TestApp) {
         data["careerRoute"],
         json!({"steps": [], "cost": 0, "found": false, "complete": true})
     );
+}
+
+async fn routes_are_priced_so_that_a_document_of_many_is_refused(app: &TestApp) {
+    let routes = |n: usize| {
+        let fields: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"r{i}: careerRoute(from: "frontend-developer", to: "backend-developer") {{ found }}"#
+                )
+            })
+            .collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    // Each route's search counts for 10,000 of the 200,000 a document may cost.
+    let answer = app.post(json!({"query": routes(21)})).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+        "{answer:#}"
+    );
+    assert!(answer.get("data").is_none());
+    // A few run (each as heavy work, in the places large requests take turns in).
+    let data = app.data(&routes(4)).await;
+    assert_eq!(data["r3"]["found"], true);
+    // `have` is bounded like every answer's.
+    let many: Vec<String> = (0..1_001).map(|i| format!("{{slug: \"s{i}\"}}")).collect();
+    let err = app
+        .error(&format!(
+            r#"{{ careerRoute(from: "frontend-developer", to: "backend-developer", have: [{}]) {{ found }} }}"#,
+            many.join(",")
+        ))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err:#}");
+    assert_eq!(err["extensions"]["field"], "have", "{err:#}");
 }
