@@ -99,7 +99,12 @@ pub fn rank(level: Proficiency) -> u8 {
 /// What meeting `need` with `held` (`None`: not held; `Some(None)`: held, level unsaid)
 /// counts, from 0 to 1.
 pub(super) fn credit(need: &Need, held: Option<Option<Proficiency>>) -> f64 {
-    match (held, need.level) {
+    credit_at(need.level, held)
+}
+
+/// [`credit`] of a need asked at `asked`.
+pub(super) fn credit_at(asked: Option<Proficiency>, held: Option<Option<Proficiency>>) -> f64 {
+    match (held, asked) {
         (None, _) => 0.0,
         (Some(Some(held)), Some(asked)) if rank(held) < rank(asked) => {
             f64::from(rank(held)) / f64::from(rank(asked))

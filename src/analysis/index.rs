@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
+use super::related_skills::CoOccurrence;
+use super::route::Neighbours;
 use super::search::SearchIndex;
 use super::spoken::{LabelEntry, LocaleTable};
 use entity::Importance;
@@ -36,6 +38,10 @@ pub struct GraphIndex {
     pub search: SearchIndex,
     /// The roles' needs, inverted: which roles need each node.
     pub postings: RolesByNeed,
+    /// The roles' skills by number, for the skills that the same roles need.
+    pub co_occurrence: CoOccurrence,
+    /// Each role's nearest roles, for career routes, found as routes pass them.
+    pub route_neighbours: Neighbours,
     /// The deprecated nodes, by kind and slug, with their replacements' slugs in order. The
     /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
     /// need of a deprecated node is a need of its replacements.
@@ -222,6 +228,8 @@ impl GraphIndex {
             }
         }
         index.postings = RolesByNeed::new(&index.roles);
+        index.co_occurrence = CoOccurrence::new(&index.roles);
+        index.route_neighbours = Neighbours::new(index.postings.roles.len());
         let locales = locale_table(catalog);
         index.vocabulary = Some(Vocabulary::new(
             locales.clone(),

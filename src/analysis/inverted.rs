@@ -13,6 +13,9 @@ pub(super) struct RoleNeed {
     /// The need, by its place in the role's needs.
     pub(super) need: u32,
     pub(super) weight: f64,
+    /// The need's importance and level, so that scoring a posting reads no role.
+    pub(super) importance: entity::Importance,
+    pub(super) level: Option<entity::Proficiency>,
 }
 
 /// The roles' needs inverted: for each node, the roles that need it. With it, comparing one
@@ -51,6 +54,8 @@ impl RolesByNeed {
                         role: at,
                         need: u32::try_from(need_at).unwrap_or(u32::MAX),
                         weight: w,
+                        importance: need.importance,
+                        level: need.level,
                     });
             }
             postings.roles.push(slug.clone());

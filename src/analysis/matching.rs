@@ -22,12 +22,11 @@
 //! for a title named (one ask met halves the score; six take a seventh off). Roles are ranked
 //! by score, then confidence, then slug.
 
-use std::collections::HashMap;
-
 use entity::{Importance, Proficiency};
 
-use super::gap::credit;
+use super::gap::credit_at;
 use super::index::GraphIndex;
+use super::inverted::RoleNeed;
 use super::needs::{Need, weight};
 use crate::graph::Kind;
 
@@ -91,18 +90,20 @@ pub fn confidence(score: f64, evidence: usize) -> f64 {
 }
 
 /// Per role, what the asks add up to.
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Tally {
     accounted: f64,
     earned: f64,
     shared: f64,
-    /// `(need, credit)` by the need's place in the role's needs.
-    matched: Vec<(u32, f64)>,
-    asks: Vec<usize>,
+    /// How many asks the role meets.
+    asks: u32,
+    met: bool,
 }
 
 /// Every role that meets an ask or is `titled` (roles by slug), best first, at most `first`;
-/// with `fill`, roles that meet nothing follow at score 0, by slug, up to `first`.
+/// with `fill`, roles that meet nothing follow at score 0, by slug, up to `first`. The
+/// tallies are sums in an array by role number; only the `first` roles ranked get their
+/// needs matched and named.
 pub fn rank(
     index: &GraphIndex,
     asks: &[Ask],
@@ -113,42 +114,45 @@ pub fn rank(
 ) -> Vec<RoleMatch> {
     let postings = &index.postings;
     let roles = postings.roles.len();
-    let mut tallies: HashMap<u32, Tally> = HashMap::new();
+    let mut tallies: Vec<Tally> = vec![Tally::default(); roles];
+    let mut touched: Vec<u32> = Vec::new();
     let mut told = 0.0;
-    for (at, ask) in asks.iter().enumerate() {
+    // Each ask's postings, one a role (the most telling: essential before optional), and
+    // what the ask tells.
+    let mut needed_by_ask: Vec<(f64, Vec<RoleNeed>)> = Vec::with_capacity(asks.len());
+    for ask in asks {
         let kinds: &[Kind] = match &ask.kind {
             Some(kind) => std::slice::from_ref(kind),
             None => Kind::ALL,
         };
         let slugs = std::iter::once(&ask.slug).chain(&ask.also);
-        let mut needed: Vec<_> = slugs
+        let mut needed: Vec<RoleNeed> = slugs
             .flat_map(|slug| kinds.iter().flat_map(|kind| postings.of(*kind, slug)))
+            .copied()
             .collect();
-        // One need a role, the most telling of those it has (essential before optional).
         needed.sort_by(|a, b| a.role.cmp(&b.role).then(b.weight.total_cmp(&a.weight)));
         needed.dedup_by_key(|posting| posting.role);
         let tells = 1.0 + ((roles as f64 + 1.0) / (needed.len() as f64 + 1.0)).ln();
         told += tells;
-        for posting in needed {
-            let need = index
-                .roles
-                .get(&postings.roles[posting.role as usize])
-                .and_then(|role| role.needs.get(posting.need as usize));
-            let Some(need) = need else {
-                continue;
-            };
-            let credit = credit(need, Some(ask.level));
-            let share = match need.importance {
+        for posting in &needed {
+            let credit = credit_at(posting.level, Some(ask.level));
+            let share = match posting.importance {
                 Importance::Essential => 1.0,
                 Importance::Optional => 0.5,
             };
-            let tally = tallies.entry(posting.role).or_default();
+            let Some(tally) = tallies.get_mut(posting.role as usize) else {
+                continue;
+            };
+            if !tally.met {
+                tally.met = true;
+                touched.push(posting.role);
+            }
             tally.accounted += tells * share * credit;
             tally.earned += posting.weight * credit;
             tally.shared += posting.weight.min(weight(Importance::Essential));
-            tally.matched.push((posting.need, credit));
-            tally.asks.push(at);
+            tally.asks += 1;
         }
+        needed_by_ask.push((tells, needed));
     }
     let titled: Vec<u32> = titled
         .iter()
@@ -156,64 +160,77 @@ pub fn rank(
         .map(|at| u32::try_from(at).unwrap_or(u32::MAX))
         .collect();
     for role in &titled {
-        tallies.entry(*role).or_default();
+        if let Some(tally) = tallies.get_mut(*role as usize)
+            && !tally.met
+        {
+            tally.met = true;
+            touched.push(*role);
+        }
     }
+    let share = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
+    // `(score, confidence, role)` of every role met; roles are numbered in slug order.
+    let mut scored: Vec<(f64, f64, u32)> = touched
+        .iter()
+        .map(|&role| {
+            let tally = &tallies[role as usize];
+            let (total, _) = postings.totals[role as usize];
+            let is_titled = titled.contains(&role);
+            let score = weights.accounted * share(tally.accounted, told)
+                + weights.covered * share(tally.earned, total)
+                + weights.titled * f64::from(u8::from(is_titled));
+            let evidence = tally.asks as usize + 2 * usize::from(is_titled);
+            (score, confidence(score, evidence), role)
+        })
+        .collect();
+    let order = |a: &(f64, f64, u32), b: &(f64, f64, u32)| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
+    };
+    if first < scored.len() {
+        scored.select_nth_unstable_by(first, order);
+        scored.truncate(first);
+    }
+    scored.sort_by(order);
     let asked_weight = weight(Importance::Essential) * asks.len() as f64;
-    let mut matches: Vec<RoleMatch> = tallies
+    let mut matches: Vec<RoleMatch> = scored
         .into_iter()
-        .filter_map(|(role, mut tally)| {
+        .filter_map(|(score, confidence, role)| {
             let slug = &postings.roles[role as usize];
             let needs = &index.roles.get(slug)?.needs;
+            let tally = &tallies[role as usize];
             let (total, _) = postings.totals[role as usize];
-            let accounted = if told > 0.0 {
-                tally.accounted / told
-            } else {
-                0.0
-            };
-            let covered = if total > 0.0 {
-                tally.earned / total
-            } else {
-                0.0
-            };
-            let is_titled = titled.contains(&role);
-            let score = weights.accounted * accounted
-                + weights.covered * covered
-                + weights.titled * f64::from(u8::from(is_titled));
-            tally.matched.sort_by_key(|(need, _)| *need);
-            tally.matched.dedup_by_key(|(need, _)| *need);
-            tally.asks.sort_unstable();
-            tally.asks.dedup();
-            let evidence = tally.asks.len() + 2 * usize::from(is_titled);
+            // The role's needs met, and the asks it meets, from the asks' postings.
+            let mut matched: Vec<(u32, f64)> = Vec::new();
+            let mut met: Vec<usize> = Vec::new();
+            for (at, (ask, (_, needed))) in asks.iter().zip(&needed_by_ask).enumerate() {
+                if let Ok(found) = needed.binary_search_by(|p| p.role.cmp(&role)) {
+                    let posting = &needed[found];
+                    matched.push((posting.need, credit_at(posting.level, Some(ask.level))));
+                    met.push(at);
+                }
+            }
+            matched.sort_by_key(|(need, _)| *need);
+            matched.dedup_by_key(|(need, _)| *need);
             let union = asked_weight + total - tally.shared;
             Some(RoleMatch {
                 role: slug.clone(),
                 score,
-                confidence: confidence(score, evidence),
-                accounted,
-                covered,
-                titled: is_titled,
-                matched: tally
-                    .matched
+                confidence,
+                accounted: share(tally.accounted, told),
+                covered: share(tally.earned, total),
+                titled: titled.contains(&role),
+                matched: matched
                     .iter()
                     .filter_map(|&(need, credit)| Some((needs.get(need as usize)?.clone(), credit)))
                     .collect(),
                 lacking: (0..asks.len())
-                    .filter(|at| tally.asks.binary_search(at).is_err())
+                    .filter(|at| met.binary_search(at).is_err())
                     .collect(),
-                similarity: if union > 0.0 {
-                    tally.shared / union
-                } else {
-                    0.0
-                },
+                similarity: share(tally.shared, union),
             })
         })
         .collect();
-    matches.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then_with(|| a.role.cmp(&b.role))
-    });
     matches.truncate(first);
     if fill && matches.len() < first {
         let zero: Vec<RoleMatch> = postings

@@ -29,30 +29,6 @@ fn weights(needs: &[Need]) -> HashMap<(Kind, &str), f64> {
         .collect()
 }
 
-/// The similarity of the roles `a` and `b` (0 when either does not exist).
-pub fn similarity(index: &GraphIndex, a: &str, b: &str) -> f64 {
-    let (Some(a), Some(b)) = (index.roles.get(a), index.roles.get(b)) else {
-        return 0.0;
-    };
-    let (mine, theirs) = (weights(&a.needs), weights(&b.needs));
-    let (mut shared, mut union) = (0.0, 0.0);
-    for (need, w) in &mine {
-        match theirs.get(need) {
-            Some(v) => {
-                shared += w.min(*v);
-                union += w.max(*v);
-            }
-            None => union += w,
-        }
-    }
-    union += theirs
-        .iter()
-        .filter(|(need, _)| !mine.contains_key(*need))
-        .map(|(_, w)| w)
-        .sum::<f64>();
-    if union > 0.0 { shared / union } else { 0.0 }
-}
-
 /// The `first` roles most similar to `role`, most similar first (ties by slug); empty if
 /// there is no such role.
 pub fn related(index: &GraphIndex, role: &str, first: usize) -> Vec<Related> {
@@ -74,11 +50,17 @@ pub fn nearest(
     let postings = &index.postings;
     let mine = weights(needs);
     let my_total: f64 = mine.values().sum();
-    // Σ over shared needs of the smaller weight, per role.
-    let mut shared_weight: HashMap<u32, f64> = HashMap::new();
+    // Σ over shared needs of the smaller weight, per role, in an array by role number.
+    let mut shared_weight: Vec<f64> = vec![0.0; postings.roles.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for ((kind, slug), w) in &mine {
         for posting in postings.of(*kind, slug) {
-            *shared_weight.entry(posting.role).or_default() += w.min(posting.weight);
+            if let Some(shared) = shared_weight.get_mut(posting.role as usize) {
+                if *shared == 0.0 {
+                    touched.push(posting.role);
+                }
+                *shared += w.min(posting.weight);
+            }
         }
     }
     let similarity = |role: u32, shared: f64| {
@@ -86,18 +68,22 @@ pub fn nearest(
         if union > 0.0 { shared / union } else { 0.0 }
     };
     let skipped = |role: u32| Some(postings.roles[role as usize].as_str()) == skip;
-    let mut ranked: Vec<(f64, u32)> = shared_weight
+    let mut ranked: Vec<(f64, u32)> = touched
         .iter()
-        .filter(|(role, _)| !skipped(**role))
-        .map(|(role, shared)| (similarity(*role, *shared), *role))
+        .filter(|role| !skipped(**role))
+        .map(|&role| (similarity(role, shared_weight[role as usize]), role))
         .collect();
     if skip.is_some() && ranked.len() < first {
         // Roles that share nothing, by slug, after those that share something.
         let zero = (0..postings.roles.len() as u32)
-            .filter(|role| !shared_weight.contains_key(role) && !skipped(*role))
+            .filter(|role| shared_weight[*role as usize] == 0.0 && !skipped(*role))
             .take(first - ranked.len())
             .map(|role| (0.0, role));
         ranked.extend(zero.collect::<Vec<_>>());
+    }
+    let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1));
+    if first < ranked.len() {
+        ranked.select_nth_unstable_by(first, order);
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     ranked.truncate(first);

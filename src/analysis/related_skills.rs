@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use entity::Importance;
 
 use super::index::GraphIndex;
+use super::needs::RoleNeeds;
 use crate::graph::Kind;
 
 /// Why a skill is related to another.
@@ -69,29 +70,15 @@ pub fn co_occurrence(a: usize, b: usize, shared: usize) -> f64 {
 
 /// The `first` skills most related to `skill`, most related first (ties by slug); empty for a
 /// skill that is not in the index (unknown, or deprecated: a deprecated node is in no answer).
-/// The cost is the needs of the roles that need the skill, read once.
+/// The cost is the skills of the roles that need the skill, counted once.
 pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<RelatedSkill> {
     if !index.prerequisites.contains_key(skill) || first == 0 {
         return Vec::new();
     }
-    let postings = &index.postings;
-    let mine = postings.of(Kind::Skill, skill);
-    // How many of the roles needing `skill` need each other skill.
-    let mut shared: HashMap<&str, usize> = HashMap::new();
-    for need in mine {
-        let Some(role) = postings
-            .roles
-            .get(need.role as usize)
-            .and_then(|slug| index.roles.get(slug))
-        else {
-            continue;
-        };
-        for other in &role.needs {
-            if other.kind == Kind::Skill && other.slug != skill {
-                *shared.entry(other.slug.as_str()).or_default() += 1;
-            }
-        }
-    }
+    let table = &index.co_occurrence;
+    // The skills sharing a role with `skill`, each with its roles in common.
+    let shared = table.shared_with(skill);
+    let mine = table.roles_of(skill);
     let mut found: HashMap<&str, Vec<Because>> = HashMap::new();
     let relations = index.relations.get(skill).into_iter().flatten();
     let named_by = index.related_by.get(skill).into_iter().flatten();
@@ -103,18 +90,44 @@ pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<Rela
             Reason::Names(importance) | Reason::NamedBy(importance) => importance,
             Reason::SharedRoles => continue,
         };
+        let both = table.id(slug).map_or(0, |id| shared.count(id));
         found.entry(slug.as_str()).or_default().push(Because {
             reason,
             score: relation_score(importance),
-            shared_roles: shared.get(slug.as_str()).copied().unwrap_or_default(),
+            shared_roles: both,
         });
     }
-    for (slug, both) in &shared {
-        let theirs = postings.of(Kind::Skill, slug).len();
-        found.entry(slug).or_default().push(Because {
+    // The catalog's related skills that share roles too get that reason beside theirs; of the
+    // skills that only share roles the `first` best are enough, picked by score (then slug)
+    // before any is named, so a skill that shares roles with thousands costs a count.
+    let named: std::collections::HashSet<u32> =
+        found.keys().filter_map(|slug| table.id(slug)).collect();
+    let mut sharing: Vec<(f64, u32)> = Vec::with_capacity(shared.touched.len());
+    for &id in &shared.touched {
+        let because = Because {
             reason: Reason::SharedRoles,
-            score: co_occurrence(mine.len(), theirs, *both),
-            shared_roles: *both,
+            score: co_occurrence(mine, table.roles_of_id(id), shared.count(id)),
+            shared_roles: shared.count(id),
+        };
+        if named.contains(&id) {
+            found.entry(table.slug(id)).or_default().push(because);
+        } else {
+            sharing.push((because.score, id));
+        }
+    }
+    let better = |a: &(f64, u32), b: &(f64, u32)| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| table.slug(a.1).cmp(table.slug(b.1)))
+    };
+    if first < sharing.len() {
+        sharing.select_nth_unstable_by(first, better);
+        sharing.truncate(first);
+    }
+    for (score, id) in sharing {
+        found.entry(table.slug(id)).or_default().push(Because {
+            reason: Reason::SharedRoles,
+            score,
+            shared_roles: shared.count(id),
         });
     }
     let mut ranked: Vec<RelatedSkill> = found
@@ -132,6 +145,96 @@ pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<Rela
     });
     ranked.truncate(first);
     ranked
+}
+
+/// Which roles need each skill and which skills each role needs, by number, so that counting
+/// the roles two skills share is arithmetic on small integers.
+#[derive(Debug, Default)]
+pub struct CoOccurrence {
+    /// Every skill some active role needs, by number.
+    slugs: Vec<String>,
+    ids: HashMap<String, u32>,
+    /// Each skill's roles, by the roles' numbers.
+    roles: Vec<Vec<u32>>,
+    /// Each role's skills, by number.
+    skills: Vec<Vec<u32>>,
+}
+
+/// The skills sharing a role with one skill: how many roles each shares, and which they are.
+pub struct Shared {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Shared {
+    fn count(&self, id: u32) -> usize {
+        self.counts.get(id as usize).map_or(0, |c| *c as usize)
+    }
+}
+
+impl CoOccurrence {
+    pub fn new(roles: &HashMap<String, RoleNeeds>) -> Self {
+        let mut table = CoOccurrence::default();
+        let mut slugs: Vec<&String> = roles.keys().collect();
+        slugs.sort();
+        for (number, slug) in slugs.into_iter().enumerate() {
+            let number = u32::try_from(number).unwrap_or(u32::MAX);
+            let mut skills = Vec::new();
+            for need in roles[slug].needs.iter().filter(|n| n.kind == Kind::Skill) {
+                let next = u32::try_from(table.slugs.len()).unwrap_or(u32::MAX);
+                let id = *table.ids.entry(need.slug.clone()).or_insert_with(|| {
+                    table.slugs.push(need.slug.clone());
+                    table.roles.push(Vec::new());
+                    next
+                });
+                table.roles[id as usize].push(number);
+                skills.push(id);
+            }
+            table.skills.push(skills);
+        }
+        table
+    }
+
+    fn id(&self, slug: &str) -> Option<u32> {
+        self.ids.get(slug).copied()
+    }
+
+    fn slug(&self, id: u32) -> &str {
+        self.slugs.get(id as usize).map_or("", String::as_str)
+    }
+
+    fn roles_of_id(&self, id: u32) -> usize {
+        self.roles.get(id as usize).map_or(0, Vec::len)
+    }
+
+    fn roles_of(&self, slug: &str) -> usize {
+        self.id(slug).map_or(0, |id| self.roles_of_id(id))
+    }
+
+    /// The skills sharing a role with `slug`, the skill itself left out.
+    fn shared_with(&self, slug: &str) -> Shared {
+        let mut shared = Shared {
+            counts: Vec::new(),
+            touched: Vec::new(),
+        };
+        let Some(me) = self.id(slug) else {
+            return shared;
+        };
+        shared.counts = vec![0; self.slugs.len()];
+        for role in &self.roles[me as usize] {
+            for &other in self.skills.get(*role as usize).into_iter().flatten() {
+                if other == me {
+                    continue;
+                }
+                let count = &mut shared.counts[other as usize];
+                if *count == 0 {
+                    shared.touched.push(other);
+                }
+                *count += 1;
+            }
+        }
+        shared
+    }
 }
 
 #[cfg(test)]

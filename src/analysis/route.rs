@@ -14,11 +14,13 @@
 //!   says so, with the cheapest route it found.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::OnceLock;
 
-use super::gap::{Gap, Have, skill_gap};
+use entity::Proficiency;
+
+use super::gap::{Gap, Have, credit, skill_gap};
 use super::index::GraphIndex;
-use super::path::learning_path;
 use crate::graph::Kind;
 
 /// How many nearest roles a move may go to.
@@ -68,18 +70,78 @@ fn holding(index: &GraphIndex, role: &str, have: &[Have]) -> Vec<Have> {
     held
 }
 
-/// The cost of moving from `from` to `to`.
-fn cost(index: &GraphIndex, from: &str, to: &str, have: &[Have]) -> usize {
-    let held = holding(index, from, have);
-    let skills = learning_path(index, to, &held).map_or(0, |path| path.steps.len());
-    let others = skill_gap(index, to, &held).map_or(0, |gap| {
-        gap.missing
-            .iter()
-            .chain(&gap.below_level)
-            .filter(|item| item.need.kind != Kind::Skill)
-            .count()
-    });
-    skills + others
+/// What a person holds, by slug, at the level they hold it (`None`: any).
+type Held<'a> = HashMap<&'a str, Option<Proficiency>>;
+
+/// What a person who has `have` holds on arriving from `role`, by slug (a later entry's
+/// level standing, as the gap reads `have`).
+fn held_from<'a>(index: &'a GraphIndex, role: &str, have: &'a [Have]) -> Held<'a> {
+    let needs = index.roles.get(role).into_iter().flat_map(|r| &r.needs);
+    have.iter()
+        .map(|h| (h.slug.as_str(), h.level))
+        .chain(needs.map(|n| (n.slug.as_str(), n.level)))
+        .collect()
+}
+
+/// The cost of moving to `to` holding `held`: what [`super::learning_path`] and [`skill_gap`] give
+/// (the steps of the path, the other kinds of need missing or below level), counted without
+/// building either: the skills not met, their prerequisites not held (transitively), and the
+/// rest not met.
+fn cost(index: &GraphIndex, held: &Held<'_>, to: &str) -> usize {
+    let Some(needs) = index.roles.get(to) else {
+        return 0;
+    };
+    let mut steps: HashSet<&str> = HashSet::new();
+    let mut waiting: Vec<&str> = Vec::new();
+    let mut others = 0;
+    for need in &needs.needs {
+        if credit(need, held.get(need.slug.as_str()).copied()) >= 1.0 {
+            continue;
+        }
+        if need.kind != Kind::Skill {
+            others += 1;
+        } else if steps.insert(&need.slug) {
+            waiting.push(&need.slug);
+        }
+    }
+    while let Some(skill) = waiting.pop() {
+        for prerequisite in index.prerequisites.get(skill).into_iter().flatten() {
+            if !held.contains_key(prerequisite.as_str()) && steps.insert(prerequisite) {
+                waiting.push(prerequisite);
+            }
+        }
+    }
+    steps.len() + others
+}
+
+/// Each role's nearest roles that share something with it (at most [`NEIGHBOURS`]), found
+/// the first time a route passes the role and kept with the index (so until the catalog's
+/// revision moves).
+#[derive(Debug, Default)]
+pub struct Neighbours(Vec<OnceLock<Vec<String>>>);
+
+impl Neighbours {
+    pub fn new(roles: usize) -> Self {
+        Neighbours((0..roles).map(|_| OnceLock::new()).collect())
+    }
+
+    fn of<'a>(&'a self, index: &GraphIndex, role: &str) -> &'a [String] {
+        let roles = &index.postings.roles;
+        let Some(place) = roles
+            .binary_search_by(|slug| slug.as_str().cmp(role))
+            .ok()
+            .and_then(|at| self.0.get(at))
+        else {
+            return &[];
+        };
+        place.get_or_init(|| {
+            super::related(index, role, NEIGHBOURS)
+                .into_iter()
+                .filter(|r| r.similarity > 0.0)
+                .map(|r| r.slug)
+                .collect()
+        })
+    }
 }
 
 /// The cheapest route from `from` to `to` within `max_steps` moves for a person who has
@@ -95,6 +157,13 @@ pub fn career_route(
         return None;
     }
     let (have, _) = super::gap::follow(index, have);
+    let goal: HashSet<(Kind, &str)> = index
+        .roles
+        .get(to)
+        .into_iter()
+        .flat_map(|r| &r.needs)
+        .map(|n| (n.kind, n.slug.as_str()))
+        .collect();
     // A state: the total cost, the moves made, the roles passed (from first) and each move's
     // cost. The heap pops the cheapest, then the one of fewer moves, then by the roles' slugs.
     let start: State = (0, 0, vec![from.to_owned()], Vec::new());
@@ -123,22 +192,28 @@ pub fn career_route(
             return Some(finish(index, &have, best, false, expanded));
         }
         expanded += 1;
-        let mut next: Vec<String> = super::related(index, here, NEIGHBOURS)
-            .into_iter()
-            .filter(|r| r.similarity > 0.0)
-            .map(|r| r.slug)
+        let mut next: Vec<&str> = index
+            .route_neighbours
+            .of(index, here)
+            .iter()
+            .map(String::as_str)
             .collect();
-        if !next.iter().any(|slug| slug == to) && super::related::similarity(index, here, to) > 0.0
-        {
-            next.push(to.to_owned());
+        let shares = index.roles.get(here).is_some_and(|r| {
+            r.needs
+                .iter()
+                .any(|n| goal.contains(&(n.kind, n.slug.as_str())))
+        });
+        if shares && !next.contains(&to) {
+            next.push(to);
         }
+        let held = held_from(index, here, &have);
         for role in next {
-            if roles.contains(&role) {
+            if roles.iter().any(|r| r == role) {
                 continue;
             }
-            let step = cost(index, here, &role, &have);
+            let step = cost(index, &held, role);
             let mut passed = roles.clone();
-            passed.push(role.clone());
+            passed.push(role.to_owned());
             let mut steps = costs.clone();
             steps.push(step);
             let reached: State = (total + step, moves + 1, passed, steps);
