@@ -14,7 +14,7 @@
 //!   says so, with the cheapest route it found.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 use std::sync::OnceLock;
 
 use entity::Proficiency;
@@ -71,7 +71,7 @@ fn holding(index: &GraphIndex, role: &str, have: &[Have]) -> Vec<Have> {
 }
 
 /// What a person holds, by slug, at the level they hold it (`None`: any).
-type Held<'a> = HashMap<&'a str, Option<Proficiency>>;
+type Held<'a> = foldhash::HashMap<&'a str, Option<Proficiency>>;
 
 /// What a person who has `have` holds on arriving from `role`, by slug (a later entry's
 /// level standing, as the gap reads `have`).
@@ -91,7 +91,7 @@ fn cost(index: &GraphIndex, held: &Held<'_>, to: &str) -> usize {
     let Some(needs) = index.roles.get(to) else {
         return 0;
     };
-    let mut steps: HashSet<&str> = HashSet::new();
+    let mut steps: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut waiting: Vec<&str> = Vec::new();
     let mut others = 0;
     for need in &needs.needs {
@@ -114,34 +114,42 @@ fn cost(index: &GraphIndex, held: &Held<'_>, to: &str) -> usize {
     steps.len() + others
 }
 
-/// Each role's nearest roles that share something with it (at most [`NEIGHBOURS`]), found
-/// the first time a route passes the role and kept with the index (so until the catalog's
-/// revision moves).
+/// Each role's nearest roles that share something with it (at most [`NEIGHBOURS`]), by role
+/// number (the place of the role's slug among the sorted slugs), found the first time a
+/// route passes the role and kept with the index (so until the catalog's revision moves).
 #[derive(Debug, Default)]
-pub struct Neighbours(Vec<OnceLock<Vec<String>>>);
+pub struct Neighbours(Vec<OnceLock<Vec<u32>>>);
 
 impl Neighbours {
     pub fn new(roles: usize) -> Self {
         Neighbours((0..roles).map(|_| OnceLock::new()).collect())
     }
 
-    fn of<'a>(&'a self, index: &GraphIndex, role: &str) -> &'a [String] {
-        let roles = &index.postings.roles;
-        let Some(place) = roles
-            .binary_search_by(|slug| slug.as_str().cmp(role))
-            .ok()
-            .and_then(|at| self.0.get(at))
-        else {
+    fn of<'a>(&'a self, index: &GraphIndex, role: u32) -> &'a [u32] {
+        let (Some(place), Some(slug)) = (
+            self.0.get(role as usize),
+            index.postings.roles.get(role as usize),
+        ) else {
             return &[];
         };
         place.get_or_init(|| {
-            super::related(index, role, NEIGHBOURS)
+            super::related(index, slug, NEIGHBOURS)
                 .into_iter()
                 .filter(|r| r.similarity > 0.0)
-                .map(|r| r.slug)
+                .filter_map(|r| number(index, &r.slug))
                 .collect()
         })
     }
+}
+
+/// A role's number: the place of its slug among the sorted slugs.
+fn number(index: &GraphIndex, slug: &str) -> Option<u32> {
+    let at = index
+        .postings
+        .roles
+        .binary_search_by(|s| s.as_str().cmp(slug))
+        .ok()?;
+    u32::try_from(at).ok()
 }
 
 /// The cheapest route from `from` to `to` within `max_steps` moves for a person who has
@@ -153,38 +161,47 @@ pub fn career_route(
     have: &[Have],
     max_steps: usize,
 ) -> Option<Route> {
-    if !index.roles.contains_key(from) || !index.roles.contains_key(to) {
-        return None;
-    }
+    let (start, goal) = (number(index, from)?, number(index, to)?);
+    let slug = |role: u32| {
+        index
+            .postings
+            .roles
+            .get(role as usize)
+            .map_or("", String::as_str)
+    };
     let (have, _) = super::gap::follow(index, have);
-    let goal: HashSet<(Kind, &str)> = index
+    let goal_needs: foldhash::HashSet<(Kind, &str)> = index
         .roles
         .get(to)
         .into_iter()
         .flat_map(|r| &r.needs)
         .map(|n| (n.kind, n.slug.as_str()))
         .collect();
-    // A state: the total cost, the moves made, the roles passed (from first) and each move's
-    // cost. The heap pops the cheapest, then the one of fewer moves, then by the roles' slugs.
-    let start: State = (0, 0, vec![from.to_owned()], Vec::new());
-    let mut queue: BinaryHeap<Reverse<State>> = BinaryHeap::from([Reverse(start)]);
+    // A state: the total cost, the moves made, the roles passed (from first, by number) and
+    // each move's cost. The heap pops the cheapest, then the one of fewer moves, then by the
+    // roles passed (numbers are in the slugs' order).
+    let first: State = (0, 0, vec![start], Vec::new());
+    let mut queue: BinaryHeap<Reverse<State>> = BinaryHeap::from([Reverse(first)]);
     // The fewest moves an expanded state reached each role with (at no greater cost).
-    let mut fewest: HashMap<String, usize> = HashMap::new();
+    let mut fewest: Vec<usize> = vec![usize::MAX; index.postings.roles.len()];
     // The cheapest state reaching `to` seen so far, for a search cut short.
     let mut best: Option<State> = None;
     let mut expanded = 0;
     while let Some(Reverse(state)) = queue.pop() {
         let (total, moves, roles, costs) = &state;
-        let Some(here) = roles.last() else {
+        let Some(&here) = roles.last() else {
             continue;
         };
-        if here == to {
+        if here == goal {
             return Some(finish(index, &have, Some(state), true, expanded));
         }
-        if fewest.get(here).is_some_and(|fewer| fewer <= moves) {
+        let Some(fewer) = fewest.get_mut(here as usize) else {
+            continue;
+        };
+        if *fewer <= *moves {
             continue;
         }
-        fewest.insert(here.clone(), *moves);
+        *fewer = *moves;
         if *moves >= max_steps {
             continue;
         }
@@ -192,32 +209,27 @@ pub fn career_route(
             return Some(finish(index, &have, best, false, expanded));
         }
         expanded += 1;
-        let mut next: Vec<&str> = index
-            .route_neighbours
-            .of(index, here)
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let shares = index.roles.get(here).is_some_and(|r| {
+        let mut next: Vec<u32> = index.route_neighbours.of(index, here).to_vec();
+        let shares = index.roles.get(slug(here)).is_some_and(|r| {
             r.needs
                 .iter()
-                .any(|n| goal.contains(&(n.kind, n.slug.as_str())))
+                .any(|n| goal_needs.contains(&(n.kind, n.slug.as_str())))
         });
-        if shares && !next.contains(&to) {
-            next.push(to);
+        if shares && !next.contains(&goal) {
+            next.push(goal);
         }
-        let held = held_from(index, here, &have);
+        let held = held_from(index, slug(here), &have);
         for role in next {
-            if roles.iter().any(|r| r == role) {
+            if roles.contains(&role) {
                 continue;
             }
-            let step = cost(index, &held, role);
+            let step = cost(index, &held, slug(role));
             let mut passed = roles.clone();
-            passed.push(role.to_owned());
+            passed.push(role);
             let mut steps = costs.clone();
             steps.push(step);
             let reached: State = (total + step, moves + 1, passed, steps);
-            if role == to && best.as_ref().is_none_or(|b| reached < *b) {
+            if role == goal && best.as_ref().is_none_or(|b| reached < *b) {
                 best = Some(reached.clone());
             }
             queue.push(Reverse(reached));
@@ -226,9 +238,9 @@ pub fn career_route(
     Some(finish(index, &have, None, true, expanded))
 }
 
-/// A state of the search: the total cost, the moves made, the roles passed (the first is
-/// where the route starts) and each move's cost.
-type State = (usize, usize, Vec<String>, Vec<usize>);
+/// A state of the search: the total cost, the moves made, the roles passed by number (the
+/// first is where the route starts) and each move's cost.
+type State = (usize, usize, Vec<u32>, Vec<usize>);
 
 /// The route a state reached (none when `found` is `None`), with each move's gap.
 fn finish(
@@ -247,16 +259,18 @@ fn finish(
             expanded,
         };
     };
+    let slug = |role: u32| index.postings.roles.get(role as usize).cloned();
     let moves: Vec<Move> = roles
         .windows(2)
         .zip(costs)
         .filter_map(|(pair, cost)| {
-            let held = holding(index, &pair[0], have);
+            let (from, to) = (slug(pair[0])?, slug(pair[1])?);
+            let held = holding(index, &from, have);
             Some(Move {
-                from: pair[0].clone(),
-                to: pair[1].clone(),
+                gap: skill_gap(index, &to, &held)?,
+                from,
+                to,
                 cost,
-                gap: skill_gap(index, &pair[1], &held)?,
             })
         })
         .collect();
