@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::co_occurrence::CoOccurrence;
 use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
-use super::related_skills::CoOccurrence;
-use super::route::Neighbours;
+use super::per_role::PerRole;
 use super::search::SearchIndex;
 use super::spoken::{LabelEntry, LocaleTable};
 use entity::Importance;
@@ -41,7 +41,7 @@ pub struct GraphIndex {
     /// The roles' skills by number, for the skills that the same roles need.
     pub co_occurrence: CoOccurrence,
     /// Each role's nearest roles, for career routes, found as routes pass them.
-    pub route_neighbours: Neighbours,
+    pub route_neighbours: PerRole<Vec<u32>>,
     /// The deprecated nodes, by kind and slug, with their replacements' slugs in order. The
     /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
     /// need of a deprecated node is a need of its replacements.
@@ -229,7 +229,7 @@ impl GraphIndex {
         }
         index.postings = RolesByNeed::new(&index.roles);
         index.co_occurrence = CoOccurrence::new(&index.roles);
-        index.route_neighbours = Neighbours::new(index.postings.roles.len());
+        index.route_neighbours = PerRole::new(index.postings.roles.len());
         let locales = locale_table(catalog);
         index.vocabulary = Some(Vocabulary::new(
             locales.clone(),

@@ -6,6 +6,7 @@
 //! replica), so an answer costs one cheap statement (the revision) plus the loading of the
 //! nodes it returns.
 
+mod co_occurrence;
 pub mod confidence;
 pub mod fold;
 pub mod gap;
@@ -16,6 +17,7 @@ pub mod mentions;
 pub mod needs;
 pub mod next;
 pub mod path;
+mod per_role;
 pub mod posting;
 pub mod related;
 pub mod related_skills;

@@ -15,7 +15,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::OnceLock;
 
 use entity::Proficiency;
 
@@ -114,32 +113,23 @@ fn cost(index: &GraphIndex, held: &Held<'_>, to: &str) -> usize {
     steps.len() + others
 }
 
-/// Each role's nearest roles that share something with it (at most [`NEIGHBOURS`]), by role
-/// number (the place of the role's slug among the sorted slugs), found the first time a
-/// route passes the role and kept with the index (so until the catalog's revision moves).
-#[derive(Debug, Default)]
-pub struct Neighbours(Vec<OnceLock<Vec<u32>>>);
-
-impl Neighbours {
-    pub fn new(roles: usize) -> Self {
-        Neighbours((0..roles).map(|_| OnceLock::new()).collect())
-    }
-
-    fn of<'a>(&'a self, index: &GraphIndex, role: u32) -> &'a [u32] {
-        let (Some(place), Some(slug)) = (
-            self.0.get(role as usize),
-            index.postings.roles.get(role as usize),
-        ) else {
-            return &[];
-        };
-        place.get_or_init(|| {
+/// A role's nearest roles that share something with it (at most [`NEIGHBOURS`]), by role
+/// number, found the first time a route passes the role and kept with the index (so until
+/// the catalog's revision moves).
+fn neighbours(index: &GraphIndex, role: u32) -> &[u32] {
+    let Some(slug) = index.postings.roles.get(role as usize) else {
+        return &[];
+    };
+    index
+        .route_neighbours
+        .get_or_init(role as usize, || {
             super::related(index, slug, NEIGHBOURS)
                 .into_iter()
                 .filter(|r| r.similarity > 0.0)
                 .filter_map(|r| number(index, &r.slug))
                 .collect()
         })
-    }
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A role's number: the place of its slug among the sorted slugs.
@@ -209,7 +199,7 @@ pub fn career_route(
             return Some(finish(index, &have, best, false, expanded));
         }
         expanded += 1;
-        let mut next: Vec<u32> = index.route_neighbours.of(index, here).to_vec();
+        let mut next: Vec<u32> = neighbours(index, here).to_vec();
         let shares = index.roles.get(slug(here)).is_some_and(|r| {
             r.needs
                 .iter()
