@@ -1,9 +1,10 @@
 //! Writes racing across replicas: two servers over one database, each trial two writes sent
 //! at the same moment, one to each server. Of two writes that would close a cycle together,
 //! one is refused and the graph stays acyclic; nothing is answered `INTERNAL_SERVER_ERROR`.
-//! Imports and catalog loads wait for the same lock as mutations, and a write the database
-//! undoes for concurrency is run again, then answered `CONFLICT`. Then a graph corrupted
-//! behind the API's back: walks over it stay bounded, and the graph's check names the cycle.
+//! Skill relations, which may go round, both stand. Imports and catalog loads wait for the
+//! same lock as mutations, and a write the database undoes for concurrency is run again, then
+//! answered `CONFLICT`. Then a graph corrupted behind the API's back: walks over it stay
+//! bounded, and the graph's check names the cycle.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ per_backend!(
     a_prerequisite_cycle_made_behind_the_api_is_walked_promptly_and_reported,
     imports_and_catalog_loads_wait_for_the_write_lock_of_mutations,
     labels_set_at_once_on_two_replicas_each_move_the_version_or_conflict,
+    skill_relations_set_at_once_both_stand_and_one_set_twice_is_one,
 );
 
 /// Trials per race.
@@ -983,4 +985,57 @@ async fn labels_set_at_once_on_two_replicas_each_move_the_version_or_conflict(ba
         );
         assert_eq!(last["role"]["labels"].as_array().map(Vec::len), Some(1));
     }
+}
+
+/// A relates to B ‖ B relates to A: unlike prerequisites, both stand (a relation may go
+/// round); A relates to B on both replicas at once: one edge, both answered.
+async fn skill_relations_set_at_once_both_stand_and_one_set_twice_is_one(backend: Backend) {
+    let Some(r) = replicas(backend).await else {
+        return;
+    };
+    for trial in 0..20 {
+        let [a, b] = [0, 1].map(|n| format!("t{trial}-rel-{n}"));
+        r.first
+            .write(
+                &r.key,
+                &format!(
+                    r#"mutation {{
+                      a: createSkill(input: {{slug: "{a}", name: "A"}}) {{ revision }}
+                      b: createSkill(input: {{slug: "{b}", name: "B"}}) {{ revision }} }}"#
+                ),
+            )
+            .await;
+        let relate = |from: &str, to: &str| {
+            format!(
+                r#"mutation {{ setSkillRelation(input: {{skill: "{from}", related: "{to}", importance: OPTIONAL}}) {{ revision }} }}"#
+            )
+        };
+        for (first, second) in [
+            (relate(&a, &b), relate(&b, &a)),
+            (relate(&a, &b), relate(&a, &b)),
+        ] {
+            let answers = r.race(&first, &second).await;
+            for answer in &answers {
+                assert!(answer.get("errors").is_none(), "trial {trial}: {answer}");
+            }
+        }
+        let served = r
+            .second
+            .data(&format!(
+                r#"{{ a: skill(slug: "{a}") {{ relations {{ nodes {{ slug }} }} }}
+                     b: skill(slug: "{b}") {{ relations {{ nodes {{ slug }} }} }} }}"#
+            ))
+            .await;
+        assert_eq!(
+            served["a"]["relations"]["nodes"],
+            json!([{"slug": b}]),
+            "{served}"
+        );
+        assert_eq!(
+            served["b"]["relations"]["nodes"],
+            json!([{"slug": a}]),
+            "{served}"
+        );
+    }
+    assert_graph_sound(&r.first).await;
 }
