@@ -405,6 +405,13 @@ fn occupations(
     Ok(texts)
 }
 
+/// A place in `0..n` (`n` > 0), the first ones far more often: squaring a uniform draw gives
+/// a long tail, as ESCO's skills have (a few needed everywhere, most by few).
+fn popular(rng: &mut Rng, n: usize) -> usize {
+    let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
+    (((u * u) * n as f64) as usize).min(n - 1)
+}
+
 /// `occupationSkillRelations`: popular skills often, most skills rarely.
 fn occupation_skill_relations(
     dir: &Path,
@@ -428,10 +435,8 @@ fn occupation_skill_relations(
         }
         let mut chosen = HashSet::new();
         while chosen.len() < count.min(skills.len()) {
-            // Squaring a uniform draw favours the first skills: a long tail, as in ESCO.
-            let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
-            let at = ((u * u) * skills.len() as f64) as usize;
-            if chosen.insert(at.min(skills.len() - 1)) {
+            let at = popular(rng, skills.len());
+            if chosen.insert(at) {
                 let kind = if rng.below(2) == 0 {
                     "essential"
                 } else {
@@ -441,7 +446,7 @@ fn occupation_skill_relations(
                     occupation.as_str(),
                     kind,
                     "skill/competence",
-                    &skills[at.min(skills.len() - 1)],
+                    &skills[at],
                 ])?;
             }
         }
@@ -474,8 +479,7 @@ fn skill_skill_relations(
     let count = size.skill_relations.min(n * n.saturating_sub(1));
     let mut chosen = HashSet::new();
     while chosen.len() < count {
-        let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
-        let from = (((u * u) * n as f64) as usize).min(n - 1);
+        let from = popular(rng, n);
         let to = rng.below(n);
         if from == to || !chosen.insert((from, to)) {
             continue;
