@@ -442,12 +442,7 @@ fn occupation_skill_relations(
                 } else {
                     "optional"
                 };
-                out.row(&[
-                    occupation.as_str(),
-                    kind,
-                    "skill/competence",
-                    &skills[at],
-                ])?;
+                out.row(&[occupation.as_str(), kind, "skill/competence", &skills[at]])?;
             }
         }
     }
