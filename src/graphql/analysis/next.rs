@@ -14,6 +14,7 @@ use super::{role_of, skill_of};
 /// What learning a skill gains for one role.
 pub struct RoleGain(analysis::RoleGain);
 
+/// What learning a skill gains for one role: the rise of the person's coverage of it.
 #[Object]
 impl RoleGain {
     /// The role.
@@ -45,6 +46,7 @@ impl RoleGain {
 /// A skill the person could learn now (every prerequisite held).
 pub struct NextSkill(analysis::NextSkill);
 
+/// A skill a person could learn now (every prerequisite held), with what it gains them.
 #[Object]
 impl NextSkill {
     /// The skill.
@@ -88,6 +90,7 @@ pub struct NextSkills {
     pub(super) skills: Vec<analysis::NextSkill>,
 }
 
+/// The skills worth learning next, and the roles they were ranked for.
 #[Object]
 impl NextSkills {
     /// The roles the skills were ranked for (the given ones that exist, in their order, or

@@ -25,6 +25,7 @@ pub enum SkillRelationKind {
 /// One reason a skill is related to another, with its score.
 pub struct RelatedSkillReason(Because);
 
+/// One reason a skill is related to another: its kind and score.
 #[Object]
 impl RelatedSkillReason {
     /// What kind of reason.
@@ -60,6 +61,7 @@ impl RelatedSkillReason {
 /// A skill related to another, and why.
 pub struct RelatedSkill(related_skills::RelatedSkill);
 
+/// A skill related to another, with a score and its reasons.
 #[Object]
 impl RelatedSkill {
     /// The related skill.

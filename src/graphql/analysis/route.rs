@@ -12,6 +12,7 @@ use super::{SkillGap, role_of};
 /// One move of a career route: from a role to a role near it.
 pub struct CareerStep(analysis::Move);
 
+/// One move of a career route: from a role to a role near it, what it costs and the gap.
 #[Object]
 impl CareerStep {
     /// The role left.
@@ -40,6 +41,7 @@ impl CareerStep {
 /// The cheapest route between two roles, or the answer that there is none within the moves.
 pub struct CareerRoute(pub(super) analysis::Route);
 
+/// The cheapest route between two roles within the moves allowed, or that there is none.
 #[Object]
 impl CareerRoute {
     /// Whether a route was found within `maxSteps` moves.
