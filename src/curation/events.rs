@@ -18,6 +18,7 @@ use tokio::sync::{Semaphore, broadcast};
 
 use super::log::{self, Selection};
 use crate::Result;
+use crate::data::lists::Direction;
 use crate::db::Db;
 use crate::graph::Kind;
 
@@ -127,7 +128,7 @@ impl Events {
                 .acquire()
                 .await
                 .map_err(|_| crate::Error::Internal("the replays' turns are closed".into()))?;
-            log::read(&db.conn, selection, first).await?
+            log::read(&db.conn, selection, first, Direction::Forward).await?
         };
         Ok(Replayed {
             last: entries.last().map(|entry| entry.revision),

@@ -9,6 +9,7 @@ use sea_orm::{
 use serde_json::{Map, Value};
 
 use super::{Committed, events};
+use crate::data::lists::Direction;
 use crate::data::sql::Sql;
 use crate::graph::Kind;
 use crate::graph::clock::now_ms;
@@ -216,13 +217,23 @@ pub struct Selection {
     pub kinds: Option<Vec<Kind>>,
 }
 
-/// Up to `first` entries of `selection`, oldest first, and whether more follow.
+/// Up to `count` entries of `selection`, oldest first: the oldest ones, or with
+/// [`Direction::Backward`] the newest; and whether more lie beyond them (newer ones, or
+/// older ones when read backward).
 pub async fn read(
     db: &impl ConnectionTrait,
     selection: &Selection,
-    first: u64,
+    count: u64,
+    direction: Direction,
 ) -> Result<(Vec<catalog_change::Model>, bool)> {
-    let mut query = catalog_change::Entity::find().order_by_asc(catalog_change::Column::Revision);
+    let mut query = match direction {
+        Direction::Forward => {
+            catalog_change::Entity::find().order_by_asc(catalog_change::Column::Revision)
+        }
+        Direction::Backward => {
+            catalog_change::Entity::find().order_by_desc(catalog_change::Column::Revision)
+        }
+    };
     if let Some(after) = selection.after {
         query = query.filter(catalog_change::Column::Revision.gt(after));
     }
@@ -259,9 +270,12 @@ pub async fn read(
                 .add(catalog_change::Column::Kind.eq("")),
         );
     }
-    let mut entries = query.limit(first + 1).all(db).await?;
-    let more = entries.len() as u64 > first;
-    entries.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    let mut entries = query.limit(count + 1).all(db).await?;
+    let more = entries.len() as u64 > count;
+    entries.truncate(usize::try_from(count).unwrap_or(usize::MAX));
+    if direction == Direction::Backward {
+        entries.reverse();
+    }
     Ok((entries, more))
 }
 

@@ -8,10 +8,11 @@ use super::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use super::enums::NodeKind;
 use super::ids::{decode_id, encode_id};
 use super::locales::{DefaultLocale, LocaleCount};
-use super::pagination::PageInfo;
+use super::pagination::{PageInfo, page_size};
 use super::require;
 use crate::curation::log::{self, Selection};
 use crate::data::labels;
+use crate::data::lists::Direction;
 use crate::graph::Kind;
 use crate::graph::locales::CATALOG;
 use crate::keys::Scope;
@@ -146,7 +147,10 @@ impl PlainFields for ChangeEdge {}
 impl PlainFields for ChangeConnection {}
 
 /// The most entries one page of `changes` holds.
-const MOST_CHANGES: i32 = 100;
+const MOST_CHANGES: u32 = 100;
+
+/// The entries of a page of `changes` when a query does not say.
+const DEFAULT_CHANGES: u32 = 20;
 
 /// The `catalog` and `changes` root fields.
 #[derive(Default)]
@@ -168,8 +172,14 @@ impl HistoryQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many changes (0 to 100; 20 if not given).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many changes from the oldest (0 to 100; 20 if neither this nor `last` is given)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Only changes after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many changes from the newest (0 to 100), to page backwards.")]
+        last: Option<i32>,
+        #[graphql(desc = "Only changes before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime<Utc>>,
         #[graphql(
             desc = "Only changes of the node with this global ID, and the batches that changed it."
@@ -205,40 +215,46 @@ impl HistoryQuery {
             ))
             .into());
         }
-        let first = first.unwrap_or(20);
-        if !(0..=MOST_CHANGES).contains(&first) {
-            return Err(Error::bad_input(format!(
-                "`first` must be between 0 and {MOST_CHANGES}, got {first}"
-            ))
-            .into());
-        }
-        let after = after
-            .map(|cursor| {
-                cursor.parse::<i32>().map_err(|_| {
-                    Error::bad_input(format!(
-                        "`after` must be a cursor returned by this field, got {cursor:?}"
-                    ))
+        let (count, direction) = page_size(first, last, DEFAULT_CHANGES, MOST_CHANGES)?;
+        let revision = |name: &str, cursor: Option<String>| {
+            cursor
+                .map(|cursor| {
+                    cursor.parse::<i32>().map_err(|_| {
+                        Error::invalid(
+                            name,
+                            format!(
+                                "`{name}` must be a cursor returned by this field, got {cursor:?}"
+                            ),
+                        )
+                    })
                 })
-            })
-            .transpose()?;
+                .transpose()
+        };
+        let after = revision("after", after)?;
+        let before = revision("before", before)?;
         let node = node.map(|id| decode_id(&id)).transpose()?;
         // Both bounds from below: the later one counts.
         let after = match (after, from_revision.map(|from| from - 1)) {
             (Some(cursor), Some(from)) => Some(cursor.max(from)),
             (cursor, from) => cursor.or(from),
         };
+        // Both bounds from above: the earlier one counts.
+        let through = match (before.map(|cursor| cursor - 1), to_revision) {
+            (Some(cursor), Some(to)) => Some(cursor.min(to)),
+            (cursor, to) => cursor.or(to),
+        };
         let selection = Selection {
             after,
-            through: to_revision,
+            through,
             since: since.map(|since| since.timestamp_millis()),
             node,
             kinds: kinds.map(|kinds| kinds.into_iter().map(Kind::from).collect()),
         };
-        let first = u64::try_from(first).unwrap_or_default();
         let (entries, more) = log::read(
             &super::schema_data::<crate::db::Db>(ctx)?.conn,
             &selection,
-            first,
+            u64::from(count),
+            direction,
         )
         .await?;
         let edges = entries
@@ -251,12 +267,14 @@ impl HistoryQuery {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let page_info = PageInfo {
-            has_next_page: more,
-            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
-            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
-            before: None,
-        };
+        let page_info = PageInfo::known(
+            // What lies beyond the end a page was not read from is not counted: the
+            // specification lets a server answer false there.
+            direction == Direction::Backward && more,
+            direction == Direction::Forward && more,
+            edges.first().map(|edge| edge.cursor.clone()),
+            edges.last().map(|edge| edge.cursor.clone()),
+        );
         Ok(Ordered(ChangeConnection {
             edges: PlainList(edges),
             page_info: Ordered(page_info),

@@ -49,8 +49,9 @@ pub fn encode_cursor(key: &SortKey) -> String {
     URL_SAFE_NO_PAD.encode(text)
 }
 
-/// Reads a cursor of `list` back into a sort key.
-pub fn decode_cursor(list: List, cursor: &str) -> Result<SortKey> {
+/// Reads a cursor of `list`, given as the argument `argument` (`after`, `before`), back into
+/// a sort key.
+pub fn decode_cursor(list: List, argument: &str, cursor: &str) -> Result<SortKey> {
     let key = decode_text(cursor).and_then(|text| match text.split_once(':')? {
         ("p", position) if list.ordered_by_position() => {
             position.parse().ok().map(SortKey::Position)
@@ -61,9 +62,10 @@ pub fn decode_cursor(list: List, cursor: &str) -> Result<SortKey> {
         _ => None,
     });
     key.ok_or_else(|| {
-        Error::bad_input(format!(
-            "`after` must be a cursor returned by this field, got {cursor:?}"
-        ))
+        Error::invalid(
+            argument,
+            format!("`{argument}` must be a cursor returned by this field, got {cursor:?}"),
+        )
     })
 }
 
@@ -98,15 +100,15 @@ mod tests {
     fn cursors_belong_to_their_kind_of_list() {
         let cursor = encode_cursor(&SortKey::Position(7));
         assert_eq!(
-            decode_cursor(List::RoleSkills, &cursor).unwrap(),
+            decode_cursor(List::RoleSkills, "after", &cursor).unwrap(),
             SortKey::Position(7)
         );
-        assert!(decode_cursor(List::Roles, &cursor).is_err());
+        assert!(decode_cursor(List::Roles, "after", &cursor).is_err());
         let cursor = encode_cursor(&SortKey::Slug("go".into()));
         assert_eq!(
-            decode_cursor(List::Languages, &cursor).unwrap(),
+            decode_cursor(List::Languages, "after", &cursor).unwrap(),
             SortKey::Slug("go".into())
         );
-        assert!(decode_cursor(List::Languages, "%%%").is_err());
+        assert!(decode_cursor(List::Languages, "after", "%%%").is_err());
     }
 }

@@ -24,11 +24,12 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::EntityTrait;
 
+use crate::data::lists::Bound;
 use crate::data::model::{NodeKey, NodeModel};
 use crate::data::nodes;
 use crate::data::sources::{self, SourceRow};
 use crate::data::tree::{self, TreeEntry};
-use crate::data::{Filter, List, NodeColumns, Page, PageArgs, SortKey, lists};
+use crate::data::{Filter, List, NodeColumns, Page, PageArgs, lists};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::heavy::{self, HeavyWork};
@@ -184,13 +185,13 @@ pub struct PageRequest {
     pub args: PageArgs,
 }
 
-/// One parent's item count of a nested list: all items, or those up to a sort key.
+/// One parent's item count of a nested list: all items, or those within a bound.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CountRequest {
     pub list: List,
     pub parent: i32,
     pub filters: Vec<Filter>,
-    pub up_to: Option<SortKey>,
+    pub bound: Option<Bound>,
 }
 
 /// One skill's subtree, `max_depth` levels deep.
@@ -250,18 +251,18 @@ impl Loader<CountRequest> for SqlLoader {
 
     async fn load(&self, keys: &[CountRequest]) -> Result<HashMap<CountRequest, i64>> {
         let groups = group_by(keys, |k| {
-            ((k.list, k.filters.clone(), k.up_to.clone()), k.parent)
+            ((k.list, k.filters.clone(), k.bound.clone()), k.parent)
         });
         let mut loaded = HashMap::new();
-        for ((list, filters, up_to), parents) in groups {
+        for ((list, filters, bound), parents) in groups {
             let counts =
-                lists::nested_counts(&self.db, list, &parents, &filters, up_to.as_ref()).await?;
+                lists::nested_counts(&self.db, list, &parents, &filters, bound.as_ref()).await?;
             for (parent, count) in counts {
                 let key = CountRequest {
                     list,
                     parent,
                     filters: filters.clone(),
-                    up_to: up_to.clone(),
+                    bound: bound.clone(),
                 };
                 loaded.insert(key, count);
             }

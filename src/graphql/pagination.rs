@@ -7,40 +7,143 @@ use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::limits;
 use super::loaders::{CountRequest, loader};
-use crate::data::{Columns, EdgeData, Filter, Item, List, Page, PageArgs, SortKey, lists};
+use crate::data::lists::{Bound, Direction};
+use crate::data::{Columns, EdgeData, Filter, Item, List, Page, PageArgs, lists};
 use crate::db::Db;
 use crate::{Error, Result};
 
-/// Checks `first` and `after` and turns them, with the filters, into a page request.
+/// The paging arguments of a connection field, as the client gave them.
+#[derive(Clone, Debug, Default)]
+pub struct Paging {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl Paging {
+    /// The page size asked for, whichever end it is taken from: what the page is priced by.
+    pub fn size(first: Option<i32>, last: Option<i32>) -> Option<i32> {
+        first.max(last)
+    }
+}
+
+/// Checks the paging arguments and turns them, with the filters, into a page request:
+/// `first` items after `after` (and before `before`), or the `last` items before `before`
+/// (and after `after`), as the Relay cursor connections specification reads them.
 pub fn page_args(
     ctx: &Context<'_>,
     list: List,
-    first: Option<i32>,
-    after: Option<String>,
+    paging: Paging,
     filters: Vec<Filter>,
 ) -> Result<PageArgs> {
     let limits = limits::of(ctx);
-    let first = match first {
-        None => limits.default_page_size,
-        Some(n) => u32::try_from(n)
-            .ok()
-            .filter(|n| *n <= limits.max_page_size)
-            .ok_or_else(|| {
-                Error::bad_input(format!(
-                    "`first` must be between 0 and {} (the maximum page size), got {n}",
-                    limits.max_page_size
-                ))
-            })?,
+    let (count, direction) = page_size(
+        paging.first,
+        paging.last,
+        limits.default_page_size,
+        limits.max_page_size,
+    )?;
+    let cursor = |argument: &str, cursor: Option<String>| {
+        cursor
+            .map(|cursor| decode_cursor(list, argument, &cursor))
+            .transpose()
     };
-    let after = after
-        .map(|cursor| decode_cursor(list, &cursor))
-        .transpose()?;
     Ok(PageArgs {
-        first: Some(first),
-        after,
+        count: Some(count),
+        direction,
+        after: cursor("after", paging.after)?,
+        before: cursor("before", paging.before)?,
         filters,
         columns: columns_for(ctx),
     })
+}
+
+/// The page of a list held in memory, whose cursors are the items' indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The indexes of the page's items.
+    pub items: std::ops::Range<usize>,
+    pub has_previous_page: bool,
+    pub has_next_page: bool,
+}
+
+impl Window {
+    /// Reads `paging` against a list of `len` items: the same rules as [`page_args`], with
+    /// `default` items when neither `first` nor `last` is given and at most `most`. A
+    /// cursor is an index this list gave out; the whole list is at hand, so both
+    /// `hasPreviousPage` and `hasNextPage` say whether anything lies beyond the page.
+    pub fn of(len: usize, paging: Paging, default: u32, most: u32) -> Result<Window> {
+        let cursor = |name: &str, cursor: Option<String>| {
+            cursor
+                .map(|text| {
+                    text.parse::<usize>()
+                        .ok()
+                        .filter(|at| *at < len)
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                name,
+                                format!(
+                                    "`{name}` must be a cursor this field returned, got {text:?}"
+                                ),
+                            )
+                        })
+                })
+                .transpose()
+        };
+        let start = cursor("after", paging.after)?.map_or(0, |at| at + 1);
+        let end = cursor("before", paging.before)?.unwrap_or(len).max(start);
+        let (count, direction) = page_size(paging.first, paging.last, default, most)?;
+        let count = count as usize;
+        let items = match direction {
+            Direction::Forward => start..(start + count).min(end),
+            Direction::Backward => end.saturating_sub(count).max(start)..end,
+        };
+        Ok(Window {
+            has_previous_page: items.start > 0,
+            has_next_page: items.end < len,
+            items,
+        })
+    }
+
+    /// The page info of this window, each item's cursor being its index.
+    pub fn page_info(&self) -> PageInfo {
+        let cursor = |at: usize| (!self.items.is_empty()).then(|| at.to_string());
+        PageInfo {
+            start_cursor: cursor(self.items.start),
+            end_cursor: cursor(self.items.end.saturating_sub(1)),
+            next: Known::Answer(self.has_next_page),
+            previous: Known::Answer(self.has_previous_page),
+        }
+    }
+}
+
+/// How many items a page holds and from which end: `first` from the start or `last` from the
+/// end (not both: the specification discourages it and GitHub's API refuses it too), at
+/// most `most`, and `default` from the start when neither is given.
+pub(crate) fn page_size(
+    first: Option<i32>,
+    last: Option<i32>,
+    default: u32,
+    most: u32,
+) -> Result<(u32, Direction)> {
+    let size = |name: &str, n: i32| {
+        u32::try_from(n).ok().filter(|n| *n <= most).ok_or_else(|| {
+            Error::invalid(
+                name,
+                format!("`{name}` must be between 0 and {most} (the maximum page size), got {n}"),
+            )
+        })
+    };
+    match (first, last) {
+        (Some(_), Some(_)) => Err(Error::bad_input(
+            "`first` and `last` cannot be given together: page forwards with `first` and \
+             `after`, or backwards with `last` and `before`",
+        )),
+        (Some(first), None) => Ok((size("first", first)?, Direction::Forward)),
+        (None, Some(last)) => Ok((size("last", last)?, Direction::Backward)),
+        (None, None) => Ok((default, Direction::Forward)),
+    }
 }
 
 /// The fields of a node that read its lifecycle.
@@ -70,53 +173,96 @@ fn columns_for(ctx: &Context<'_>) -> Columns {
 #[derive(SimpleObject, Clone, Debug)]
 #[graphql(complex)]
 pub struct PageInfo {
-    /// Whether items follow this page (ask again with `after: endCursor`).
-    pub has_next_page: bool,
     /// The cursor of the first item of the page, null when the page is empty.
     pub start_cursor: Option<String>,
     /// The cursor of the last item of the page, null when the page is empty.
     pub end_cursor: Option<String>,
-    /// Counts the items up to the `after` cursor, when there is one.
     #[graphql(skip)]
-    pub before: Option<Count>,
+    next: Known,
+    #[graphql(skip)]
+    previous: Known,
+}
+
+/// Whether items lie beyond one end of a page: known from the page itself (it read one item
+/// beyond that end), or counted when a client asks (the items on the far side of the cursor
+/// the page was read from).
+#[derive(Clone, Debug)]
+enum Known {
+    Answer(bool),
+    Counted(Count),
+}
+
+impl Known {
+    async fn resolve(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(match self {
+            Known::Answer(answer) => *answer,
+            Known::Counted(count) => count.resolve(ctx).await? > 0,
+        })
+    }
 }
 
 #[async_graphql::ComplexObject]
 impl PageInfo {
-    /// Whether items precede this page: false without `after`; with it, whether any item
-    /// (passing the same filters) sorts at or before that cursor. Costs one query per level,
-    /// only when selected on a page read with `after`.
+    /// Whether items follow this page: with `first`, whether the list (before `before`, if
+    /// given) holds more; with `last`, whether any item (passing the same filters) sorts at
+    /// or after `before` (false without it). Counting costs one query per level, only when
+    /// selected on a page read with `last` and `before`.
+    async fn has_next_page(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.next.resolve(ctx).await?)
+    }
+
+    /// Whether items precede this page: with `last`, whether the list (after `after`, if
+    /// given) holds more; otherwise whether any item (passing the same filters) sorts at or
+    /// before `after` (false without it). Counting costs one query per level, only when
+    /// selected on a page read with `after`.
     async fn has_previous_page(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(match &self.before {
-            None => false,
-            Some(before) => before.resolve(ctx).await? > 0,
-        })
+        Ok(self.previous.resolve(ctx).await?)
     }
 }
 
 impl PageInfo {
     pub(crate) fn of<M>(page: &Page<M>, total: &Count) -> Self {
-        PageInfo {
-            has_next_page: page.has_next_page,
-            start_cursor: page.items.first().map(|item| encode_cursor(&item.key)),
-            end_cursor: page.items.last().map(|item| encode_cursor(&item.key)),
-            before: page.after.clone().map(|key| Count {
-                up_to: Some(key),
+        let beyond = |known: bool, bound: Option<Bound>| match bound {
+            Some(bound) if !known => Known::Counted(Count {
+                bound: Some(bound),
                 ..total.clone()
             }),
+            _ => Known::Answer(known),
+        };
+        PageInfo {
+            start_cursor: page.items.first().map(|item| encode_cursor(&item.key)),
+            end_cursor: page.items.last().map(|item| encode_cursor(&item.key)),
+            next: beyond(page.has_next_page, page.before.clone().map(Bound::From)),
+            previous: beyond(page.has_previous_page, page.after.clone().map(Bound::UpTo)),
+        }
+    }
+
+    /// The page info of a page that knows what lies beyond both its ends.
+    pub(crate) fn known(
+        has_previous_page: bool,
+        has_next_page: bool,
+        start_cursor: Option<String>,
+        end_cursor: Option<String>,
+    ) -> Self {
+        PageInfo {
+            start_cursor,
+            end_cursor,
+            next: Known::Answer(has_next_page),
+            previous: Known::Answer(has_previous_page),
         }
     }
 }
 
-/// A count of a list's items, run only if a client selects `totalCount` or `hasPreviousPage`.
+/// A count of a list's items, run only if a client selects `totalCount`, or
+/// `hasPreviousPage` or `hasNextPage` where the page cannot tell.
 #[derive(Clone, Debug)]
 pub struct Count {
     pub list: List,
     /// `None` for a root list.
     pub parent: Option<i32>,
     pub filters: Vec<Filter>,
-    /// Count only the items up to and including this sort key.
-    pub up_to: Option<SortKey>,
+    /// Count only the items within this bound.
+    pub bound: Option<Bound>,
 }
 
 impl Count {
@@ -125,7 +271,7 @@ impl Count {
             list,
             parent,
             filters,
-            up_to: None,
+            bound: None,
         }
     }
 
@@ -133,14 +279,14 @@ impl Count {
         match self.parent {
             None => {
                 let db: &Db = super::schema_data(ctx)?;
-                lists::root_count(db, self.list, &self.filters, self.up_to.as_ref()).await
+                lists::root_count(db, self.list, &self.filters, self.bound.as_ref()).await
             }
             Some(parent) => {
                 let request = CountRequest {
                     list: self.list,
                     parent,
                     filters: self.filters.clone(),
-                    up_to: self.up_to.clone(),
+                    bound: self.bound.clone(),
                 };
                 Ok(loader(ctx)?.load_one(request).await?.unwrap_or_default())
             }
@@ -216,7 +362,7 @@ macro_rules! connection {
 
         #[async_graphql::ComplexObject]
         impl $edge {
-            /// Pass this as `after` to continue after this item.
+            /// Pass this as `after` to go on after this item, or as `before` to go back.
             async fn cursor(&self) -> String {
                 $crate::graphql::ids::encode_cursor(&self.key)
             }
@@ -290,4 +436,91 @@ impl super::engine::fast_lists::PlainFields for PageInfo {}
 /// The filter that keeps deprecated nodes out of a list, unless `include_deprecated`.
 pub fn active_filter(include_deprecated: Option<bool>) -> Option<Filter> {
     (include_deprecated != Some(true)).then_some(Filter::Active)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(
+        first: Option<i32>,
+        after: Option<usize>,
+        last: Option<i32>,
+        before: Option<usize>,
+    ) -> Window {
+        let paging = Paging {
+            first,
+            after: after.map(|at| at.to_string()),
+            last,
+            before: before.map(|at| at.to_string()),
+        };
+        Window::of(10, paging, 4, 6).unwrap()
+    }
+
+    #[test]
+    fn windows_follow_the_relay_rules() {
+        let forward = window(None, None, None, None);
+        assert_eq!(
+            (
+                forward.items,
+                forward.has_previous_page,
+                forward.has_next_page
+            ),
+            (0..4, false, true)
+        );
+        let next = window(Some(6), Some(3), None, None);
+        assert_eq!(
+            (next.items, next.has_previous_page, next.has_next_page),
+            (4..10, true, false)
+        );
+        let back = window(None, None, Some(3), None);
+        assert_eq!(
+            (back.items, back.has_previous_page, back.has_next_page),
+            (7..10, true, false)
+        );
+        let back = window(None, None, Some(3), Some(7));
+        assert_eq!(
+            (back.items, back.has_previous_page, back.has_next_page),
+            (4..7, true, true)
+        );
+        let between = window(None, Some(2), Some(6), Some(5));
+        assert_eq!((between.items, between.has_previous_page), (3..5, true));
+        let crossed = window(Some(2), Some(6), None, Some(3));
+        assert!(crossed.items.is_empty());
+        assert_eq!(window(None, None, Some(0), None).items, 10..10);
+    }
+
+    #[test]
+    fn window_mistakes_name_their_argument() {
+        let refused = |paging: Paging| format!("{:?}", Window::of(10, paging, 4, 6).unwrap_err());
+        assert!(
+            refused(Paging {
+                first: Some(1),
+                last: Some(1),
+                ..Paging::default()
+            })
+            .contains("together")
+        );
+        assert!(
+            refused(Paging {
+                last: Some(7),
+                ..Paging::default()
+            })
+            .contains("`last`")
+        );
+        assert!(
+            refused(Paging {
+                before: Some("10".into()),
+                ..Paging::default()
+            })
+            .contains("`before`")
+        );
+        assert!(
+            refused(Paging {
+                after: Some("x".into()),
+                ..Paging::default()
+            })
+            .contains("`after`")
+        );
+    }
 }

@@ -295,16 +295,17 @@ macro_rules! root_fields {
 
             #[doc = $all_doc]
             #[graphql(
-                complexity = "Self::root_cost(first, child_complexity)"
+                complexity = "Self::root_cost(crate::graphql::pagination::Paging::size(first, last), child_complexity)"
             )]
+            // Each parameter is one of the field's GraphQL arguments.
+            #[allow(clippy::too_many_arguments)]
             async fn $all(
                 &self,
                 ctx: &Context<'_>,
-                #[graphql(
-                    desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-                )]
-                first: Option<i32>,
-                #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+                #[graphql(desc = "How many items to return from the start (after `after`, if given); absent, and without `last`: the server's default page size; never more than its maximum page size (both in `Query.limits`).")] first: Option<i32>,
+                #[graphql(desc = "Return only the items after this cursor.")] after: Option<String>,
+                #[graphql(desc = "How many items to return from the end (before `before`, if given), to page backwards; not together with `first`; never more than the maximum page size.")] last: Option<i32>,
+                #[graphql(desc = "Return only the items before this cursor.")] before: Option<String>,
                 #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
                     $filter,
                 >,
@@ -313,7 +314,8 @@ macro_rules! root_fields {
             ) -> async_graphql::Result<Ordered<$connection>> {
                 let mut filters = filter.unwrap_or_default().filters()?;
                 filters.extend(crate::graphql::pagination::active_filter(include_deprecated));
-                let args = page_args(ctx, $list, first, after, filters.clone())?;
+                let paging = crate::graphql::pagination::Paging { first, after, last, before };
+                let args = page_args(ctx, $list, paging, filters.clone())?;
                 let page = lists::root_page::<$module::Entity>(super::schema_data(ctx)?, $list, &args).await?;
                 Ok($connection::new(page, Count::new($list, None, filters))?)
             }

@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use super::engine::fast_lists::{Ordered, PlainFields, PlainList};
 use super::enums::NodeKind;
 use super::history::time;
-use super::pagination::PageInfo;
+use super::pagination::{PageInfo, Paging, Window, page_size};
 use super::require;
 use crate::catalog;
+use crate::data::lists::Direction;
 use crate::db::Db;
 use crate::keys::Scope;
 use crate::releases::{self, diff};
@@ -187,10 +188,22 @@ impl ReleaseDiff {
     /// The differences, a page at a time (at most 100; 20 if not given).
     async fn changes(
         &self,
-        #[graphql(desc = "How many differences (0 to 100; 20 if not given).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many differences from the start (0 to 100; 20 if neither this nor `last` is given)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Only the differences after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many differences from the end (0 to 100), to page backwards.")]
+        last: Option<i32>,
+        #[graphql(desc = "Only the differences before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Ordered<ReleaseChangeConnection>> {
-        Ok(page(&self.entries, first, after)?)
+        let paging = Paging {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(page(&self.entries, paging)?)
     }
 }
 
@@ -207,30 +220,15 @@ pub(crate) fn counts(entries: &[diff::Entry]) -> PlainList<ReleaseChangeCount> {
     PlainList(counts)
 }
 
-/// A page of `entries`: `first` of them (20 if not given, at most 100) after the cursor
-/// `after`.
+/// A page of `entries` (20 if neither `first` nor `last` is given, at most 100), cursors
+/// being the entries' indexes.
 pub(crate) fn page(
     entries: &[diff::Entry],
-    first: Option<i32>,
-    after: Option<String>,
+    paging: Paging,
 ) -> Result<Ordered<ReleaseChangeConnection>> {
-    let first = page_size(first)?;
-    let start = match after {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<usize>()
-            .ok()
-            .filter(|at| *at < entries.len())
-            .map(|at| at + 1)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "after",
-                    format!("`after` must be a cursor this field returned, got {cursor:?}"),
-                )
-            })?,
-    };
-    let end = (start + first).min(entries.len());
-    let edges: Vec<ReleaseChangeEdge> = entries[start..end]
+    let window = Window::of(entries.len(), paging, DEFAULT_PER_PAGE, MOST_PER_PAGE)?;
+    let start = window.items.start;
+    let edges: Vec<ReleaseChangeEdge> = entries[window.items.clone()]
         .iter()
         .enumerate()
         .map(|(offset, entry)| ReleaseChangeEdge {
@@ -246,15 +244,9 @@ pub(crate) fn page(
             }),
         })
         .collect();
-    let page_info = PageInfo {
-        has_next_page: end < entries.len(),
-        start_cursor: edges.first().map(|edge| edge.cursor.clone()),
-        end_cursor: edges.last().map(|edge| edge.cursor.clone()),
-        before: None,
-    };
     Ok(Ordered(ReleaseChangeConnection {
         edges: PlainList(edges),
-        page_info: Ordered(page_info),
+        page_info: Ordered(window.page_info()),
         total_count: count(entries.len()),
     }))
 }
@@ -279,18 +271,10 @@ impl PlainFields for ReleaseChangeCount {}
 impl PlainFields for ReleaseDiff {}
 
 /// The most items one page of releases or differences holds.
-const MOST_PER_PAGE: i32 = 100;
+const MOST_PER_PAGE: u32 = 100;
 
-fn page_size(first: Option<i32>) -> Result<usize> {
-    let first = first.unwrap_or(20);
-    if !(0..=MOST_PER_PAGE).contains(&first) {
-        return Err(Error::invalid(
-            "first",
-            format!("`first` must be between 0 and {MOST_PER_PAGE}, got {first}"),
-        ));
-    }
-    Ok(usize::try_from(first).unwrap_or_default())
-}
+/// The items of a page of releases or differences when a query does not say.
+const DEFAULT_PER_PAGE: u32 = 20;
 
 /// The diff computed last, kept for the next pages of it: `(from, to, to's revision)`.
 /// Comparing two ESCO-size releases reads and parses both snapshots; a client paging through
@@ -332,12 +316,24 @@ impl ReleaseQuery {
     async fn releases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many releases (0 to 100; 20 if not given).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many releases from the oldest (0 to 100; 20 if neither this nor `last` is given)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Only the releases after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many releases from the newest (0 to 100), to page backwards.")]
+        last: Option<i32>,
+        #[graphql(desc = "Only the releases before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Ordered<ReleaseConnection>> {
-        let first = page_size(first)?;
+        let (count, direction) = page_size(first, last, DEFAULT_PER_PAGE, MOST_PER_PAGE)?;
         let db: &Db = super::schema_data(ctx)?;
-        let (found, more) = releases::list(db, first as u64, after.as_deref()).await?;
+        let listing = releases::Listing {
+            count: u64::from(count),
+            direction,
+            after: after.as_deref(),
+            before: before.as_deref(),
+        };
+        let (found, more) = releases::list(db, listing).await?;
         let edges: Vec<ReleaseEdge> = found
             .into_iter()
             .map(|release| ReleaseEdge {
@@ -345,12 +341,14 @@ impl ReleaseQuery {
                 node: Ordered(Release::of(release)),
             })
             .collect();
-        let page_info = PageInfo {
-            has_next_page: more,
-            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
-            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
-            before: None,
-        };
+        let page_info = PageInfo::known(
+            // Beyond the end a page was not read from is not counted: the specification
+            // lets a server answer false there.
+            direction == Direction::Backward && more,
+            direction == Direction::Forward && more,
+            edges.first().map(|edge| edge.cursor.clone()),
+            edges.last().map(|edge| edge.cursor.clone()),
+        );
         Ok(Ordered(ReleaseConnection {
             edges: PlainList(edges),
             page_info: Ordered(page_info),

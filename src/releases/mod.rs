@@ -16,6 +16,7 @@ pub use crate::catalog::releases::{Counts, LONGEST_NAME, is_name};
 use crate::catalog::releases::{decompress, digest, store, taken};
 use crate::catalog::{self, Catalog, model};
 use crate::curation::{log, serial};
+use crate::data::lists::Direction;
 use crate::db::Db;
 use crate::graph::clock::now_ms;
 use crate::graph::rules::check_text;
@@ -106,40 +107,60 @@ pub async fn create(db: &Db, name: &str, notes: &str, dry_run: bool) -> Result<R
     Ok(release)
 }
 
-/// The releases, oldest first: `first` of them after the one named `after`.
-pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Release>, bool)> {
-    // The cursor's place, read without its snapshot.
-    let place: Option<(i64, String)> = match after.filter(|name| is_name(name)) {
-        Some(name) => {
-            release::Entity::find_by_id(name.to_owned())
-                .select_only()
-                .columns([release::Column::At, release::Column::Name])
-                .into_tuple()
-                .one(&db.conn)
-                .await?
-        }
-        None => None,
+/// Which releases [`list`] reads: `count` of them between the ones named `after` and
+/// `before` (each optional), the oldest of those or, [`Direction::Backward`], the newest.
+pub struct Listing<'a> {
+    pub count: u64,
+    pub direction: Direction,
+    pub after: Option<&'a str>,
+    pub before: Option<&'a str>,
+}
+
+/// The place of the release a cursor names, `(at, name)`, read without its snapshot;
+/// `argument` (`after`, `before`) names the cursor in the error for a release that is not.
+async fn place(db: &Db, argument: &str, name: Option<&str>) -> Result<Option<(i64, String)>> {
+    let Some(name) = name else {
+        return Ok(None);
     };
-    let after_at = match after {
-        Some(name) => match place {
-            Some(place) => Some(place),
-            None => {
-                return Err(Error::invalid(
-                    "after",
-                    format!("`after` must be a cursor this field returned, got {name:?}"),
-                ));
-            }
-        },
-        None => None,
+    let found: Option<(i64, String)> = if is_name(name) {
+        release::Entity::find_by_id(name.to_owned())
+            .select_only()
+            .columns([release::Column::At, release::Column::Name])
+            .into_tuple()
+            .one(&db.conn)
+            .await?
+    } else {
+        None
     };
-    let mut query = release::Entity::find()
-        .select_only()
-        .columns(METADATA)
-        .order_by_asc(release::Column::At)
-        .order_by_asc(release::Column::Name);
-    if let Some((at, name)) = after_at {
-        use sea_orm::sea_query::Condition;
-        use sea_orm::{ColumnTrait, QueryFilter};
+    match found {
+        Some(place) => Ok(Some(place)),
+        None => Err(Error::invalid(
+            argument,
+            format!("`{argument}` must be a cursor this field returned, got {name:?}"),
+        )),
+    }
+}
+
+/// The releases of `listing`, oldest first, and whether more lie beyond them in the
+/// direction they were read.
+pub async fn list(db: &Db, listing: Listing<'_>) -> Result<(Vec<Release>, bool)> {
+    use sea_orm::sea_query::Condition;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let after = place(db, "after", listing.after).await?;
+    let before = place(db, "before", listing.before).await?;
+    let mut query = release::Entity::find().select_only().columns(METADATA);
+    query = match listing.direction {
+        Direction::Forward => query
+            .order_by_asc(release::Column::At)
+            .order_by_asc(release::Column::Name),
+        Direction::Backward => query
+            .order_by_desc(release::Column::At)
+            .order_by_desc(release::Column::Name),
+    };
+    // Releases are ordered by `(at, name)`: past a cursor is a later time, or the same time
+    // and a later name.
+    if let Some((at, name)) = after {
         query = query.filter(
             Condition::any().add(release::Column::At.gt(at)).add(
                 Condition::all()
@@ -148,14 +169,27 @@ pub async fn list(db: &Db, first: u64, after: Option<&str>) -> Result<(Vec<Relea
             ),
         );
     }
+    if let Some((at, name)) = before {
+        query = query.filter(
+            Condition::any().add(release::Column::At.lt(at)).add(
+                Condition::all()
+                    .add(release::Column::At.eq(at))
+                    .add(release::Column::Name.lt(name)),
+            ),
+        );
+    }
+    let count = listing.count;
     let rows: Vec<(String, i32, i64, String, String, String)> =
-        query.limit(first + 1).into_tuple().all(&db.conn).await?;
-    let more = rows.len() as u64 > first;
-    let releases = rows
+        query.limit(count + 1).into_tuple().all(&db.conn).await?;
+    let more = rows.len() as u64 > count;
+    let mut releases = rows
         .into_iter()
-        .take(usize::try_from(first).unwrap_or(usize::MAX))
+        .take(usize::try_from(count).unwrap_or(usize::MAX))
         .map(metadata)
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?;
+    if listing.direction == Direction::Backward {
+        releases.reverse();
+    }
     Ok((releases, more))
 }
 

@@ -74,7 +74,63 @@ async fn edges_and_reverse_edges_are_batched(app: &TestApp) {
     assert!(many <= 11, "one statement per field and level, got {many}");
 }
 
+/// Pages read from the end cost what pages read from the start cost: one statement per
+/// level, whatever the number of parents; `hasNextPage` of a page read before a cursor, which
+/// only a count can tell, one more per level, and only when selected.
+async fn backward_pages_cost_one_statement_per_level(app: &TestApp) {
+    let backward = |roles: u32| {
+        FOUR_LEVELS
+            .replace("roles(first: $ROLES)", &format!("roles(last: {roles})"))
+            .replace("(first: ", "(last: ")
+    };
+    let two = app.statements_for(&backward(2)).await;
+    let all = app.statements_for(&backward(10)).await;
+    assert_eq!(
+        two, all,
+        "statements must not grow with the number of roles"
+    );
+    assert!(all <= 4, "one statement per level, got {all}");
+    let forward = app.data(&FOUR_LEVELS.replace("$ROLES", "10")).await;
+    assert_eq!(
+        app.data(&backward(10)).await,
+        forward,
+        "whole lists read from either end are alike"
+    );
+
+    let data = app
+        .data(r#"{ roles(first: 2) { edges { cursor } } }"#)
+        .await;
+    let cursor = data["roles"]["edges"][1]["cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = format!(
+        r#"{{ roles(last: 1, before: "{cursor}") {{ nodes {{ skills(last: 2, before: "cA") {{ nodes {{ slug }} }} }} }} }}"#
+    );
+    let error = app.error(&page).await;
+    assert_eq!(
+        error["extensions"]["field"], "before",
+        "a role cursor is no skill cursor"
+    );
+    let plain = app
+        .statements_for(&format!(
+            r#"{{ roles(last: 1, before: "{cursor}") {{ nodes {{ skills(last: 2) {{ nodes {{ slug }} }} }} }} }}"#
+        ))
+        .await;
+    let with_next = app
+        .statements_for(&format!(
+            r#"{{ roles(last: 1, before: "{cursor}") {{ pageInfo {{ hasNextPage hasPreviousPage }} nodes {{ skills(last: 2) {{ pageInfo {{ hasNextPage hasPreviousPage }} nodes {{ slug }} }} }} }} }}"#
+        ))
+        .await;
+    assert_eq!(plain, 2);
+    assert_eq!(
+        with_next, 3,
+        "one count, for the root page read before a cursor"
+    );
+}
+
 backend_tests!(
+    backward_pages_cost_one_statement_per_level,
     four_levels_cost_four_statements,
     total_count_costs_one_statement_per_level_only_when_selected,
     edges_and_reverse_edges_are_batched,

@@ -4,19 +4,28 @@ use std::collections::HashMap;
 
 use sea_orm::ConnectionTrait;
 
-use super::filters::{push_filters, push_up_to};
+use super::filters::{push_bound, push_filters};
 use super::{Filter, List, SortKey, source};
 use crate::Result;
 use crate::data::sql::Sql;
 use crate::db::Db;
 
-/// Counts a root list's items that pass the filters, all of them or only those up to and
-/// including the sort key `up_to` (which tells whether anything precedes a cursor).
+/// Which items of a list a count counts besides the filters' (both ends included).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// Those up to this sort key: whether anything precedes a page read after a cursor.
+    UpTo(SortKey),
+    /// Those from this sort key on: whether anything follows a page read before a cursor.
+    From(SortKey),
+}
+
+/// Counts a root list's items that pass the filters, all of them or only those within
+/// `bound`.
 pub async fn root_count(
     db: &Db,
     list: List,
     filters: &[Filter],
-    up_to: Option<&SortKey>,
+    bound: Option<&Bound>,
 ) -> Result<i64> {
     let (from, _, key) = source(list, &list.spec());
     let mut sql = Sql::new(db.conn.get_database_backend());
@@ -24,7 +33,7 @@ pub async fn root_count(
         .push(&from)
         .push(" WHERE 1 = 1");
     push_filters(&mut sql, filters);
-    push_up_to(&mut sql, key, up_to);
+    push_bound(&mut sql, key, bound);
     let row = db.conn.query_one_raw(sql.into_statement()).await?;
     Ok(match row {
         Some(row) => row.try_get("", "total")?,
@@ -33,13 +42,13 @@ pub async fn root_count(
 }
 
 /// Counts a nested list's items for every parent in `parents`, in one statement; like
-/// [`root_count`], optionally only those up to a sort key.
+/// [`root_count`], optionally only those within `bound`.
 pub async fn nested_counts(
     db: &Db,
     list: List,
     parents: &[i32],
     filters: &[Filter],
-    up_to: Option<&SortKey>,
+    bound: Option<&Bound>,
 ) -> Result<HashMap<i32, i64>> {
     let (from, Some(parent), key) = source(list, &list.spec()) else {
         return Err(crate::Error::Internal(format!(
@@ -52,7 +61,7 @@ pub async fn nested_counts(
     ));
     sql.bind_all(parents.iter().copied()).push(")");
     push_filters(&mut sql, filters);
-    push_up_to(&mut sql, key, up_to);
+    push_bound(&mut sql, key, bound);
     sql.push(&format!(" GROUP BY {parent}"));
     let rows = db.conn.query_all_raw(sql.into_statement()).await?;
     let mut counts: HashMap<i32, i64> = parents.iter().map(|parent| (*parent, 0)).collect();

@@ -2,7 +2,8 @@
 
 use sea_orm::{ActiveEnum, DbBackend, Value};
 
-use super::{Filter, SortKey};
+use super::counts::Bound;
+use super::{Direction, Filter, PageArgs, SortKey};
 use crate::data::sql::{Sql, like_pattern};
 
 /// `EXISTS (...)`: whether one of the node's aliases, each taken on its own from the JSON
@@ -69,24 +70,37 @@ pub(super) fn push_filters(sql: &mut Sql, filters: &[Filter]) {
     }
 }
 
-/// ` AND key > cursor`: the items after a cursor.
-pub(super) fn push_after(sql: &mut Sql, key: &str, after: Option<&SortKey>) {
-    if let Some(after) = after {
-        sql.push(" AND ")
-            .push(key)
-            .push(" > ")
-            .bind(key_value(after));
+/// ` AND key > after AND key < before`: the window between a page's cursors.
+pub(super) fn push_window(sql: &mut Sql, key: &str, args: &PageArgs) {
+    for (cursor, operator) in [(&args.after, " > "), (&args.before, " < ")] {
+        if let Some(cursor) = cursor {
+            sql.push(" AND ")
+                .push(key)
+                .push(operator)
+                .bind(key_value(cursor));
+        }
     }
 }
 
-/// ` AND key <= up_to`: the items up to and including a sort key.
-pub(super) fn push_up_to(sql: &mut Sql, key: &str, up_to: Option<&SortKey>) {
-    if let Some(up_to) = up_to {
-        sql.push(" AND ")
-            .push(key)
-            .push(" <= ")
-            .bind(key_value(up_to));
+/// ` ORDER BY key` or ` ORDER BY key DESC`: a backward page is read from the end.
+pub(super) fn push_order(sql: &mut Sql, key: &str, args: &PageArgs) {
+    sql.push(" ORDER BY ").push(key);
+    if args.direction == Direction::Backward {
+        sql.push(" DESC");
     }
+}
+
+/// ` AND key <= k` or ` AND key >= k`: the items up to, or from, a sort key (both included).
+pub(super) fn push_bound(sql: &mut Sql, key: &str, bound: Option<&Bound>) {
+    let (operator, at) = match bound {
+        None => return,
+        Some(Bound::UpTo(at)) => (" <= ", at),
+        Some(Bound::From(at)) => (" >= ", at),
+    };
+    sql.push(" AND ")
+        .push(key)
+        .push(operator)
+        .bind(key_value(at));
 }
 
 fn key_value(key: &SortKey) -> Value {

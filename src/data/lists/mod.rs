@@ -22,7 +22,7 @@ use crate::data::rows::Columns;
 pub use crate::graph::EdgeData;
 use crate::graph::{Datum, EdgeKind, Kind, for_each_edge_kind};
 
-pub use counts::{longest, nested_counts, root_count};
+pub use counts::{Bound, longest, nested_counts, root_count};
 pub use pages::{nested_pages, root_page};
 
 /// Declares [`List`]: the lists of every node of a kind, the two lists that are columns (a
@@ -219,17 +219,39 @@ impl Filter {
     }
 }
 
+/// Which end of a list a page is taken from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The first items (`first`), read in the list's order.
+    #[default]
+    Forward,
+    /// The last items (`last`), read in reverse from the end (or from `before`) and put back
+    /// in the list's order.
+    Backward,
+}
+
 /// Which page of a list to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageArgs {
     /// How many items; `None` reads the whole list (only for short internal lists).
-    pub first: Option<u32>,
-    /// Start after the item with this key.
+    pub count: Option<u32>,
+    /// Which end of the window between the cursors the items are taken from.
+    pub direction: Direction,
+    /// Only the items after the item with this key.
     pub after: Option<SortKey>,
+    /// Only the items before the item with this key.
+    pub before: Option<SortKey>,
     pub filters: Vec<Filter>,
     /// Which of the nodes' columns to read: [`Columns::Lean`] when the answer asks for none
     /// of the lifecycle's fields.
     pub columns: Columns,
+}
+
+impl PageArgs {
+    /// Whether the page is read from the end.
+    fn backward(&self) -> bool {
+        self.direction == Direction::Backward
+    }
 }
 
 /// Hashes what tells most requests apart in one write: the DataLoaders hash every key
@@ -238,11 +260,13 @@ pub struct PageArgs {
 /// different in the rest share a bucket and are told apart by `Eq`.
 impl std::hash::Hash for PageArgs {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let first = self.first.map_or(u64::from(u32::MAX) + 1, u64::from);
+        let count = self.count.map_or(u64::from(u32::MAX) + 1, u64::from);
         let shape = (self.filters.len() as u64) << 34
             | u64::from(self.after.is_some()) << 33
+            | u64::from(self.before.is_some()) << 41
+            | u64::from(self.backward()) << 42
             | u64::from(self.columns == Columns::Lean) << 40;
-        state.write_u64(first ^ shape);
+        state.write_u64(count ^ shape);
     }
 }
 
@@ -259,18 +283,32 @@ pub struct Item<M> {
 #[derive(Clone, Debug)]
 pub struct Page<M> {
     pub items: Vec<Item<M>>,
+    /// Whether items follow the page within the window between the cursors: known when the
+    /// page was read forward (it read one item beyond); for a backward page, false here (see
+    /// `before`).
     pub has_next_page: bool,
-    /// The cursor the page was read after, if any: items up to it precede the page.
+    /// Whether items precede the page within the window: known when it was read backward;
+    /// for a forward page, false here (see `after`).
+    pub has_previous_page: bool,
+    /// The cursor a forward page was read after, if any: items up to it precede the page.
     pub after: Option<SortKey>,
+    /// The cursor a backward page was read before, if any: items from it on follow the page.
+    pub before: Option<SortKey>,
 }
 
 impl<M> Page<M> {
     /// A page without items, as answered for a parent that has none.
     pub fn empty(args: &PageArgs) -> Self {
+        let (after, before) = match args.direction {
+            Direction::Forward => (args.after.clone(), None),
+            Direction::Backward => (None, args.before.clone()),
+        };
         Page {
             items: Vec::new(),
             has_next_page: false,
-            after: args.after.clone(),
+            has_previous_page: false,
+            after,
+            before,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryResult};
 
-use super::filters::{push_after, push_filters};
+use super::filters::{push_filters, push_order, push_window};
 use super::{EdgeData, Filter, Item, Link, List, Order, Page, PageArgs, SortKey, Spec, source};
 use crate::Result;
 use crate::data::rows::{Columns, NodeColumns, Row};
@@ -17,13 +17,14 @@ use crate::graph::Datum;
 /// The most terms SQLite accepts in one compound SELECT (its `SQLITE_MAX_COMPOUND_SELECT`).
 const SQLITE_MAX_COMPOUND_TERMS: usize = 500;
 
-/// ` LIMIT n`: `first + 1` rows, the one beyond the page telling whether a next page exists.
+/// ` LIMIT n`: `count + 1` rows, the one beyond the page telling whether another page
+/// exists in the direction it is read.
 ///
 /// The number is written into the SQL rather than bound: SQLite recompiles a statement every
 /// time a bound `LIMIT` is bound again, even to the same value, so a bound limit cost a
 /// compilation per statement. It is a number of our own, never text from a client.
-fn limit(first: u32) -> String {
-    format!(" LIMIT {}", u64::from(first) + 1)
+fn limit(count: u32) -> String {
+    format!(" LIMIT {}", u64::from(count) + 1)
 }
 
 /// Runs a list query and counts the rows it fetched.
@@ -77,10 +78,10 @@ where
         node_columns::<N::Model>(args.columns)
     ));
     push_filters(&mut sql, &args.filters);
-    push_after(&mut sql, key, args.after.as_ref());
-    sql.push(" ORDER BY ").push(key);
-    if let Some(first) = args.first {
-        sql.push(&limit(first));
+    push_window(&mut sql, key, args);
+    push_order(&mut sql, key, args);
+    if let Some(count) = args.count {
+        sql.push(&limit(count));
     }
     let rows = run(db, sql).await?;
     let mut page = Page::empty(args);
@@ -88,7 +89,10 @@ where
         page.items
             .push(read_item(&Row::of(row)?, &spec, 0, args.columns)?);
     }
-    trim(&mut page, args.first);
+    if args.backward() {
+        page.items.reverse();
+    }
+    trim(&mut page, args);
     Ok(page)
 }
 
@@ -132,12 +136,12 @@ where
         }
         _ => false,
     };
-    if let (Link::Table(edge, parent_column, child), Some(first)) = (&spec.link, args.first)
+    if let (Link::Table(edge, parent_column, child), Some(count)) = (&spec.link, args.count)
         && rank_edges_first
     {
         // One parent's page, read the cheapest way: walk its edges in the `(parent, position)`
-        // index, join each edge to its node and stop after `first + 1`, so that at most
-        // `first + 1` nodes are looked up per parent.
+        // index (backwards for a backward page), join each edge to its node and stop after
+        // `count + 1`, so that at most `count + 1` nodes are looked up per parent.
         let page_of = |sql: &mut Sql, parent: ParentId| {
             sql.push(&format!(
                 "SELECT e.{parent_column} AS sg_parent, e.position AS sg_key, {edge_columns}{} \
@@ -150,8 +154,9 @@ where
                 ParentId::Bound(id) => sql.bind(id),
             };
             push_filters(sql, &args.filters);
-            push_after(sql, "e.position", args.after.as_ref());
-            sql.push(" ORDER BY e.position").push(&limit(first));
+            push_window(sql, "e.position", args);
+            push_order(sql, "e.position", args);
+            sql.push(&limit(count));
         };
         // Neither statement sorts the whole result again (on PostgreSQL that sort, and the
         // planner's Memoize node in front of the node lookups, cost about a fifth of the
@@ -214,14 +219,15 @@ where
     } else {
         sql.push("SELECT * FROM (");
     }
+    let descending = if args.backward() { " DESC" } else { "" };
     sql.push(&format!(
         "SELECT {parent} AS sg_parent, {key} AS sg_key, {edge_columns}{selected}, \
-         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}) AS sg_row \
+         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}{descending}) AS sg_row \
          FROM {inner_from} WHERE {parent} IN ("
     ));
     sql.bind_all(parents.iter().copied()).push(")");
     push_filters(&mut sql, &args.filters);
-    push_after(&mut sql, key, args.after.as_ref());
+    push_window(&mut sql, key, args);
     sql.push(") ranked");
     if rank_edges_first {
         sql.push(&format!(
@@ -229,9 +235,9 @@ where
             list.node_table()
         ));
     }
-    if let Some(first) = args.first {
+    if let Some(count) = args.count {
         sql.push(" WHERE ranked.sg_row <= ")
-            .bind(i64::from(first) + 1);
+            .bind(i64::from(count) + 1);
     }
     sql.push(" ORDER BY ranked.sg_parent, ranked.sg_row");
     let rows = run(db, sql).await?;
@@ -269,18 +275,32 @@ where
                 SortKey::Position(position) => position,
                 SortKey::Slug(_) => i32::MAX,
             });
+        } else if args.backward() {
+            // Numbered from the end, in the database's own collation: turned around, not
+            // sorted again here.
+            page.items.reverse();
         }
-        trim(page, args.first);
+        trim(page, args);
     }
     Ok(pages)
 }
 
-/// Drops the extra row read to learn whether a next page exists.
-fn trim<M>(page: &mut Page<M>, first: Option<u32>) {
-    if let Some(first) = first
-        && page.items.len() > first as usize
-    {
-        page.items.truncate(first as usize);
+/// Drops the extra row read to learn whether another page exists in the direction the page
+/// was read (its items in the list's order): the one after a forward page, the one before a
+/// backward one.
+fn trim<M>(page: &mut Page<M>, args: &PageArgs) {
+    let Some(count) = args.count.map(|count| count as usize) else {
+        return;
+    };
+    let extra = page.items.len().saturating_sub(count);
+    if extra == 0 {
+        return;
+    }
+    if args.backward() {
+        page.items.drain(..extra);
+        page.has_previous_page = true;
+    } else {
+        page.items.truncate(count);
         page.has_next_page = true;
     }
 }

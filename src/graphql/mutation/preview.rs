@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Object, SimpleObject};
 
 use crate::graphql::engine::fast_lists::{Ordered, PlainFields, PlainList};
+use crate::graphql::pagination::Paging;
 use crate::graphql::releases::{ReleaseChangeConnection, ReleaseChangeCount, counts, page};
 use crate::releases::diff::Entry;
 use crate::review;
@@ -64,10 +65,22 @@ impl Preview {
     /// with their fields before and after, a page at a time (at most 100; 20 if not given).
     async fn changes(
         &self,
-        #[graphql(desc = "How many differences (0 to 100; 20 if not given).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many differences from the start (0 to 100; 20 if neither this nor `last` is given)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Only the differences after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many differences from the end (0 to 100), to page backwards.")]
+        last: Option<i32>,
+        #[graphql(desc = "Only the differences before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Ordered<ReleaseChangeConnection>> {
-        Ok(page(&self.entries, first, after)?)
+        let paging = Paging {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(page(&self.entries, paging)?)
     }
 
     /// The roles whose needs the write would change (and with them their skill gaps,

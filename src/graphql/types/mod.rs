@@ -29,7 +29,7 @@ use super::enums::NodeStatus;
 use super::ids::{Kind, encode_id};
 use super::loaders::{BySlug, PageRequest, Typed, loader};
 use super::locales::{Label, aliases_of, description_of, labels_of, name_of, reads_rows};
-use super::pagination::{Count, page_args};
+use super::pagination::{Count, Paging, page_args};
 use crate::data::model::NodeModel;
 use crate::data::{Filter, List, NodeColumns, Page, PageArgs};
 use crate::graph::slug::is_slug;
@@ -301,28 +301,29 @@ macro_rules! nested_connections {
                 #[graphql(
                     complexity = crate::graphql::limits::connection_cost(
                         crate::data::List::$list,
-                        first,
+                        $crate::graphql::pagination::Paging::size(first, last),
                         child_complexity,
                     )
                 )]
+                // Each parameter is one of the field's GraphQL arguments.
+                #[allow(clippy::too_many_arguments)]
                 async fn $name(
                     &self,
                     ctx: &async_graphql::Context<'_>,
-                    #[graphql(
-                        desc = "How many items to return; absent: the server's default page size, and never more than its maximum page size (both in `Query.limits`)."
-                    )]
-                    first: Option<i32>,
-                    #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "How many items to return from the start (after `after`, if given); absent, and without `last`: the server's default page size; never more than its maximum page size (both in `Query.limits`).")] first: Option<i32>,
+                    #[graphql(desc = "Return only the items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "How many items to return from the end (before `before`, if given), to page backwards; not together with `first`; never more than the maximum page size.")] last: Option<i32>,
+                    #[graphql(desc = "Return only the items before this cursor.")] before: Option<String>,
                     $($(#[graphql(desc = $arg_doc)] $arg: Option<$arg_ty>,)+)?
                 ) -> async_graphql::Result<$crate::graphql::engine::fast_lists::Ordered<$connection>> {
                     let filters: Vec<$crate::data::Filter> =
                         $crate::graphql::types::nested_connections!(@filters $($filters)?);
+                    let paging = $crate::graphql::pagination::Paging { first, after, last, before };
                     let (page, total) = $crate::graphql::types::nested_connection::<entity::$module::Entity>(
                         ctx,
                         $crate::data::List::$list,
                         self.row_id(),
-                        first,
-                        after,
+                        paging,
                         filters,
                     )
                     .await?;
@@ -432,15 +433,14 @@ async fn nested_connection<N>(
     ctx: &Context<'_>,
     list: List,
     parent: i32,
-    first: Option<i32>,
-    after: Option<String>,
+    paging: Paging,
     filters: Vec<Filter>,
 ) -> Result<(Page<N::Model>, Count)>
 where
     N: EntityTrait + Default,
     N::Model: NodeColumns + Sync,
 {
-    let args = page_args(ctx, list, first, after, filters.clone())?;
+    let args = page_args(ctx, list, paging, filters.clone())?;
     let page = load_page::<N>(ctx, list, parent, args).await?;
     Ok((page, Count::new(list, Some(parent), filters)))
 }
