@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalog::{self, SeedOutcome};
 use crate::db::{self, DEFAULT_DATABASE_URL};
 use crate::generator::{self, GraphSize};
-use crate::graphql::{self, Limits, ListResolution};
+use crate::graphql::{self, Limits, ListResolution, TrustedDocuments};
 use crate::http::HttpConfig;
 use crate::keys;
 use crate::startup::{Application, Settings};
@@ -281,6 +281,23 @@ pub struct ServeArgs {
     /// used are forgotten first).
     #[arg(long, env = "SKILLGRAPH_PERSISTED_QUERY_BYTES", default_value_t = HttpConfig::default().persisted_query_bytes)]
     pub persisted_query_bytes: usize,
+
+    /// Run only the documents this manifest lists (repeatable; comma-separated in the
+    /// environment): Apollo's persisted query manifest or graphql-codegen's
+    /// `persisted-documents.json`. Anything else is refused (`UNTRUSTED_DOCUMENT`,
+    /// `PERSISTED_QUERY_NOT_FOUND` for an unknown id). Read again on SIGHUP.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_TRUSTED_DOCUMENTS",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub trusted_documents: Vec<std::path::PathBuf>,
+
+    /// Whether a key with the `admin` scope may run any document, listed or not, when
+    /// `--trusted-documents` is given (for operators and their tools).
+    #[arg(long, env = "SKILLGRAPH_ADMIN_RUNS_ANY_DOCUMENT", default_value_t = false, action = clap::ArgAction::Set)]
+    pub admin_runs_any_document: bool,
 }
 
 /// `serve` with its defaults (and environment), for when no subcommand is given.
@@ -334,6 +351,8 @@ impl ServeArgs {
                 websocket_keepalive: Duration::from_secs(self.websocket_keepalive.max(1)),
                 websocket_idle_timeout: Duration::from_secs(self.websocket_idle_timeout),
             },
+            trusted_documents: self.trusted_documents.clone(),
+            admin_runs_any_document: self.admin_runs_any_document,
         })
     }
 
@@ -598,16 +617,64 @@ async fn manage_keys(db: &db::Db, command: KeysCommand) -> anyhow::Result<()> {
 }
 
 /// Builds the application, and serves until SIGINT or SIGTERM; the database is prepared
-/// (migrated, seeded if empty) in the background, as soon as it answers.
+/// (migrated, seeded if empty) in the background, as soon as it answers. With trusted
+/// documents, SIGHUP reads their manifests again.
 async fn serve(database_url: &str, args: &ServeArgs) -> anyhow::Result<()> {
     let settings = args.settings(database_url)?;
     let app = Application::build(&settings).await?;
+    let reloading = reload_on_hangup(app.trusted_documents());
     tracing::info!(
         "skillgraph listening on http://{} (GraphiQL at /, Playground at /playground)",
         app.address()?
     );
-    app.serve(shutdown_signal()).await?;
+    let served = app.serve(shutdown_signal()).await;
+    if let Some(reloading) = reloading {
+        reloading.abort();
+    }
+    served?;
     Ok(())
+}
+
+/// Reads the manifests of `trusted` again at every SIGHUP, off the request threads; a
+/// manifest that cannot be read or used leaves the documents before in force and is logged,
+/// and the server goes on. Listens only when trusted documents are on: otherwise SIGHUP
+/// keeps its usual meaning, the end of the process. The handler is in place when this
+/// returns, so a SIGHUP sent once the server says it listens is never the end of it.
+fn reload_on_hangup(trusted: TrustedDocuments) -> Option<tokio::task::JoinHandle<()>> {
+    if !trusted.is_on() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => hangups,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGHUP; the trusted documents will not be reloaded");
+                return None;
+            }
+        };
+        Some(tokio::spawn(async move {
+            while hangups.recv().await.is_some() {
+                let reloaded = trusted.clone();
+                match tokio::task::spawn_blocking(move || reloaded.reload()).await {
+                    Ok(Ok(documents)) => tracing::info!(
+                        "reloaded the trusted documents: {documents} documents of {} manifests",
+                        trusted.files().len()
+                    ),
+                    Ok(Err(err)) => {
+                        tracing::error!("{err}; the trusted documents loaded before stay in force")
+                    }
+                    Err(err) => tracing::error!(%err, "the reload of the trusted documents failed"),
+                }
+            }
+        }))
+    }
+    #[cfg(not(unix))]
+    {
+        drop(trusted);
+        None
+    }
 }
 
 async fn shutdown_signal() {

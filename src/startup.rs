@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::catalog::{self, SeedOutcome};
 use crate::curation::{Curator, Events};
 use crate::db::{self, Db};
-use crate::graphql::{Api, Limits, ListResolution};
+use crate::graphql::{Api, Limits, ListResolution, TrustedDocuments};
 use crate::http::{AppState, HttpConfig, PersistedQueries, RateLimiter, SocketAddresses, router};
 use crate::metrics::{self, RequestMetrics};
 use crate::{Error, Result};
@@ -32,6 +32,11 @@ pub struct Settings {
     pub http: HttpConfig,
     /// The locale answers speak when a request names none (a canonical BCP 47 tag).
     pub default_locale: String,
+    /// Manifests of the only documents the server runs (Apollo's persisted query manifest,
+    /// graphql-codegen's `persisted-documents.json`); none: every document runs.
+    pub trusted_documents: Vec<std::path::PathBuf>,
+    /// Whether a key with the `admin` scope may run documents the manifests do not list.
+    pub admin_runs_any_document: bool,
 }
 
 impl Settings {
@@ -46,6 +51,8 @@ impl Settings {
             lists: ListResolution::default(),
             http: HttpConfig::default(),
             default_locale: crate::graph::locales::CATALOG.to_owned(),
+            trusted_documents: Vec::new(),
+            admin_runs_any_document: false,
         }
     }
 }
@@ -59,8 +66,10 @@ pub struct Application {
 impl Application {
     /// Opens the pool (lazily: the database need not be up yet), builds the schema and the
     /// router, installs the metrics recorder and binds the listener. The database is not
-    /// touched: see [`Application::prepare`] and [`Application::serve`].
+    /// touched: see [`Application::prepare`] and [`Application::serve`]. A manifest of trusted
+    /// documents that cannot be read or used fails the build, naming the file.
     pub async fn build(settings: &Settings) -> Result<Self> {
+        let trusted = trusted_documents(settings)?;
         let db = db::connect_with(
             &settings.database_url,
             settings.statement_timeout,
@@ -80,7 +89,8 @@ impl Application {
                 settings.limits,
                 settings.lists,
                 crate::graphql::locales::DefaultLocale(settings.default_locale.clone()),
-            ),
+            )
+            .trusting(trusted),
             curator,
             db,
             http: settings.http.clone(),
@@ -107,6 +117,12 @@ impl Application {
     /// The server's pool (its statement counters, for tests and the benchmark).
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// The trusted documents the server runs, to reload them while it serves (on SIGHUP, see
+    /// `cli.rs`; the tests call [`TrustedDocuments::reload`] themselves).
+    pub fn trusted_documents(&self) -> TrustedDocuments {
+        self.state.api.trusted().clone()
     }
 
     /// Migrates the database and loads the built-in catalog into it if it is empty, now; the
@@ -161,6 +177,30 @@ impl Application {
             .await;
         served.map_err(|err| Error::Internal(format!("serve: {err}")))
     }
+}
+
+/// The trusted documents of `settings`, read from their manifests; says what is in force.
+fn trusted_documents(settings: &Settings) -> Result<TrustedDocuments> {
+    let trusted = TrustedDocuments::load(
+        &settings.trusted_documents,
+        settings.admin_runs_any_document,
+    )
+    .map_err(|err| Error::bad_input(err.to_string()))?;
+    if let Some(documents) = trusted.current() {
+        let files = settings.trusted_documents.len();
+        let admins = if settings.admin_runs_any_document {
+            "; admin keys run any document"
+        } else {
+            ""
+        };
+        tracing::info!(
+            "trusted documents: only the {} documents of {files} manifests run{admins}",
+            documents.len()
+        );
+    } else if settings.admin_runs_any_document {
+        tracing::warn!("--admin-runs-any-document does nothing without --trusted-documents");
+    }
+    Ok(trusted)
 }
 
 /// A background task that is aborted when this is dropped.

@@ -16,6 +16,7 @@ mod pagination;
 mod query;
 mod releases;
 mod subscription;
+mod trusted;
 mod types;
 
 use std::sync::{Arc, LazyLock, RwLock};
@@ -32,6 +33,7 @@ pub use loaders::RequestLoader;
 pub use mutation::Mutation;
 pub use query::Query;
 pub use subscription::Subscription;
+pub use trusted::{DocumentSet, MAX_ID_BYTES, ManifestError, TrustedDocuments};
 
 use crate::curation::Curator;
 use crate::db::Db;
@@ -107,6 +109,8 @@ pub struct Api {
     heavy: heavy::HeavyWork,
     lists: ListResolution,
     default_locale: locales::DefaultLocale,
+    /// The only documents requests may run, when the server was given manifests of them.
+    trusted: TrustedDocuments,
 }
 
 impl Api {
@@ -139,7 +143,19 @@ impl Api {
             heavy,
             lists,
             default_locale,
+            trusted: TrustedDocuments::default(),
         }
+    }
+
+    /// The same API, running only the documents `trusted` lists (when it lists any).
+    pub fn trusting(mut self, trusted: TrustedDocuments) -> Self {
+        self.trusted = trusted;
+        self
+    }
+
+    /// The trusted documents in force, for the ways in that look a document up by its id.
+    pub fn trusted(&self) -> &TrustedDocuments {
+        &self.trusted
     }
 
     /// What a request with this `Accept-Language` reads (`None`: the catalog's locale
@@ -166,6 +182,7 @@ impl Api {
             self.lists,
             self.default_locale.clone(),
         )
+        .trusting(self.trusted.clone())
     }
 
     /// A request with a DataLoader of its own, so that nothing read for one request is
@@ -208,13 +225,38 @@ impl Api {
         Ok(())
     }
 
+    /// Refuses a document the server does not trust (see [`trusted`]): on a server given
+    /// manifests, only the documents they list run, unless the operator lets callers with an
+    /// `admin` key run any. Every way in runs through here, beside [`Api::check_budget`], with
+    /// the request's caller in its data (a request without one carried no key).
+    fn check_trusted(
+        &self,
+        request: &async_graphql::Request,
+    ) -> Result<(), Box<async_graphql::Response>> {
+        let caller = request
+            .data
+            .get(&std::any::TypeId::of::<crate::auth::Caller>())
+            .and_then(|caller| caller.downcast_ref::<crate::auth::Caller>());
+        let admin = caller
+            .and_then(|caller| caller.0.as_ref())
+            .is_some_and(|principal| principal.scope == crate::keys::Scope::Admin);
+        self.trusted
+            .admits(&request.query, admin)
+            .map_err(|untrusted| {
+                Box::new(async_graphql::Response::from_errors(vec![
+                    untrusted.to_server_error(),
+                ]))
+            })
+    }
+
     /// Makes the operations of a batch share one cost allowance, as one request would: each
     /// is measured in its turn (once within the document limits), and one that would take the
     /// batch's total past the complexity limit is refused (`QUERY_TOO_COMPLEX`, with its cost
     /// and the batch's so far), so that a batch of ten costs no more than one request. The
     /// answer holds a refusal for each refused operation, in the batch's order. An operation
-    /// over the limit on its own, or one that does not validate, is left to
-    /// [`Api::execute`], which refuses it and says why.
+    /// over the limit on its own, one that does not validate, and one the server does not
+    /// trust (which takes nothing from the others' allowance) are left to [`Api::execute`],
+    /// which refuses them and says why.
     ///
     /// Measuring validates each operation a second time; only batches pay for it.
     pub async fn share_allowance(
@@ -227,7 +269,7 @@ impl Api {
         let mut refusals = Vec::new();
         for request in requests {
             let mut refusal = None;
-            if self.check_budget(request).is_ok() {
+            if self.check_trusted(request).is_ok() && self.check_budget(request).is_ok() {
                 let measured = measure::measure(
                     &self.measuring,
                     (self.limits, sizes.clone()),
@@ -273,6 +315,9 @@ impl Api {
         speech: Arc<locales::Speech>,
     ) -> async_graphql::Response {
         request = request.data(speech);
+        if let Err(refused) = self.check_trusted(&request) {
+            return *refused;
+        }
         if let Err(refused) = self.check_budget(&mut request) {
             return *refused;
         }
@@ -328,7 +373,10 @@ impl Api {
             let api = self.clone();
             return stream::once(async move { api.execute(request).await }).boxed();
         }
-        if let Err(refused) = self.check_budget(&mut request) {
+        if let Err(refused) = self
+            .check_trusted(&request)
+            .and_then(|()| self.check_budget(&mut request))
+        {
             return stream::once(async move { *refused }).boxed();
         }
         let mut request = self

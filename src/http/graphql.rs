@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::persisted::{PersistedError, Registration};
+use super::persisted::Registration;
 use super::protocol::{self, BadRequest, MediaType, Operations};
 use super::{AppState, access, caching, ides, websocket};
 use crate::auth::Caller;
@@ -72,15 +72,15 @@ struct Ready {
     registration: Option<(Registration, String)>,
 }
 
-/// Resolves a request's persisted document and reads its operation; an unusable persisted
-/// query is answered at once.
+/// Resolves the document a request names (a persisted query's hash, a `documentId`) and
+/// reads its operation; a name that names no usable document is answered at once.
 fn ready(
     state: &AppState,
     mut request: async_graphql::Request,
 ) -> Result<Ready, Box<async_graphql::Response>> {
-    let registration = match state.persisted.resolve(&mut request) {
+    let registration = match state.persisted.resolve(state.api.trusted(), &mut request) {
         Ok(registration) => registration.map(|registration| (registration, request.query.clone())),
-        Err(error) => return Err(Box::new(persisted_error(&error))),
+        Err(error) => return Err(Box::new(error.to_response())),
     };
     let operation = Operation::of(&mut request);
     Ok(Ready {
@@ -90,11 +90,19 @@ fn ready(
     })
 }
 
-/// Runs one operation, as `caller`, and gives every error a code.
+impl Ready {
+    /// Says who sends the request, for the resolvers and the checks before them (the trusted
+    /// documents' admin exception, a batch's shared allowance).
+    fn sent_by(&mut self, caller: &Caller) {
+        self.request.data.insert(caller.clone());
+    }
+}
+
+/// Runs one operation (its caller in its data, see [`Ready::sent_by`]) and gives every error
+/// a code.
 async fn execute_parsed(
     state: &AppState,
     ready: Ready,
-    caller: Caller,
     speech: Arc<Speech>,
 ) -> async_graphql::Response {
     let Ready {
@@ -103,7 +111,6 @@ async fn execute_parsed(
         registration,
     } = ready;
     let started = std::time::Instant::now();
-    let request = request.data(caller);
     let mut response = state.api.execute_speaking(request, speech).await;
     if let Some((registration, document)) = registration
         && !protocol::is_request_error(&response)
@@ -155,6 +162,9 @@ async fn answer_posted(
     if let Err(refused) = access::admit(state, &caller, &operations, address, media) {
         return *refused;
     }
+    for (_, ready) in &mut runs {
+        ready.sent_by(&caller);
+    }
     if runs.len() > 1 {
         let requests = runs
             .iter_mut()
@@ -173,8 +183,8 @@ async fn answer_posted(
         runs = admitted;
     }
     let futures = runs.into_iter().map(|(at, ready)| {
-        let (caller, speech) = (caller.clone(), speech.clone());
-        async move { (at, execute_parsed(state, ready, caller, speech).await) }
+        let speech = speech.clone();
+        async move { (at, execute_parsed(state, ready, speech).await) }
     });
     let mut responses = async_graphql::futures_util::future::join_all(futures).await;
     responses.extend(answered);
@@ -293,7 +303,7 @@ pub(super) async fn graphql_get(
     };
     // A miss must not be kept: the client sends the document next, and the same URL then
     // has an answer.
-    let ready = match ready(&state, request) {
+    let mut ready = match ready(&state, request) {
         Ok(ready) => ready,
         Err(response) => {
             let answer = protocol::answer(&response, media, state.http.max_answer_bytes);
@@ -324,7 +334,8 @@ pub(super) async fn graphql_get(
         return caching::no_store(*refused);
     }
     let speech = speech_of(&state, &headers);
-    let response = execute_parsed(&state, ready, caller.clone(), speech.clone()).await;
+    ready.sent_by(&caller);
+    let response = execute_parsed(&state, ready, speech.clone()).await;
     let answer = protocol::answer(&response, media, state.http.max_answer_bytes);
     let answer = spoken(answer, &speech);
     if response.is_ok() {
@@ -339,10 +350,4 @@ pub(super) async fn graphql_get(
     } else {
         caching::no_store(answer)
     }
-}
-
-/// The answer to a request whose persisted query cannot be used: nothing ran.
-fn persisted_error(error: &PersistedError) -> async_graphql::Response {
-    let (message, code) = error.message_and_code();
-    protocol::refusal(message, code)
 }

@@ -1,6 +1,14 @@
 //! Automatic persisted queries, as Apollo's clients send them: a GET whose URL holds only the
 //! SHA-256 hash of a document the server has seen (`extensions.persistedQuery.sha256Hash`),
-//! so that URLs stay short and a CDN can cache them.
+//! so that URLs stay short and a CDN can cache them. And documents named by id, as the
+//! GraphQL-over-HTTP proposal for persisted documents sends them (`documentId`, the
+//! parameters put it in `extensions.documentId`).
+//!
+//! On a server with trusted documents (see `graphql/trusted.rs`), an id names a listed
+//! document, found in the manifests, and nothing is remembered: a document sent with its hash
+//! runs when it is listed (and is found by its hash anyway) and is refused when it is not,
+//! so that no client adds a document of its own. Without them, `documentId` takes
+//! `sha256:<hex>` of a document remembered here.
 //!
 //! async-graphql has an extension for this, but any registered extension wraps the resolution
 //! of every field of every request (a few percent of the server's time on large answers, see
@@ -13,6 +21,9 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::Request;
 use sha2::{Digest, Sha256};
+
+use super::protocol;
+use crate::graphql::{MAX_ID_BYTES, TrustedDocuments};
 
 /// How many bytes of documents a server remembers unless configured otherwise; the least
 /// recently used are forgotten first.
@@ -28,7 +39,8 @@ pub enum PersistedError {
     NotFound,
     /// The document's hash is not the one given.
     HashMismatch,
-    /// `extensions.persistedQuery` is not `{ version: 1, sha256Hash: "<64 hex digits>" }`.
+    /// `extensions.persistedQuery` is not `{ version: 1, sha256Hash: "<64 hex digits>" }`,
+    /// or `documentId` is not a short text sent alone.
     Malformed(&'static str),
 }
 
@@ -43,6 +55,12 @@ impl PersistedError {
             ),
             PersistedError::Malformed(message) => (message, "BAD_REQUEST"),
         }
+    }
+
+    /// The answer to a request whose named document cannot be used: nothing ran.
+    pub fn to_response(&self) -> async_graphql::Response {
+        let (message, code) = self.message_and_code();
+        protocol::refusal(message, code)
     }
 }
 
@@ -111,13 +129,15 @@ impl Store {
 
 /// A document to remember once its request has been admitted and has run past validation:
 /// a client cannot fill the store with documents it may not run or that do not validate.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Registration {
     hash: String,
 }
 
-/// The hash a request names, if it uses a persisted query.
-fn named_hash(request: &Request) -> Result<Option<String>, PersistedError> {
+/// The hash a request names, if it uses a persisted query: 64 hexadecimal digits, in
+/// lowercase; on a server with trusted documents (`any_id`), any id of at most
+/// [`MAX_ID_BYTES`], as given, since Apollo's clients send a manifest's ids there.
+fn named_hash(request: &Request, any_id: bool) -> Result<Option<String>, PersistedError> {
     use async_graphql::Value;
     let Some(persisted) = request.extensions.get("persistedQuery") else {
         return Ok(None);
@@ -133,15 +153,48 @@ fn named_hash(request: &Request) -> Result<Option<String>, PersistedError> {
         ));
     }
     match fields.get("sha256Hash") {
+        Some(Value::String(id)) if any_id && !id.is_empty() && id.len() <= MAX_ID_BYTES => {
+            Ok(Some(id.clone()))
+        }
         Some(Value::String(hash))
             if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
             Ok(Some(hash.to_ascii_lowercase()))
         }
+        _ if any_id => Err(PersistedError::Malformed(
+            "`extensions.persistedQuery.sha256Hash` must be an id of 1 to 256 bytes",
+        )),
         _ => Err(PersistedError::Malformed(
             "`extensions.persistedQuery.sha256Hash` must be 64 hexadecimal digits",
         )),
     }
+}
+
+// The messages about ids say how long one may be.
+const _: () = assert!(MAX_ID_BYTES == 256);
+
+/// The `documentId` a request names (taken out of its extensions, where the parameters put
+/// it): refused, before it is looked at further, when it is not a text of at most
+/// [`MAX_ID_BYTES`] or comes with a `query` too.
+fn document_id(request: &mut Request) -> Result<Option<String>, PersistedError> {
+    use async_graphql::Value;
+    let Some(id) = request.extensions.0.remove("documentId") else {
+        return Ok(None);
+    };
+    let Value::String(id) = id else {
+        return Err(PersistedError::Malformed("`documentId` must be a string"));
+    };
+    if id.is_empty() || id.len() > MAX_ID_BYTES {
+        return Err(PersistedError::Malformed(
+            "`documentId` must be 1 to 256 bytes long",
+        ));
+    }
+    if !request.query.is_empty() {
+        return Err(PersistedError::Malformed(
+            "send `documentId` or `query`, not both",
+        ));
+    }
+    Ok(Some(id))
 }
 
 /// The SHA-256 hash of a document, in lowercase hexadecimal.
@@ -166,14 +219,41 @@ impl PersistedQueries {
         }
     }
 
-    /// Completes a request that uses a persisted query: a request with only the hash gets the
-    /// document remembered for it; a request with both has its hash checked, and is given
-    /// back a [`Registration`] to [`PersistedQueries::register`] once it has run. Other
-    /// requests are left as they are.
-    pub fn resolve(&self, request: &mut Request) -> Result<Option<Registration>, PersistedError> {
-        let Some(hash) = named_hash(request)? else {
+    /// Completes a request that names its document: one with a `documentId`, or with only a
+    /// persisted query's hash, gets the document named (from `trusted` when it is on, else
+    /// from what this store remembers); one with both a hash and a document has its hash
+    /// checked and, unless trusted documents are on, is given back a [`Registration`] to
+    /// [`PersistedQueries::register`] once it has run. Other requests are left as they are.
+    pub fn resolve(
+        &self,
+        trusted: &TrustedDocuments,
+        request: &mut Request,
+    ) -> Result<Option<Registration>, PersistedError> {
+        let listed = trusted.current();
+        if let Some(id) = document_id(request)? {
+            let document = match &listed {
+                Some(listed) => listed.lookup(&id),
+                None => self.remembered_as(&id)?,
+            };
+            request.query = document.ok_or(PersistedError::NotFound)?.to_string();
+            return Ok(None);
+        }
+        let Some(hash) = named_hash(request, listed.is_some())? else {
             return Ok(None);
         };
+        if let Some(listed) = listed {
+            // Only the manifests name documents: nothing is remembered, and a document sent
+            // with its hash is left to the trust check, which runs it only when it is listed.
+            let named = listed.lookup(&hash);
+            if request.query.is_empty() {
+                request.query = named.ok_or(PersistedError::NotFound)?.to_string();
+            } else if sha256_hex(&request.query) != hash.to_ascii_lowercase()
+                && named.as_deref() != Some(request.query.as_str())
+            {
+                return Err(PersistedError::HashMismatch);
+            }
+            return Ok(None);
+        }
         if request.query.is_empty() {
             let mut store = self.store()?;
             let document = store.get(&hash).ok_or(PersistedError::NotFound)?;
@@ -184,6 +264,17 @@ impl PersistedQueries {
             return Err(PersistedError::HashMismatch);
         }
         Ok(Some(Registration { hash }))
+    }
+
+    /// The document remembered under a `sha256:<hex>` document id; `None` for any other id.
+    fn remembered_as(&self, id: &str) -> Result<Option<Arc<str>>, PersistedError> {
+        let Some(hash) = id
+            .strip_prefix("sha256:")
+            .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        else {
+            return Ok(None);
+        };
+        Ok(self.store()?.get(&hash.to_ascii_lowercase()))
     }
 
     /// Remembers the document of a request that was admitted and validated.
@@ -219,29 +310,42 @@ mod tests {
         let hash = sha256_hex(document);
         let mut only_hash = with_hash("", &hash);
         assert_eq!(
-            store.resolve(&mut only_hash).err(),
+            store
+                .resolve(&TrustedDocuments::default(), &mut only_hash)
+                .err(),
             Some(PersistedError::NotFound)
         );
         let mut both = with_hash(document, &hash);
-        let registration = store.resolve(&mut both).expect("the hash matches");
+        let registration = store
+            .resolve(&TrustedDocuments::default(), &mut both)
+            .expect("the hash matches");
         let mut only_hash = with_hash("", &hash);
         assert_eq!(
-            store.resolve(&mut only_hash).err(),
+            store
+                .resolve(&TrustedDocuments::default(), &mut only_hash)
+                .err(),
             Some(PersistedError::NotFound),
             "nothing is remembered before the request is registered"
         );
         store.register(registration.expect("a registration"), &both.query);
         let mut only_hash = with_hash("", &hash.to_uppercase());
-        assert!(store.resolve(&mut only_hash).expect("found").is_none());
+        assert!(
+            store
+                .resolve(&TrustedDocuments::default(), &mut only_hash)
+                .expect("found")
+                .is_none()
+        );
         assert_eq!(only_hash.query, document);
         let mut wrong = with_hash("{ skills { totalCount } }", &hash);
         assert_eq!(
-            store.resolve(&mut wrong).err(),
+            store
+                .resolve(&TrustedDocuments::default(), &mut wrong)
+                .err(),
             Some(PersistedError::HashMismatch)
         );
         let mut malformed = with_hash("", "abc");
         assert!(matches!(
-            store.resolve(&mut malformed),
+            store.resolve(&TrustedDocuments::default(), &mut malformed),
             Err(PersistedError::Malformed(_))
         ));
     }
@@ -250,14 +354,20 @@ mod tests {
     fn remember(store: &PersistedQueries, documents: &[&str]) {
         for document in documents {
             let mut request = with_hash(document, &sha256_hex(document));
-            let registration = store.resolve(&mut request).expect("valid").expect("both");
+            let registration = store
+                .resolve(&TrustedDocuments::default(), &mut request)
+                .expect("valid")
+                .expect("both");
             store.register(registration, document);
         }
     }
 
     fn knows(store: &PersistedQueries, document: &str) -> bool {
         store
-            .resolve(&mut with_hash("", &sha256_hex(document)))
+            .resolve(
+                &TrustedDocuments::default(),
+                &mut with_hash("", &sha256_hex(document)),
+            )
             .is_ok()
     }
 
@@ -293,6 +403,94 @@ mod tests {
         assert_eq!(
             sha256_hex(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    /// Trusted documents read from a manifest of `documents`, each under a custom id `d<n>`.
+    fn trusting(documents: &[&str]) -> (TrustedDocuments, tempfile::TempDir) {
+        let folder = tempfile::tempdir().expect("a folder");
+        let file = folder.path().join("persisted-documents.json");
+        let manifest: serde_json::Map<String, serde_json::Value> = documents
+            .iter()
+            .enumerate()
+            .map(|(at, document)| (format!("d{at}"), serde_json::json!(document)))
+            .collect();
+        std::fs::write(&file, serde_json::Value::Object(manifest).to_string()).expect("written");
+        let trusted = TrustedDocuments::load(&[file], false).expect("a manifest");
+        (trusted, folder)
+    }
+
+    fn with_document_id(id: &str) -> Request {
+        let mut request = Request::new("");
+        request
+            .extensions
+            .0
+            .insert("documentId".into(), async_graphql::Value::String(id.into()));
+        request
+    }
+
+    #[test]
+    fn with_trusted_documents_ids_name_listed_documents_and_nothing_is_remembered() {
+        let document = "{ roles { totalCount } }";
+        let (trusted, _folder) = trusting(&[document]);
+        let store = PersistedQueries::default();
+        for id in [
+            "d0",
+            &sha256_hex(document),
+            &format!("sha256:{}", sha256_hex(document)),
+        ] {
+            let mut by_id = with_document_id(id);
+            assert_eq!(store.resolve(&trusted, &mut by_id), Ok(None), "{id}");
+            assert_eq!(by_id.query, document, "{id}");
+            assert!(by_id.extensions.get("documentId").is_none());
+            let mut by_hash = with_hash("", id);
+            assert_eq!(store.resolve(&trusted, &mut by_hash), Ok(None), "{id}");
+            assert_eq!(by_hash.query, document, "{id}");
+        }
+        let mut unknown = with_document_id("d1");
+        assert_eq!(
+            store.resolve(&trusted, &mut unknown),
+            Err(PersistedError::NotFound)
+        );
+        // A document sent with its hash registers nothing, listed or not: the trust check
+        // decides whether it runs.
+        let other = "{ skills { totalCount } }";
+        let mut both = with_hash(other, &sha256_hex(other));
+        assert_eq!(store.resolve(&trusted, &mut both), Ok(None));
+        let mut listed = with_hash(document, "d0");
+        assert_eq!(store.resolve(&trusted, &mut listed), Ok(None));
+        let mut mismatch = with_hash(other, "d0");
+        assert_eq!(
+            store.resolve(&trusted, &mut mismatch),
+            Err(PersistedError::HashMismatch)
+        );
+    }
+
+    #[test]
+    fn a_document_id_is_short_and_alone() {
+        let store = PersistedQueries::default();
+        let off = TrustedDocuments::default();
+        let mut long = with_document_id(&"a".repeat(4096));
+        assert!(matches!(
+            store.resolve(&off, &mut long),
+            Err(PersistedError::Malformed(_))
+        ));
+        let mut both = with_document_id("d0");
+        both.query = "{ __typename }".into();
+        assert!(matches!(
+            store.resolve(&off, &mut both),
+            Err(PersistedError::Malformed(_))
+        ));
+        // Without trusted documents, a `sha256:` id names a remembered document.
+        let document = "{ tools { totalCount } }";
+        remember(&store, &[document]);
+        let mut by_id = with_document_id(&format!("sha256:{}", sha256_hex(document)));
+        assert_eq!(store.resolve(&off, &mut by_id), Ok(None));
+        assert_eq!(by_id.query, document);
+        let mut custom = with_document_id("d0");
+        assert_eq!(
+            store.resolve(&off, &mut custom),
+            Err(PersistedError::NotFound)
         );
     }
 }

@@ -14,6 +14,9 @@
 //!   at most `max_socket_operations` operations at once, queries included, of which
 //!   `max_subscriptions` subscriptions (more: an `OPERATION_LIMIT` or `SUBSCRIPTION_LIMIT`
 //!   error);
+//! - an operation may name its document as over HTTP (`extensions.persistedQuery`, or
+//!   `documentId` in the subscribe message's payload), and on a server with trusted documents
+//!   only those run, checked where every way in is checked (`graphql/mod.rs`);
 //! - on `graphql-transport-ws`, the close codes are the ones its protocol document gives:
 //!   `4400` for a message that is not one, `4401` for a subscribe before the acknowledgement,
 //!   `4403` for a refused `connection_init`, `4408` for none in time, `4409` for a subscriber
@@ -137,6 +140,27 @@ fn kind_and_id(text: &str) -> Option<(String, Option<String>)> {
         .and_then(|id| id.as_str())
         .map(str::to_owned);
     Some((kind, id))
+}
+
+/// A subscribe message whose payload names its document by `documentId`, with the id moved
+/// into the payload's `extensions`, where the HTTP parameters put it too and `persisted.rs`
+/// reads it: async-graphql reads the payload into its request, which has no place for it.
+/// `None` for any other message, which goes on as it came.
+fn with_document_id_in_extensions(text: &str) -> Option<String> {
+    if !text.contains("documentId") {
+        return None;
+    }
+    let mut message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let payload = message.get_mut("payload")?.as_object_mut()?;
+    let id = payload.remove("documentId")?;
+    let extensions = payload
+        .entry("extensions")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if extensions.is_null() {
+        *extensions = serde_json::Value::Object(Default::default());
+    }
+    extensions.as_object_mut()?.insert("documentId".into(), id);
+    Some(message.to_string())
 }
 
 /// The close code `graphql-transport-ws` gives to what async-graphql closes with.
@@ -314,6 +338,12 @@ fn guarded_input(
                         if !fresh && transport_ws {
                             watch.close_with(4409, "Subscriber for that ID already exists");
                             return None;
+                        }
+                        if let Some(carried) = with_document_id_in_extensions(text.as_str()) {
+                            return Some((
+                                Ok(Message::Text(carried.into())),
+                                (input, watch, heard),
+                            ));
                         }
                     }
                     ("complete" | "stop", Some(id)) => watch.ended(&id),
@@ -550,6 +580,12 @@ impl Executor for SocketExecutor {
         mut request: async_graphql::Request,
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
+        // A socket's documents are named as over HTTP, but none is remembered: an automatic
+        // persisted query is for URLs, which a socket's operations do not have.
+        let persisted = &self.state.persisted;
+        if let Err(error) = persisted.resolve(self.state.api.trusted(), &mut request) {
+            return refused(error.to_response());
+        }
         let operation = Operation::of(&mut request);
         let places = match self.places(&operation, session.as_deref()) {
             Ok(places) => places,

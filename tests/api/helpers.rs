@@ -67,6 +67,8 @@ pub struct TestApp {
     /// The database's URL, for a second server over the same database.
     pub url: String,
     pub backend: Backend,
+    /// The trusted documents the server runs, to reload them as SIGHUP would.
+    pub trusted_documents: skillgraph::graphql::TrustedDocuments,
     server: tokio::task::JoinHandle<()>,
     /// Declared last, so that it is dropped after the pool above has been; `None` for a
     /// replica, which shares another app's database.
@@ -208,6 +210,7 @@ async fn start(mut settings: Settings, over: Existing) -> TestApp {
         .unwrap_or_else(|err| panic!("prepare {url}: {}", err.detail()));
     let address = format!("http://{}", app.address().expect("local address"));
     let db = app.db().clone();
+    let trusted_documents = app.trusted_documents();
     let server = tokio::spawn(async move {
         app.serve(std::future::pending())
             .await
@@ -219,6 +222,7 @@ async fn start(mut settings: Settings, over: Existing) -> TestApp {
         db,
         url,
         backend: over.backend,
+        trusted_documents,
         server,
         _database: over.database,
     }

@@ -43,5 +43,6 @@ mod seeding;
 mod shutdown;
 mod statement_counts;
 mod subscriptions;
+mod trusted_documents;
 mod websocket_limits;
 mod writers;

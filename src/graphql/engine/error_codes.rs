@@ -20,6 +20,9 @@ pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 /// The document is longer, or expands to more selections, aliases or directives, than the
 /// limits allow (see `graphql/budget.rs`).
 pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
+/// The server runs only its trusted documents, and this is not one of them (see
+/// `graphql/trusted.rs`).
+pub const UNTRUSTED_DOCUMENT: &str = "UNTRUSTED_DOCUMENT";
 /// A value the client supplied cannot be used.
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 

@@ -1,5 +1,7 @@
 //! The request parameters of GraphQL over HTTP: `query`, `operationName`, `variables` and
-//! `extensions`, from a JSON body (POST) or a URL query string (GET).
+//! `extensions`, from a JSON body (POST) or a URL query string (GET), and `documentId`, which
+//! names a persisted document instead of `query` (the GraphQL-over-HTTP proposal's persisted
+//! document request).
 //!
 //! Read here rather than by a generic extractor so that a client's mistake is named precisely
 //! (which parameter, what was wrong with it) and so that GET keeps `operationName`.
@@ -24,6 +26,7 @@ pub struct BadRequest(pub String);
 #[serde(rename_all = "camelCase")]
 struct BodyParams {
     query: Option<String>,
+    document_id: Option<String>,
     operation_name: Option<String>,
     #[serde(default)]
     variables: Variables,
@@ -36,6 +39,7 @@ struct BodyParams {
 #[serde(rename_all = "camelCase")]
 struct UrlParams {
     query: Option<String>,
+    document_id: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
     extensions: Option<String>,
@@ -78,6 +82,7 @@ pub fn from_query_string(query_string: &str) -> Result<Request, BadRequest> {
     let extensions = json_param("extensions", params.extensions.as_deref())?;
     request(BodyParams {
         query: params.query,
+        document_id: params.document_id,
         operation_name: params.operation_name,
         variables: variables.unwrap_or_default(),
         extensions: extensions.unwrap_or_default(),
@@ -88,8 +93,9 @@ fn not_json_params(err: &serde_json::Error) -> BadRequest {
     let reason = if err.is_syntax() || err.is_eof() {
         "the body is not valid JSON"
     } else {
-        "the body is not a GraphQL request (a JSON object with a string `query`, an optional \
-         `operationName` string and `variables` and `extensions` objects)"
+        "the body is not a GraphQL request (a JSON object with a string `query` or \
+         `documentId`, an optional `operationName` string and `variables` and `extensions` \
+         objects)"
     };
     BadRequest(format!("{reason}: {err}"))
 }
@@ -110,8 +116,18 @@ fn json_param<T: serde::de::DeserializeOwned>(
 
 fn request(params: BodyParams) -> Result<Request, BadRequest> {
     let query = params.query.filter(|query| !query.trim().is_empty());
-    // An automatic persisted query may name its document by hash alone (see `persisted.rs`).
-    let persisted = params.extensions.contains_key("persistedQuery");
+    // An automatic persisted query may name its document by hash alone, and a persisted
+    // document request by `documentId` (see `persisted.rs`, which reads it from the
+    // extensions: async-graphql's request has no place of its own for it, and a WebSocket's
+    // subscribe message is read into that request without this function).
+    let mut extensions = params.extensions;
+    if let Some(id) = params.document_id {
+        extensions
+            .0
+            .insert("documentId".into(), async_graphql::Value::String(id));
+    }
+    let persisted =
+        extensions.contains_key("persistedQuery") || extensions.contains_key("documentId");
     let query = match query {
         Some(query) => query,
         None if persisted => String::new(),
@@ -125,7 +141,7 @@ fn request(params: BodyParams) -> Result<Request, BadRequest> {
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    request.extensions = params.extensions;
+    request.extensions = extensions;
     Ok(request)
 }
 
@@ -179,6 +195,22 @@ mod tests {
         assert!(
             refused(r#"[{"query":"{a}"},{"query":"{a}"},{"query":"{a}"}]"#).contains("at most 2")
         );
+    }
+
+    #[test]
+    fn a_document_id_stands_for_the_query() {
+        let request = single(r#"{"documentId":"sha256:abc","variables":{"n":1}}"#);
+        assert_eq!(request.query, "");
+        assert_eq!(
+            request.extensions.get("documentId"),
+            Some(&async_graphql::Value::String("sha256:abc".into()))
+        );
+        let request = from_query_string("documentId=abc&operationName=A").unwrap();
+        assert_eq!(
+            request.extensions.get("documentId"),
+            Some(&async_graphql::Value::String("abc".into()))
+        );
+        assert!(refused(r#"{"documentId":1}"#).contains("not a GraphQL request"));
     }
 
     #[test]
