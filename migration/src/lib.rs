@@ -10,6 +10,7 @@ mod m20261202_000001_lifecycle;
 mod m20261203_000001_batches;
 mod m20261204_000001_labels;
 mod m20261205_000001_skill_relations;
+mod m20261206_000001_name_order;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_batches::Migration),
             Box::new(m20261204_000001_labels::Migration),
             Box::new(m20261205_000001_skill_relations::Migration),
+            Box::new(m20261206_000001_name_order::Migration),
         ]
     }
 }

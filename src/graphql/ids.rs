@@ -8,6 +8,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::data::lists::{Key, KeyValue, Ordering, signature};
 use crate::data::{List, SortKey};
 pub use crate::graph::Kind;
 use crate::{Error, Result};
@@ -40,31 +41,71 @@ pub fn decode_id(id: &str) -> Result<(Kind, String)> {
         .ok_or_else(|| Error::bad_input(format!("{id:?} is not a skillgraph node ID")))
 }
 
-/// The cursor of an item: its sort key in the list.
+/// What the cursor of an item in an order a client asked for holds: the order's signature
+/// and the item's key values.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OrderedCursor {
+    o: String,
+    v: Vec<KeyValue>,
+}
+
+/// The cursor of an item: its sort key in the list (with the order, for an order a client
+/// asked for).
 pub fn encode_cursor(key: &SortKey) -> String {
     let text = match key {
         SortKey::Position(position) => format!("p:{position}"),
         SortKey::Slug(slug) => format!("s:{slug}"),
+        SortKey::Ordered(ordering, values) => {
+            let cursor = OrderedCursor {
+                o: signature(ordering),
+                v: values.clone(),
+            };
+            format!("o:{}", serde_json::to_string(&cursor).unwrap_or_default())
+        }
     };
     URL_SAFE_NO_PAD.encode(text)
 }
 
-/// Reads a cursor of `list`, given as the argument `argument` (`after`, `before`), back into
-/// a sort key.
-pub fn decode_cursor(list: List, argument: &str, cursor: &str) -> Result<SortKey> {
-    let key = decode_text(cursor).and_then(|text| match text.split_once(':')? {
-        ("p", position) if list.ordered_by_position() => {
+/// Reads a cursor of `list` in `ordering` (`None`: the list's own order), given as the
+/// argument `argument` (`after`, `before`), back into a sort key. A cursor of another list
+/// or of another order is refused.
+pub fn decode_cursor(
+    list: List,
+    ordering: Option<&Ordering>,
+    argument: &str,
+    cursor: &str,
+) -> Result<SortKey> {
+    let key = decode_text(cursor).and_then(|text| match (text.split_once(':')?, ordering) {
+        (("p", position), None) if list.ordered_by_position() => {
             position.parse().ok().map(SortKey::Position)
         }
-        ("s", slug) if !list.ordered_by_position() && crate::graph::slug::is_slug(slug) => {
+        (("s", slug), None) if !list.ordered_by_position() && crate::graph::slug::is_slug(slug) => {
             Some(SortKey::Slug(slug.to_owned()))
+        }
+        (("o", json), Some(ordering)) => {
+            let cursor: OrderedCursor = serde_json::from_str(json).ok()?;
+            let fits = cursor.o == signature(ordering)
+                && cursor.v.len() == ordering.len()
+                && ordering
+                    .iter()
+                    .zip(&cursor.v)
+                    .all(|(key, value)| match (key.key, value) {
+                        (Key::Edges(..), KeyValue::Count(_)) => true,
+                        (Key::Slug, KeyValue::Text(slug)) => crate::graph::slug::is_slug(slug),
+                        (Key::Name, KeyValue::Text(_)) => true,
+                        _ => false,
+                    });
+            fits.then(|| SortKey::Ordered(ordering.clone(), cursor.v))
         }
         _ => None,
     });
     key.ok_or_else(|| {
         Error::invalid(
             argument,
-            format!("`{argument}` must be a cursor returned by this field, got {cursor:?}"),
+            format!(
+                "`{argument}` must be a cursor returned by this field in the same order, got \
+                 {cursor:?}"
+            ),
         )
     })
 }
@@ -100,15 +141,15 @@ mod tests {
     fn cursors_belong_to_their_kind_of_list() {
         let cursor = encode_cursor(&SortKey::Position(7));
         assert_eq!(
-            decode_cursor(List::RoleSkills, "after", &cursor).unwrap(),
+            decode_cursor(List::RoleSkills, None, "after", &cursor).unwrap(),
             SortKey::Position(7)
         );
-        assert!(decode_cursor(List::Roles, "after", &cursor).is_err());
+        assert!(decode_cursor(List::Roles, None, "after", &cursor).is_err());
         let cursor = encode_cursor(&SortKey::Slug("go".into()));
         assert_eq!(
-            decode_cursor(List::Languages, "after", &cursor).unwrap(),
+            decode_cursor(List::Languages, None, "after", &cursor).unwrap(),
             SortKey::Slug("go".into())
         );
-        assert!(decode_cursor(List::Languages, "after", "%%%").is_err());
+        assert!(decode_cursor(List::Languages, None, "after", "%%%").is_err());
     }
 }

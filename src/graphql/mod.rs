@@ -12,6 +12,7 @@ mod limits;
 mod loaders;
 pub mod locales;
 mod mutation;
+mod orders;
 mod pagination;
 mod query;
 mod releases;

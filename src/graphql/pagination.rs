@@ -7,7 +7,7 @@ use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::limits;
 use super::loaders::{CountRequest, loader};
-use crate::data::lists::{Bound, Direction};
+use crate::data::lists::{Bound, Direction, Ordering};
 use crate::data::{Columns, EdgeData, Filter, Item, List, Page, PageArgs, lists};
 use crate::db::Db;
 use crate::{Error, Result};
@@ -35,6 +35,7 @@ pub fn page_args(
     ctx: &Context<'_>,
     list: List,
     paging: Paging,
+    order: Option<Ordering>,
     filters: Vec<Filter>,
 ) -> Result<PageArgs> {
     let limits = limits::of(ctx);
@@ -46,7 +47,7 @@ pub fn page_args(
     )?;
     let cursor = |argument: &str, cursor: Option<String>| {
         cursor
-            .map(|cursor| decode_cursor(list, argument, &cursor))
+            .map(|cursor| decode_cursor(list, order.as_ref(), argument, &cursor))
             .transpose()
     };
     Ok(PageArgs {
@@ -54,6 +55,7 @@ pub fn page_args(
         direction,
         after: cursor("after", paging.after)?,
         before: cursor("before", paging.before)?,
+        order,
         filters,
         columns: columns_for(ctx),
     })

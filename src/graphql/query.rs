@@ -268,7 +268,7 @@ impl NodeQuery {
 macro_rules! root_fields {
     (
         $object:ident: $kind:ident ($module:ident) as $one:ident, $all:ident;
-        list $list:expr, $connection:ident, $filter:ident;
+        list $list:expr, $connection:ident, $filter:ident, $order:ident;
         $one_doc:literal, $slug_doc:literal, $all_doc:literal
     ) => {
         #[derive(Default)]
@@ -311,11 +311,14 @@ macro_rules! root_fields {
                 >,
                 #[graphql(desc = "Also list deprecated nodes (left out by default).")]
                 include_deprecated: Option<bool>,
+                #[graphql(desc = "Sorts the list by these keys in turn, ties broken by slug; absent: by slug. A cursor belongs to its order: pass the same `orderBy` with it.")]
+                order_by: Option<Vec<crate::graphql::orders::$order>>,
             ) -> async_graphql::Result<Ordered<$connection>> {
                 let mut filters = filter.unwrap_or_default().filters()?;
                 filters.extend(crate::graphql::pagination::active_filter(include_deprecated));
                 let paging = crate::graphql::pagination::Paging { first, after, last, before };
-                let args = page_args(ctx, $list, paging, filters.clone())?;
+                let order = crate::graphql::orders::ordering_of(order_by)?;
+                let args = page_args(ctx, $list, paging, order, filters.clone())?;
                 let page = lists::root_page::<$module::Entity>(super::schema_data(ctx)?, $list, &args).await?;
                 Ok($connection::new(page, Count::new($list, None, filters))?)
             }
@@ -325,36 +328,36 @@ macro_rules! root_fields {
 
 root_fields!(
     RoleQuery: Role(role) as role, roles;
-    list List::Roles, RoleConnection, RoleFilter;
+    list List::Roles, RoleConnection, RoleFilter, RoleOrder;
     "The role with this slug (e.g. `backend-developer`), or null.",
     "The role's slug.",
-    "All active roles, ordered by slug."
+    "All active roles, ordered by slug unless `orderBy` says otherwise."
 );
 root_fields!(
     SkillQuery: Skill(skill) as skill, skills;
-    list List::Skills, SkillConnection, SkillFilter;
+    list List::Skills, SkillConnection, SkillFilter, SkillOrder;
     "The skill with this slug (e.g. `query-optimization`), or null.",
     "The skill's slug.",
-    "All active skills, ordered by slug."
+    "All active skills, ordered by slug unless `orderBy` says otherwise."
 );
 root_fields!(
     LanguageQuery: Language(language) as language, languages;
-    list List::Languages, LanguageConnection, LanguageFilter;
+    list List::Languages, LanguageConnection, LanguageFilter, LanguageOrder;
     "The language with this slug (e.g. `python`, `csharp`), or null.",
     "The language's slug.",
-    "All active languages, ordered by slug."
+    "All active languages, ordered by slug unless `orderBy` says otherwise."
 );
 root_fields!(
     FrameworkQuery: Framework(framework) as framework, frameworks;
-    list List::Frameworks, FrameworkConnection, FrameworkFilter;
+    list List::Frameworks, FrameworkConnection, FrameworkFilter, FrameworkOrder;
     "The framework with this slug (e.g. `ruby-on-rails`), or null.",
     "The framework's slug.",
-    "All active frameworks, ordered by slug."
+    "All active frameworks, ordered by slug unless `orderBy` says otherwise."
 );
 root_fields!(
     ToolQuery: Tool(tool) as tool, tools;
-    list List::Tools, ToolConnection, ToolFilter;
+    list List::Tools, ToolConnection, ToolFilter, ToolOrder;
     "The tool with this slug (e.g. `postgresql`), or null.",
     "The tool's slug.",
-    "All active tools, ordered by slug."
+    "All active tools, ordered by slug unless `orderBy` says otherwise."
 );

@@ -33,6 +33,7 @@ mod locales;
 mod migrations;
 mod mutations;
 mod next_steps;
+mod ordering;
 mod pagination;
 mod private_access;
 mod races;

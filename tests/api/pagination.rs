@@ -8,7 +8,12 @@ use crate::helpers::{TestApp, backend_tests};
 
 /// Walks a connection with pages of `size`: `query` has `$FIRST` and `$AFTER` where the
 /// paging arguments go, `path` leads to the connection in the answer.
-async fn walk(app: &TestApp, query: &str, path: &[&str], size: usize) -> (Vec<String>, i64) {
+pub(crate) async fn walk(
+    app: &TestApp,
+    query: &str,
+    path: &[&str],
+    size: usize,
+) -> (Vec<String>, i64) {
     let mut after = String::new();
     let mut slugs = Vec::new();
     let mut total;
@@ -105,7 +110,12 @@ async fn default_and_empty_pages(app: &TestApp) {
 /// Walks a connection backwards from its end with pages of `last: size`, the way Relay's
 /// `usePaginationFragment` and Apollo's `relayStylePagination` load previous pages (`before:
 /// startCursor` while `hasPreviousPage`), and returns the slugs in list order.
-async fn walk_back(app: &TestApp, query: &str, path: &[&str], size: usize) -> Vec<String> {
+pub(crate) async fn walk_back(
+    app: &TestApp,
+    query: &str,
+    path: &[&str],
+    size: usize,
+) -> Vec<String> {
     let mut before = String::new();
     let mut pages: Vec<Vec<String>> = Vec::new();
     loop {

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use sea_orm::ConnectionTrait;
 
-use super::filters::{push_bound, push_filters};
+use super::filters::push_filters;
+use super::order::Sorting;
 use super::{Filter, List, SortKey, source};
 use crate::Result;
 use crate::data::sql::Sql;
@@ -27,13 +28,14 @@ pub async fn root_count(
     filters: &[Filter],
     bound: Option<&Bound>,
 ) -> Result<i64> {
-    let (from, _, key) = source(list, &list.spec());
+    let spec = list.spec();
+    let (from, _, key) = source(list, &spec);
     let mut sql = Sql::new(db.conn.get_database_backend());
     sql.push("SELECT COUNT(*) AS total FROM ")
         .push(&from)
         .push(" WHERE 1 = 1");
     push_filters(&mut sql, filters);
-    push_bound(&mut sql, key, bound);
+    push_bound(&mut sql, &spec, key, bound);
     let row = db.conn.query_one_raw(sql.into_statement()).await?;
     Ok(match row {
         Some(row) => row.try_get("", "total")?,
@@ -50,7 +52,8 @@ pub async fn nested_counts(
     filters: &[Filter],
     bound: Option<&Bound>,
 ) -> Result<HashMap<i32, i64>> {
-    let (from, Some(parent), key) = source(list, &list.spec()) else {
+    let spec = list.spec();
+    let (from, Some(parent), key) = source(list, &spec) else {
         return Err(crate::Error::Internal(format!(
             "{list:?} is not a nested list"
         )));
@@ -61,7 +64,7 @@ pub async fn nested_counts(
     ));
     sql.bind_all(parents.iter().copied()).push(")");
     push_filters(&mut sql, filters);
-    push_bound(&mut sql, key, bound);
+    push_bound(&mut sql, &spec, key, bound);
     sql.push(&format!(" GROUP BY {parent}"));
     let rows = db.conn.query_all_raw(sql.into_statement()).await?;
     let mut counts: HashMap<i32, i64> = parents.iter().map(|parent| (*parent, 0)).collect();
@@ -69,6 +72,20 @@ pub async fn nested_counts(
         counts.insert(row.try_get("", "sg_parent")?, row.try_get("", "sg_total")?);
     }
     Ok(counts)
+}
+
+/// ` AND ...`: the items within `bound`, in the order of its sort key.
+fn push_bound(sql: &mut Sql, spec: &super::Spec, key: &str, bound: Option<&Bound>) {
+    let (at, up_to) = match bound {
+        None => return,
+        Some(Bound::UpTo(at)) => (at, true),
+        Some(Bound::From(at)) => (at, false),
+    };
+    let ordering = match at {
+        SortKey::Ordered(ordering, _) => Some(ordering),
+        _ => None,
+    };
+    Sorting::of(spec, key, ordering).push_bound(sql, at, up_to);
 }
 
 /// How long each list can be: a root list, the rows of its table; a nested list, the most items

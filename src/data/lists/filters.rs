@@ -1,9 +1,8 @@
-//! The `WHERE` conditions of list statements: filters, cursors.
+//! The `WHERE` conditions of list statements' filters.
 
-use sea_orm::{ActiveEnum, DbBackend, Value};
+use sea_orm::{ActiveEnum, DbBackend};
 
-use super::counts::Bound;
-use super::{Direction, Filter, PageArgs, SortKey};
+use super::Filter;
 use crate::data::sql::{Sql, like_pattern};
 
 /// `EXISTS (...)`: whether one of the node's aliases, each taken on its own from the JSON
@@ -67,45 +66,5 @@ pub(super) fn push_filters(sql: &mut Sql, filters: &[Filter]) {
                     .push(")");
             }
         }
-    }
-}
-
-/// ` AND key > after AND key < before`: the window between a page's cursors.
-pub(super) fn push_window(sql: &mut Sql, key: &str, args: &PageArgs) {
-    for (cursor, operator) in [(&args.after, " > "), (&args.before, " < ")] {
-        if let Some(cursor) = cursor {
-            sql.push(" AND ")
-                .push(key)
-                .push(operator)
-                .bind(key_value(cursor));
-        }
-    }
-}
-
-/// ` ORDER BY key` or ` ORDER BY key DESC`: a backward page is read from the end.
-pub(super) fn push_order(sql: &mut Sql, key: &str, args: &PageArgs) {
-    sql.push(" ORDER BY ").push(key);
-    if args.direction == Direction::Backward {
-        sql.push(" DESC");
-    }
-}
-
-/// ` AND key <= k` or ` AND key >= k`: the items up to, or from, a sort key (both included).
-pub(super) fn push_bound(sql: &mut Sql, key: &str, bound: Option<&Bound>) {
-    let (operator, at) = match bound {
-        None => return,
-        Some(Bound::UpTo(at)) => (" <= ", at),
-        Some(Bound::From(at)) => (" >= ", at),
-    };
-    sql.push(" AND ")
-        .push(key)
-        .push(operator)
-        .bind(key_value(at));
-}
-
-fn key_value(key: &SortKey) -> Value {
-    match key {
-        SortKey::Position(position) => (*position).into(),
-        SortKey::Slug(slug) => slug.clone().into(),
     }
 }

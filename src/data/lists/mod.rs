@@ -12,6 +12,7 @@
 
 mod counts;
 mod filters;
+mod order;
 mod pages;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub use crate::graph::EdgeData;
 use crate::graph::{Datum, EdgeKind, Kind, for_each_edge_kind};
 
 pub use counts::{Bound, longest, nested_counts, root_count};
+pub use order::{Key, KeyValue, OrderKey, Ordering, ordering, signature};
 pub use pages::{nested_pages, root_page};
 
 /// Declares [`List`]: the lists of every node of a kind, the two lists that are columns (a
@@ -183,6 +185,8 @@ impl List {
 pub enum SortKey {
     Position(i32),
     Slug(String),
+    /// The values of the keys of an order a client asked for, and that order.
+    Ordered(Ordering, Vec<KeyValue>),
 }
 
 /// A restriction on a list's items. Each is a plain equality or text match on an indexed or
@@ -241,6 +245,8 @@ pub struct PageArgs {
     pub after: Option<SortKey>,
     /// Only the items before the item with this key.
     pub before: Option<SortKey>,
+    /// The order a client asked for; `None`: the list's own.
+    pub order: Option<Ordering>,
     pub filters: Vec<Filter>,
     /// Which of the nodes' columns to read: [`Columns::Lean`] when the answer asks for none
     /// of the lifecycle's fields.
@@ -265,6 +271,7 @@ impl std::hash::Hash for PageArgs {
             | u64::from(self.after.is_some()) << 33
             | u64::from(self.before.is_some()) << 41
             | u64::from(self.backward()) << 42
+            | (self.order.as_ref().map_or(0, |order| order.len() as u64) << 44)
             | u64::from(self.columns == Columns::Lean) << 40;
         state.write_u64(count ^ shape);
     }

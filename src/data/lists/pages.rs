@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryResult};
 
-use super::filters::{push_filters, push_order, push_window};
+use super::filters::push_filters;
+use super::order::Sorting;
 use super::{EdgeData, Filter, Item, Link, List, Order, Page, PageArgs, SortKey, Spec, source};
 use crate::Result;
 use crate::data::rows::{Columns, NodeColumns, Row};
@@ -36,26 +37,25 @@ async fn run(db: &Db, sql: Sql) -> Result<Vec<QueryResult>> {
     Ok(rows)
 }
 
-/// Reads an item from a row of a list statement, whose columns are, from `at`: the sort key,
-/// the list's edge columns, then the node's columns.
+/// Reads an item from a row of a list statement, whose columns are, from `at`: the sort key
+/// (one column a key), the list's edge columns, then the node's columns.
 fn read_item<M: NodeColumns>(
     row: &Row<'_>,
     spec: &Spec,
+    sorting: &Sorting,
     at: usize,
     columns: Columns,
 ) -> Result<Item<M>> {
-    let key = match spec.order {
-        Order::Position => SortKey::Position(row.get(at)?),
-        Order::Slug => SortKey::Slug(row.get(at)?),
-    };
+    let key = sorting.read(row, at)?;
+    let at = at + sorting.width();
     let mut edge = EdgeData::default();
     for (offset, datum) in spec.edge_columns.iter().enumerate() {
         match datum {
-            Datum::Importance => edge.importance = Some(row.get_enum(at + 1 + offset)?),
-            Datum::Level => edge.level = row.get_enum_or_null(at + 1 + offset)?,
+            Datum::Importance => edge.importance = Some(row.get_enum(at + offset)?),
+            Datum::Level => edge.level = row.get_enum_or_null(at + offset)?,
         }
     }
-    let node = M::read(row, at + 1 + spec.edge_columns.len(), columns)?;
+    let node = M::read(row, at + spec.edge_columns.len(), columns)?;
     Ok(Item {
         key,
         edge,
@@ -72,14 +72,17 @@ where
     debug_assert_eq!(table::<N>(), list.node_table());
     let spec = list.spec();
     let (from, _, key) = source(list, &spec);
+    let sorting = Sorting::of(&spec, key, args.order.as_ref());
     let mut sql = Sql::new(db.conn.get_database_backend());
     sql.push(&format!(
-        "SELECT {key} AS sg_key, {} FROM {from} WHERE 1 = 1",
+        "SELECT {}, {} FROM {from} WHERE 1 = 1",
+        sorting.columns(),
         node_columns::<N::Model>(args.columns)
     ));
     push_filters(&mut sql, &args.filters);
-    push_window(&mut sql, key, args);
-    push_order(&mut sql, key, args);
+    sorting.push_window(&mut sql, args);
+    sql.push(" ORDER BY ")
+        .push(&sorting.order_by(args.direction));
     if let Some(count) = args.count {
         sql.push(&limit(count));
     }
@@ -87,7 +90,7 @@ where
     let mut page = Page::empty(args);
     for row in &rows {
         page.items
-            .push(read_item(&Row::of(row)?, &spec, 0, args.columns)?);
+            .push(read_item(&Row::of(row)?, &spec, &sorting, 0, args.columns)?);
     }
     if args.backward() {
         page.items.reverse();
@@ -123,6 +126,7 @@ where
         )));
     };
     let backend = db.conn.get_database_backend();
+    let sorting = Sorting::of(&spec, key, args.order.as_ref());
     let edge_columns: String = spec
         .edge_columns
         .iter()
@@ -132,7 +136,9 @@ where
     // join the few surviving rows to their nodes; otherwise number the joined rows.
     let rank_edges_first = match spec.link {
         Link::Table(..) => {
-            spec.order == Order::Position && !args.filters.iter().any(Filter::is_on_node)
+            spec.order == Order::Position
+                && args.order.is_none()
+                && !args.filters.iter().any(Filter::is_on_node)
         }
         _ => false,
     };
@@ -154,9 +160,10 @@ where
                 ParentId::Bound(id) => sql.bind(id),
             };
             push_filters(sql, &args.filters);
-            push_window(sql, "e.position", args);
-            push_order(sql, "e.position", args);
-            sql.push(&limit(count));
+            sorting.push_window(sql, args);
+            sql.push(" ORDER BY ")
+                .push(&sorting.order_by(args.direction))
+                .push(&limit(count));
         };
         // Neither statement sorts the whole result again (on PostgreSQL that sort, and the
         // planner's Memoize node in front of the node lookups, cost about a fifth of the
@@ -195,7 +202,7 @@ where
         };
         if let Some(sql) = statement {
             let rows = run(db, sql).await?;
-            return collect_pages::<N>(&rows, &spec, parents, args);
+            return collect_pages::<N>(&rows, &spec, &sorting, parents, args);
         }
     }
     let (inner_from, selected) = match spec.link {
@@ -219,15 +226,16 @@ where
     } else {
         sql.push("SELECT * FROM (");
     }
-    let descending = if args.backward() { " DESC" } else { "" };
     sql.push(&format!(
-        "SELECT {parent} AS sg_parent, {key} AS sg_key, {edge_columns}{selected}, \
-         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {key}{descending}) AS sg_row \
-         FROM {inner_from} WHERE {parent} IN ("
+        "SELECT {parent} AS sg_parent, {}, {edge_columns}{selected}, \
+         ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {}) AS sg_row \
+         FROM {inner_from} WHERE {parent} IN (",
+        sorting.columns(),
+        sorting.order_by(args.direction),
     ));
     sql.bind_all(parents.iter().copied()).push(")");
     push_filters(&mut sql, &args.filters);
-    push_window(&mut sql, key, args);
+    sorting.push_window(&mut sql, args);
     sql.push(") ranked");
     if rank_edges_first {
         sql.push(&format!(
@@ -241,13 +249,14 @@ where
     }
     sql.push(" ORDER BY ranked.sg_parent, ranked.sg_row");
     let rows = run(db, sql).await?;
-    collect_pages::<N>(&rows, &spec, parents, args)
+    collect_pages::<N>(&rows, &spec, &sorting, parents, args)
 }
 
 /// Sorts the rows of a nested list query into one page per parent.
 fn collect_pages<N>(
     rows: &[QueryResult],
     spec: &Spec,
+    sorting: &Sorting,
     parents: &[i32],
     args: &PageArgs,
 ) -> Result<HashMap<i32, Page<N::Model>>>
@@ -263,17 +272,18 @@ where
         let row = Row::of(row)?;
         let parent: i32 = row.get(0)?;
         if let Some(page) = pages.get_mut(&parent) {
-            page.items.push(read_item(&row, spec, 1, args.columns)?);
+            page.items
+                .push(read_item(&row, spec, sorting, 1, args.columns)?);
         }
     }
     for page in pages.values_mut() {
-        if spec.order == Order::Position {
+        if spec.order == Order::Position && args.order.is_none() {
             // The per-parent statements have no ORDER BY outside their subqueries: rows come
             // in order in practice, but SQL does not promise it. Positions are plain integers, so this order is exactly the
             // database's; a page already in order is checked in one pass.
             page.items.sort_by_key(|item| match item.key {
                 SortKey::Position(position) => position,
-                SortKey::Slug(_) => i32::MAX,
+                SortKey::Slug(_) | SortKey::Ordered(..) => i32::MAX,
             });
         } else if args.backward() {
             // Numbered from the end, in the database's own collation: turned around, not

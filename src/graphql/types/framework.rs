@@ -39,8 +39,8 @@ impl Framework {
 nested_connections! {
     /// The roles of a framework, flattened into `Framework`.
     FrameworkConnections {
-        /// The roles that use this framework, with importance, ordered by role slug.
-        roles(FrameworkRoles) -> FrameworkRoleConnection of role
+        /// The roles that use this framework, with importance, ordered by role slug unless `orderBy` says otherwise.
+        roles(FrameworkRoles) -> FrameworkRoleConnection of role ordered by RoleOrder
             where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
             => super::active(include_deprecated);
     }

@@ -287,6 +287,7 @@ macro_rules! nested_connections {
             $(
                 $(#[doc = $field_doc:literal])*
                 $name:ident($list:ident) -> $connection:ident of $module:ident
+                $(ordered by $order:ident)?
                 $(where $($arg:ident: $arg_ty:ident = $arg_doc:literal),+ => $filters:expr)?;
             )+
         }
@@ -315,15 +316,21 @@ macro_rules! nested_connections {
                     #[graphql(desc = "How many items to return from the end (before `before`, if given), to page backwards; not together with `first`; never more than the maximum page size.")] last: Option<i32>,
                     #[graphql(desc = "Return only the items before this cursor.")] before: Option<String>,
                     $($(#[graphql(desc = $arg_doc)] $arg: Option<$arg_ty>,)+)?
+                    $(
+                        #[graphql(desc = "Sorts the list by these keys in turn, ties broken by slug; absent: by slug. A cursor belongs to its order: pass the same `orderBy` with it.")]
+                        order_by: Option<Vec<$crate::graphql::orders::$order>>,
+                    )?
                 ) -> async_graphql::Result<$crate::graphql::engine::fast_lists::Ordered<$connection>> {
                     let filters: Vec<$crate::data::Filter> =
                         $crate::graphql::types::nested_connections!(@filters $($filters)?);
+                    let order = $crate::graphql::types::nested_connections!(@order $(order_by $order)?);
                     let paging = $crate::graphql::pagination::Paging { first, after, last, before };
                     let (page, total) = $crate::graphql::types::nested_connection::<entity::$module::Entity>(
                         ctx,
                         $crate::data::List::$list,
                         self.row_id(),
                         paging,
+                        order,
                         filters,
                     )
                     .await?;
@@ -334,6 +341,12 @@ macro_rules! nested_connections {
     };
     (@filters) => {
         Vec::new()
+    };
+    (@order) => {
+        None
+    };
+    (@order $order_by:ident $order:ident) => {
+        $crate::graphql::orders::ordering_of::<$crate::graphql::orders::$order>($order_by)?
     };
     (@filters $filters:expr) => {
         $filters
@@ -434,13 +447,14 @@ async fn nested_connection<N>(
     list: List,
     parent: i32,
     paging: Paging,
+    order: Option<crate::data::lists::Ordering>,
     filters: Vec<Filter>,
 ) -> Result<(Page<N::Model>, Count)>
 where
     N: EntityTrait + Default,
     N::Model: NodeColumns + Sync,
 {
-    let args = page_args(ctx, list, paging, filters.clone())?;
+    let args = page_args(ctx, list, paging, order, filters.clone())?;
     let page = load_page::<N>(ctx, list, parent, args).await?;
     Ok((page, Count::new(list, Some(parent), filters)))
 }

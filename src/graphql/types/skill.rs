@@ -199,8 +199,8 @@ nested_connections! {
         /// these with the skills that the same roles need.
         relations(SkillRelations) -> SkillRelationConnection of skill;
 
-        /// The roles that need this skill, with importance and level, ordered by role slug.
-        roles(SkillRoles) -> SkillRoleConnection of role
+        /// The roles that need this skill, with importance and level, ordered by role slug unless `orderBy` says otherwise.
+        roles(SkillRoles) -> SkillRoleConnection of role ordered by RoleOrder
             where importance: Importance = "Only the roles that need the skill with this importance.",
             include_deprecated: bool = "Also list deprecated nodes (left out by default)."
             => [importance_filter(importance), super::active(include_deprecated)].concat();

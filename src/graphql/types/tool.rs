@@ -34,8 +34,8 @@ impl Tool {
 nested_connections! {
     /// The roles of a tool, flattened into `Tool`.
     ToolConnections {
-        /// The roles that use this tool, with importance, ordered by role slug.
-        roles(ToolRoles) -> ToolRoleConnection of role
+        /// The roles that use this tool, with importance, ordered by role slug unless `orderBy` says otherwise.
+        roles(ToolRoles) -> ToolRoleConnection of role ordered by RoleOrder
             where include_deprecated: bool = "Also list deprecated nodes (left out by default)."
             => super::active(include_deprecated);
     }
