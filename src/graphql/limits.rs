@@ -251,9 +251,11 @@ pub fn is_large_read() -> bool {
 }
 
 /// The cost of a connection field for the complexity limit: its selection's cost times the
-/// number of items it may return (see [`items`]).
+/// number of items it may return (see [`items`]), and at least once: what a connection
+/// answers beside its items (`totalCount`, `groups`, `pageInfo`) is resolved even for a page
+/// of none, so `first: 0` does not make those free.
 pub fn connection_cost(list: List, first: Option<i32>, child_complexity: usize) -> usize {
-    multiplied(items(list, first), child_complexity)
+    multiplied(items(list, first).max(1), child_complexity)
 }
 
 /// The cost of a root connection field: a connection's, plus what its own statement is worth.
@@ -261,6 +263,15 @@ pub fn connection_cost(list: List, first: Option<i32>, child_complexity: usize) 
 /// under thousands of aliases, each a statement of its own (`totalCount`), and stay "cheap".
 pub fn root_connection_cost(list: List, first: Option<i32>, child_complexity: usize) -> usize {
     connection_cost(list, first, child_complexity)
+        .saturating_add(ROOT_STATEMENT_COST)
+        .min(MAX_FIELD_COST)
+}
+
+/// The cost of a connection's `groups`: a list of at most as many groups as the largest
+/// page holds items (no more than the list's items, usually a handful), each priced by its
+/// selection, and a statement of its own.
+pub fn groups_cost(child_complexity: usize) -> usize {
+    multiplied(current().max_page_size as usize, child_complexity)
         .saturating_add(ROOT_STATEMENT_COST)
         .min(MAX_FIELD_COST)
 }

@@ -24,7 +24,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::EntityTrait;
 
-use crate::data::lists::Bound;
+use crate::data::lists::{Bound, Group, GroupKey};
 use crate::data::model::{NodeKey, NodeModel};
 use crate::data::nodes;
 use crate::data::sources::{self, SourceRow};
@@ -194,6 +194,15 @@ pub struct CountRequest {
     pub bound: Option<Bound>,
 }
 
+/// One parent's grouped counts of a nested list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupRequest {
+    pub list: List,
+    pub parent: i32,
+    pub filters: Vec<Filter>,
+    pub by: GroupKey,
+}
+
 /// One skill's subtree, `max_depth` levels deep.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SubtreeRequest {
@@ -265,6 +274,29 @@ impl Loader<CountRequest> for SqlLoader {
                     bound: bound.clone(),
                 };
                 loaded.insert(key, count);
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+impl Loader<GroupRequest> for SqlLoader {
+    type Value = Vec<Group>;
+    type Error = Error;
+
+    async fn load(&self, keys: &[GroupRequest]) -> Result<HashMap<GroupRequest, Vec<Group>>> {
+        let groups = group_by(keys, |k| ((k.list, k.filters.clone(), k.by), k.parent));
+        let mut loaded = HashMap::new();
+        for ((list, filters, by), parents) in groups {
+            let found = lists::nested_groups(&self.db, list, &parents, &filters, by).await?;
+            for (parent, groups) in found {
+                let key = GroupRequest {
+                    list,
+                    parent,
+                    filters: filters.clone(),
+                    by,
+                };
+                loaded.insert(key, groups);
             }
         }
         Ok(loaded)

@@ -32,7 +32,7 @@ macro_rules! orders {
             $($(#[doc = $variant_doc:literal])* $variant:ident => $key:expr),+ $(,)?
         }
     )+) => {$(
-        #[doc = concat!("What a list of ", stringify!($order), "s' kind can be sorted by.")]
+        #[doc = concat!("The fields a `", stringify!($order), "` sorts by.")]
         #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $field {
             $($(#[doc = $variant_doc])* $variant,)+

@@ -6,8 +6,8 @@ use async_graphql::{Context, SimpleObject};
 use super::enums::{Importance, Proficiency};
 use super::ids::{decode_cursor, encode_cursor};
 use super::limits;
-use super::loaders::{CountRequest, loader};
-use crate::data::lists::{Bound, Direction, Ordering};
+use super::loaders::{CountRequest, GroupRequest, loader};
+use crate::data::lists::{Bound, Direction, GroupKey, Ordering};
 use crate::data::{Columns, EdgeData, Filter, Item, List, Page, PageArgs, lists};
 use crate::db::Db;
 use crate::{Error, Result};
@@ -296,6 +296,49 @@ impl Count {
     }
 }
 
+/// Items of a list that share a value, and how many they are.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Group {
+    /// The value they share, as the schema writes it (an enum value's name, an ISCO code);
+    /// null for the items without one.
+    pub key: Option<String>,
+    /// How many items of the list (the filters apply, paging does not) have it.
+    pub count: i64,
+}
+
+impl super::engine::fast_lists::PlainFields for Group {}
+
+impl Count {
+    /// The list's items grouped by `by`: one statement per level, run only when selected.
+    pub(crate) async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        by: GroupKey,
+    ) -> Result<super::engine::fast_lists::PlainList<Group>> {
+        let groups = match self.parent {
+            None => {
+                let db: &Db = super::schema_data(ctx)?;
+                lists::root_groups(db, self.list, &self.filters, by).await?
+            }
+            Some(parent) => {
+                let request = GroupRequest {
+                    list: self.list,
+                    parent,
+                    filters: self.filters.clone(),
+                    by,
+                };
+                loader(ctx)?.load_one(request).await?.unwrap_or_default()
+            }
+        };
+        Ok(super::engine::fast_lists::PlainList(
+            groups
+                .into_iter()
+                .map(|(key, count)| Group { key, count })
+                .collect(),
+        ))
+    }
+}
+
 /// Data an edge type carries, read from the edge row.
 pub trait EdgeField: Sized {
     fn from_edge(edge: &EdgeData) -> Result<Self>;
@@ -320,8 +363,28 @@ macro_rules! connection {
     (
         $(#[doc = $doc:literal])*
         $connection:ident, $edge:ident, $node:ident
+        $([$group_by:ident: $($group:ident),+])?
         $(, $(#[doc = $field_doc:literal])* $field:ident: $field_ty:ty)* $(,)?
     ) => {
+        $(
+            #[doc = concat!("What the items of a `", stringify!($connection), "` can be grouped by.")]
+            #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum $group_by {
+                $(
+                    #[doc = $crate::graphql::pagination::group_doc!($group)]
+                    $group,
+                )+
+            }
+
+            impl From<$group_by> for $crate::data::lists::GroupKey {
+                fn from(by: $group_by) -> Self {
+                    match by {
+                        $($group_by::$group => $crate::data::lists::GroupKey::$group,)+
+                    }
+                }
+            }
+        )?
+
         $(#[doc = $doc])*
         #[derive(async_graphql::SimpleObject)]
         #[graphql(complex)]
@@ -348,6 +411,20 @@ macro_rules! connection {
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i64> {
                 Ok(self.total.resolve(ctx).await?)
             }
+
+            $(
+                /// The whole list's items (the filters apply, paging does not) grouped by a
+                /// value they share, with how many have each: the values in order, those
+                /// without one last. One statement per level, only when selected.
+                #[graphql(complexity = $crate::graphql::limits::groups_cost(child_complexity))]
+                async fn groups(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "What to group by.")] by: $group_by,
+                ) -> async_graphql::Result<$crate::graphql::engine::fast_lists::PlainList<$crate::graphql::pagination::Group>> {
+                    Ok(self.total.groups(ctx, by.into()).await?)
+                }
+            )?
         }
 
         $(#[doc = $doc])*
@@ -424,6 +501,26 @@ macro_rules! connection {
     };
 }
 pub(crate) use connection;
+
+/// The description of a value a connection's items can be grouped by.
+macro_rules! group_doc {
+    (Importance) => {
+        "How much the role needs the item (`ESSENTIAL`, `OPTIONAL`)."
+    };
+    (Level) => {
+        "The level the role needs the skill at; null where the source gives none."
+    };
+    (Category) => {
+        "The tool's category."
+    };
+    (SkillType) => {
+        "The skill's ESCO type (`KNOWLEDGE`, `SKILL_COMPETENCE`, `SKILL_GROUP`); null for a skill curated by hand."
+    };
+    (IscoGroup) => {
+        "The role's ISCO-08 group (a four-digit code); null for a role curated by hand."
+    };
+}
+pub(crate) use group_doc;
 
 /// The nodes of a page, in order, for list fields that are not connections.
 pub fn nodes_of<M, N: From<std::sync::Arc<M>>>(page: Page<M>) -> Vec<N> {

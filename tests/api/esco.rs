@@ -11,7 +11,48 @@ use skillgraph::keys::Scope;
 
 use crate::helpers::{TestApp, backend_tests};
 
+/// Imported roles group by their ISCO group and skills by their ESCO type, each group as
+/// many as the list filtered by its value holds; the nodes curated by hand have none.
+async fn imported_nodes_group_by_their_source_values(app: &TestApp) {
+    import(app, &fixture()).await.expect("the import");
+    let data = app
+        .data(
+            "{ roles(first: 0) { totalCount groups(by: ISCO_GROUP) { key count } }
+               skills(first: 0) { totalCount groups(by: SKILL_TYPE) { key count } } }",
+        )
+        .await;
+    for (list, filter) in [("roles", "iscoGroup"), ("skills", "skillType")] {
+        let groups = data[list]["groups"].as_array().unwrap();
+        assert!(groups.len() >= 2, "{list}: {groups:?}");
+        let mut sum = 0;
+        for group in groups {
+            let count = group["count"].as_i64().unwrap();
+            sum += count;
+            let Some(key) = group["key"].as_str() else {
+                continue;
+            };
+            let value = if filter == "iscoGroup" {
+                format!("{key:?}")
+            } else {
+                key.to_owned()
+            };
+            let filtered = app
+                .data(&format!(
+                    "{{ {list}(filter: {{{filter}: {value}}}) {{ totalCount }} }}"
+                ))
+                .await;
+            assert_eq!(filtered[list]["totalCount"], count, "{list} of {key}");
+        }
+        assert_eq!(sum, data[list]["totalCount"].as_i64().unwrap(), "{list}");
+        assert!(
+            groups.last().is_some_and(|group| group["key"].is_null()),
+            "the built-in {list} have no source value, and come last: {groups:?}"
+        );
+    }
+}
+
 backend_tests!(
+    imported_nodes_group_by_their_source_values,
     a_dry_run_changes_nothing_and_says_what_the_real_import_then_does,
     a_bundle_becomes_roles_and_skills_with_their_sources,
     importing_again_changes_nothing_and_a_newer_bundle_updates_by_uri,

@@ -22,6 +22,7 @@ mod export;
 mod fuzz;
 mod generated_graph;
 mod graphql_over_http;
+mod groups;
 mod hostile_input;
 mod http_endpoints;
 mod key_commands;

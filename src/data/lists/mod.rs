@@ -12,6 +12,7 @@
 
 mod counts;
 mod filters;
+mod groups;
 mod order;
 mod pages;
 
@@ -24,6 +25,7 @@ pub use crate::graph::EdgeData;
 use crate::graph::{Datum, EdgeKind, Kind, for_each_edge_kind};
 
 pub use counts::{Bound, longest, nested_counts, root_count};
+pub use groups::{Group, GroupKey, nested_groups, root_groups};
 pub use order::{Key, KeyValue, OrderKey, Ordering, ordering, signature};
 pub use pages::{nested_pages, root_page};
 
