@@ -3,10 +3,10 @@
 # of schema.graphql, then compares schema.graphql (the served schema; a test keeps the two
 # equal) with the one of SCHEMA_BASE, a git revision, and fails on a breaking change that
 # CHANGELOG.md does not list under Breaking, or on a removal of what was never deprecated
-# (schema-diff.mjs says the rules). SCHEMA_BASE defaults to HEAD~1, the previous commit: when
-# one run checks several new commits, set it to the last commit checked before them, so that a
-# break in any of them is seen. With no earlier commit, or none with a schema.graphql, there is
-# nothing to compare and the check passes saying so; a shallow clone that lacks the base fails.
+# (schema-diff.mjs says the rules). SCHEMA_BASE defaults to HEAD~1, the previous commit, and
+# then every earlier commit since the check exists is checked against its own parent too.
+# With no earlier commit, or none with a schema.graphql, there is nothing to compare and the
+# check passes saying so; a shallow clone that lacks the base fails.
 # Usage: [SCHEMA_BASE=<revision>] bash .ci/graphql-tools/schema-diff.sh
 set -euo pipefail
 tools="$(cd "$(dirname "$0")" && pwd)"
@@ -46,3 +46,30 @@ git -C "$root" show "$commit:./schema.graphql" >"$scratch/base.graphql"
 cd "$root"
 node "$tools/schema-diff.mjs" --base-name "$name" --new-name "the working tree" \
   "$scratch/base.graphql" schema.graphql CHANGELOG.md
+
+# One run may check several new commits at once, and a break in an earlier one would not show
+# between the last two. Without SCHEMA_BASE, every earlier commit of the first-parent chain
+# whose parent already had this check (at most 50) is also held to the rules, each against its
+# parent, with its own CHANGELOG.md.
+if [[ -z "${SCHEMA_BASE:-}" ]]; then
+  checked=0
+  for commit in $(git rev-list --first-parent --max-count=50 HEAD~1 2>/dev/null); do
+    parent="$(git rev-parse --verify --quiet "$commit~1^{commit}")" || break
+    git cat-file -e "$parent:./.ci/graphql-tools/schema-diff.mjs" 2>/dev/null || break
+    git cat-file -e "$parent:./schema.graphql" 2>/dev/null || break
+    if [[ "$(git rev-parse "$parent:./schema.graphql")" == "$(git rev-parse "$commit:./schema.graphql")" ]]; then
+      continue
+    fi
+    git show "$parent:./schema.graphql" >"$scratch/parent.graphql"
+    git show "$commit:./schema.graphql" >"$scratch/commit.graphql"
+    git show "$commit:./CHANGELOG.md" >"$scratch/CHANGELOG.md"
+    node "$tools/schema-diff.mjs" --base-name "$(git rev-parse --short "$parent")" \
+      --new-name "$(git rev-parse --short "$commit")" \
+      "$scratch/parent.graphql" "$scratch/commit.graphql" "$scratch/CHANGELOG.md" >"$scratch/report" || {
+      cat "$scratch/report"
+      exit 1
+    }
+    checked=$((checked + 1))
+  done
+  echo "schema diff: $checked earlier commit(s) that changed the schema since the check exists: ok"
+fi
