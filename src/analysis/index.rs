@@ -8,6 +8,7 @@ use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
 use super::per_role::PerRole;
+use super::route_tables::RouteTables;
 use super::search::SearchIndex;
 use super::spoken::{LabelEntry, LocaleTable};
 use entity::Importance;
@@ -42,6 +43,8 @@ pub struct GraphIndex {
     pub co_occurrence: CoOccurrence,
     /// Each role's nearest roles, for career routes, found as routes pass them.
     pub route_neighbours: PerRole<Vec<u32>>,
+    /// A career route's needs and prerequisites by number, made by the first route.
+    pub route_tables: std::sync::OnceLock<RouteTables>,
     /// The deprecated nodes, by kind and slug, with their replacements' slugs in order. The
     /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
     /// need of a deprecated node is a need of its replacements.

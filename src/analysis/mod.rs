@@ -22,6 +22,7 @@ pub mod posting;
 pub mod related;
 pub mod related_skills;
 pub mod route;
+mod route_tables;
 pub mod search;
 pub mod spoken;
 

@@ -18,8 +18,9 @@ use std::collections::BinaryHeap;
 
 use entity::Proficiency;
 
-use super::gap::{Gap, Have, credit, skill_gap};
+use super::gap::{Gap, Have, credit_at, skill_gap};
 use super::index::GraphIndex;
+use super::route_tables::RouteTables;
 use crate::graph::Kind;
 
 /// How many nearest roles a move may go to.
@@ -69,48 +70,91 @@ fn holding(index: &GraphIndex, role: &str, have: &[Have]) -> Vec<Have> {
     held
 }
 
-/// What a person holds, by slug, at the level they hold it (`None`: any).
-type Held<'a> = foldhash::HashMap<&'a str, Option<Proficiency>>;
-
-/// What a person who has `have` holds on arriving from `role`, by slug (a later entry's
-/// level standing, as the gap reads `have`).
-fn held_from<'a>(index: &'a GraphIndex, role: &str, have: &'a [Have]) -> Held<'a> {
-    let needs = index.roles.get(role).into_iter().flat_map(|r| &r.needs);
-    have.iter()
-        .map(|h| (h.slug.as_str(), h.level))
-        .chain(needs.map(|n| (n.slug.as_str(), n.level)))
-        .collect()
+/// The route tables of the index, made the first time a route needs them.
+fn tables(index: &GraphIndex) -> &RouteTables {
+    index
+        .route_tables
+        .get_or_init(|| RouteTables::new(&index.roles, &index.postings.roles, &index.prerequisites))
 }
 
-/// The cost of moving to `to` holding `held`: what [`super::learning_path`] and [`skill_gap`] give
-/// (the steps of the path, the other kinds of need missing or below level), counted without
-/// building either: the skills not met, their prerequisites not held (transitively), and the
-/// rest not met.
-fn cost(index: &GraphIndex, held: &Held<'_>, to: &str) -> usize {
-    let Some(needs) = index.roles.get(to) else {
-        return 0;
-    };
-    let mut steps: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    let mut waiting: Vec<&str> = Vec::new();
-    let mut others = 0;
-    for need in &needs.needs {
-        if credit(need, held.get(need.slug.as_str()).copied()) >= 1.0 {
-            continue;
-        }
-        if need.kind != Kind::Skill {
-            others += 1;
-        } else if steps.insert(&need.slug) {
-            waiting.push(&need.slug);
+/// What a person holds while a route is priced, by slug number, and the skills a move's cost
+/// has counted: arrays as long as the numbered slugs, made once a route, whose entries count
+/// only where they carry the current stamp (so starting afresh is a stamp, not a clearing).
+struct Scratch {
+    held_at: Vec<u32>,
+    held: Vec<Option<Proficiency>>,
+    counted_at: Vec<u32>,
+    holding: u32,
+    counting: u32,
+}
+
+impl Scratch {
+    fn new(slugs: usize) -> Scratch {
+        Scratch {
+            held_at: vec![0; slugs],
+            held: vec![None; slugs],
+            counted_at: vec![0; slugs],
+            holding: 0,
+            counting: 0,
         }
     }
-    while let Some(skill) = waiting.pop() {
-        for prerequisite in index.prerequisites.get(skill).into_iter().flatten() {
-            if !held.contains_key(prerequisite.as_str()) && steps.insert(prerequisite) {
-                waiting.push(prerequisite);
+
+    /// Holds `have` and the needs of the role numbered `role` at the levels it asks (a later
+    /// entry's level standing, as the gap reads `have`).
+    fn hold_from(&mut self, tables: &RouteTables, role: u32, have: &[(u32, Option<Proficiency>)]) {
+        self.holding += 1;
+        let needs = tables
+            .needs(role)
+            .iter()
+            .map(|need| (need.slug, need.level));
+        for (slug, level) in have.iter().copied().chain(needs) {
+            self.held_at[slug as usize] = self.holding;
+            self.held[slug as usize] = level;
+        }
+    }
+
+    /// What is held of the slug numbered `slug`: `None` if nothing, else the level (`None`:
+    /// any).
+    fn held(&self, slug: u32) -> Option<Option<Proficiency>> {
+        (self.held_at[slug as usize] == self.holding).then(|| self.held[slug as usize])
+    }
+
+    /// The cost of moving to the role numbered `to` holding what is held: what
+    /// [`super::learning_path`] and [`skill_gap`] give (the steps of the path, the other
+    /// kinds of need missing or below level), counted without building either: the skills
+    /// not met, their prerequisites not held (transitively), and the rest not met.
+    fn cost(&mut self, tables: &RouteTables, to: u32) -> usize {
+        self.counting += 1;
+        let mut waiting: Vec<u32> = Vec::new();
+        let (mut steps, mut others) = (0, 0);
+        for need in tables.needs(to) {
+            if credit_at(need.level, self.held(need.slug)) >= 1.0 {
+                continue;
+            }
+            if !need.skill {
+                others += 1;
+            } else if self.count(need.slug) {
+                steps += 1;
+                waiting.push(need.slug);
             }
         }
+        while let Some(skill) = waiting.pop() {
+            for &prerequisite in tables.prerequisites(skill) {
+                if self.held(prerequisite).is_none() && self.count(prerequisite) {
+                    steps += 1;
+                    waiting.push(prerequisite);
+                }
+            }
+        }
+        steps + others
     }
-    steps.len() + others
+
+    /// Counts the skill numbered `skill` once a move: true the first time.
+    fn count(&mut self, skill: u32) -> bool {
+        let first = self.counted_at[skill as usize] != self.counting;
+        self.counted_at[skill as usize] = self.counting;
+        first
+    }
 }
 
 /// A role's nearest roles that share something with it (at most [`NEIGHBOURS`]), by role
@@ -160,6 +204,14 @@ pub fn career_route(
             .map_or("", String::as_str)
     };
     let (have, _) = super::gap::follow(index, have);
+    let tables = tables(index);
+    // What the person has that any role needs or any needed skill's prerequisites reach: the
+    // rest never changes a move's cost.
+    let numbered_have: Vec<(u32, Option<Proficiency>)> = have
+        .iter()
+        .filter_map(|h| Some((tables.number_of(&h.slug)?, h.level)))
+        .collect();
+    let mut scratch = Scratch::new(tables.slugs());
     let goal_needs: foldhash::HashSet<(Kind, &str)> = index
         .roles
         .get(to)
@@ -208,12 +260,12 @@ pub fn career_route(
         if shares && !next.contains(&goal) {
             next.push(goal);
         }
-        let held = held_from(index, slug(here), &have);
+        scratch.hold_from(tables, here, &numbered_have);
         for role in next {
             if roles.contains(&role) {
                 continue;
             }
-            let step = cost(index, &held, slug(role));
+            let step = scratch.cost(tables, role);
             let mut passed = roles.clone();
             passed.push(role);
             let mut steps = costs.clone();
