@@ -39,6 +39,7 @@ mod pagination;
 mod private_access;
 mod races;
 mod releases;
+mod roadmaps;
 mod rows;
 mod schema_file;
 mod seeding;
