@@ -16,7 +16,7 @@ pub struct Options {
     /// Seconds of measurement per query.
     #[arg(long, default_value_t = 10)]
     pub duration: u64,
-    /// Only these queries (N, D, F, W, T, G, P, R, M, X, A, K, NS, NC, CR, S1-S4); all by
+    /// Only these queries (N, D, F, W, T, G, P, R, M, X, A, K, NS, NC, CR, O, B, ON, S1-S4); all by
     /// default.
     #[arg(long, value_delimiter = ',')]
     pub queries: Vec<String>,

@@ -3,7 +3,7 @@
 use crate::common::ask;
 
 /// What the queries name, found in the loaded graph: its first role and skill by slug, the
-/// root of its deepest subtree, what a person has, and texts to read.
+/// root of its deepest subtree, what a person has, texts to read and cursors to page from.
 pub struct Targets {
     role: String,
     /// The role farthest from `role` by slug among the first hundred, for a career route.
@@ -15,6 +15,10 @@ pub struct Targets {
     have: String,
     posting: String,
     long_text: String,
+    /// The end of the first page of skills by demand, where the second page starts.
+    by_demand_cursor: String,
+    /// The cursor of the skill halfway down the list of skills (by slug), to page back from.
+    middle_cursor: String,
     /// Up to three locales of the graph besides English (`de`, `el` and `uk` when there), each
     /// with 100 KB of text made of its skills' names and prefixes of them to search.
     spoken: Vec<(String, String, Vec<String>)>,
@@ -22,6 +26,9 @@ pub struct Targets {
 
 /// Separates the queries a client sends in turn.
 pub const TURNS: char = '\u{1e}';
+
+/// The order of the skills by demand: the most roles first.
+const BY_DEMAND: &str = "[{field: ROLE_COUNT, direction: DESC}]";
 
 /// Prefixes a search box sends as it is typed into, 1 to 4 letters.
 const PREFIXES: [&str; 10] = [
@@ -32,9 +39,11 @@ const PREFIXES: [&str; 10] = [
 /// D: four levels deep under one role; F: a flat page), W writes, T reads the deepest
 /// subtree, the answers (G gap, P learning path, R related roles, M recommendations, X
 /// extraction from 100 KB, A posting analysis, K related skills, NS next skills for a role,
-/// NC next skills for the closest roles, CR a career route) and S1-S4 search as a user types 1 to 4
-/// letters (ten prefixes in turn); with more locales, X-xx and S4-xx extract and search in
-/// each of three of them.
+/// NC next skills for the closest roles, CR a career route), O pages the skills by demand (the
+/// first page and the next in turn), B pages back from the middle of the skills, ON orders the
+/// skills of five languages by demand, and S1-S4 search as a user types 1 to 4 letters (ten
+/// prefixes in turn); with more locales, X-xx and S4-xx extract and search in each of three
+/// of them.
 pub fn queries(t: &Targets) -> Vec<(String, String)> {
     let (role, skill, have) = (&t.role, &t.skill, &t.have);
     let mut queries = vec![
@@ -56,6 +65,11 @@ pub fn queries(t: &Targets) -> Vec<(String, String)> {
         ("NS", format!(r#"{{ nextSkills(have: {have}, roles: ["{role}"], first: 5) {{ skills {{ slug gain gains {{ roleSlug gain }} }} }} }}"#)),
         ("NC", format!(r#"{{ nextSkills(have: {have}, first: 5) {{ roles {{ slug }} skills {{ slug gain }} }} }}"#)),
         ("CR", format!(r#"{{ careerRoute(from: "{role}", to: "{}", have: {have}) {{ found cost steps {{ to {{ slug }} cost gap {{ coverage }} }} }} }}"#, t.far_role)),
+        ("O", [String::new(), format!(r#", after: "{}""#, t.by_demand_cursor)]
+            .map(|after| format!("{{ skills(first: 20, orderBy: {BY_DEMAND}{after}) {{ edges {{ cursor node {{ slug name }} }} }} }}"))
+            .join(&TURNS.to_string())),
+        ("B", format!(r#"{{ skills(last: 20, before: "{}") {{ edges {{ cursor node {{ slug name }} }} pageInfo {{ hasPreviousPage }} }} }}"#, t.middle_cursor)),
+        ("ON", format!("{{ languages(first: 5) {{ nodes {{ skills(first: 10, orderBy: {BY_DEMAND}) {{ nodes {{ slug }} }} }} }} }}")),
     ];
     let search = |len: usize| {
         PREFIXES
@@ -165,6 +179,15 @@ pub async fn targets(endpoint: &str) -> Targets {
     long_text.truncate(100_000);
     let cut = long_text.rfind(' ').unwrap_or(0);
     long_text.truncate(cut);
+    let by_demand = ask(
+        endpoint,
+        &format!("{{ skills(first: 20, orderBy: {BY_DEMAND}) {{ pageInfo {{ endCursor }} }} }}"),
+    )
+    .await;
+    let by_demand_cursor = by_demand["skills"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     Targets {
         role,
         far_role,
@@ -174,8 +197,31 @@ pub async fn targets(endpoint: &str) -> Targets {
         have: format!("[{}]", have.join(", ")),
         posting,
         long_text,
+        by_demand_cursor,
+        middle_cursor: middle_cursor(endpoint).await,
         spoken: spoken(endpoint).await,
     }
+}
+
+/// The cursor of the skill halfway down the list of skills in its own order, reached a
+/// hundred skills at a time.
+async fn middle_cursor(endpoint: &str) -> String {
+    let count = ask(endpoint, "{ skills { totalCount } }").await;
+    let mut left = count["skills"]["totalCount"].as_u64().unwrap_or(0) / 2;
+    let mut after = String::new();
+    let mut cursor = String::new();
+    while left > 0 {
+        let first = left.min(100);
+        let query = format!("{{ skills(first: {first}{after}) {{ pageInfo {{ endCursor }} }} }}");
+        let page = ask(endpoint, &query).await;
+        let Some(end) = page["skills"]["pageInfo"]["endCursor"].as_str() else {
+            break;
+        };
+        cursor = end.to_owned();
+        after = format!(r#", after: "{cursor}""#);
+        left -= first;
+    }
+    cursor
 }
 
 /// Three locales of the graph besides English, with a text and search prefixes in each.
