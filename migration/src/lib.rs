@@ -11,6 +11,7 @@ mod m20261203_000001_batches;
 mod m20261204_000001_labels;
 mod m20261205_000001_skill_relations;
 mod m20261206_000001_name_order;
+mod m20261207_000001_measures;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_labels::Migration),
             Box::new(m20261205_000001_skill_relations::Migration),
             Box::new(m20261206_000001_name_order::Migration),
+            Box::new(m20261207_000001_measures::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use super::inverted::RolesByNeed;
 use super::mentions::Vocabulary;
 use super::needs::{Need, RoleNeeds};
 use super::per_role::PerRole;
+use super::related_answers::RelatedAnswers;
 use super::route_tables::RouteTables;
 use super::search::SearchIndex;
 use super::spoken::{LabelEntry, LocaleTable};
@@ -45,6 +46,8 @@ pub struct GraphIndex {
     pub route_neighbours: PerRole<Vec<u32>>,
     /// A career route's needs and prerequisites by number, made by the first route.
     pub route_tables: std::sync::OnceLock<RouteTables>,
+    /// `Skill.related`'s answers at this revision, kept as they are asked for.
+    pub related_answers: RelatedAnswers,
     /// The deprecated nodes, by kind and slug, with their replacements' slugs in order. The
     /// rest of the index holds active nodes only: a deprecated node is in no answer, and a
     /// need of a deprecated node is a need of its replacements.

@@ -20,6 +20,7 @@ pub mod path;
 mod per_role;
 pub mod posting;
 pub mod related;
+mod related_answers;
 pub mod related_skills;
 pub mod route;
 mod route_tables;

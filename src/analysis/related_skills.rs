@@ -14,39 +14,12 @@
 //! second reason raises it and nothing passes 1. Ranked by score, then by slug.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::Importance;
 
 use super::index::GraphIndex;
-
-/// Why a skill is related to another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
-    /// The skill names the other in its relations.
-    Names(Importance),
-    /// The other skill names this one in its relations.
-    NamedBy(Importance),
-    /// Roles need both.
-    SharedRoles,
-}
-
-/// One reason, with its score and, for co-occurrence, how many roles need both.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Because {
-    pub reason: Reason,
-    pub score: f64,
-    /// The roles that need both skills (counted for every reason).
-    pub shared_roles: usize,
-}
-
-/// A skill related to another, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RelatedSkill {
-    pub slug: String,
-    pub score: f64,
-    /// Its reasons, the catalog's first.
-    pub reasons: Vec<Because>,
-}
+pub use super::related_answers::{Because, MOST_RELATED, Reason, RelatedSkill};
 
 /// The score of a catalog relation.
 fn relation_score(importance: Importance) -> f64 {
@@ -66,13 +39,33 @@ pub fn co_occurrence(a: usize, b: usize, shared: usize) -> f64 {
     jaccard * shared as f64 / (shared as f64 + 1.0)
 }
 
+/// Reasons' scores joined as independent evidence: `1 − Π (1 − score)`.
+fn joined(scores: impl IntoIterator<Item = f64>) -> f64 {
+    1.0 - scores.into_iter().map(|s| 1.0 - s).product::<f64>()
+}
+
 /// The `first` skills most related to `skill`, most related first (ties by slug); empty for a
 /// skill that is not in the index (unknown, or deprecated: a deprecated node is in no answer).
-/// The cost is the skills of the roles that need the skill, counted once.
+/// Worked out once per revision and skill ([`RelatedAnswers`]).
 pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<RelatedSkill> {
     if !index.prerequisites.contains_key(skill) || first == 0 {
         return Vec::new();
     }
+    if first > MOST_RELATED {
+        return rank(index, skill, first);
+    }
+    let answer = index.related_answers.get(skill).unwrap_or_else(|| {
+        let answer: Arc<[RelatedSkill]> = rank(index, skill, MOST_RELATED).into();
+        index.related_answers.keep(skill, answer.clone());
+        answer
+    });
+    answer.iter().take(first).cloned().collect()
+}
+
+/// The `first` skills most related to `skill`, worked out: the cost is the skills of the
+/// roles that need the skill, counted once. The first `k` of an answer are the answer for
+/// `first: k`: the skills that only share roles are ranked by score and slug, as the answer is.
+fn rank(index: &GraphIndex, skill: &str, first: usize) -> Vec<RelatedSkill> {
     let table = &index.co_occurrence;
     // The skills sharing a role with `skill`, each with its roles in common.
     let shared = table.shared_with(skill);
@@ -110,7 +103,9 @@ pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<Rela
         if named.contains(&id) {
             found.entry(table.slug(id)).or_default().push(because);
         } else {
-            sharing.push((because.score, id));
+            // Picked by the score it is ranked by below, rounding included, so that the
+            // `first` kept are the first of the whole ranking.
+            sharing.push((joined([because.score]), id));
         }
     }
     let better = |a: &(f64, u32), b: &(f64, u32)| {
@@ -121,19 +116,24 @@ pub fn related_skills(index: &GraphIndex, skill: &str, first: usize) -> Vec<Rela
         sharing.select_nth_unstable_by(first, better);
         sharing.truncate(first);
     }
-    for (score, id) in sharing {
+    for (_, id) in sharing {
+        let count = shared.count(id);
         found.entry(table.slug(id)).or_default().push(Because {
             reason: Reason::SharedRoles,
-            score,
-            shared_roles: shared.count(id),
+            score: co_occurrence(mine, table.roles_of_id(id), count),
+            shared_roles: count,
         });
     }
     let mut ranked: Vec<RelatedSkill> = found
         .into_iter()
-        .map(|(slug, reasons)| RelatedSkill {
-            slug: slug.to_owned(),
-            score: 1.0 - reasons.iter().map(|r| 1.0 - r.score).product::<f64>(),
-            reasons,
+        .map(|(slug, mut reasons)| {
+            // Kept in [`RelatedAnswers`]: no room beyond the reasons.
+            reasons.shrink_to_fit();
+            RelatedSkill {
+                slug: slug.to_owned(),
+                score: joined(reasons.iter().map(|r| r.score)),
+                reasons,
+            }
         })
         .collect();
     ranked.sort_by(|a, b| {

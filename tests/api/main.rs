@@ -31,6 +31,7 @@ mod lifecycle;
 mod list_items;
 mod list_mutations;
 mod locales;
+mod measures;
 mod migrations;
 mod mutations;
 mod next_steps;

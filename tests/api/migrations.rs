@@ -1,7 +1,7 @@
 //! Databases made by earlier releases move forward with their data intact: one from before
 //! the curation migration, one from before the ESCO migration, one from before the lifecycle,
 //! one from before batches, one from before labels in other locales, one from before skill
-//! relations.
+//! relations, one from before the measures were columns.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
@@ -17,6 +17,7 @@ per_backend!(
     a_database_of_the_lifecycle_release_migrates_forward_with_its_log_and_takes_batches,
     a_database_of_the_batches_release_migrates_forward_with_its_text_in_english_and_takes_labels,
     a_database_of_the_labels_release_migrates_forward_and_takes_skill_relations,
+    a_database_of_the_name_order_release_migrates_forward_with_its_measures_counted,
 );
 
 /// Rows as the previous schema held them (no `version`, no change log).
@@ -353,4 +354,44 @@ async fn a_database_of_the_labels_release_migrates_forward_and_takes_skill_relat
         json!([{"skill": {"slug": "otp"}, "reasons": [{"kind": "RELATION"}]}])
     );
     assert_eq!(after["role"], before["role"], "the rest as before");
+}
+
+/// The counts are taken once for the rows a database already holds (a deprecated role's
+/// edges left out), and kept from then on.
+async fn a_database_of_the_name_order_release_migrates_forward_with_its_measures_counted(
+    backend: Backend,
+) {
+    let legacy = [
+        "INSERT INTO role (id, slug, name, description, aliases, responsibilities, domains, deprecated_at) \
+         VALUES (2, 'erlang-developer', 'Erlang Developer', '', '[]', '[]', '[]', 1)",
+        "INSERT INTO role_skill (role_id, skill_id, position, importance, level) VALUES (2, 1, 0, 'ESSENTIAL', NULL)",
+        "INSERT INTO role_skill (role_id, skill_id, position, importance, level) VALUES (2, 2, 1, 'ESSENTIAL', NULL)",
+    ];
+    let Some(database) = old_database(backend, 8, &legacy).await else {
+        return;
+    };
+    let app = TestApp::on(database).spawn().await;
+    let by_demand = r#"{ skills(orderBy: [{field: ROLE_COUNT, direction: DESC}]) { nodes { slug roles { totalCount } } }
+                         roles(orderBy: [{field: SKILL_COUNT, direction: DESC}], includeDeprecated: true) { nodes { slug } } }"#;
+    let before = app.data(by_demand).await;
+    assert_eq!(
+        before,
+        json!({"skills": {"nodes": [{"slug": "genservers", "roles": {"totalCount": 1}},
+                                    {"slug": "otp", "roles": {"totalCount": 0}}]},
+               "roles": {"nodes": [{"slug": "erlang-developer"}, {"slug": "elixir-developer"}]}}),
+        "the deprecated role needs two active skills, and counts for neither"
+    );
+    let key = app.key("migrated", Scope::Write).await;
+    for write in [
+        r#"mutation { setRoleSkill(input: {role: "elixir-developer", skill: "otp", importance: ESSENTIAL, level: BEGINNER}) { revision } }"#,
+        r#"mutation { removeRoleSkill(input: {role: "elixir-developer", skill: "genservers"}) { revision } }"#,
+    ] {
+        app.write(&key, write).await;
+    }
+    let after = app.data(by_demand).await;
+    assert_eq!(
+        after["skills"],
+        json!({"nodes": [{"slug": "otp", "roles": {"totalCount": 1}},
+                         {"slug": "genservers", "roles": {"totalCount": 0}}]})
+    );
 }

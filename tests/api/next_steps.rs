@@ -79,6 +79,17 @@ async fn related_skills_join_the_catalogs_relations_and_the_roles_they_share(app
         !list.is_empty(),
         "sql-querying shares roles with other skills"
     );
+    // A shorter answer is the start of the longer one.
+    let short = app
+        .data(
+            r#"{ skill(slug: "sql-querying") { related(first: 3) {
+            skill { slug } score reasons { kind importance score sharedRoles } } } }"#,
+        )
+        .await;
+    assert_eq!(
+        short["skill"]["related"].as_array().map(Vec::as_slice),
+        list.get(..3.min(list.len())),
+    );
     // Before any relation every reason is shared roles, scored as documented, and the list
     // is every skill sharing a role, best first then by slug.
     let mut expected: Vec<(String, f64)> = Vec::new();

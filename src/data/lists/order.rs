@@ -9,9 +9,9 @@
 //! refused by another.
 //!
 //! A measure of the graph (how many active roles need a skill, how many active skills a role
-//! needs) is a correlated count over the edge table's index on the node's column: no column
-//! of its own, so no write path has a number to keep right, at the cost of counting every
-//! item passing the filters to sort them (see the benchmarks in the README).
+//! needs) is a column of the node that the database keeps by triggers on every write
+//! ([`measure_column`]), with an index on `(measure DESC, slug)`: a page by demand walks the
+//! index and stops after the page, instead of counting the edges of every item to sort them.
 
 use std::sync::Arc;
 
@@ -262,23 +262,18 @@ fn expression(key: Key) -> String {
     match key {
         Key::Name => "n.name".to_owned(),
         Key::Slug => "n.slug".to_owned(),
-        Key::Edges(edge, owner) => {
-            let spec = edge.spec();
-            let (this, other) = if owner {
-                (&spec.owner, &spec.target)
-            } else {
-                (&spec.target, &spec.owner)
-            };
-            format!(
-                "(SELECT COUNT(*) FROM {table} m JOIN {other_table} o ON o.id = m.{other_column} \
-                 WHERE m.{this_column} = n.id AND o.deprecated_at IS NULL)",
-                table = spec.table,
-                other_table = other.kind.table(),
-                other_column = other.column,
-                this_column = this.column,
-            )
-        }
+        Key::Edges(edge, owner) => format!("n.{}", measure_column(edge, owner)),
     }
+}
+
+/// The column of an item holding how many edges of `edge` join it to active nodes at the
+/// other end (the item being the edge's owner or its target): `role_count` of a skill,
+/// `skill_count` of a role. The database keeps it by triggers (migration
+/// `m20261207_000001_measures`), for the edge kinds a role needs.
+pub fn measure_column(edge: EdgeKind, owner: bool) -> String {
+    let spec = edge.spec();
+    let other = if owner { &spec.target } else { &spec.owner };
+    format!("{}_count", other.field)
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ impl PlainFields for RelatedSkill {}
 impl PlainFields for RelatedSkillReason {}
 
 /// The most skills `Skill.related` returns.
-pub const MOST_RELATED_SKILLS: i32 = 50;
+pub const MOST_RELATED_SKILLS: i32 = related_skills::MOST_RELATED as i32;
 
 /// The `first` skills most related to `skill`.
 pub async fn related_skills(
