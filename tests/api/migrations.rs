@@ -394,4 +394,21 @@ async fn a_database_of_the_name_order_release_migrates_forward_with_its_measures
         json!({"nodes": [{"slug": "otp", "roles": {"totalCount": 1}},
                          {"slug": "genservers", "roles": {"totalCount": 0}}]})
     );
+    // The measures' migration undone takes its columns (and triggers) away; done again, it
+    // counts the rows as they are now.
+    Migrator::down(&app.db.conn, Some(1))
+        .await
+        .expect("the measures undone");
+    assert!(
+        app.db
+            .conn
+            .execute_unprepared("SELECT role_count FROM skill")
+            .await
+            .is_err(),
+        "the column is gone"
+    );
+    Migrator::up(&app.db.conn, None)
+        .await
+        .expect("the measures again");
+    assert_eq!(app.data(by_demand).await, after);
 }
