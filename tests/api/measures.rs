@@ -98,6 +98,14 @@ async fn assert_counts_hold(app: &TestApp, step: &str) -> i64 {
     total
 }
 
+/// The global id of the `kind` node with `slug`.
+async fn node_id(app: &TestApp, kind: &str, slug: &str) -> String {
+    let data = app
+        .data(&format!(r#"{{ {kind}(slug: "{slug}") {{ id }} }}"#))
+        .await;
+    data[kind]["id"].as_str().unwrap_or_default().to_owned()
+}
+
 /// A skill's stored demand.
 async fn role_count(app: &TestApp, skill: &str) -> i64 {
     let sql = format!("SELECT CAST(role_count AS BIGINT) FROM skill WHERE slug = '{skill}'");
@@ -167,13 +175,7 @@ async fn curated_writes_keep_every_count(backend: Backend) {
     let after = assert_counts_hold(app, "every edge rewritten").await;
     assert_eq!(before, after, "a rewrite that moves no end moves no count");
 
-    let id = |kind: &'static str, slug: &'static str| async move {
-        let data = app
-            .data(&format!(r#"{{ {kind}(slug: "{slug}") {{ id }} }}"#))
-            .await;
-        data[kind]["id"].as_str().unwrap_or_default().to_owned()
-    };
-    let role = id("role", "database-administrator").await;
+    let role = node_id(app, "role", "database-administrator").await;
     let demand = role_count(app, "sql-querying").await;
     write(format!(
         r#"mutation {{ deprecateNode(input: {{node: "{role}"}}) {{ revision }} }}"#
@@ -192,7 +194,7 @@ async fn curated_writes_keep_every_count(backend: Backend) {
     assert_eq!(role_count(app, "sql-querying").await, demand);
     assert_counts_hold(app, "restoring a role").await;
 
-    let skill = id("skill", "query-optimization").await;
+    let skill = node_id(app, "skill", "query-optimization").await;
     write(format!(
         r#"mutation {{ deprecateNode(input: {{node: "{skill}"}}) {{ revision }} }}"#
     ))
@@ -255,19 +257,8 @@ async fn racing_replicas_keep_every_count(backend: Backend) {
         .spawn()
         .await;
     let key = first.key("racer", Scope::Write).await;
-    let id = |kind: &'static str, slug: &'static str| {
-        let app = &first;
-        async move {
-            let data = app
-                .data(&format!(r#"{{ {kind}(slug: "{slug}") {{ id }} }}"#))
-                .await;
-            data[kind]["id"].as_str().unwrap_or_default().to_owned()
-        }
-    };
-    let (skill, role) = (
-        id("skill", "clean-code").await,
-        id("role", "devops-engineer").await,
-    );
+    let skill = node_id(&first, "skill", "clean-code").await;
+    let role = node_id(&first, "role", "devops-engineer").await;
     let race = |a: String, b: String| {
         let (first, second, key) = (&first, &second, &key);
         async move {

@@ -270,7 +270,7 @@ fn expression(key: Key) -> String {
 /// other end (the item being the edge's owner or its target): `role_count` of a skill,
 /// `skill_count` of a role. The database keeps it by triggers (migration
 /// `m20261207_000001_measures`), for the edge kinds a role needs.
-pub fn measure_column(edge: EdgeKind, owner: bool) -> String {
+fn measure_column(edge: EdgeKind, owner: bool) -> String {
     let spec = edge.spec();
     let other = if owner { &spec.target } else { &spec.owner };
     format!("{}_count", other.field)
